@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ntk-dynamics",
+    products: [
+        .library(name: "NTKDynamics", targets: ["NTKDynamics"]),
+        .executable(name: "ntk-dynamics", targets: ["ntk-dynamics"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // CBLAS (OpenBLAS) and LAPACKE. Debian: `apt-get install liblapacke-dev libopenblas-dev`.
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "openblas",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .target(
+            name: "NTKDynamics",
+            dependencies: ["CLapack"]
+        ),
+        .target(
+            name: "NTKDynamicsCLI",
+            dependencies: [
+                "NTKDynamics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "ntk-dynamics", dependencies: ["NTKDynamicsCLI"]),
+        .testTarget(
+            name: "NTKDynamicsTests",
+            dependencies: ["NTKDynamics", "NTKDynamicsCLI"]
+        ),
+    ]
+)

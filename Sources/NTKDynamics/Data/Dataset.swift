@@ -1,0 +1,23 @@
+/// Training and test data: inputs are rows, targets are N × k (sample-major when flattened).
+public struct Dataset: Sendable {
+    public var name: String
+    public var trainInputs: Matrix
+    public var trainTargets: Matrix
+    public var testInputs: Matrix
+    public var testTargets: Matrix
+
+    public init(name: String, trainInputs: Matrix, trainTargets: Matrix, testInputs: Matrix, testTargets: Matrix) {
+        precondition(trainInputs.rows == trainTargets.rows && testInputs.rows == testTargets.rows)
+        precondition(trainInputs.cols == testInputs.cols && trainTargets.cols == testTargets.cols)
+        self.name = name
+        self.trainInputs = trainInputs
+        self.trainTargets = trainTargets
+        self.testInputs = testInputs
+        self.testTargets = testTargets
+    }
+
+    public var inputDim: Int { trainInputs.cols }
+    public var outputs: Int { trainTargets.cols }
+    public var trainCount: Int { trainInputs.rows }
+    public var testCount: Int { testInputs.rows }
+}

@@ -1,0 +1,188 @@
+/// One run: a real network trained by full-batch GD beside the NTK prediction from its own
+/// initialization, with kernel drift and weight change (DESIGN.md §1–2).
+///
+/// Construction draws the network, measures K_0 on the training inputs and K_0(X*, X), eigendecomposes
+/// K̃_0 and fixes η. ``run(shouldContinue:onRecord:)`` then trains and reports every logged step.
+/// The library never prints: records go to the caller.
+public final class NTKExperiment {
+    public let architecture: MLPArchitecture
+    public let dataset: Dataset
+    public let settings: TrainingSettings
+    public let initialParameters: MLPParameters
+    /// K_0 on the training inputs, (N·k) × (N·k), sample-major.
+    public let initialKernel: Matrix
+    /// f_0 on the training inputs, N × k.
+    public let initialTrainOutput: Matrix
+    /// f_0 on the test inputs, N* × k.
+    public let initialTestOutput: Matrix
+    public let predictor: LinearizedPredictor
+    /// η.
+    public let learningRate: Double
+    /// ν: N·k for mean loss, 1 for sum; K̃ = K/ν.
+    public let normalizer: Double
+    public let initialKernelSeconds: Double
+    public let eigendecompositionSeconds: Double
+    /// The last measured K_t (K_0 until a later kernel is measured).
+    public private(set) var latestKernel: Matrix
+    /// The step at which ``latestKernel`` was measured.
+    public private(set) var latestKernelStep = 0
+    /// The parameters at the last evaluated step.
+    public private(set) var currentParameters: MLPParameters
+    /// f_t on the training inputs at the last evaluated step, sample-major.
+    public private(set) var latestTrainOutput: [Double]
+    /// The last evaluated step t.
+    public private(set) var currentStep = 0
+
+    /// - Throws: ``LAPACKError`` if the eigendecomposition fails.
+    public init(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
+        precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
+        self.architecture = architecture
+        self.dataset = dataset
+        self.settings = settings
+        var rng = RandomSource(seed: settings.seed, stream: 2)
+        let model = MLP(architecture: architecture, rng: &rng)
+        initialParameters = model.parameters
+        currentParameters = model.parameters
+        normalizer = settings.loss.normalizer(samples: dataset.trainCount, outputs: dataset.outputs)
+
+        let clock = ContinuousClock()
+        let kernelStart = clock.now
+        let pass = model.forward(dataset.trainInputs)
+        initialTrainOutput = pass.output
+        latestTrainOutput = pass.output.data
+        initialKernel = EmpiricalNTK.kernel(architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass))
+        var cross = EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs)
+        initialTestOutput = model(dataset.testInputs)
+        initialKernelSeconds = (clock.now - kernelStart).seconds
+        latestKernel = initialKernel
+
+        let eigenStart = clock.now
+        var effective = initialKernel
+        BLAS.scale(&effective.data, by: 1 / normalizer)
+        let eigen = try SymmetricEigendecomposition(effective)
+        eigendecompositionSeconds = (clock.now - eigenStart).seconds
+
+        learningRate = settings.learningRate ?? settings.learningRateFactor * LinearizedPredictor.criticalLearningRate(eigen)
+        BLAS.scale(&cross.data, by: 1 / normalizer)
+        predictor = LinearizedPredictor(eigen: eigen, effectiveCrossKernel: cross, initialOutput: pass.output.data,
+                                        targets: dataset.trainTargets.data, initialTestOutput: initialTestOutput.data,
+                                        learningRate: learningRate)
+    }
+
+    /// Trains for `settings.steps` steps, calling `onRecord` at every logged step (t = 0, every
+    /// `logEvery` steps, the last step, and the step where a run diverges or is interrupted).
+    ///
+    /// `shouldContinue` is asked before each step; returning false ends the run as interrupted.
+    /// - Complexity: per step, one GD step; every `kernelEvery` steps the kernel (two syrk per layer);
+    ///   per logged step, a forward pass on the test inputs and O((N·k)² + N*·k·N·k) for the predictions.
+    public func run(shouldContinue: () -> Bool = { true },
+                    onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
+        let data = dataset
+        let k = data.outputs
+        var gd = GradientDescent(model: MLP(architecture: architecture, parameters: initialParameters),
+                                 inputs: data.trainInputs, targets: data.trainTargets,
+                                 loss: settings.loss, learningRate: learningRate)
+        let y = data.trainTargets.data, yTest = data.testTargets.data
+        let initialResidualNorm = distance(initialTrainOutput.data, y)
+        let initialTestResidualNorm = distance(initialTestOutput.data, yTest)
+        let thetaNorm = initialParameters.norm
+        let k0Norm = initialKernel.frobeniusNorm
+        func loss(_ f: [Double], _ t: [Double], _ n: Int) -> Double {
+            settings.loss.loss(f, t, samples: n, outputs: k)
+        }
+
+        var status = RunStatus.completed
+        var divergedAt: Int?
+        var last: StepRecord?
+        var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
+        var lastDrift: Double? = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        let steps = settings.steps
+        var t = 0
+        while t <= steps {
+            if t > 0 && !shouldContinue() {
+                status = .interrupted
+                break
+            }
+            let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
+            let theta = gd.model.parameters
+            let weightChange = thetaNorm > 0 ? theta.distance(to: initialParameters) / thetaNorm : 0
+            let evaluation = gd.step(measureKernel: measure, update: t < steps)
+            let f = evaluation.output.data
+            let trainLoss = loss(f, y, data.trainCount)
+            if !trainLoss.isFinite {
+                status = .diverged
+                divergedAt = t
+                break
+            }
+            currentParameters = theta
+            latestTrainOutput = f
+            currentStep = t
+            var drift: Double? = t == 0 ? 0 : nil
+            if let kt = evaluation.kernel {
+                drift = kt.frobeniusDistance(to: initialKernel) / k0Norm
+                latestKernel = kt
+                latestKernelStep = t
+                lastDrift = drift
+                maxDrift = max(maxDrift, drift!)
+            }
+            let fDiscrete = predictor.trainOutput(step: t, form: .discrete)
+            let fFlow = predictor.trainOutput(step: t, form: .flow)
+            let gap = distance(f, fDiscrete) / initialResidualNorm
+            let gapFlow = distance(f, fFlow) / initialResidualNorm
+            maxGap = max(maxGap, gap)
+            maxGapFlow = max(maxGapFlow, gapFlow)
+            if t % settings.logEvery == 0 || t == steps {
+                let fTest = gd.modelOutput(at: theta, on: data.testInputs)
+                let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
+                let testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
+                maxTestGap = max(maxTestGap, testGap)
+                let record = StepRecord(
+                    step: t, time: (clock.now - start).seconds,
+                    trainLossGD: trainLoss,
+                    trainLossNTK: loss(fFlow, y, data.trainCount),
+                    trainLossNTKDiscrete: loss(fDiscrete, y, data.trainCount),
+                    testLossGD: loss(fTest, yTest, data.testCount),
+                    testLossNTK: loss(predictor.testOutput(step: t, form: .flow), yTest, data.testCount),
+                    testLossNTKDiscrete: loss(fTestDiscrete, yTest, data.testCount),
+                    gap: gap, gapFlow: gapFlow, testGap: testGap, kernelDrift: drift, weightChange: weightChange)
+                try onRecord(record)
+                last = record
+            }
+            t += 1
+        }
+        let p = predictor
+        return RunSummary(
+            status: status, lastStep: last?.step ?? 0, stepsRequested: steps, divergedAtStep: divergedAt,
+            lambdaMin: p.minEigenvalue, lambdaMax: p.maxEigenvalue,
+            conditionNumber: p.minEigenvalue > 0 ? p.maxEigenvalue / p.minEigenvalue : nil,
+            clippedEigenvalues: p.clippedCount, learningRate: learningRate,
+            criticalLearningRate: p.criticalLearningRate, learningRateRatio: learningRate / p.criticalLearningRate,
+            finalTrainLossGD: finiteOrNil(last?.trainLossGD), finalTrainLossNTK: finiteOrNil(last?.trainLossNTK),
+            finalTrainLossNTKDiscrete: finiteOrNil(last?.trainLossNTKDiscrete),
+            finalTestLossGD: finiteOrNil(last?.testLossGD), finalTestLossNTK: finiteOrNil(last?.testLossNTK),
+            finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete),
+            initialTrainLoss: finiteOrNil(loss(initialTrainOutput.data, y, data.trainCount)),
+            finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
+            maxTestGap: finiteOrNil(maxTestGap), finalKernelDrift: finiteOrNil(lastDrift),
+            maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),
+            parameterCount: architecture.parameterCount, initialKernelSeconds: initialKernelSeconds,
+            eigendecompositionSeconds: eigendecompositionSeconds, trainingSeconds: (clock.now - start).seconds)
+    }
+}
+
+extension GradientDescent {
+    /// f(X) for parameters θ of this model's architecture, sample-major.
+    func modelOutput(at theta: MLPParameters, on x: Matrix) -> [Double] {
+        MLP(architecture: model.architecture, parameters: theta)(x).data
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}

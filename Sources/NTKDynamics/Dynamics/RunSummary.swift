@@ -1,0 +1,71 @@
+/// How a run ended.
+public enum RunStatus: String, Codable, Sendable {
+    case completed
+    /// A loss or a parameter became NaN or infinite (η too large).
+    case diverged
+    /// Stopped from outside (a signal) before the last step.
+    case interrupted
+}
+
+/// The final figures of a run (`summary.json`). Values that are not finite are stored as nil (JSON null).
+public struct RunSummary: Codable, Equatable, Sendable {
+    public var status: RunStatus
+    /// The last step t that was evaluated and logged.
+    public var lastStep: Int
+    public var stepsRequested: Int
+    /// The step at which a non-finite value appeared, for a diverged run.
+    public var divergedAtStep: Int?
+    /// λ_min(K̃_0) after clipping at 0.
+    public var lambdaMin: Double
+    public var lambdaMax: Double
+    /// λ_max/λ_min; nil when λ_min = 0.
+    public var conditionNumber: Double?
+    /// Eigenvalues of K̃_0 below 0 (round-off) that were set to 0.
+    public var clippedEigenvalues: Int
+    public var learningRate: Double
+    public var criticalLearningRate: Double
+    /// η/η_crit.
+    public var learningRateRatio: Double
+    public var finalTrainLossGD: Double?
+    public var finalTrainLossNTK: Double?
+    public var finalTrainLossNTKDiscrete: Double?
+    public var finalTestLossGD: Double?
+    public var finalTestLossNTK: Double?
+    public var finalTestLossNTKDiscrete: Double?
+    public var initialTrainLoss: Double?
+    public var finalGap: Double?
+    public var maxGap: Double?
+    public var maxGapFlow: Double?
+    public var maxTestGap: Double?
+    /// Drift at the last step where K_t was measured.
+    public var finalKernelDrift: Double?
+    public var maxKernelDrift: Double?
+    public var finalWeightChange: Double?
+    public var parameterCount: Int
+    public var initialKernelSeconds: Double
+    public var eigendecompositionSeconds: Double
+    public var trainingSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
+        case lambdaMin = "lambda_min", lambdaMax = "lambda_max", conditionNumber = "condition_number"
+        case clippedEigenvalues = "clipped_eigenvalues", learningRate = "lr", criticalLearningRate = "lr_crit"
+        case learningRateRatio = "lr_over_lr_crit"
+        case finalTrainLossGD = "final_train_loss_gd", finalTrainLossNTK = "final_train_loss_ntk"
+        case finalTrainLossNTKDiscrete = "final_train_loss_ntk_discrete"
+        case finalTestLossGD = "final_test_loss_gd", finalTestLossNTK = "final_test_loss_ntk"
+        case finalTestLossNTKDiscrete = "final_test_loss_ntk_discrete", initialTrainLoss = "initial_train_loss"
+        case finalGap = "final_gap", maxGap = "max_gap", maxGapFlow = "max_gap_flow", maxTestGap = "max_test_gap"
+        case finalKernelDrift = "final_kernel_drift", maxKernelDrift = "max_kernel_drift"
+        case finalWeightChange = "final_weight_change", parameterCount = "parameter_count"
+        case initialKernelSeconds = "initial_kernel_seconds", eigendecompositionSeconds = "eigendecomposition_seconds"
+        case trainingSeconds = "training_seconds"
+    }
+}
+
+/// x when finite, nil otherwise (JSON has no NaN or ∞).
+@inlinable
+func finiteOrNil(_ x: Double?) -> Double? {
+    guard let x, x.isFinite else { return nil }
+    return x
+}

@@ -1,0 +1,38 @@
+/// One logged step of a run: GD beside its NTK prediction (the columns of `steps.csv`).
+public struct StepRecord: Sendable, Equatable {
+    /// t, the number of GD updates taken so far.
+    public var step: Int
+    /// Wall-clock seconds since training started.
+    public var time: Double
+    public var trainLossGD: Double
+    /// Loss of the flow prediction on the training points.
+    public var trainLossNTK: Double
+    /// Loss of the discrete prediction (exact GD on the linearized model).
+    public var trainLossNTKDiscrete: Double
+    public var testLossGD: Double
+    public var testLossNTK: Double
+    public var testLossNTKDiscrete: Double
+    /// ‖f_t^GD − f_t^discrete‖/‖f_0 − y‖ on the training points.
+    public var gap: Double
+    /// ‖f_t^GD − f_t^flow‖/‖f_0 − y‖ on the training points.
+    public var gapFlow: Double
+    /// ‖f_t^GD − f_t^discrete‖/‖f_0(X*) − y*‖ on the test points.
+    public var testGap: Double
+    /// ‖K_t − K_0‖_F/‖K_0‖_F, on the steps where the kernel was measured.
+    public var kernelDrift: Double?
+    /// ‖θ_t − θ_0‖/‖θ_0‖.
+    public var weightChange: Double
+
+    /// Column names, in order, as written to `steps.csv`.
+    public static let columns = [
+        "step", "time", "train_loss_gd", "train_loss_ntk", "train_loss_ntk_discrete",
+        "test_loss_gd", "test_loss_ntk", "test_loss_ntk_discrete",
+        "gap", "gap_flow", "test_gap", "kernel_drift", "weight_change",
+    ]
+
+    /// The values in the order of ``columns``; nil for a value not measured at this step.
+    public var values: [Double?] {
+        [Double(step), time, trainLossGD, trainLossNTK, trainLossNTKDiscrete,
+         testLossGD, testLossNTK, testLossNTKDiscrete, gap, gapFlow, testGap, kernelDrift, weightChange]
+    }
+}

@@ -1,0 +1,27 @@
+/// How a run trains: the learning rate rule, loss, length and what is measured how often.
+public struct TrainingSettings: Codable, Equatable, Sendable {
+    /// Number of GD steps T.
+    public var steps: Int
+    /// An explicit η; nil chooses η = `learningRateFactor`·η_crit.
+    public var learningRate: Double?
+    /// η as a fraction of η_crit = 2/λ_max(K̃_0) when `learningRate` is nil.
+    public var learningRateFactor: Double
+    public var loss: LossNormalization
+    /// Measure K_t (drift) every this many steps, and at the last step.
+    public var kernelEvery: Int
+    /// Log a row every this many steps, and at the last step.
+    public var logEvery: Int
+    /// Seeds the data (stream 1) and the parameters (stream 2).
+    public var seed: UInt64
+
+    public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
+                loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, seed: UInt64 = 0) {
+        self.steps = steps
+        self.learningRate = learningRate
+        self.learningRateFactor = learningRateFactor
+        self.loss = loss
+        self.kernelEvery = kernelEvery
+        self.logEvery = logEvery
+        self.seed = seed
+    }
+}

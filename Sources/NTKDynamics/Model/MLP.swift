@@ -1,0 +1,116 @@
+/// A fully connected network f(x) = z_{H+1}, z_l = c_l·a_{l−1}W_l + s_b·b_l, a_l = φ(z_l), a_0 = x,
+/// with c_l and s_b from the ``Parameterization`` (DESIGN.md §2). Inputs are rows of a matrix.
+public struct MLP: Sendable {
+    public let architecture: MLPArchitecture
+    public var parameters: MLPParameters
+
+    public init(architecture: MLPArchitecture, parameters: MLPParameters) {
+        precondition(parameters.weights.count == architecture.layerCount)
+        self.architecture = architecture
+        self.parameters = parameters
+    }
+
+    /// A network with parameters drawn from `rng`.
+    public init(architecture: MLPArchitecture, rng: inout RandomSource) {
+        self.init(architecture: architecture, parameters: MLPParameters(initializing: architecture, rng: &rng))
+    }
+
+    /// The forward pass on the rows of `x` (N × n_0), keeping what backpropagation needs.
+    ///
+    /// - Complexity: one gemm per layer, 2·N·n_{l−1}·n_l flops, plus O(N·n_l) pointwise work.
+    public func forward(_ x: Matrix) -> ForwardPass {
+        precondition(x.cols == architecture.inputDim, "input has \(x.cols) columns, the network expects \(architecture.inputDim)")
+        var inputs = [x]
+        var derivatives: [Matrix] = []
+        let sb = architecture.biasScale
+        for l in 0..<architecture.layerCount {
+            let w = parameters.weights[l]
+            var z = Matrix(rows: x.rows, cols: w.cols)
+            if sb != 0 {
+                let b = parameters.biases[l]
+                z.data.withUnsafeMutableBufferPointer { p in
+                    for i in 0..<x.rows {
+                        for j in 0..<w.cols { p[i * w.cols + j] = sb * b[j] }
+                    }
+                }
+            }
+            BLAS.gemm(inputs[l], w, alpha: architecture.weightScale(layer: l), beta: sb != 0 ? 1 : 0, into: &z)
+            if l == architecture.depth {
+                return ForwardPass(inputs: inputs, derivatives: derivatives, output: z)
+            }
+            derivatives.append(architecture.activation.apply(&z))
+            inputs.append(z)
+        }
+        fatalError("unreachable: the last layer returns")
+    }
+
+    /// f(x) for the rows of `x`, an N × k matrix.
+    public func callAsFunction(_ x: Matrix) -> Matrix { forward(x).output }
+
+    /// Backpropagates output-side seeds through a forward pass.
+    ///
+    /// Row r of `seeds` (R × k) is a covector on the output of sample r / `rowsPerSample`. The result
+    /// holds, for each layer l = 0..<layerCount, Δ_l (R × n_{l+1}) with Δ_last = seeds and
+    /// Δ_{l−1} = (c_l·Δ_l·W_lᵀ) ⊙ φ′(z_{l−1}) for the sample of each row.
+    /// Seeds e_a for every (sample, output) give D_l = ∂f_a(x_i)/∂z_l (used by the NTK); seeds equal to
+    /// ∂L/∂f give the loss gradient's backward signal.
+    ///
+    /// - Complexity: one gemm per hidden layer, 2·R·n_l·n_{l−1} flops.
+    public func backpropagate(_ pass: ForwardPass, seeds: Matrix, rowsPerSample: Int = 1) -> [Matrix] {
+        precondition(seeds.cols == architecture.outputs && seeds.rows == pass.output.rows * rowsPerSample)
+        var deltas = [Matrix](repeating: Matrix(rows: 0, cols: 0), count: architecture.layerCount)
+        deltas[architecture.depth] = seeds
+        var l = architecture.depth
+        while l > 0 {
+            let w = parameters.weights[l]
+            var d = Matrix(rows: seeds.rows, cols: w.rows)
+            BLAS.gemm(deltas[l], w, transB: .transposed, alpha: architecture.weightScale(layer: l), into: &d)
+            let phiPrime = pass.derivatives[l - 1]
+            let n = d.cols
+            d.data.withUnsafeMutableBufferPointer { pd in
+                phiPrime.data.withUnsafeBufferPointer { pp in
+                    for r in 0..<d.rows {
+                        let src = (r / rowsPerSample) * n, dst = r * n
+                        for j in 0..<n { pd[dst + j] *= pp[src + j] }
+                    }
+                }
+            }
+            deltas[l - 1] = d
+            l -= 1
+        }
+        return deltas
+    }
+
+    /// The gradient Σ_r ∂/∂θ of the backward signals `deltas` (one row per sample, from
+    /// ``backpropagate(_:seeds:rowsPerSample:)`` with one row per sample).
+    ///
+    /// ∂/∂W_l = c_l·A_{l−1}ᵀΔ_l and ∂/∂b_l = s_b·Σ_rows Δ_l.
+    /// - Complexity: one gemm per layer, 2·N·n_{l−1}·n_l flops.
+    public func gradient(_ pass: ForwardPass, deltas: [Matrix]) -> MLPParameters {
+        var gw: [Matrix] = []
+        var gb: [[Double]] = []
+        let sb = architecture.biasScale
+        for l in 0..<architecture.layerCount {
+            let a = pass.inputs[l]
+            gw.append(BLAS.product(a, deltas[l], transA: .transposed, alpha: architecture.weightScale(layer: l)))
+            if architecture.hasBias {
+                var g = [Double](repeating: 0, count: deltas[l].cols)
+                BLAS.gemv(deltas[l], [Double](repeating: sb, count: deltas[l].rows), transA: .transposed, into: &g)
+                gb.append(g)
+            } else {
+                gb.append([])
+            }
+        }
+        return MLPParameters(weights: gw, biases: gb)
+    }
+}
+
+/// What a forward pass keeps for backpropagation and for the NTK.
+public struct ForwardPass: Sendable {
+    /// A_0 = X, A_1, …, A_H: the inputs of each weight layer (N × n_l).
+    public let inputs: [Matrix]
+    /// φ′(z_1), …, φ′(z_H) (N × n_l).
+    public let derivatives: [Matrix]
+    /// f(X), N × k.
+    public let output: Matrix
+}

@@ -1,0 +1,53 @@
+/// The shape and initialization law of a fully connected network (DESIGN.md §2).
+///
+/// Layer l = 1…depth+1 maps n_{l−1} → n_l with n_0 = `inputDim`, n_1…n_depth = `width`,
+/// n_{depth+1} = `outputs`. Hidden layers apply `activation`; the last layer is linear.
+public struct MLPArchitecture: Codable, Equatable, Sendable {
+    public var inputDim: Int
+    public var width: Int
+    /// Number of hidden layers H (0 gives a linear model f = σ_w/√d·xW + σ_b·b).
+    public var depth: Int
+    public var outputs: Int
+    public var activation: Activation
+    public var parameterization: Parameterization
+    /// σ_w.
+    public var weightStd: Double
+    /// σ_b.
+    public var biasStd: Double
+    /// Whether the layers have (trainable) biases; `false` is neural-tangents' `b_std=None`.
+    public var hasBias: Bool
+
+    public init(inputDim: Int, width: Int, depth: Int = 2, outputs: Int = 1,
+                activation: Activation = .relu, parameterization: Parameterization = .ntk,
+                weightStd: Double = 1.5, biasStd: Double = 0.05, hasBias: Bool = true) {
+        self.inputDim = inputDim
+        self.width = width
+        self.depth = depth
+        self.outputs = outputs
+        self.activation = activation
+        self.parameterization = parameterization
+        self.weightStd = weightStd
+        self.biasStd = biasStd
+        self.hasBias = hasBias
+    }
+
+    /// Number of weight layers, depth + 1.
+    public var layerCount: Int { depth + 1 }
+
+    /// [n_0, n_1, …, n_{depth+1}].
+    public var layerSizes: [Int] { [inputDim] + Array(repeating: width, count: depth) + [outputs] }
+
+    /// Factor on a_{l−1}W_l for layer index `l` in 0..<layerCount (layer l+1 in the math).
+    public func weightScale(layer l: Int) -> Double {
+        parameterization.weightScale(weightStd: weightStd, fanIn: layerSizes[l])
+    }
+
+    /// Factor on b_l (0 without biases).
+    public var biasScale: Double { hasBias ? parameterization.biasScale(biasStd: biasStd) : 0 }
+
+    /// Number of trainable parameters P.
+    public var parameterCount: Int {
+        let s = layerSizes
+        return (0..<layerCount).reduce(0) { $0 + s[$1] * s[$1 + 1] + (hasBias ? s[$1 + 1] : 0) }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64) with normal draws.
+///
+/// The same seed gives the same stream on every machine: the tool's reproducibility rests on it.
+public struct RandomSource: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+    private var spareNormal: Double?
+
+    /// A generator for `seed`; `stream` separates independent uses of one seed (data, parameters, …).
+    public init(seed: UInt64, stream: UInt64 = 0) {
+        var x = seed &+ 0x9E37_79B9_7F4A_7C15 &* (stream &+ 1)
+        func splitmix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitmix(), splitmix(), splitmix(), splitmix())
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = (s.3 << 45) | (s.3 >> 19)
+        return result
+    }
+
+    /// A uniform draw in [0, 1) with 53 random bits.
+    public mutating func uniform() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A uniform draw in [a, b).
+    public mutating func uniform(_ a: Double, _ b: Double) -> Double {
+        a + (b - a) * uniform()
+    }
+
+    /// A standard normal draw (Box–Muller; the second value of each pair is kept for the next call).
+    public mutating func normal() -> Double {
+        if let z = spareNormal {
+            spareNormal = nil
+            return z
+        }
+        var u = uniform()
+        while u == 0 { u = uniform() }
+        let v = uniform()
+        let r = (-2 * Foundation.log(u)).squareRoot()
+        spareNormal = r * Foundation.sin(2 * Double.pi * v)
+        return r * Foundation.cos(2 * Double.pi * v)
+    }
+
+    /// `count` independent N(0, std²) draws.
+    public mutating func normals(_ count: Int, std: Double = 1) -> [Double] {
+        (0..<count).map { _ in std * normal() }
+    }
+}

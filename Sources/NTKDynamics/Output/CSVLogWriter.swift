@@ -1,0 +1,56 @@
+import Foundation
+
+/// Appends rows to a CSV file as they come, one `write` per complete row, so a file that is cut
+/// short (a crash, a signal) never ends in half a row. Numbers use Swift's shortest round-trip
+/// representation (full precision); a missing value is an empty cell.
+public final class CSVLogWriter {
+    private let handle: FileHandle
+    public let url: URL
+    public let columns: [String]
+
+    /// Creates `url` (it must not exist) and writes the header row.
+    public init(url: URL, columns: [String]) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw OutputError.cannotWrite(path: url.path, reason: "could not create the file")
+        }
+        self.url = url
+        self.columns = columns
+        handle = try FileHandle(forWritingTo: url)
+        try writeLine(columns.joined(separator: ","))
+    }
+
+    /// Writes one row of numbers; nil is an empty cell.
+    public func append(_ values: [Double?]) throws {
+        precondition(values.count == columns.count, "row has \(values.count) cells, header \(columns.count)")
+        try writeLine(values.map { $0.map(Self.format) ?? "" }.joined(separator: ","))
+    }
+
+    /// Writes one row of preformatted cells.
+    public func append(cells: [String]) throws {
+        precondition(cells.count == columns.count, "row has \(cells.count) cells, header \(columns.count)")
+        try writeLine(cells.joined(separator: ","))
+    }
+
+    /// Full-precision text for a number: "nan", "inf", "-inf" for non-finite values (NumPy and pandas read them).
+    public static func format(_ v: Double) -> String {
+        if v.isNaN { return "nan" }
+        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+        return "\(v)"
+    }
+
+    private func writeLine(_ line: String) throws {
+        do {
+            try handle.write(contentsOf: Data((line + "\n").utf8))
+        } catch {
+            throw OutputError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Flushes to disk and closes the file.
+    public func close() throws {
+        try? handle.synchronize()
+        try handle.close()
+    }
+
+    deinit { try? handle.close() }
+}

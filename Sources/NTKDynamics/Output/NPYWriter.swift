@@ -1,0 +1,28 @@
+import Foundation
+
+/// Writes NumPy `.npy` files (format version 1.0): little-endian float64, C order (DESIGN.md §3).
+public enum NPYWriter {
+    /// The bytes of an `.npy` file holding `values` with `shape` (row-major; product of shape = count).
+    public static func encode(_ values: [Double], shape: [Int]) -> Data {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shapeText), }"
+        // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in \n.
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        let length = UInt16(header.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        values.withUnsafeBufferPointer { p in
+            for v in p {
+                var bits = v.bitPattern.littleEndian
+                withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
+            }
+        }
+        return data
+    }
+
+    /// A matrix as a 2-D array.
+    public static func encode(_ m: Matrix) -> Data { encode(m.data, shape: [m.rows, m.cols]) }
+}

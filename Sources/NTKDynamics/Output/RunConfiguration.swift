@@ -1,0 +1,77 @@
+/// Every resolved setting of a run, as written to `config.json` (DESIGN.md §3), keys at top level.
+public struct RunConfiguration: Codable, Equatable, Sendable {
+    public var tool = "ntk-dynamics"
+    public var version = NTKDynamicsVersion.current
+    public var width: Int
+    public var depth: Int
+    public var activation: Activation
+    public var weightStd: Double
+    public var biasStd: Double
+    public var bias: Bool
+    public var parameterization: Parameterization
+    public var inputDim: Int
+    public var outputs: Int
+    public var parameterCount: Int
+    public var loss: LossNormalization
+    /// The η used.
+    public var lr: Double
+    /// η_crit = 2/λ_max(K̃_0).
+    public var lrCrit: Double
+    /// The factor of η_crit when η was not given explicitly; nil otherwise.
+    public var lrFactor: Double?
+    public var steps: Int
+    public var kernelEvery: Int
+    public var logEvery: Int
+    public var seed: UInt64
+    public var dataset: SyntheticDataset
+    public var samples: Int
+    public var testSamples: Int
+    public var noise: Double
+    /// OpenBLAS threads and the kernel family it selected.
+    public var blasThreads: Int
+    public var blasCore: String
+    /// The command line that made the run.
+    public var command: [String]
+
+    public init(architecture a: MLPArchitecture, data: DataSettings, settings s: TrainingSettings,
+                learningRate: Double, criticalLearningRate: Double, command: [String]) {
+        width = a.width
+        depth = a.depth
+        activation = a.activation
+        weightStd = a.weightStd
+        biasStd = a.biasStd
+        bias = a.hasBias
+        parameterization = a.parameterization
+        inputDim = a.inputDim
+        outputs = a.outputs
+        parameterCount = a.parameterCount
+        loss = s.loss
+        lr = learningRate
+        lrCrit = criticalLearningRate
+        lrFactor = s.learningRate == nil ? s.learningRateFactor : nil
+        steps = s.steps
+        kernelEvery = s.kernelEvery
+        logEvery = s.logEvery
+        seed = s.seed
+        dataset = data.dataset
+        samples = data.samples
+        testSamples = data.testSamples
+        noise = data.noise
+        blasThreads = BLAS.threadCount
+        blasCore = BLAS.coreName
+        self.command = command
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tool, version, width, depth, activation, weightStd = "weight_std", biasStd = "bias_std", bias
+        case parameterization, inputDim = "input_dim", outputs, parameterCount = "parameter_count", loss, lr
+        case lrCrit = "lr_crit", lrFactor = "lr_factor", steps, kernelEvery = "kernel_every", logEvery = "log_every"
+        case seed, dataset, samples, testSamples = "test_samples", noise, blasThreads = "blas_threads"
+        case blasCore = "blas_core", command
+    }
+}
+
+/// The tool's version, written into every run.
+public enum NTKDynamicsVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Runs an ``NTKExperiment`` into a ``RunDirectory``, writing the whole contract of DESIGN.md §3.
+///
+/// Order: `config.json` and the initial arrays first, then `steps.csv` row by row as training goes,
+/// then `arrays/ntk_final.npy`, `spectrum.csv` and `summary.json` (also for a diverged or interrupted run).
+public enum RunRecorder {
+    /// - Parameters:
+    ///   - shouldContinue: asked before each step; false ends the run as interrupted.
+    ///   - onRecord: called after each logged row is written (for progress output).
+    /// - Returns: the summary, also written to `summary.json`.
+    public static func record(_ experiment: NTKExperiment, data: DataSettings, command: [String],
+                              into dir: RunDirectory, shouldContinue: () -> Bool = { true },
+                              onRecord: (StepRecord) -> Void = { _ in }) throws -> RunSummary {
+        let config = RunConfiguration(architecture: experiment.architecture, data: data,
+                                      settings: experiment.settings, learningRate: experiment.learningRate,
+                                      criticalLearningRate: experiment.predictor.criticalLearningRate,
+                                      command: command)
+        try dir.writeJSON(config, to: "config.json")
+        try writeInitialArrays(experiment, dir)
+
+        let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns)
+        let summary = try experiment.run(shouldContinue: shouldContinue) { record in
+            try log.append(record.values)
+            onRecord(record)
+        }
+        try log.close()
+
+        try dir.writeArray("ntk_final", experiment.latestKernel)
+        try writeSpectrum(experiment, dir)
+        try dir.writeJSON(summary, to: "summary.json")
+        return summary
+    }
+
+    static func writeInitialArrays(_ e: NTKExperiment, _ dir: RunDirectory) throws {
+        let d = e.dataset
+        func targets(_ y: Matrix) -> [Int] { y.cols == 1 ? [y.rows] : [y.rows, y.cols] }
+        try dir.writeArray("x_train", d.trainInputs)
+        try dir.writeArray("y_train", d.trainTargets.data, shape: targets(d.trainTargets))
+        try dir.writeArray("x_test", d.testInputs)
+        try dir.writeArray("y_test", d.testTargets.data, shape: targets(d.testTargets))
+        try dir.writeArray("f_train_init", e.initialTrainOutput.data, shape: targets(e.initialTrainOutput))
+        try dir.writeArray("f_test_init", e.initialTestOutput.data, shape: targets(e.initialTestOutput))
+        try dir.writeArray("ntk_init", e.initialKernel)
+        for l in e.initialParameters.weights.indices {
+            try dir.writeArray("params_init/W\(l)", e.initialParameters.weights[l])
+            if e.architecture.hasBias {
+                try dir.writeArray("params_init/b\(l)", e.initialParameters.biases[l], shape: [e.initialParameters.biases[l].count])
+            }
+        }
+    }
+
+    /// Columns of `spectrum.csv`, one row per eigenmode of K̃_0, largest eigenvalue first.
+    public static let spectrumColumns = [
+        "mode", "eigenvalue", "predicted_rate_discrete", "predicted_rate_flow",
+        "residual_init", "residual_final_gd", "residual_final_ntk_discrete",
+    ]
+
+    static func writeSpectrum(_ e: NTKExperiment, _ dir: RunDirectory) throws {
+        let p = e.predictor
+        let eta = e.learningRate
+        var r = e.latestTrainOutput
+        BLAS.axpy(-1, e.dataset.trainTargets.data, &r)
+        let gdResiduals = BLAS.matvec(p.eigen.vectors, r, transA: .transposed)
+        let ntkResiduals = p.modeResiduals(step: e.currentStep, form: .discrete)
+        let csv = try CSVLogWriter(url: dir.file("spectrum.csv"), columns: spectrumColumns)
+        let n = p.eigen.values.count
+        for rank in 0..<n {
+            let i = n - 1 - rank
+            let lambda = p.eigen.values[i]
+            let clipped = p.clippedValues[i]
+            try csv.append([Double(rank), lambda, -Foundation.log(abs(1 - eta * clipped)), eta * clipped,
+                            p.initialModeResiduals[i], gdResiduals[i], ntkResiduals[i]])
+        }
+        try csv.close()
+    }
+}

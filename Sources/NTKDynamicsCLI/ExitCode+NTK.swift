@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// Exit statuses of the tool (Docs/CLI.md lists them).
+public enum NTKExitStatus {
+    /// Bad command-line input (argument-parser's usage errors, EX_USAGE).
+    public static let usage: Int32 = 64
+    /// A runtime failure: an output path that cannot be written, a LAPACK error.
+    public static let failure: Int32 = 1
+    /// Training diverged (a loss became NaN or infinite); the logs up to that step are kept.
+    public static let diverged: Int32 = 3
+    /// Interrupted by SIGINT (128 + 2).
+    public static let interrupted: Int32 = 130
+    /// Interrupted by SIGTERM (128 + 15).
+    public static let terminated: Int32 = 143
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+
+/// Where a run writes, and how much it says.
+public struct OutputOptions: ParsableArguments {
+    @Option(help: "Run directory (default runs/<timestamp>-w<width>). An existing non-empty one is refused without --force.")
+    public var out: String?
+
+    @Flag(help: "Replace an existing output directory that holds an earlier ntk-dynamics run.")
+    public var force = false
+
+    @Option(name: .customLong("print-every"), help: "Print a table row every this many steps (default: about 20 rows per run).")
+    public var printEvery: Int?
+
+    @Option(help: "OpenBLAS threads (default: all cores).")
+    public var threads: Int?
+
+    @Flag(help: "Print only warnings, errors and the final summary.")
+    public var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+        if let p = printEvery, p < 1 {
+            throw ValidationError("--print-every \(p) is invalid; print every 1 or more steps.")
+        }
+        if let t = threads, t < 1 || t > 1024 {
+            throw ValidationError("--threads \(t) is out of range; use 1 to 1024 BLAS threads.")
+        }
+        if let out, out.isEmpty {
+            throw ValidationError("--out is empty; give a directory path.")
+        }
+    }
+
+    /// The output directory: `--out`, or a new `runs/<timestamp>-<suffix>` that does not exist yet.
+    public func directory(suffix: String) -> URL {
+        if let out { return URL(fileURLWithPath: out) }
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.locale = Locale(identifier: "en_US_POSIX")
+        let base = "runs/\(f.string(from: Date()))-\(suffix)"
+        var candidate = base
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = "\(base)-\(n)"
+            n += 1
+        }
+        return URL(fileURLWithPath: candidate)
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import NTKDynamics
+
+/// Gradient descent: loss, learning rate, length, measurement cadence and seed.
+public struct TrainingOptions: ParsableArguments {
+    @Option(help: "Number of full-batch GD steps.")
+    public var steps: Int = 1000
+
+    @Option(help: "Learning rate η. Default: --lr-factor × η_crit, with η_crit = 2/λ_max(K̃₀).")
+    public var lr: Double?
+
+    @Option(name: .customLong("lr-factor"), help: "η as a fraction of η_crit when --lr is not given (default 0.5).")
+    public var lrFactor: Double?
+
+    @Option(help: "Loss normalization: mean (L = 1/(2Nk)·Σ‖f−y‖², K̃ = K/(Nk)) or sum (L = ½·Σ‖f−y‖², K̃ = K).")
+    public var loss: LossNormalization = .mean
+
+    @Option(name: .customLong("kernel-every"), help: "Measure K_t and the kernel drift every this many steps (and at the last step).")
+    public var kernelEvery: Int = 10
+
+    @Option(name: .customLong("log-every"), help: "Write a row of steps.csv every this many steps (and at the last step).")
+    public var logEvery: Int = 1
+
+    @Option(help: "Seed for the data and the initialization; the same seed gives the same run.")
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    static let maxSteps = 100_000_000
+
+    public func validate() throws {
+        guard steps >= 0 && steps <= Self.maxSteps else {
+            throw ValidationError("--steps \(steps) is out of range; use 0 to \(Self.maxSteps).")
+        }
+        if let lr {
+            guard lr.isFinite && lr > 0 else {
+                throw ValidationError("--lr \(lr) is invalid; the learning rate must be a finite number > 0.")
+            }
+            if lrFactor != nil {
+                throw ValidationError("--lr and --lr-factor conflict: --lr sets η itself, --lr-factor sets it relative to η_crit; give one.")
+            }
+        }
+        if let f = lrFactor, !(f.isFinite && f > 0) {
+            throw ValidationError("--lr-factor \(f) is invalid; use a finite fraction of η_crit > 0 (0.5 is the default).")
+        }
+        guard kernelEvery >= 1 else {
+            throw ValidationError("--kernel-every \(kernelEvery) is invalid; measure the kernel every 1 or more steps.")
+        }
+        guard logEvery >= 1 else {
+            throw ValidationError("--log-every \(logEvery) is invalid; log every 1 or more steps.")
+        }
+    }
+
+    public var settings: TrainingSettings {
+        TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
+                         kernelEvery: kernelEvery, logEvery: logEvery, seed: seed)
+    }
+}

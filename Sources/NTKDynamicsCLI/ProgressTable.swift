@@ -1,0 +1,37 @@
+import Foundation
+import NTKDynamics
+
+/// The compact table printed while a run trains, and the summary printed at its end.
+struct ProgressTable {
+    static let header = [("step", 8), ("loss GD", 12), ("loss NTK", 12), ("gap", 10), ("drift", 10), ("Δθ/θ", 10)]
+        .map { String(repeating: " ", count: max(0, $0.1 - $0.0.count)) + $0.0 }.joined(separator: "  ")
+
+    /// Drift is measured every --kernel-every steps; rows in between show the latest value.
+    private var lastDrift: Double = 0
+
+    mutating func row(_ r: StepRecord) -> String {
+        if let d = r.kernelDrift { lastDrift = d }
+        return String(format: "%8d  %12.5e  %12.5e  %10.3e  %10.3e  %10.3e",
+                      r.step, r.trainLossGD, r.trainLossNTKDiscrete, r.gap, lastDrift, r.weightChange)
+    }
+
+    static func number(_ x: Double?) -> String {
+        guard let x else { return "n/a" }
+        return String(format: "%.4g", x)
+    }
+
+    static func summary(_ s: RunSummary, width: Int, directory: String) -> String {
+        let n = number
+        var lines = ["summary (width \(width)): \(s.status.rawValue) after \(s.lastStep) of \(s.stepsRequested) steps"]
+        lines.append("  K̃₀ eigenvalues  λ_min \(n(s.lambdaMin))  λ_max \(n(s.lambdaMax))  condition number \(n(s.conditionNumber))"
+                     + (s.clippedEigenvalues > 0 ? "  (\(s.clippedEigenvalues) negative round-off eigenvalues clipped to 0)" : ""))
+        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.3f", s.learningRateRatio))·η_crit  (η_crit = 2/λ_max = \(n(s.criticalLearningRate)))")
+        lines.append("  train loss       GD \(n(s.finalTrainLossGD))  NTK flow \(n(s.finalTrainLossNTK))  NTK discrete \(n(s.finalTrainLossNTKDiscrete))  (initial \(n(s.initialTrainLoss)))")
+        lines.append("  test loss        GD \(n(s.finalTestLossGD))  NTK flow \(n(s.finalTestLossNTK))  NTK discrete \(n(s.finalTestLossNTKDiscrete))")
+        lines.append("  gap to NTK       max \(n(s.maxGap)) (discrete), \(n(s.maxGapFlow)) (flow), test \(n(s.maxTestGap)); final \(n(s.finalGap))")
+        lines.append("  kernel drift     final \(n(s.finalKernelDrift))  max \(n(s.maxKernelDrift));  weight change \(n(s.finalWeightChange))")
+        lines.append("  time             K₀ \(String(format: "%.3f", s.initialKernelSeconds)) s, eigendecomposition \(String(format: "%.3f", s.eigendecompositionSeconds)) s, training \(String(format: "%.2f", s.trainingSeconds)) s")
+        lines.append("  logs             \(directory)")
+        return lines.joined(separator: "\n")
+    }
+}

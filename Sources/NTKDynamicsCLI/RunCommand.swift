@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import NTKDynamics
+
+/// `ntk-dynamics run` (the default): train, predict, measure drift, write the run directory.
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train an MLP by full-batch GD beside its NTK prediction and write a run directory.",
+        discussion: """
+            With --width a comma list, each width runs with the same data and seed into OUT/w<width>, \
+            and OUT/widths.csv compares them.
+            """
+    )
+
+    @OptionGroup(title: "Model") public var model: ModelOptions
+    @OptionGroup(title: "Data") public var data: DataOptions
+    @OptionGroup(title: "Training") public var training: TrainingOptions
+    @OptionGroup(title: "Output") public var output: OutputOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if let out = output.out {
+            do {
+                try RunDirectory.checkWritable(URL(fileURLWithPath: out), force: output.force)
+            } catch let error as OutputError {
+                throw ValidationError("--out: \(error.description)")
+            }
+        }
+    }
+
+    public func run() throws {
+        SignalTrap.install()
+        if let t = output.threads { BLAS.threadCount = t }
+        let widths = model.width.values
+        let dataSettings = data.settings
+        let dataset = dataSettings.generate(seed: training.seed)
+        let root = output.directory(suffix: widths.count == 1 ? "w\(widths[0])" : "widths")
+        var results: [(width: Int, summary: RunSummary, directory: URL)] = []
+
+        if widths.count > 1 {
+            try RunDirectory.prepare(root, force: output.force)
+            say("widths \(model.width.defaultValueDescription): each runs with the same data and seed; η = \(training.lr.map { "\($0)" } ?? "\(training.settings.learningRateFactor)·η_crit of each width")")
+        }
+        for w in widths {
+            let dirURL = widths.count == 1 ? root : root.appendingPathComponent("w\(w)")
+            let dir = try RunDirectory.create(at: dirURL, force: output.force)
+            let summary = try runOne(width: w, dataset: dataset, dataSettings: dataSettings, into: dir)
+            results.append((w, summary, dirURL))
+            if summary.status == .interrupted { break }
+        }
+        if widths.count > 1 {
+            try WidthsTable.write(results.map { ($0.width, $0.summary, $0.directory.lastPathComponent) },
+                                  to: RunDirectory(url: root))
+            print(WidthsTable.render(results.map { ($0.width, $0.summary) }))
+            print("widths table: \(root.appendingPathComponent("widths.csv").path)")
+        }
+        if let signal = SignalTrap.received {
+            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+        }
+        if results.contains(where: { $0.summary.status == .diverged }) {
+            throw ExitCode(NTKExitStatus.diverged)
+        }
+    }
+
+    private func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dir: RunDirectory) throws -> RunSummary {
+        let architecture = model.architecture(width: width, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
+        let settings = training.settings
+        let experiment = try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings)
+        let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
+        say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)")
+        say("η = \(ProgressTable.number(eta)) = \(String(format: "%.3f", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
+        if eta > crit {
+            warn("η = \(ProgressTable.number(eta)) is above η_crit = \(ProgressTable.number(crit)): the linearized model diverges along its top mode (catapult regime); GD may spike, converge elsewhere, or diverge.")
+        }
+        let printEvery = output.printEvery ?? max(1, settings.steps / 20)
+        var table = ProgressTable()
+        say(ProgressTable.header)
+        let summary = try RunRecorder.record(
+            experiment, data: dataSettings, command: CommandLine.arguments, into: dir,
+            shouldContinue: { SignalTrap.received == nil },
+            onRecord: { record in
+                let line = table.row(record)
+                if record.step % printEvery == 0 || record.step == settings.steps { say(line) }
+            })
+        switch summary.status {
+        case .completed: break
+        case .diverged:
+            warn("training diverged at step \(summary.divergedAtStep ?? summary.lastStep): the loss is no longer finite. η = \(ProgressTable.number(eta)) is \(String(format: "%.2f", eta / crit))·η_crit; try --lr-factor below 1 (η_crit = \(ProgressTable.number(crit))). Rows up to step \(summary.lastStep) are kept in steps.csv.")
+        case .interrupted:
+            warn("interrupted after step \(summary.lastStep); logs closed and summary.json written (status \"interrupted\").")
+        }
+        print(ProgressTable.summary(summary, width: width, directory: dir.url.path))
+        fflush(nil)
+        return summary
+    }
+
+    private func say(_ line: String) {
+        guard !output.quiet else { return }
+        print(line)
+        fflush(nil)
+    }
+
+    private func warn(_ line: String) {
+        FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// The signal that asked the run to stop (0 while none has arrived).
+nonisolated(unsafe) private var pendingSignal: Int32 = 0
+
+/// Turns SIGINT and SIGTERM into a flag the training loop polls, so the run can finish its current
+/// step, close its logs and write `summary.json` before exiting with 130 or 143.
+enum SignalTrap {
+    static func install() {
+        signal(SIGINT) { pendingSignal = $0 }
+        signal(SIGTERM) { pendingSignal = $0 }
+    }
+
+    /// The signal received, if any.
+    static var received: Int32? { pendingSignal == 0 ? nil : pendingSignal }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import NTKDynamics
+
+/// `widths.csv` and the printed table comparing the runs of a `--width` list.
+enum WidthsTable {
+    static let columns = [
+        "width", "status", "lr", "lr_crit", "lambda_min", "lambda_max", "final_train_loss_gd",
+        "final_train_loss_ntk_discrete", "final_test_loss_gd", "final_test_loss_ntk_discrete",
+        "max_gap", "max_gap_flow", "final_kernel_drift", "max_kernel_drift", "final_weight_change",
+        "training_seconds", "directory",
+    ]
+
+    static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
+        let f = CSVLogWriter.format
+        func cell(_ x: Double?) -> String { x.map(f) ?? "" }
+        var text = columns.joined(separator: ",") + "\n"
+        for (w, s, d) in rows {
+            text += ([String(w), s.status.rawValue, f(s.learningRate), f(s.criticalLearningRate), f(s.lambdaMin),
+                      f(s.lambdaMax), cell(s.finalTrainLossGD), cell(s.finalTrainLossNTKDiscrete),
+                      cell(s.finalTestLossGD), cell(s.finalTestLossNTKDiscrete), cell(s.maxGap), cell(s.maxGapFlow),
+                      cell(s.finalKernelDrift), cell(s.maxKernelDrift), cell(s.finalWeightChange),
+                      f(s.trainingSeconds), d].joined(separator: ",")) + "\n"
+        }
+        try dir.write(Data(text.utf8), to: "widths.csv")
+    }
+
+    static func render(_ rows: [(Int, RunSummary)]) -> String {
+        let n = ProgressTable.number
+        let head = ["width", "max gap", "gap (flow)", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK"]
+        var lines = [head.map { pad($0, 11) }.joined()]
+        for (w, s) in rows {
+            lines.append([String(w), n(s.maxGap), n(s.maxGapFlow), n(s.finalKernelDrift), n(s.maxKernelDrift),
+                          n(s.finalWeightChange), n(s.finalTrainLossGD), n(s.finalTrainLossNTKDiscrete)]
+                .map { pad($0, 11) }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ s: String, _ n: Int) -> String {
+        String(repeating: " ", count: max(1, n - s.count)) + s
+    }
+}

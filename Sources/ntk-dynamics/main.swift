@@ -1,0 +1,3 @@
+import NTKDynamicsCLI
+
+NTKDynamicsCommand.main()

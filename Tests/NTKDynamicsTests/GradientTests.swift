@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import NTKDynamics
+
+/// ∇L from backpropagation against finite differences of the loss, and the two code paths of a GD step.
+@Suite("Loss gradient and GD step")
+struct GradientTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var activation: Activation
+        var parameterization: Parameterization
+        var outputs: Int
+        var loss: LossNormalization
+        var hasBias = true
+
+        var net: TinyNet {
+            TinyNet(activation: activation, parameterization: parameterization, depth: 2, outputs: outputs,
+                    hasBias: hasBias, samples: 6)
+        }
+
+        var testDescription: String { "\(net.testDescription) loss=\(loss.rawValue)" }
+
+        /// Targets of the same order as f, flattened sample-major, independent of the model.
+        func targets() -> [Double] {
+            var rng = RandomSource(seed: net.seed, stream: 30)
+            return (0..<(net.samples * outputs)).map { _ in rng.normal() }
+        }
+
+        func descent(learningRate: Double = 0.1) -> GradientDescent {
+            let n = net
+            return GradientDescent(model: n.model(), inputs: Matrix(n.inputs()),
+                                   targets: Matrix(rows: n.samples, cols: outputs, data: targets()),
+                                   loss: loss, learningRate: learningRate)
+        }
+
+        static let all: [Case] = {
+            var cases: [Case] = []
+            for act in [Activation.tanh, .relu, .gelu, .erf] {
+                for k in [1, 2] {
+                    for loss in LossNormalization.allCases {
+                        cases.append(Case(activation: act, parameterization: .ntk, outputs: k, loss: loss))
+                    }
+                }
+            }
+            // The other parameterization and the bias-free network, once each.
+            for k in [1, 2] {
+                cases.append(Case(activation: .tanh, parameterization: .standard, outputs: k, loss: .mean))
+                cases.append(Case(activation: .gelu, parameterization: .ntk, outputs: k, loss: .sum, hasBias: false))
+            }
+            return cases
+        }()
+    }
+
+    @Test("∇L equals central finite differences of L", arguments: Case.all)
+    func gradientMatchesFiniteDifferences(c: Case) {
+        let gd = c.descent()
+        let a = c.net.architecture
+        let xs = c.net.inputs()
+        let y = c.targets()
+        let theta = gd.model.parameters.flattened
+        let g = gd.gradient().flattened
+        #expect(g.count == theta.count)
+
+        func loss(_ t: [Double]) -> Double {
+            c.loss.loss(Reference.outputs(xs, a, flat: t), y, samples: xs.count, outputs: c.outputs)
+        }
+        // Independently of `LossNormalization.loss`: L = Σ(f − y)²/(2ν) with ν = N·k or 1.
+        let nu = c.loss == .mean ? Double(xs.count * c.outputs) : 1
+        let f0 = Reference.outputs(xs, a, flat: theta)
+        let l0 = zip(f0, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / (2 * nu)
+        #expect(abs(loss(theta) - l0) <= 1e-14 * l0)
+
+        let h = 1e-6
+        var fd = [Double](repeating: 0, count: theta.count)
+        for p in theta.indices {
+            var plus = theta, minus = theta
+            plus[p] += h
+            minus[p] -= h
+            fd[p] = (loss(plus) - loss(minus)) / (2 * h)
+        }
+        let err = naiveDistance(g, fd) / naiveNorm(fd)
+        #expect(err < 1e-6, "gradient vs finite differences: relative error \(err)")
+
+        // And against the reference Jacobian: ∇L = Jᵀ(f − y)/ν (a sharper check than FD).
+        let j = Reference.jacobian(xs, a, flat: theta)
+        let exact = naiveTransposedMatVec(j, zip(f0, y).map { ($0 - $1) / nu })
+        let errExact = naiveDistance(g, exact) / naiveNorm(exact)
+        #expect(errExact < 1e-12, "gradient vs Jᵀ(f − y)/ν: relative error \(errExact)")
+    }
+
+    @Test("a step with and without the kernel gives the same θ_{t+1}; the kernel is K(θ_t)", arguments: Case.all)
+    func stepPathsAgree(c: Case) throws {
+        let eta = 0.05
+        var withKernel = c.descent(learningRate: eta)
+        var plain = c.descent(learningRate: eta)
+        let start = plain.model
+        let grad = plain.gradient()
+
+        let e1 = withKernel.step(measureKernel: true)
+        let e0 = plain.step(measureKernel: false)
+        #expect(e0.kernel == nil)
+
+        let theta0 = start.parameters.flattened
+        let update = naiveNorm(grad.flattened) * eta
+        #expect(update > 0)
+
+        // θ_1 = θ_0 − η∇L(θ_0) on the plain path …
+        var expected = theta0
+        for (i, gi) in grad.flattened.enumerated() { expected[i] -= eta * gi }
+        let errPlain = naiveDistance(plain.model.parameters.flattened, expected) / update
+        #expect(errPlain < 1e-12, "plain step vs θ − η∇L: \(errPlain) of the update")
+
+        // … and the kernel-measuring path (shared derivatives when k = 1) lands on the same θ_1.
+        let errShared = naiveDistance(withKernel.model.parameters.flattened, plain.model.parameters.flattened) / update
+        #expect(errShared < 1e-12, "measureKernel: true vs false: \(errShared) of the update")
+
+        // Both report f(θ_0) …
+        let f0 = Reference.outputs(c.net.inputs(), c.net.architecture, flat: theta0)
+        #expect(naiveDistance(e0.output.data, f0) <= 1e-13 * naiveNorm(f0))
+        #expect(e1.output == e0.output)
+
+        // … and the kernel at θ_0, not θ_1.
+        let kernel = try #require(e1.kernel)
+        let k0 = EmpiricalNTK.kernel(start, withKernel.inputs)
+        #expect(kernel.frobeniusDistance(to: k0) <= 1e-13 * k0.frobeniusNorm)
+        let j = Reference.jacobian(c.net.inputs(), c.net.architecture, flat: theta0)
+        let errRef = relativeFrobeniusError(kernel, naiveProductTransposed(j, j))
+        #expect(errRef < 1e-10, "step kernel vs J₀J₀ᵀ: \(errRef)")
+        let k1 = EmpiricalNTK.kernel(withKernel.model, withKernel.inputs)
+        #expect(kernel.frobeniusDistance(to: k1) > 1e-6 * k0.frobeniusNorm, "the step must report K(θ_0), and θ moved")
+    }
+
+    @Test("step(update: false) evaluates without moving θ")
+    func evaluateOnly() {
+        for c in Case.all.prefix(4) {
+            var gd = c.descent()
+            let before = gd.model.parameters
+            let e = gd.step(measureKernel: true, update: false)
+            #expect(gd.model.parameters == before)
+            #expect(e.kernel != nil)
+        }
+    }
+
+    /// Repeated steps decrease the loss at a small learning rate (a sign check on the update).
+    @Test("GD at a small learning rate decreases the loss")
+    func lossDecreases() {
+        for c in Case.all where c.outputs == 2 {
+            var gd = c.descent(learningRate: c.loss == .mean ? 0.05 : 0.005)
+            let y = c.targets()
+            var last = Double.infinity
+            for _ in 0..<5 {
+                let f = gd.step(measureKernel: false).output.data
+                let l = c.loss.loss(f, y, samples: c.net.samples, outputs: c.outputs)
+                #expect(l < last, "\(c.testDescription)")
+                last = l
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+import Foundation
+import Testing
+@testable import NTKDynamics
+
+/// An independent, deliberately naive implementation of the network math of DESIGN.md §2, used as the
+/// reference the library is tested against.
+///
+/// Everything here is plain Swift loops over `[Double]` arrays, one sample and one scalar at a time:
+/// no BLAS, no ``Matrix`` arithmetic, and none of ``MLP/forward(_:)``, ``MLP/backpropagate(_:seeds:rowsPerSample:)``,
+/// ``MLP/gradient(_:deltas:)``, ``EmpiricalNTK``, ``Activation/value(_:)`` or ``Parameterization``'s scale
+/// functions. The scales are written out from the design note:
+///
+///     "ntk":      z_l = σ_w/√n_{l−1} · a_{l−1}W_l + σ_b · b_l
+///     "standard": z_l = a_{l−1}W_l + b_l
+///
+/// and the bias term is absent when `hasBias == false`.
+enum Reference {
+    // MARK: Activations, written out independently of `Activation`.
+
+    static func phi(_ act: Activation, _ z: Double) -> Double {
+        switch act {
+        case .relu: return max(z, 0)
+        case .tanh: return 1 - 2 / (exp(2 * z) + 1)
+        case .erf: return erf(z)
+        case .gelu: return z * normalCDF(z)
+        case .linear: return z
+        }
+    }
+
+    static func phiPrime(_ act: Activation, _ z: Double) -> Double {
+        switch act {
+        case .relu: return z > 0 ? 1 : 0
+        case .tanh:
+            let c = cosh(z)
+            return 1 / (c * c)
+        case .erf: return 2 / Double.pi.squareRoot() * exp(-z * z)
+        case .gelu: return normalCDF(z) + z * exp(-z * z / 2) / (2 * Double.pi).squareRoot()
+        case .linear: return 1
+        }
+    }
+
+    static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+
+    // MARK: Scales straight from DESIGN.md §2.
+
+    static func sizes(_ a: MLPArchitecture) -> [Int] {
+        var s = [a.inputDim]
+        for _ in 0..<a.depth { s.append(a.width) }
+        s.append(a.outputs)
+        return s
+    }
+
+    /// The factor on a_{l−1}W_l for weight layer `l` (0-based).
+    static func weightFactor(_ a: MLPArchitecture, layer l: Int) -> Double {
+        switch a.parameterization {
+        case .ntk: return a.weightStd / Double(sizes(a)[l]).squareRoot()
+        case .standard: return 1
+        }
+    }
+
+    /// The factor on b_l (unused without biases).
+    static func biasFactor(_ a: MLPArchitecture) -> Double {
+        switch a.parameterization {
+        case .ntk: return a.biasStd
+        case .standard: return 1
+        }
+    }
+
+    /// Number of parameters, counted from the layer sizes.
+    static func parameterCount(_ a: MLPArchitecture) -> Int {
+        let s = sizes(a)
+        var p = 0
+        for l in 0..<(s.count - 1) { p += s[l] * s[l + 1] + (a.hasBias ? s[l + 1] : 0) }
+        return p
+    }
+
+    // MARK: Parameters as plain nested arrays.
+
+    /// W[l][p][q] and b[l][q], unpacked from a flat vector in the documented order
+    /// (W_0 row-major, b_0, W_1, b_1, …).
+    struct Params {
+        var w: [[[Double]]]
+        var b: [[Double]]
+    }
+
+    static func unpack(_ flat: [Double], _ a: MLPArchitecture) -> Params {
+        let s = sizes(a)
+        var w: [[[Double]]] = []
+        var b: [[Double]] = []
+        var o = 0
+        for l in 0..<(s.count - 1) {
+            var wl: [[Double]] = []
+            for p in 0..<s[l] {
+                var row: [Double] = []
+                for q in 0..<s[l + 1] { row.append(flat[o + p * s[l + 1] + q]) }
+                wl.append(row)
+            }
+            o += s[l] * s[l + 1]
+            w.append(wl)
+            if a.hasBias {
+                b.append(Array(flat[o..<(o + s[l + 1])]))
+                o += s[l + 1]
+            } else {
+                b.append([])
+            }
+        }
+        precondition(o == flat.count, "flat vector has \(flat.count) entries, the architecture needs \(o)")
+        return Params(w: w, b: b)
+    }
+
+    /// Rebuilds ``MLPParameters`` from a flat vector in the order of ``MLPParameters/flattened``.
+    static func parameters(fromFlat flat: [Double], _ a: MLPArchitecture) -> MLPParameters {
+        let p = unpack(flat, a)
+        let s = sizes(a)
+        var weights: [Matrix] = []
+        for l in 0..<p.w.count {
+            var data: [Double] = []
+            for row in p.w[l] { data += row }
+            weights.append(Matrix(rows: s[l], cols: s[l + 1], data: data))
+        }
+        return MLPParameters(weights: weights, biases: p.b)
+    }
+
+    // MARK: Forward and backward, one sample at a time.
+
+    /// The pre-activations z_1 … z_{H+1} of one sample (z_{H+1} = f(x)).
+    static func preActivations(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [[Double]] {
+        let s = sizes(a)
+        var input = x
+        var zs: [[Double]] = []
+        for l in 0..<(s.count - 1) {
+            let c = weightFactor(a, layer: l)
+            var z = [Double](repeating: 0, count: s[l + 1])
+            for q in 0..<s[l + 1] {
+                var acc = 0.0
+                for pIdx in 0..<s[l] { acc += input[pIdx] * p.w[l][pIdx][q] }
+                z[q] = c * acc + (a.hasBias ? biasFactor(a) * p.b[l][q] : 0)
+            }
+            zs.append(z)
+            input = z.map { phi(a.activation, $0) }
+        }
+        return zs
+    }
+
+    /// f(x) for one sample.
+    static func forward(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [Double] {
+        preActivations(x, a, p).last!
+    }
+
+    /// f(X) for all samples, flattened sample-major (index i·k + a).
+    static func outputs(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [Double] {
+        let p = unpack(flat, a)
+        var out: [Double] = []
+        for x in xs { out += forward(x, a, p) }
+        return out
+    }
+
+    /// The Jacobian ∂f_a(x_i)/∂θ_j: rows i·k + a (sample-major), columns in the order of
+    /// ``MLPParameters/flattened``. Computed by scalar backpropagation of e_a through each sample.
+    static func jacobian(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [[Double]] {
+        let p = unpack(flat, a)
+        let s = sizes(a)
+        let layers = s.count - 1
+        let pCount = parameterCount(a)
+        // Offsets of W_l and b_l in the flat vector.
+        var wOffset: [Int] = [], bOffset: [Int] = []
+        var o = 0
+        for l in 0..<layers {
+            wOffset.append(o)
+            o += s[l] * s[l + 1]
+            bOffset.append(o)
+            if a.hasBias { o += s[l + 1] }
+        }
+        var rows: [[Double]] = []
+        for x in xs {
+            let zs = preActivations(x, a, p)
+            // a_0 = x, a_l = φ(z_l): inputs of each weight layer.
+            var layerInputs: [[Double]] = [x]
+            for l in 0..<(layers - 1) { layerInputs.append(zs[l].map { phi(a.activation, $0) }) }
+            for out in 0..<a.outputs {
+                var row = [Double](repeating: 0, count: pCount)
+                // δ = ∂f_out/∂z for the current layer, starting at the output layer.
+                var delta = [Double](repeating: 0, count: a.outputs)
+                delta[out] = 1
+                var l = layers - 1
+                while true {
+                    let c = weightFactor(a, layer: l)
+                    for pIdx in 0..<s[l] {
+                        for q in 0..<s[l + 1] {
+                            row[wOffset[l] + pIdx * s[l + 1] + q] = c * layerInputs[l][pIdx] * delta[q]
+                        }
+                    }
+                    if a.hasBias {
+                        for q in 0..<s[l + 1] { row[bOffset[l] + q] = biasFactor(a) * delta[q] }
+                    }
+                    if l == 0 { break }
+                    var prev = [Double](repeating: 0, count: s[l])
+                    for pIdx in 0..<s[l] {
+                        var acc = 0.0
+                        for q in 0..<s[l + 1] { acc += c * p.w[l][pIdx][q] * delta[q] }
+                        prev[pIdx] = acc * phiPrime(a.activation, zs[l - 1][pIdx])
+                    }
+                    delta = prev
+                    l -= 1
+                }
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+}
+
+// MARK: - Small dense helpers for tests (plain loops).
+
+/// A · Bᵀ for row-major nested arrays.
+func naiveProductTransposed(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+    a.map { ra in
+        b.map { rb in
+            var acc = 0.0
+            for j in ra.indices { acc += ra[j] * rb[j] }
+            return acc
+        }
+    }
+}
+
+/// A · x.
+func naiveMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
+    a.map { row in
+        var acc = 0.0
+        for j in row.indices { acc += row[j] * x[j] }
+        return acc
+    }
+}
+
+/// Aᵀ · x.
+func naiveTransposedMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
+    var y = [Double](repeating: 0, count: a.first?.count ?? 0)
+    for i in a.indices {
+        for j in a[i].indices { y[j] += a[i][j] * x[i] }
+    }
+    return y
+}
+
+func naiveNorm(_ v: [Double]) -> Double {
+    var s = 0.0
+    for x in v { s += x * x }
+    return s.squareRoot()
+}
+
+func naiveDistance(_ a: [Double], _ b: [Double]) -> Double {
+    precondition(a.count == b.count)
+    var s = 0.0
+    for i in a.indices { s += (a[i] - b[i]) * (a[i] - b[i]) }
+    return s.squareRoot()
+}
+
+/// ‖A − B‖_F / ‖B‖_F between a library matrix and a reference nested array.
+func relativeFrobeniusError(_ m: Matrix, _ ref: [[Double]]) -> Double {
+    precondition(m.rows == ref.count && ref.allSatisfy { $0.count == m.cols }, "shape mismatch")
+    var num = 0.0, den = 0.0
+    for i in 0..<m.rows {
+        for j in 0..<m.cols {
+            let d = m[i, j] - ref[i][j]
+            num += d * d
+            den += ref[i][j] * ref[i][j]
+        }
+    }
+    return (num / den).squareRoot()
+}
+
+/// N rows of d independent standard normals.
+func gaussianInputs(_ n: Int, _ d: Int, rng: inout RandomSource) -> [[Double]] {
+    (0..<n).map { _ in (0..<d).map { _ in rng.normal() } }
+}
+
+extension Matrix {
+    /// A matrix from nested rows (test convenience; same as `Matrix(_:)`).
+    var nested: [[Double]] { (0..<rows).map { row($0) } }
+}
+
+// MARK: - Tiny test networks.
+
+/// One tiny network configuration, with a deterministic seed for its parameters and inputs.
+struct TinyNet: CustomTestStringConvertible, Sendable {
+    var activation: Activation
+    var parameterization: Parameterization
+    var depth: Int
+    var outputs: Int
+    var hasBias: Bool
+    var inputDim = 3
+    var samples = 4
+
+    var width: Int { 5 + depth }  // 5, 6, 7
+
+    var architecture: MLPArchitecture {
+        MLPArchitecture(inputDim: inputDim, width: width, depth: depth, outputs: outputs,
+                        activation: activation, parameterization: parameterization,
+                        weightStd: 1.3, biasStd: 0.7, hasBias: hasBias)
+    }
+
+    var seed: UInt64 {
+        UInt64(Activation.allCases.firstIndex(of: activation)!) &* 1_000
+            &+ UInt64(Parameterization.allCases.firstIndex(of: parameterization)!) &* 100
+            &+ UInt64(depth * 10 + outputs) &+ (hasBias ? 7 : 0)
+    }
+
+    /// A model with random parameters drawn by the library's initializer (the values only need to be generic).
+    func model() -> MLP {
+        var rng = RandomSource(seed: seed, stream: 1)
+        var m = MLP(architecture: architecture, rng: &rng)
+        // "standard" draws small weights; perturb every parameter by an O(σ) amount so biases are non-zero
+        // and no structure of the initializer is relied on.
+        var flat = m.parameters.flattened
+        let scale = parameterization == .ntk ? 0.3 : 0.3 / Double(width).squareRoot()
+        for j in flat.indices { flat[j] += scale * rng.normal() }
+        m.parameters = Reference.parameters(fromFlat: flat, architecture)
+        return m
+    }
+
+    /// `n` gaussian inputs (stream 2 + `stream`).
+    func inputs(_ n: Int? = nil, stream: UInt64 = 0) -> [[Double]] {
+        var rng = RandomSource(seed: seed, stream: 2 + stream)
+        return gaussianInputs(n ?? samples, inputDim, rng: &rng)
+    }
+
+    var testDescription: String {
+        "\(activation.rawValue) \(parameterization.rawValue) H=\(depth) k=\(outputs) \(hasBias ? "bias" : "no-bias")"
+    }
+
+    /// Every activation × parameterization × depth 0,1,2 × k ∈ {1, 3} × bias on/off.
+    static let all: [TinyNet] = {
+        var cases: [TinyNet] = []
+        for act in Activation.allCases {
+            for par in Parameterization.allCases {
+                for depth in 0...2 {
+                    for k in [1, 3] {
+                        for bias in [true, false] {
+                            cases.append(TinyNet(activation: act, parameterization: par, depth: depth,
+                                                 outputs: k, hasBias: bias, samples: k == 1 ? 5 : 4))
+                        }
+                    }
+                }
+            }
+        }
+        return cases
+    }()
+}
