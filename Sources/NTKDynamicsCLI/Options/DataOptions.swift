@@ -6,19 +6,19 @@ public struct DataOptions: ParsableArguments {
     @Option(help: "Dataset: sine (1-D, y = sin 2πx), gaussian (x ~ N(0, I_d), smooth teacher), circle (unit circle, y = x₁x₂).")
     public var dataset: SyntheticDataset = .gaussian
 
-    @Option(help: "Number of training points N.")
+    @Option(parsing: .unconditional, help: "Number of training points N.")
     public var samples: Int = 256
 
-    @Option(name: .customLong("test-samples"), help: "Number of test points (targets without noise).")
+    @Option(name: .customLong("test-samples"), parsing: .unconditional, help: "Number of test points (targets without noise).")
     public var testSamples: Int = 256
 
-    @Option(name: .customLong("input-dim"), help: "Input dimension d for gaussian (default 8); sine has 1 and circle 2.")
+    @Option(name: .customLong("input-dim"), parsing: .unconditional, help: "Input dimension d for gaussian (default 8); sine has 1 and circle 2.")
     public var inputDim: Int?
 
-    @Option(help: "Number of outputs k (the kernel is (N·k)×(N·k)).")
+    @Option(parsing: .unconditional, help: "Number of outputs k (the kernel is (N·k)×(N·k)).")
     public var outputs: Int = 1
 
-    @Option(help: "Standard deviation of Gaussian noise added to the training targets.")
+    @Option(parsing: .unconditional, help: "Standard deviation of Gaussian noise added to the training targets.")
     public var noise: Double = 0
 
     public init() {}

@@ -3,10 +3,10 @@ import NTKDynamics
 
 /// The network: shape, activation, parameterization and initialization scales.
 public struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Hidden-layer width, or a comma list (64,256,1024) to run each width with the same data and seed.")
+    @Option(name: .long, parsing: .unconditional, help: "Hidden-layer width, or a comma list (64,256,1024) to run each width with the same data and seed.")
     public var width: IntList = IntList([1024])
 
-    @Option(help: "Number of hidden layers H (0 gives a linear model).")
+    @Option(parsing: .unconditional, help: "Number of hidden layers H (0 gives a linear model).")
     public var depth: Int = 2
 
     @Option(help: "Hidden-layer activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -15,10 +15,10 @@ public struct ModelOptions: ParsableArguments {
     @Option(help: "ntk: z = σ_w/√n·aW + σ_b·b with N(0,1) parameters; standard: z = aW + b with W ~ N(0, σ_w²/n), b ~ N(0, σ_b²).")
     public var parameterization: Parameterization = .ntk
 
-    @Option(name: .customLong("weight-std"), help: "σ_w, the weight scale (> 0).")
+    @Option(name: .customLong("weight-std"), parsing: .unconditional, help: "σ_w, the weight scale (> 0).")
     public var weightStd: Double = 1.5
 
-    @Option(name: .customLong("bias-std"), help: "σ_b, the bias scale (≥ 0). Biases are trainable even at σ_b = 0 under standard.")
+    @Option(name: .customLong("bias-std"), parsing: .unconditional, help: "σ_b, the bias scale (≥ 0). Biases are trainable even at σ_b = 0 under standard.")
     public var biasStd: Double?
 
     @Flag(name: .customLong("no-bias"), help: "Remove the biases (neural-tangents' b_std=None).")

@@ -9,10 +9,10 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "Replace an existing output directory that holds an earlier ntk-dynamics run.")
     public var force = false
 
-    @Option(name: .customLong("print-every"), help: "Print a table row every this many steps (default: about 20 rows per run).")
+    @Option(name: .customLong("print-every"), parsing: .unconditional, help: "Print a table row every this many steps (default: about 20 rows per run).")
     public var printEvery: Int?
 
-    @Option(help: "OpenBLAS threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: all cores).")
     public var threads: Int?
 
     @Flag(help: "Print only warnings, errors and the final summary.")

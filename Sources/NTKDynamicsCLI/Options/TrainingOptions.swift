@@ -3,25 +3,25 @@ import NTKDynamics
 
 /// Gradient descent: loss, learning rate, length, measurement cadence and seed.
 public struct TrainingOptions: ParsableArguments {
-    @Option(help: "Number of full-batch GD steps.")
+    @Option(parsing: .unconditional, help: "Number of full-batch GD steps.")
     public var steps: Int = 1000
 
-    @Option(help: "Learning rate η. Default: --lr-factor × η_crit, with η_crit = 2/λ_max(K̃₀).")
+    @Option(parsing: .unconditional, help: "Learning rate η. Default: --lr-factor × η_crit, with η_crit = 2/λ_max(K̃₀).")
     public var lr: Double?
 
-    @Option(name: .customLong("lr-factor"), help: "η as a fraction of η_crit when --lr is not given (default 0.5).")
+    @Option(name: .customLong("lr-factor"), parsing: .unconditional, help: "η as a fraction of η_crit when --lr is not given (default 0.5).")
     public var lrFactor: Double?
 
     @Option(help: "Loss normalization: mean (L = 1/(2Nk)·Σ‖f−y‖², K̃ = K/(Nk)) or sum (L = ½·Σ‖f−y‖², K̃ = K).")
     public var loss: LossNormalization = .mean
 
-    @Option(name: .customLong("kernel-every"), help: "Measure K_t and the kernel drift every this many steps (and at the last step).")
+    @Option(name: .customLong("kernel-every"), parsing: .unconditional, help: "Measure K_t and the kernel drift every this many steps (and at the last step).")
     public var kernelEvery: Int = 10
 
-    @Option(name: .customLong("log-every"), help: "Write a row of steps.csv every this many steps (and at the last step).")
+    @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Write a row of steps.csv every this many steps (and at the last step).")
     public var logEvery: Int = 1
 
-    @Option(help: "Seed for the data and the initialization; the same seed gives the same run.")
+    @Option(parsing: .unconditional, help: "Seed for the data and the initialization; the same seed gives the same run.")
     public var seed: UInt64 = 0
 
     public init() {}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import NTKDynamicsCLI
+
+/// Bad input gets a usage error (exit 64) whose message names the option and what is allowed.
+struct CommandLineValidationTests {
+    struct BadInput: CustomTestStringConvertible, Sendable {
+        let arguments: [String]
+        /// Fragments the message must contain (the option and a hint at what is allowed).
+        let mentions: [String]
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let badInputs: [BadInput] = [
+        BadInput(arguments: ["--width", "0"], mentions: ["--width", "0", "between 1 and"]),
+        BadInput(arguments: ["--width", "-5"], mentions: ["--width"]),
+        BadInput(arguments: ["--width", "64,abc"], mentions: ["--width", "64,abc"]),
+        BadInput(arguments: ["--width", "64,64"], mentions: ["--width", "twice"]),
+        BadInput(arguments: ["--width", "10000000"], mentions: ["--width", "10000000"]),
+        BadInput(arguments: ["--depth", "-1"], mentions: ["--depth", "-1"]),
+        BadInput(arguments: ["--steps", "-3"], mentions: ["--steps", "-3"]),
+        BadInput(arguments: ["--activation", "sigmoid"], mentions: ["sigmoid", "relu"]),
+        BadInput(arguments: ["--parameterization", "mup"], mentions: ["mup", "ntk"]),
+        BadInput(arguments: ["--loss", "l1"], mentions: ["l1", "mean"]),
+        BadInput(arguments: ["--dataset", "mnist"], mentions: ["mnist", "gaussian"]),
+        BadInput(arguments: ["--lr", "0"], mentions: ["--lr", "> 0"]),
+        BadInput(arguments: ["--lr", "-0.1"], mentions: ["--lr", "> 0"]),
+        BadInput(arguments: ["--lr", "nan"], mentions: ["--lr", "finite"]),
+        BadInput(arguments: ["--lr", "inf"], mentions: ["--lr", "finite"]),
+        BadInput(arguments: ["--lr-factor", "0"], mentions: ["--lr-factor"]),
+        BadInput(arguments: ["--lr", "0.1", "--lr-factor", "0.5"], mentions: ["--lr", "--lr-factor", "conflict"]),
+        BadInput(arguments: ["--weight-std", "0"], mentions: ["--weight-std", "> 0"]),
+        BadInput(arguments: ["--weight-std", "inf"], mentions: ["--weight-std"]),
+        BadInput(arguments: ["--bias-std", "-1"], mentions: ["--bias-std", "≥ 0"]),
+        BadInput(arguments: ["--bias-std", "0.1", "--no-bias"], mentions: ["--bias-std", "--no-bias"]),
+        BadInput(arguments: ["--kernel-every", "0"], mentions: ["--kernel-every", "0"]),
+        BadInput(arguments: ["--log-every", "0"], mentions: ["--log-every"]),
+        BadInput(arguments: ["--samples", "0"], mentions: ["--samples", "0"]),
+        BadInput(arguments: ["--test-samples", "-1"], mentions: ["--test-samples"]),
+        BadInput(arguments: ["--outputs", "0"], mentions: ["--outputs"]),
+        BadInput(arguments: ["--samples", "10000", "--outputs", "10"], mentions: ["--samples", "--outputs", "memory"]),
+        BadInput(arguments: ["--noise", "-0.5"], mentions: ["--noise"]),
+        BadInput(arguments: ["--noise", "nan"], mentions: ["--noise"]),
+        BadInput(arguments: ["--dataset", "sine", "--input-dim", "3"], mentions: ["--input-dim", "sine", "1"]),
+        BadInput(arguments: ["--dataset", "circle", "--input-dim", "5"], mentions: ["--input-dim", "circle", "2"]),
+        BadInput(arguments: ["--input-dim", "0"], mentions: ["--input-dim"]),
+        BadInput(arguments: ["--threads", "0"], mentions: ["--threads"]),
+        BadInput(arguments: ["--print-every", "0"], mentions: ["--print-every"]),
+        BadInput(arguments: ["--out", ""], mentions: ["--out"]),
+        BadInput(arguments: ["--frobnicate"], mentions: ["--frobnicate"]),
+    ]
+
+    @Test(arguments: badInputs)
+    func rejectsWithUsageError(_ input: BadInput) throws {
+        let error = try #require(throws: (any Error).self) {
+            _ = try NTKDynamicsCommand.parseAsRoot(input.arguments)
+        }
+        let message = NTKDynamicsCommand.message(for: error)
+        for fragment in input.mentions {
+            #expect(message.contains(fragment), "message '\(message)' should mention '\(fragment)'")
+        }
+        #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
+    }
+
+    @Test(arguments: [
+        ["--width", "64,128"], ["run", "--width", "8", "--depth", "0", "--activation", "linear"],
+        ["--dataset", "sine", "--input-dim", "1"], ["--lr", "0.3"], ["--no-bias"], ["--steps", "0"],
+    ])
+    func acceptsValidInput(_ arguments: [String]) throws {
+        let command = try NTKDynamicsCommand.parseAsRoot(arguments)
+        #expect(command is RunCommand)
+    }
+
+    @Test func widthListParsesEveryEntry() throws {
+        let command = try #require(try NTKDynamicsCommand.parseAsRoot(["--width", "64, 256,1024"]) as? RunCommand)
+        #expect(command.model.width.values == [64, 256, 1024])
+    }
+
+    @Test func refusesExistingNonEmptyOutputAndLeavesItAlone() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ntk-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let precious = dir.appendingPathComponent("notes.txt")
+        try Data("keep me".utf8).write(to: precious)
+
+        for arguments in [["--out", dir.path], ["--out", dir.path, "--force"]] {
+            let error = try #require(throws: (any Error).self) { _ = try NTKDynamicsCommand.parseAsRoot(arguments) }
+            let message = NTKDynamicsCommand.message(for: error)
+            #expect(message.contains(dir.path))
+            #expect(message.contains("--out"))
+            #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
+        }
+        #expect(try String(contentsOf: precious, encoding: .utf8) == "keep me")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["notes.txt"])
+    }
+}
