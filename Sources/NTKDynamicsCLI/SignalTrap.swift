@@ -9,6 +9,13 @@ enum SignalTrap {
     static func install() {
         signal(SIGINT) { pendingSignal = $0 }
         signal(SIGTERM) { pendingSignal = $0 }
+        // A parent may start us with these signals blocked (a blocked mask survives exec; Foundation's
+        // Process started from a dispatch thread does this): unblock them, or they would never arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The signal received, if any.

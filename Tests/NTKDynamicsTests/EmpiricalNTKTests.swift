@@ -14,6 +14,7 @@ struct EmpiricalNTKTests {
         let xs = net.inputs()
         let theta = model.parameters.flattened
         #expect(theta.count == Reference.parameterCount(a))
+        #expect(a.parameterCount == theta.count)
         #expect(Reference.parameters(fromFlat: theta, a) == model.parameters)
 
         let j = Reference.jacobian(xs, a, flat: theta)

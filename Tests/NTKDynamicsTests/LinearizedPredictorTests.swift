@@ -166,11 +166,11 @@ struct LinearizedPredictorTests {
 
         let top = p.initialModeResiduals.last!
         let diff = naiveDistance(p.trainOutput(step: t, form: .flow), p.trainOutput(step: t, form: .discrete))
-        // Orthonormal V: ‖flow − discrete‖ ≥ |((−0.9)^5 − e^{−9.5})·c_top| ≈ 0.59·|c_top|.
-        #expect(abs(top) > 0)
-        #expect(diff > 0.5 * abs(top), "‖flow − discrete‖ = \(diff), c_top = \(top)")
+        // Orthonormal V: ‖flow − discrete‖ ≥ |((−0.9)^5 − e^{−9.5})·c_top| ≈ 0.59·|c_top|,
+        // a visible difference as long as the residual has a non-negligible top-mode component.
         let r0 = naiveDistance(Reference.outputs(s.xTrain, s.net.architecture, flat: s.theta0), s.targets)
-        #expect(diff > 0.05 * r0, "‖flow − discrete‖/‖f_0 − y‖ = \(diff / r0)")
+        #expect(abs(top) > 0.01 * r0, "c_top = \(top), ‖f_0 − y‖ = \(r0)")
+        #expect(diff > 0.5 * abs(top), "‖flow − discrete‖ = \(diff), c_top = \(top)")
     }
 
     // MARK: Eigenvalue clipping.
@@ -178,7 +178,10 @@ struct LinearizedPredictorTests {
     /// Q·diag(λ)·Qᵀ with Q a Householder reflection of a fixed vector (computed with plain loops).
     static func symmetric(eigenvalues lambda: [Double]) -> Matrix {
         let n = lambda.count
-        let v = (0..<n).map { 1 + 0.37 * Double($0) * Double($0) - 0.9 * Double($0) }
+        let v: [Double] = (0..<n).map { (i: Int) -> Double in
+            let x = Double(i)
+            return 1 + 0.37 * x * x - 0.9 * x
+        }
         let vv = v.reduce(0) { $0 + $1 * $1 }
         var q = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for i in 0..<n { for j in 0..<n { q[i][j] = (i == j ? 1 : 0) - 2 * v[i] * v[j] / vv } }
@@ -249,7 +252,7 @@ struct LinearizedPredictorTests {
                 for form in PredictionForm.allCases {
                     let m = p.modeResiduals(step: 500, form: form)
                     for i in 0..<p.clippedCount { #expect(m[i] == c[i]) }
-                    #expect(m.allSatisfy(\.isFinite))
+                    #expect(m.allSatisfy { $0.isFinite })
                 }
             }
         }

@@ -274,7 +274,7 @@ func gaussianInputs(_ n: Int, _ d: Int, rng: inout RandomSource) -> [[Double]] {
 }
 
 extension Matrix {
-    /// A matrix from nested rows (test convenience; same as `Matrix(_:)`).
+    /// The rows as nested arrays (the inverse of `Matrix(_:)`).
     var nested: [[Double]] { (0..<rows).map { row($0) } }
 }
 

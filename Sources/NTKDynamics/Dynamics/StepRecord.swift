@@ -30,6 +30,12 @@ public struct StepRecord: Sendable, Equatable {
         "gap", "gap_flow", "test_gap", "kernel_drift", "weight_change",
     ]
 
+    /// The row of `steps.csv`: the step as an integer, numbers in full precision, an empty cell for a
+    /// value not measured at this step.
+    public var cells: [String] {
+        [String(step)] + values.dropFirst().map { $0.map(CSVLogWriter.format) ?? "" }
+    }
+
     /// The values in the order of ``columns``; nil for a value not measured at this step.
     public var values: [Double?] {
         [Double(step), time, trainLossGD, trainLossNTK, trainLossNTKDiscrete,

@@ -21,7 +21,7 @@ public enum RunRecorder {
 
         let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns)
         let summary = try experiment.run(shouldContinue: shouldContinue) { record in
-            try log.append(record.values)
+            try log.append(cells: record.cells)
             onRecord(record)
         }
         try log.close()
