@@ -3,9 +3,11 @@ import NTKDynamics
 
 /// The compact table printed while a run trains, and the summary printed at its end.
 struct ProgressTable {
-    static let header = [("step", 8), ("loss GD", 12), ("loss NTK", 12), ("gap", 10), ("drift", 10), ("Δθ/θ", 10)]
+    static let header = [("step", 8), ("loss GD", 12), ("loss NTK-d", 12), ("gap", 10), ("drift", 10), ("Δθ/θ", 10)]
         .map { String(repeating: " ", count: max(0, $0.1 - $0.0.count)) + $0.0 }.joined(separator: "  ")
 
+    /// Columns: GD train loss, train loss of the discrete NTK prediction (exact GD on the linearized
+    /// model), gap against it, kernel drift, relative weight change.
     /// Drift is measured every --kernel-every steps; rows in between show the latest value.
     private var lastDrift: Double = 0
 

@@ -45,14 +45,16 @@ public struct RunCommand: ParsableCommand {
         }
         for w in widths {
             let dirURL = widths.count == 1 ? root : root.appendingPathComponent("w\(w)")
-            let dir = try RunDirectory.create(at: dirURL, force: output.force)
-            let summary = try runOne(width: w, dataset: dataset, dataSettings: dataSettings, into: dir)
+            let summary = try runOne(width: w, dataset: dataset, dataSettings: dataSettings, into: dirURL)
             results.append((w, summary, dirURL))
+            if widths.count > 1 {
+                // Rewritten after every width, so an interrupted list keeps the table of what finished.
+                try WidthsTable.write(results.map { ($0.width, $0.summary, $0.directory.lastPathComponent) },
+                                      to: RunDirectory(url: root))
+            }
             if summary.status == .interrupted { break }
         }
         if widths.count > 1 {
-            try WidthsTable.write(results.map { ($0.width, $0.summary, $0.directory.lastPathComponent) },
-                                  to: RunDirectory(url: root))
             print(WidthsTable.render(results.map { ($0.width, $0.summary) }))
             print("widths table: \(root.appendingPathComponent("widths.csv").path)")
         }
@@ -64,10 +66,12 @@ public struct RunCommand: ParsableCommand {
         }
     }
 
-    private func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dir: RunDirectory) throws -> RunSummary {
+    private func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dirURL: URL) throws -> RunSummary {
         let architecture = model.architecture(width: width, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
         let settings = training.settings
         let experiment = try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings)
+        // Created only once K₀ and its eigendecomposition succeeded: a failure leaves no half directory.
+        let dir = try RunDirectory.create(at: dirURL, force: output.force)
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
         say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)")
         say("η = \(ProgressTable.number(eta)) = \(String(format: "%.3f", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")

@@ -26,7 +26,7 @@ enum WidthsTable {
 
     static func render(_ rows: [(Int, RunSummary)]) -> String {
         let n = ProgressTable.number
-        let head = ["width", "max gap", "gap (flow)", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK"]
+        let head = ["width", "max gap", "gap (flow)", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK-d"]
         var lines = [head.map { pad($0, 11) }.joined()]
         for (w, s) in rows {
             lines.append([String(w), n(s.maxGap), n(s.maxGapFlow), n(s.finalKernelDrift), n(s.maxKernelDrift),

@@ -80,6 +80,13 @@ struct RunDirectoryContractTests {
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.file("summary.json"))) as! [String: Any]
         #expect(summary["status"] as? String == "completed")
         #expect(summary["last_step"] as? Int == steps)
+        #expect(summary["ntk_final_step"] as? Int == steps)
+        // Every key is present in every summary; a value that does not apply is null.
+        #expect(summary.keys.contains("diverged_at_step") && summary["diverged_at_step"] is NSNull)
+        for key in ["lambda_min", "lambda_max", "condition_number", "lr", "lr_crit", "final_train_loss_gd",
+                    "final_train_loss_ntk", "final_test_loss_gd", "max_gap", "final_kernel_drift", "final_weight_change"] {
+            #expect(summary[key] is NSNumber, "summary.json lacks \(key)")
+        }
     }
 
     @Test func sameSeedGivesIdenticalLogsAndArrays() throws {

@@ -26,14 +26,22 @@ public enum SyntheticDataset: String, CaseIterable, Codable, Sendable {
     /// Draws a dataset. The same `seed` gives the same data whatever the network.
     public func generate(samples: Int, testSamples: Int, inputDim: Int, outputs: Int, noise: Double, seed: UInt64) -> Dataset {
         precondition(fixedInputDim == nil || fixedInputDim == inputDim, "\(rawValue) has input dimension \(fixedInputDim!)")
-        var rng = RandomSource(seed: seed, stream: 1)
-        let (xTrain, yTrain) = draw(samples, inputDim: inputDim, outputs: outputs, noise: noise, rng: &rng)
-        let (xTest, yTest) = draw(testSamples, inputDim: inputDim, outputs: outputs, noise: 0, rng: &rng)
+        // Separate streams: the test set does not change with --samples or --noise, nor the training
+        // inputs with the noise level.
+        var trainRNG = RandomSource(seed: seed, stream: 1)
+        var testRNG = RandomSource(seed: seed, stream: 3)
+        var noiseRNG = RandomSource(seed: seed, stream: 4)
+        let xTrain: Matrix
+        var yTrain: Matrix
+        (xTrain, yTrain) = draw(samples, inputDim: inputDim, outputs: outputs, rng: &trainRNG)
+        let (xTest, yTest) = draw(testSamples, inputDim: inputDim, outputs: outputs, rng: &testRNG)
+        if noise > 0 {
+            for i in yTrain.data.indices { yTrain.data[i] += noise * noiseRNG.normal() }
+        }
         return Dataset(name: rawValue, trainInputs: xTrain, trainTargets: yTrain, testInputs: xTest, testTargets: yTest)
     }
 
-    private func draw(_ n: Int, inputDim d: Int, outputs k: Int, noise: Double,
-                      rng: inout RandomSource) -> (Matrix, Matrix) {
+    private func draw(_ n: Int, inputDim d: Int, outputs k: Int, rng: inout RandomSource) -> (Matrix, Matrix) {
         var x = Matrix(rows: n, cols: d)
         var y = Matrix(rows: n, cols: k)
         for i in 0..<n {
@@ -61,9 +69,6 @@ public enum SyntheticDataset: String, CaseIterable, Codable, Sendable {
             for a in 0..<k {
                 y[i, a] = amplitude * Foundation.sin(phase + Double(a) * Double.pi / 4)
             }
-        }
-        if noise > 0 {
-            for i in y.data.indices { y.data[i] += noise * rng.normal() }
         }
         return (x, y)
     }

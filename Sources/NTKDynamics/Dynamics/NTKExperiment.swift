@@ -33,7 +33,7 @@ public final class NTKExperiment {
     /// The last evaluated step t.
     public private(set) var currentStep = 0
 
-    /// - Throws: ``LAPACKError`` if the eigendecomposition fails.
+    /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
     public init(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
         precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
         self.architecture = architecture
@@ -61,6 +61,9 @@ public final class NTKExperiment {
         BLAS.scale(&effective.data, by: 1 / normalizer)
         let eigen = try SymmetricEigendecomposition(effective)
         eigendecompositionSeconds = (clock.now - eigenStart).seconds
+        guard let top = eigen.values.last, top > 0, top.isFinite else {
+            throw ExperimentError.degenerateKernel(lambdaMax: eigen.values.last ?? 0)
+        }
 
         learningRate = settings.learningRate ?? settings.learningRateFactor * LinearizedPredictor.criticalLearningRate(eigen)
         BLAS.scale(&cross.data, by: 1 / normalizer)
@@ -111,7 +114,8 @@ public final class NTKExperiment {
             let evaluation = gd.step(measureKernel: measure, update: t < steps)
             let f = evaluation.output.data
             let trainLoss = loss(f, y, data.trainCount)
-            if !trainLoss.isFinite {
+            // The loss alone can miss a NaN parameter (ReLU maps a NaN pre-activation to 0).
+            if !trainLoss.isFinite || !theta.isFinite {
                 status = .diverged
                 divergedAt = t
                 break
@@ -167,6 +171,7 @@ public final class NTKExperiment {
             finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
             maxTestGap: finiteOrNil(maxTestGap), finalKernelDrift: finiteOrNil(lastDrift),
             maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),
+            finalKernelStep: latestKernelStep,
             parameterCount: architecture.parameterCount, initialKernelSeconds: initialKernelSeconds,
             eigendecompositionSeconds: eigendecompositionSeconds, trainingSeconds: (clock.now - start).seconds)
     }
@@ -184,5 +189,18 @@ extension Duration {
     var seconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}
+
+/// A run that cannot start.
+public enum ExperimentError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// λ_max(K̃_0) ≤ 0 or not finite: the network's outputs do not depend on its parameters at these inputs.
+    case degenerateKernel(lambdaMax: Double)
+
+    public var description: String {
+        switch self {
+        case let .degenerateKernel(lambdaMax):
+            return "the initial NTK has largest eigenvalue \(lambdaMax), so GD cannot move the outputs and η_crit is undefined; check the inputs (all zero?) and --weight-std/--bias-std"
+        }
     }
 }

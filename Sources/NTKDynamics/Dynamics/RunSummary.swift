@@ -1,7 +1,7 @@
 /// How a run ended.
 public enum RunStatus: String, Codable, Sendable {
     case completed
-    /// A loss or a parameter became NaN or infinite (η too large).
+    /// The training loss or a parameter became NaN or infinite (η too large).
     case diverged
     /// Stopped from outside (a signal) before the last step.
     case interrupted
@@ -41,10 +41,47 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var finalKernelDrift: Double?
     public var maxKernelDrift: Double?
     public var finalWeightChange: Double?
+    /// The step at which `arrays/ntk_final.npy` (the last measured K_t) was measured.
+    public var finalKernelStep: Int
     public var parameterCount: Int
     public var initialKernelSeconds: Double
     public var eigendecompositionSeconds: Double
     public var trainingSeconds: Double
+
+    /// Encodes every key, with JSON null for a missing value (readers find every key in every summary).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(status, forKey: .status)
+        try c.encode(lastStep, forKey: .lastStep)
+        try c.encode(stepsRequested, forKey: .stepsRequested)
+        try c.encode(divergedAtStep, forKey: .divergedAtStep)
+        try c.encode(lambdaMin, forKey: .lambdaMin)
+        try c.encode(lambdaMax, forKey: .lambdaMax)
+        try c.encode(conditionNumber, forKey: .conditionNumber)
+        try c.encode(clippedEigenvalues, forKey: .clippedEigenvalues)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(criticalLearningRate, forKey: .criticalLearningRate)
+        try c.encode(learningRateRatio, forKey: .learningRateRatio)
+        try c.encode(finalTrainLossGD, forKey: .finalTrainLossGD)
+        try c.encode(finalTrainLossNTK, forKey: .finalTrainLossNTK)
+        try c.encode(finalTrainLossNTKDiscrete, forKey: .finalTrainLossNTKDiscrete)
+        try c.encode(finalTestLossGD, forKey: .finalTestLossGD)
+        try c.encode(finalTestLossNTK, forKey: .finalTestLossNTK)
+        try c.encode(finalTestLossNTKDiscrete, forKey: .finalTestLossNTKDiscrete)
+        try c.encode(initialTrainLoss, forKey: .initialTrainLoss)
+        try c.encode(finalGap, forKey: .finalGap)
+        try c.encode(maxGap, forKey: .maxGap)
+        try c.encode(maxGapFlow, forKey: .maxGapFlow)
+        try c.encode(maxTestGap, forKey: .maxTestGap)
+        try c.encode(finalKernelDrift, forKey: .finalKernelDrift)
+        try c.encode(maxKernelDrift, forKey: .maxKernelDrift)
+        try c.encode(finalWeightChange, forKey: .finalWeightChange)
+        try c.encode(finalKernelStep, forKey: .finalKernelStep)
+        try c.encode(parameterCount, forKey: .parameterCount)
+        try c.encode(initialKernelSeconds, forKey: .initialKernelSeconds)
+        try c.encode(eigendecompositionSeconds, forKey: .eigendecompositionSeconds)
+        try c.encode(trainingSeconds, forKey: .trainingSeconds)
+    }
 
     enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
@@ -57,7 +94,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case finalTestLossNTKDiscrete = "final_test_loss_ntk_discrete", initialTrainLoss = "initial_train_loss"
         case finalGap = "final_gap", maxGap = "max_gap", maxGapFlow = "max_gap_flow", maxTestGap = "max_test_gap"
         case finalKernelDrift = "final_kernel_drift", maxKernelDrift = "max_kernel_drift"
-        case finalWeightChange = "final_weight_change", parameterCount = "parameter_count"
+        case finalWeightChange = "final_weight_change", finalKernelStep = "ntk_final_step"
+        case parameterCount = "parameter_count"
         case initialKernelSeconds = "initial_kernel_seconds", eigendecompositionSeconds = "eigendecomposition_seconds"
         case trainingSeconds = "training_seconds"
     }

@@ -11,7 +11,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var kernelEvery: Int
     /// Log a row every this many steps, and at the last step.
     public var logEvery: Int
-    /// Seeds the data (stream 1) and the parameters (stream 2).
+    /// Seeds the training data (stream 1), the parameters (stream 2), the test data (stream 3) and the noise (stream 4).
     public var seed: UInt64
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,

@@ -69,8 +69,9 @@ public enum RunRecorder {
             let i = n - 1 - rank
             let lambda = p.eigen.values[i]
             let clipped = p.clippedValues[i]
-            try csv.append([Double(rank), lambda, -Foundation.log(abs(1 - eta * clipped)), eta * clipped,
-                            p.initialModeResiduals[i], gdResiduals[i], ntkResiduals[i]])
+            try csv.append(cells: [String(rank)] + [lambda, -Foundation.log(abs(1 - eta * clipped)), eta * clipped,
+                                                    p.initialModeResiduals[i], gdResiduals[i], ntkResiduals[i]]
+                .map(CSVLogWriter.format))
         }
         try csv.close()
     }

@@ -12,7 +12,7 @@ public struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("print-every"), parsing: .unconditional, help: "Print a table row every this many steps (default: about 20 rows per run).")
     public var printEvery: Int?
 
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: OpenBLAS's own choice: OPENBLAS_NUM_THREADS, else all cores).")
     public var threads: Int?
 
     @Flag(help: "Print only warnings, errors and the final summary.")
