@@ -29,6 +29,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ntk-dynamics", dependencies: ["NTKDynamicsCLI"]),
+        // Benchmarks, kept apart from the library: `swift run -c release ntk-bench`.
+        .executableTarget(
+            name: "ntk-bench",
+            dependencies: ["NTKDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "NTKDynamicsTests",
             dependencies: ["NTKDynamics", "NTKDynamicsCLI"]

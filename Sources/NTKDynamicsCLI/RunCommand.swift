@@ -32,7 +32,7 @@ public struct RunCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
-        if let t = output.threads { BLAS.threadCount = t }
+        BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
         let dataSettings = data.settings
         let dataset = dataSettings.generate(seed: training.seed)

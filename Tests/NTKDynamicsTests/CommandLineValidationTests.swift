@@ -36,6 +36,7 @@ struct CommandLineValidationTests {
         BadInput(arguments: ["--bias-std", "0.1", "--no-bias"], mentions: ["--bias-std", "--no-bias"]),
         BadInput(arguments: ["--kernel-every", "0"], mentions: ["--kernel-every", "0"]),
         BadInput(arguments: ["--log-every", "0"], mentions: ["--log-every"]),
+        BadInput(arguments: ["--test-every", "0"], mentions: ["--test-every"]),
         BadInput(arguments: ["--samples", "0"], mentions: ["--samples", "0"]),
         BadInput(arguments: ["--test-samples", "-1"], mentions: ["--test-samples"]),
         BadInput(arguments: ["--outputs", "0"], mentions: ["--outputs"]),

@@ -47,6 +47,7 @@ struct RunDirectoryContractTests {
         }
         #expect(lines.count == steps + 2, "a header and one row per step 0…\(steps)")
         let drift = header.firstIndex(of: "kernel_drift")!
+        let testLoss = header.firstIndex(of: "test_loss_gd")!, testNTK = header.firstIndex(of: "test_loss_ntk")!
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.allSatisfy { $0.count == header.count })
         #expect(rows.map { Int($0[0]) ?? -1 } == Array(0...steps))
@@ -54,6 +55,9 @@ struct RunDirectoryContractTests {
             let step = Int(row[0]) ?? -1
             let measured = step == 0 || step % 7 == 0 || step == steps
             #expect(row[drift].isEmpty != measured, "drift at step \(step)")
+            let tested = step % 10 == 0 || step == steps  // --test-every defaults to 10
+            #expect(row[testLoss].isEmpty != tested, "test loss at step \(step)")
+            #expect(Double(row[testNTK]) != nil, "the NTK test prediction is on every row")
         }
 
         let r = n * outputs

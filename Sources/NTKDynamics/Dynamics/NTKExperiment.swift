@@ -26,8 +26,6 @@ public final class NTKExperiment {
     public private(set) var latestKernel: Matrix
     /// The step at which ``latestKernel`` was measured.
     public private(set) var latestKernelStep = 0
-    /// The parameters at the last evaluated step.
-    public private(set) var currentParameters: MLPParameters
     /// f_t on the training inputs at the last evaluated step, sample-major.
     public private(set) var latestTrainOutput: [Double]
     /// The last evaluated step t.
@@ -42,7 +40,6 @@ public final class NTKExperiment {
         var rng = RandomSource(seed: settings.seed, stream: 2)
         let model = MLP(architecture: architecture, rng: &rng)
         initialParameters = model.parameters
-        currentParameters = model.parameters
         normalizer = settings.loss.normalizer(samples: dataset.trainCount, outputs: dataset.outputs)
 
         let clock = ContinuousClock()
@@ -77,7 +74,8 @@ public final class NTKExperiment {
     ///
     /// `shouldContinue` is asked before each step; returning false ends the run as interrupted.
     /// - Complexity: per step, one GD step; every `kernelEvery` steps the kernel (two syrk per layer);
-    ///   per logged step, a forward pass on the test inputs and O((N·k)² + N*·k·N·k) for the predictions.
+    ///   per logged step O((N·k)² + N*·k·N·k) for the predictions, and every `testEvery` logged steps a
+    ///   forward pass on the test inputs.
     public func run(shouldContinue: () -> Bool = { true },
                     onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
         let data = dataset
@@ -99,6 +97,7 @@ public final class NTKExperiment {
         var last: StepRecord?
         var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
         var lastDrift: Double? = 0
+        var lastTestLossGD: Double?
         let clock = ContinuousClock()
         let start = clock.now
         let steps = settings.steps
@@ -109,18 +108,21 @@ public final class NTKExperiment {
                 break
             }
             let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
+            let logged = t % settings.logEvery == 0 || t == steps
             let theta = gd.model.parameters
             let weightChange = thetaNorm > 0 ? theta.distance(to: initialParameters) / thetaNorm : 0
+            let parametersFinite = theta.isFinite
+            // f_t on the test inputs, evaluated before this step's update.
+            let fTest = logged && (t % settings.testEvery == 0 || t == steps) ? gd.model(data.testInputs).data : nil
             let evaluation = gd.step(measureKernel: measure, update: t < steps)
             let f = evaluation.output.data
             let trainLoss = loss(f, y, data.trainCount)
             // The loss alone can miss a NaN parameter (ReLU maps a NaN pre-activation to 0).
-            if !trainLoss.isFinite || !theta.isFinite {
+            if !trainLoss.isFinite || !parametersFinite {
                 status = .diverged
                 divergedAt = t
                 break
             }
-            currentParameters = theta
             latestTrainOutput = f
             currentStep = t
             var drift: Double? = t == 0 ? 0 : nil
@@ -137,17 +139,21 @@ public final class NTKExperiment {
             let gapFlow = distance(f, fFlow) / initialResidualNorm
             maxGap = max(maxGap, gap)
             maxGapFlow = max(maxGapFlow, gapFlow)
-            if t % settings.logEvery == 0 || t == steps {
-                let fTest = gd.modelOutput(at: theta, on: data.testInputs)
+            if logged {
                 let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
-                let testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
-                maxTestGap = max(maxTestGap, testGap)
+                var testLossGD: Double?, testGap: Double?
+                if let fTest {
+                    testLossGD = loss(fTest, yTest, data.testCount)
+                    testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
+                    maxTestGap = max(maxTestGap, testGap!)
+                    lastTestLossGD = testLossGD
+                }
                 let record = StepRecord(
                     step: t, time: (clock.now - start).seconds,
                     trainLossGD: trainLoss,
                     trainLossNTK: loss(fFlow, y, data.trainCount),
                     trainLossNTKDiscrete: loss(fDiscrete, y, data.trainCount),
-                    testLossGD: loss(fTest, yTest, data.testCount),
+                    testLossGD: testLossGD,
                     testLossNTK: loss(predictor.testOutput(step: t, form: .flow), yTest, data.testCount),
                     testLossNTKDiscrete: loss(fTestDiscrete, yTest, data.testCount),
                     gap: gap, gapFlow: gapFlow, testGap: testGap, kernelDrift: drift, weightChange: weightChange)
@@ -165,7 +171,7 @@ public final class NTKExperiment {
             criticalLearningRate: p.criticalLearningRate, learningRateRatio: learningRate / p.criticalLearningRate,
             finalTrainLossGD: finiteOrNil(last?.trainLossGD), finalTrainLossNTK: finiteOrNil(last?.trainLossNTK),
             finalTrainLossNTKDiscrete: finiteOrNil(last?.trainLossNTKDiscrete),
-            finalTestLossGD: finiteOrNil(last?.testLossGD), finalTestLossNTK: finiteOrNil(last?.testLossNTK),
+            finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestLossNTK: finiteOrNil(last?.testLossNTK),
             finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete),
             initialTrainLoss: finiteOrNil(loss(initialTrainOutput.data, y, data.trainCount)),
             finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
@@ -174,13 +180,6 @@ public final class NTKExperiment {
             finalKernelStep: latestKernelStep,
             parameterCount: architecture.parameterCount, initialKernelSeconds: initialKernelSeconds,
             eigendecompositionSeconds: eigendecompositionSeconds, trainingSeconds: (clock.now - start).seconds)
-    }
-}
-
-extension GradientDescent {
-    /// f(X) for parameters θ of this model's architecture, sample-major.
-    func modelOutput(at theta: MLPParameters, on x: Matrix) -> [Double] {
-        MLP(architecture: model.architecture, parameters: theta)(x).data
     }
 }
 

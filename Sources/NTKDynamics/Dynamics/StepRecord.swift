@@ -9,7 +9,8 @@ public struct StepRecord: Sendable, Equatable {
     public var trainLossNTK: Double
     /// Loss of the discrete prediction (exact GD on the linearized model).
     public var trainLossNTKDiscrete: Double
-    public var testLossGD: Double
+    /// GD loss on the test points, on the steps where the test set was evaluated (`testEvery`).
+    public var testLossGD: Double?
     public var testLossNTK: Double
     public var testLossNTKDiscrete: Double
     /// ‖f_t^GD − f_t^discrete‖/‖f_0 − y‖ on the training points.
@@ -17,7 +18,7 @@ public struct StepRecord: Sendable, Equatable {
     /// ‖f_t^GD − f_t^flow‖/‖f_0 − y‖ on the training points.
     public var gapFlow: Double
     /// ‖f_t^GD − f_t^discrete‖/‖f_0(X*) − y*‖ on the test points.
-    public var testGap: Double
+    public var testGap: Double?
     /// ‖K_t − K_0‖_F/‖K_0‖_F, on the steps where the kernel was measured.
     public var kernelDrift: Double?
     /// ‖θ_t − θ_0‖/‖θ_0‖.

@@ -22,6 +22,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var steps: Int
     public var kernelEvery: Int
     public var logEvery: Int
+    public var testEvery: Int
     public var seed: UInt64
     public var dataset: SyntheticDataset
     public var samples: Int
@@ -52,6 +53,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         steps = s.steps
         kernelEvery = s.kernelEvery
         logEvery = s.logEvery
+        testEvery = s.testEvery
         seed = s.seed
         dataset = data.dataset
         samples = data.samples
@@ -65,7 +67,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case tool, version, width, depth, activation, weightStd = "weight_std", biasStd = "bias_std", bias
         case parameterization, inputDim = "input_dim", outputs, parameterCount = "parameter_count", loss, lr
-        case lrCrit = "lr_crit", lrFactor = "lr_factor", steps, kernelEvery = "kernel_every", logEvery = "log_every"
+        case lrCrit = "lr_crit", lrFactor = "lr_factor", steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every"
         case seed, dataset, samples, testSamples = "test_samples", noise, blasThreads = "blas_threads"
         case blasCore = "blas_core", command
     }

@@ -21,6 +21,9 @@ public struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Write a row of steps.csv every this many steps (and at the last step).")
     public var logEvery: Int = 1
 
+    @Option(name: .customLong("test-every"), parsing: .unconditional, help: "Evaluate the network on the test set (test_loss_gd, test_gap) every this many steps (and at the last step); the NTK test prediction is logged on every row.")
+    public var testEvery: Int = 10
+
     @Option(parsing: .unconditional, help: "Seed for the data and the initialization; the same seed gives the same run.")
     public var seed: UInt64 = 0
 
@@ -46,6 +49,9 @@ public struct TrainingOptions: ParsableArguments {
         guard kernelEvery >= 1 else {
             throw ValidationError("--kernel-every \(kernelEvery) is invalid; measure the kernel every 1 or more steps.")
         }
+        guard testEvery >= 1 else {
+            throw ValidationError("--test-every \(testEvery) is invalid; evaluate the test set every 1 or more steps.")
+        }
         guard logEvery >= 1 else {
             throw ValidationError("--log-every \(logEvery) is invalid; log every 1 or more steps.")
         }
@@ -53,6 +59,6 @@ public struct TrainingOptions: ParsableArguments {
 
     public var settings: TrainingSettings {
         TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
-                         kernelEvery: kernelEvery, logEvery: logEvery, seed: seed)
+                         kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, seed: seed)
     }
 }
