@@ -8,6 +8,8 @@ public enum NTKExitStatus {
     public static let failure: Int32 = 1
     /// Training diverged (a loss became NaN or infinite); the logs up to that step are kept.
     public static let diverged: Int32 = 3
+    /// `--check-rates TOL` found a measured per-mode rate further than TOL (relative) from its prediction.
+    public static let rateCheckFailed: Int32 = 4
     /// Interrupted by SIGINT (128 + 2).
     public static let interrupted: Int32 = 130
     /// Interrupted by SIGTERM (128 + 15).

@@ -36,4 +36,30 @@ struct ProgressTable {
         lines.append("  logs             \(directory)")
         return lines.joined(separator: "\n")
     }
+
+    /// Per-mode and loss convergence rates, and what GD did above η_crit.
+    static func rates(_ s: RunSummary, _ modes: [ModeRate]) -> String {
+        let n = number
+        var lines: [String] = []
+        let top = modes.prefix(3).map { r -> String in
+            r.measured != nil
+                ? "mode \(r.rank) \(n(r.measured))/\(n(r.predictedDiscrete)) (\(String(format: "%+.1f", (r.relativeError ?? 0) * 100))%)"
+                : "mode \(r.rank) \(r.status.rawValue.replacingOccurrences(of: "_", with: " "))"
+        }
+        lines.append("  mode rates       measured/predicted per step: " + top.joined(separator: ", ")
+                     + "; \(s.measuredModes) of \(modes.count) modes measured (spectrum.csv)")
+        let window = s.lossRateWindow.map { "steps \($0[0])–\($0[1])" } ?? "too few steps"
+        lines.append("  loss rate        GD \(n(s.lossRateMeasuredGD)), NTK \(n(s.lossRateNTK)) per step over \(window); late-phase prediction from λ_min: \(n(s.lossRatePredictedLambdaMin))")
+        if s.learningRateRatio > 1 {
+            let what: String
+            switch s.gdOutcome {
+            case .diverged: what = "GD diverged too"
+            case .catapult: what = "GD catapulted: its loss rose to \(n(s.maxTrainLossGD)) at step \(s.maxTrainLossStep.map(String.init) ?? "?"), then fell below the initial loss"
+            case .converged: what = "GD still converged without a loss spike"
+            case .notConverged: what = "GD did not bring the loss below its initial value"
+            }
+            lines.append("  above η_crit     η = \(String(format: "%.3f", s.learningRateRatio))·η_crit: the linearized model diverges along its top mode; \(what)")
+        }
+        return lines.joined(separator: "\n")
+    }
 }

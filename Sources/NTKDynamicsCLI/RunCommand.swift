@@ -20,6 +20,9 @@ public struct RunCommand: ParsableCommand {
 
     public init() {}
 
+    /// Set by a width whose rates fail `--check-rates`.
+    private var rateCheckFailed = false
+
     public func validate() throws {
         if let out = output.out {
             do {
@@ -30,7 +33,7 @@ public struct RunCommand: ParsableCommand {
         }
     }
 
-    public func run() throws {
+    public mutating func run() throws {
         SignalTrap.install()
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
@@ -38,6 +41,7 @@ public struct RunCommand: ParsableCommand {
         let dataset = dataSettings.generate(seed: training.seed)
         let root = output.directory(suffix: widths.count == 1 ? "w\(widths[0])" : "widths")
         var results: [(width: Int, summary: RunSummary, directory: URL)] = []
+        rateCheckFailed = false
 
         if widths.count > 1 {
             try RunDirectory.prepare(root, force: output.force)
@@ -64,9 +68,12 @@ public struct RunCommand: ParsableCommand {
         if results.contains(where: { $0.summary.status == .diverged }) {
             throw ExitCode(NTKExitStatus.diverged)
         }
+        if rateCheckFailed {
+            throw ExitCode(NTKExitStatus.rateCheckFailed)
+        }
     }
 
-    private func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dirURL: URL) throws -> RunSummary {
+    private mutating func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dirURL: URL) throws -> RunSummary {
         let architecture = model.architecture(width: width, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
         let settings = training.settings
         let experiment = try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings)
@@ -96,6 +103,15 @@ public struct RunCommand: ParsableCommand {
             warn("interrupted after step \(summary.lastStep); logs closed and summary.json written (status \"interrupted\").")
         }
         print(ProgressTable.summary(summary, width: width, directory: dir.url.path))
+        print(ProgressTable.rates(summary, experiment.modeRates))
+        if let tolerance = output.checkRates {
+            let (passed, text) = RateCheck(tolerance: tolerance, topModes: output.checkModes)
+                .report(experiment.modeRates, width: width)
+            if passed { print(text) } else {
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+                rateCheckFailed = true
+            }
+        }
         fflush(nil)
         return summary
     }

@@ -30,6 +30,10 @@ public final class NTKExperiment {
     public private(set) var latestTrainOutput: [Double]
     /// The last evaluated step t.
     public private(set) var currentStep = 0
+    /// Measured against predicted per-mode rates, largest eigenvalue first (after ``run(shouldContinue:onRecord:)``).
+    public private(set) var modeRates: [ModeRate] = []
+    /// GD residuals Vᵀ(f_t − y) along the eigenvectors of K̃_0 at the last evaluated step (LAPACK's ascending order).
+    public private(set) var latestModeResiduals: [Double] = []
 
     /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
     public init(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
@@ -96,6 +100,11 @@ public final class NTKExperiment {
         var divergedAt: Int?
         var last: StepRecord?
         var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
+        var tracker = ModeRateTracker(eigenvalues: predictor.clippedValues,
+                                      initialResiduals: predictor.initialModeResiduals, learningRate: learningRate)
+        var lossesGD: [Double] = [], lossesNTK: [Double] = []
+        let modeCount = min(settings.modes, predictor.clippedValues.count)
+        let vectors = predictor.eigen.vectors
         var lastDrift: Double? = 0
         var lastTestLossGD: Double?
         let clock = ContinuousClock()
@@ -133,12 +142,21 @@ public final class NTKExperiment {
                 lastDrift = drift
                 maxDrift = max(maxDrift, drift!)
             }
+            var residual = f
+            BLAS.axpy(-1, y, &residual)
+            let modeResiduals = BLAS.matvec(vectors, residual, transA: .transposed)
+            tracker.add(step: t, residuals: modeResiduals)
+            latestModeResiduals = modeResiduals
+            let predictedModes = predictor.modeResiduals(step: t, form: .discrete)
             let fDiscrete = predictor.trainOutput(step: t, form: .discrete)
             let fFlow = predictor.trainOutput(step: t, form: .flow)
             let gap = distance(f, fDiscrete) / initialResidualNorm
             let gapFlow = distance(f, fFlow) / initialResidualNorm
             maxGap = max(maxGap, gap)
             maxGapFlow = max(maxGapFlow, gapFlow)
+            let ntkLoss = loss(fDiscrete, y, data.trainCount)
+            lossesGD.append(trainLoss)
+            lossesNTK.append(ntkLoss)
             if logged {
                 let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
                 var testLossGD: Double?, testGap: Double?
@@ -152,17 +170,25 @@ public final class NTKExperiment {
                     step: t, time: (clock.now - start).seconds,
                     trainLossGD: trainLoss,
                     trainLossNTK: loss(fFlow, y, data.trainCount),
-                    trainLossNTKDiscrete: loss(fDiscrete, y, data.trainCount),
+                    trainLossNTKDiscrete: ntkLoss,
                     testLossGD: testLossGD,
                     testLossNTK: loss(predictor.testOutput(step: t, form: .flow), yTest, data.testCount),
                     testLossNTKDiscrete: loss(fTestDiscrete, yTest, data.testCount),
-                    gap: gap, gapFlow: gapFlow, testGap: testGap, kernelDrift: drift, weightChange: weightChange)
+                    gap: gap, gapFlow: gapFlow, testGap: testGap, kernelDrift: drift, weightChange: weightChange,
+                    modes: (0..<modeCount).map { rank in
+                        let i = predictedModes.count - 1 - rank
+                        return ModeSample(rank: rank, eigenvalue: predictor.clippedValues[i],
+                                          residualGD: modeResiduals[i], residualNTK: predictedModes[i])
+                    })
                 try onRecord(record)
                 last = record
             }
             t += 1
         }
+        modeRates = tracker.rates
         let p = predictor
+        let lossRates = LossRates(lossesGD: lossesGD, lossesNTK: lossesNTK, lambdaMin: p.minEigenvalue,
+                                  learningRate: learningRate)
         return RunSummary(
             status: status, lastStep: last?.step ?? 0, stepsRequested: steps, divergedAtStep: divergedAt,
             lambdaMin: p.minEigenvalue, lambdaMax: p.maxEigenvalue,
@@ -179,7 +205,13 @@ public final class NTKExperiment {
             maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),
             finalKernelStep: latestKernelStep,
             parameterCount: architecture.parameterCount, initialKernelSeconds: initialKernelSeconds,
-            eigendecompositionSeconds: eigendecompositionSeconds, trainingSeconds: (clock.now - start).seconds)
+            eigendecompositionSeconds: eigendecompositionSeconds, trainingSeconds: (clock.now - start).seconds,
+            lossRatePredictedLambdaMin: finiteOrNil(lossRates.predictedFromLambdaMin),
+            lossRateMeasuredGD: finiteOrNil(lossRates.measuredGD), lossRateNTK: finiteOrNil(lossRates.measuredNTK),
+            lossRateWindow: lossRates.window.map { [$0.lowerBound, $0.upperBound] },
+            maxTrainLossGD: finiteOrNil(lossesGD.max()), maxTrainLossStep: lossesGD.indices.max { lossesGD[$0] < lossesGD[$1] },
+            gdOutcome: GDOutcome(status: status, losses: lossesGD),
+            measuredModes: modeRates.filter { $0.status == .measured }.count)
     }
 }
 

@@ -47,6 +47,19 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var initialKernelSeconds: Double
     public var eigendecompositionSeconds: Double
     public var trainingSeconds: Double
+    /// −2·log|1 − ηλ_min|: the late-phase loss rate per step the NTK predicts.
+    public var lossRatePredictedLambdaMin: Double?
+    /// −(slope of log L^GD) over the last quarter of the steps.
+    public var lossRateMeasuredGD: Double?
+    /// −(slope of log L^NTK) over the same steps.
+    public var lossRateNTK: Double?
+    /// [first, last] step of the loss-rate fit.
+    public var lossRateWindow: [Int]?
+    public var maxTrainLossGD: Double?
+    public var maxTrainLossStep: Int?
+    public var gdOutcome: GDOutcome
+    /// Eigenmodes whose rate was measured (spectrum.csv, fit_status "measured").
+    public var measuredModes: Int
 
     /// Encodes every key, with JSON null for a missing value (readers find every key in every summary).
     public func encode(to encoder: any Encoder) throws {
@@ -81,6 +94,14 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encode(initialKernelSeconds, forKey: .initialKernelSeconds)
         try c.encode(eigendecompositionSeconds, forKey: .eigendecompositionSeconds)
         try c.encode(trainingSeconds, forKey: .trainingSeconds)
+        try c.encode(lossRatePredictedLambdaMin, forKey: .lossRatePredictedLambdaMin)
+        try c.encode(lossRateMeasuredGD, forKey: .lossRateMeasuredGD)
+        try c.encode(lossRateNTK, forKey: .lossRateNTK)
+        try c.encode(lossRateWindow, forKey: .lossRateWindow)
+        try c.encode(maxTrainLossGD, forKey: .maxTrainLossGD)
+        try c.encode(maxTrainLossStep, forKey: .maxTrainLossStep)
+        try c.encode(gdOutcome, forKey: .gdOutcome)
+        try c.encode(measuredModes, forKey: .measuredModes)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -98,6 +119,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case parameterCount = "parameter_count"
         case initialKernelSeconds = "initial_kernel_seconds", eigendecompositionSeconds = "eigendecomposition_seconds"
         case trainingSeconds = "training_seconds"
+        case lossRatePredictedLambdaMin = "loss_rate_predicted_lambda_min", lossRateMeasuredGD = "loss_rate_gd"
+        case lossRateNTK = "loss_rate_ntk", lossRateWindow = "loss_rate_window", maxTrainLossGD = "max_train_loss_gd"
+        case maxTrainLossStep = "max_train_loss_step", gdOutcome = "gd_outcome", measuredModes = "measured_modes"
     }
 }
 

@@ -23,6 +23,8 @@ public struct StepRecord: Sendable, Equatable {
     public var kernelDrift: Double?
     /// ‖θ_t − θ_0‖/‖θ_0‖.
     public var weightChange: Double
+    /// Residuals along the top eigenmodes of K̃_0 (rows of `modes.csv`).
+    public var modes: [ModeSample] = []
 
     /// Column names, in order, as written to `steps.csv`.
     public static let columns = [
@@ -42,4 +44,18 @@ public struct StepRecord: Sendable, Equatable {
         [Double(step), time, trainLossGD, trainLossNTK, trainLossNTKDiscrete,
          testLossGD, testLossNTK, testLossNTKDiscrete, gap, gapFlow, testGap, kernelDrift, weightChange]
     }
+}
+
+/// The residual along one eigenmode of K̃_0 at one step: GD against the linearized prediction.
+public struct ModeSample: Sendable, Equatable {
+    /// 0 for the largest eigenvalue.
+    public var rank: Int
+    public var eigenvalue: Double
+    /// v_iᵀ(f_t − y) for GD.
+    public var residualGD: Double
+    /// (1 − ηλ_i)^t·v_iᵀ(f_0 − y), the discrete linearized prediction.
+    public var residualNTK: Double
+
+    /// Columns of `modes.csv`.
+    public static let columns = ["step", "mode", "eigenvalue", "residual_gd", "residual_ntk"]
 }

@@ -14,11 +14,13 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Evaluate the network on the test inputs (test_loss_gd, test_gap) every this many steps, on logged
     /// steps, and at the last step: a forward pass on the test set costs as much as a third of a GD step.
     public var testEvery: Int
+    /// How many of the top eigenmodes `modes.csv` follows.
+    public var modes: Int
     /// Seeds the training data (stream 1), the parameters (stream 2), the test data (stream 3) and the noise (stream 4).
     public var seed: UInt64
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
-                loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, seed: UInt64 = 0) {
+                loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0) {
         self.steps = steps
         self.learningRate = learningRate
         self.learningRateFactor = learningRateFactor
@@ -26,6 +28,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.kernelEvery = kernelEvery
         self.logEvery = logEvery
         self.testEvery = testEvery
+        self.modes = modes
         self.seed = seed
     }
 }

@@ -20,11 +20,20 @@ public enum RunRecorder {
         try writeInitialArrays(experiment, dir)
 
         let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns)
+        let modes = try CSVLogWriter(url: dir.file("modes.csv"), columns: ModeSample.columns)
         let summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: record.cells)
+            for m in record.modes {
+                try modes.append(cells: [String(record.step), String(m.rank)]
+                    + [m.eigenvalue, m.residualGD, m.residualNTK].map(CSVLogWriter.format))
+            }
             onRecord(record)
         }
         try log.close()
+        try modes.close()
+        try dir.writeArray("f_train_final", experiment.latestTrainOutput,
+                           shape: experiment.dataset.outputs == 1 ? [experiment.dataset.trainCount]
+                               : [experiment.dataset.trainCount, experiment.dataset.outputs])
 
         try dir.writeArray("ntk_final", experiment.latestKernel)
         try writeSpectrum(experiment, dir)
@@ -52,26 +61,23 @@ public enum RunRecorder {
 
     /// Columns of `spectrum.csv`, one row per eigenmode of K̃_0, largest eigenvalue first.
     public static let spectrumColumns = [
-        "mode", "eigenvalue", "predicted_rate_discrete", "predicted_rate_flow",
+        "mode", "eigenvalue", "predicted_rate_discrete", "predicted_rate_flow", "measured_rate",
+        "measured_rate_stderr", "fit_steps", "rate_relative_error", "fit_status",
         "residual_init", "residual_final_gd", "residual_final_ntk_discrete",
     ]
 
     static func writeSpectrum(_ e: NTKExperiment, _ dir: RunDirectory) throws {
         let p = e.predictor
-        let eta = e.learningRate
-        var r = e.latestTrainOutput
-        BLAS.axpy(-1, e.dataset.trainTargets.data, &r)
-        let gdResiduals = BLAS.matvec(p.eigen.vectors, r, transA: .transposed)
         let ntkResiduals = p.modeResiduals(step: e.currentStep, form: .discrete)
         let csv = try CSVLogWriter(url: dir.file("spectrum.csv"), columns: spectrumColumns)
         let n = p.eigen.values.count
-        for rank in 0..<n {
-            let i = n - 1 - rank
-            let lambda = p.eigen.values[i]
-            let clipped = p.clippedValues[i]
-            try csv.append(cells: [String(rank)] + [lambda, -Foundation.log(abs(1 - eta * clipped)), eta * clipped,
-                                                    p.initialModeResiduals[i], gdResiduals[i], ntkResiduals[i]]
-                .map(CSVLogWriter.format))
+        let f = CSVLogWriter.format
+        for rate in e.modeRates {
+            let i = n - 1 - rate.rank
+            try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), f(rate.predictedDiscrete),
+                                   f(rate.predictedFlow), rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
+                                   String(rate.steps), rate.relativeError.map(f) ?? "", rate.status.rawValue,
+                                   f(p.initialModeResiduals[i]), f(e.latestModeResiduals[i]), f(ntkResiduals[i])])
         }
         try csv.close()
     }

@@ -23,6 +23,12 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "Print only warnings, errors and the final summary.")
     public var quiet = false
 
+    @Option(name: .customLong("check-rates"), parsing: .unconditional, help: "Exit with status 4 when a measured per-mode convergence rate differs from the NTK prediction by more than this relative tolerance (a regression test for CI).")
+    public var checkRates: Double?
+
+    @Option(name: .customLong("check-modes"), parsing: .unconditional, help: "With --check-rates, check only the top this many eigenmodes (default: every measured mode).")
+    public var checkModes: Int?
+
     public init() {}
 
     public func validate() throws {
@@ -31,6 +37,15 @@ public struct OutputOptions: ParsableArguments {
         }
         if let t = threads, t < 1 || t > 1024 {
             throw ValidationError("--threads \(t) is out of range; use 1 to 1024 BLAS threads.")
+        }
+        if let tol = checkRates, !(tol.isFinite && tol > 0) {
+            throw ValidationError("--check-rates \(tol) is invalid; give a relative tolerance > 0, e.g. 0.05 for 5%.")
+        }
+        if let k = checkModes {
+            guard k >= 1 else { throw ValidationError("--check-modes \(k) is invalid; check 1 or more modes.") }
+            guard checkRates != nil else {
+                throw ValidationError("--check-modes needs --check-rates TOL: it limits which modes that check covers.")
+            }
         }
         if let out, out.isEmpty {
             throw ValidationError("--out is empty; give a directory path.")

@@ -24,6 +24,9 @@ public struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("test-every"), parsing: .unconditional, help: "Evaluate the network on the test set (test_loss_gd, test_gap) every this many steps (and at the last step); the NTK test prediction is logged on every row.")
     public var testEvery: Int = 10
 
+    @Option(parsing: .unconditional, help: "Follow this many of the top eigenmodes of K̃₀ in modes.csv (GD and NTK residual per logged step).")
+    public var modes: Int = 10
+
     @Option(parsing: .unconditional, help: "Seed for the data and the initialization; the same seed gives the same run.")
     public var seed: UInt64 = 0
 
@@ -52,6 +55,9 @@ public struct TrainingOptions: ParsableArguments {
         guard testEvery >= 1 else {
             throw ValidationError("--test-every \(testEvery) is invalid; evaluate the test set every 1 or more steps.")
         }
+        guard modes >= 0 else {
+            throw ValidationError("--modes \(modes) is invalid; follow 0 or more eigenmodes.")
+        }
         guard logEvery >= 1 else {
             throw ValidationError("--log-every \(logEvery) is invalid; log every 1 or more steps.")
         }
@@ -59,6 +65,6 @@ public struct TrainingOptions: ParsableArguments {
 
     public var settings: TrainingSettings {
         TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
-                         kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, seed: seed)
+                         kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, modes: modes, seed: seed)
     }
 }
