@@ -79,6 +79,11 @@ public struct RunDirectory: Sendable {
         try writeArray(name, m.data, shape: [m.rows, m.cols])
     }
 
+    /// Removes the empty `arrays/` folder of a run that keeps no arrays.
+    func removeArraysFolder() throws {
+        try? FileManager.default.removeItem(at: url.appendingPathComponent("arrays"))
+    }
+
     /// Writes `data` to `name` atomically.
     public func write(_ data: Data, to name: String) throws {
         let target = file(name)

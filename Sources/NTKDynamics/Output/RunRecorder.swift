@@ -9,15 +9,16 @@ public enum RunRecorder {
     ///   - shouldContinue: asked before each step; false ends the run as interrupted.
     ///   - onRecord: called after each logged row is written (for progress output).
     /// - Returns: the summary, also written to `summary.json`.
+    ///   - writeArrays: false leaves out `arrays/` (a sweep's many runs would hold gigabytes of weights).
     public static func record(_ experiment: NTKExperiment, data: DataSettings, command: [String],
-                              into dir: RunDirectory, shouldContinue: () -> Bool = { true },
+                              into dir: RunDirectory, writeArrays: Bool = true, shouldContinue: () -> Bool = { true },
                               onRecord: (StepRecord) -> Void = { _ in }) throws -> RunSummary {
         let config = RunConfiguration(architecture: experiment.architecture, data: data,
                                       settings: experiment.settings, learningRate: experiment.learningRate,
                                       criticalLearningRate: experiment.predictor.criticalLearningRate,
                                       command: command)
         try dir.writeJSON(config, to: "config.json")
-        try writeInitialArrays(experiment, dir)
+        if writeArrays { try writeInitialArrays(experiment, dir) } else { try dir.removeArraysFolder() }
 
         let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns)
         let modes = try CSVLogWriter(url: dir.file("modes.csv"), columns: ModeSample.columns)
@@ -31,14 +32,17 @@ public enum RunRecorder {
         }
         try log.close()
         try modes.close()
-        try dir.writeArray("f_train_final", experiment.latestTrainOutput,
-                           shape: experiment.dataset.outputs == 1 ? [experiment.dataset.trainCount]
-                               : [experiment.dataset.trainCount, experiment.dataset.outputs])
-
-        try dir.writeArray("ntk_final", experiment.latestKernel)
+        if writeArrays { try writeFinalArrays(experiment, dir) }
         try writeSpectrum(experiment, dir)
         try dir.writeJSON(summary, to: "summary.json")
         return summary
+    }
+
+    static func writeFinalArrays(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
+        try dir.writeArray("f_train_final", experiment.latestTrainOutput,
+                           shape: experiment.dataset.outputs == 1 ? [experiment.dataset.trainCount]
+                               : [experiment.dataset.trainCount, experiment.dataset.outputs])
+        try dir.writeArray("ntk_final", experiment.latestKernel)
     }
 
     static func writeInitialArrays(_ e: NTKExperiment, _ dir: RunDirectory) throws {

@@ -3,7 +3,7 @@ import NTKDynamics
 
 /// The network: shape, activation, parameterization and initialization scales.
 public struct ModelOptions: ParsableArguments {
-    @Option(name: .long, parsing: .unconditional, help: "Hidden-layer width, or a comma list (64,256,1024) to run each width with the same data and seed.")
+    @Option(name: [.customLong("width"), .customLong("widths")], parsing: .unconditional, help: "Hidden-layer width, or a comma list (64,256,1024) to run each width with the same data and seed.")
     public var width: IntList = IntList([1024])
 
     @Option(parsing: .unconditional, help: "Number of hidden layers H (0 gives a linear model).")

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A power law y ∝ width^slope fitted on log-log axes, with a 95% confidence interval for the slope.
+///
+/// With several seeds, the slope is fitted per seed (log y against log width over that seed's widths) and the
+/// interval is mean ± t_{0.975, S−1}·sd/√S across the S per-seed slopes: the seed-to-seed variation of the
+/// whole curve is what the interval measures. With one seed, it is the least-squares slope ± t_{0.975, n−2}·SE.
+/// Points with y ≤ 0 or non-finite y are left out (no logarithm).
+public struct ScalingFit: Codable, Equatable, Sendable {
+    public var slope: Double?
+    /// [lower, upper] of the 95% interval.
+    public var ci95: [Double]?
+    /// Per-seed slopes (several seeds) or empty.
+    public var seedSlopes: [Double]
+    /// Points used.
+    public var points: Int
+    public var method: String
+
+    enum CodingKeys: String, CodingKey {
+        case slope, ci95 = "ci95", seedSlopes = "seed_slopes", points, method
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(slope, forKey: .slope)
+        try c.encode(ci95, forKey: .ci95)
+        try c.encode(seedSlopes, forKey: .seedSlopes)
+        try c.encode(points, forKey: .points)
+        try c.encode(method, forKey: .method)
+    }
+
+    /// Fits `points` of (width, seed, value).
+    public init(_ data: [(width: Int, seed: UInt64, value: Double)]) {
+        let usable = data.filter { $0.value > 0 && $0.value.isFinite && $0.width > 0 }
+        points = usable.count
+        let seeds = Array(Set(usable.map(\.seed))).sorted()
+        var perSeed: [Double] = []
+        for s in seeds {
+            let fit = LinearFit(usable.filter { $0.seed == s }.map { (Foundation.log(Double($0.width)), Foundation.log($0.value)) })
+            if fit.count >= 2, fit.slope.isFinite { perSeed.append(fit.slope) }
+        }
+        if perSeed.count >= 2 {
+            method = "per-seed slopes, mean ± t(0.975, S-1)·sd/sqrt(S)"
+            seedSlopes = perSeed
+            let s = Double(perSeed.count)
+            let mean = perSeed.reduce(0, +) / s
+            let sd = (perSeed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (s - 1)).squareRoot()
+            let half = StudentT.quantile(0.975, dof: s - 1) * sd / s.squareRoot()
+            slope = mean
+            ci95 = [mean - half, mean + half]
+        } else {
+            method = "least squares, slope ± t(0.975, n-2)·SE"
+            seedSlopes = []
+            let fit = LinearFit(usable.map { (Foundation.log(Double($0.width)), Foundation.log($0.value)) })
+            slope = fit.count >= 2 && fit.slope.isFinite ? fit.slope : nil
+            if fit.count >= 3, let b = slope, fit.slopeStandardError.isFinite {
+                let half = StudentT.quantile(0.975, dof: Double(fit.count - 2)) * fit.slopeStandardError
+                ci95 = [b - half, b + half]
+            } else {
+                ci95 = nil
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import NTKDynamics
+
+/// `ntk-dynamics merge`: joins the shard directories of one sweep into one sweep.csv and summary.
+public struct MergeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the shard directories of one sweep (--shard I/N) into one sweep.csv and sweep_summary.json.",
+        discussion: "Refuses shards whose settings differ, and a (width, seed) that two shards report differently."
+    )
+
+    @Argument(help: "Shard directories, each written by `ntk-dynamics sweep --shard I/N --out DIR`.")
+    var directories: [String]
+
+    @Option(help: "Directory for the merged sweep.csv, sweep_summary.json and sweep_config.json.")
+    var out: String
+
+    @Flag(help: "Replace an existing --out that holds an earlier merge.")
+    var force = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard !directories.isEmpty else { throw ValidationError("give at least one shard directory to merge.") }
+        for d in directories {
+            let c = URL(fileURLWithPath: d).appendingPathComponent("sweep_config.json").path
+            guard FileManager.default.fileExists(atPath: c) else {
+                throw ValidationError("'\(d)' is not a sweep directory (no sweep_config.json); give directories written by `ntk-dynamics sweep`.")
+            }
+        }
+    }
+
+    public func run() throws {
+        var config: SweepConfiguration?
+        var byCell: [SweepCell: (row: SweepRow, path: String)] = [:]
+        for d in directories {
+            let url = URL(fileURLWithPath: d)
+            let c = try SweepConfiguration.read(url.appendingPathComponent("sweep_config.json"))
+            if let first = config, let difference = first.sameSweep(as: c) {
+                throw SweepError.inconsistent(path: d, reason: difference)
+            }
+            if config == nil { config = c }
+            let csv = url.appendingPathComponent("sweep.csv")
+            guard FileManager.default.fileExists(atPath: csv.path) else {
+                throw SweepError.malformed(path: d, reason: "no sweep.csv: the shard has not finished; rerun its sweep command to complete it")
+            }
+            for row in try SweepRow.read(csv) {
+                if let seen = byCell[row.cell] {
+                    var a = seen.row, b = row
+                    a.values["wall_time"] = nil
+                    b.values["wall_time"] = nil
+                    guard a == b else {
+                        throw SweepError.duplicateCell(width: row.cell.width, seed: row.cell.seed, paths: [seen.path, d])
+                    }
+                } else {
+                    byCell[row.cell] = (row, d)
+                }
+            }
+        }
+        var merged = config!
+        merged.shard = "merged"
+        let grid = Set(SweepGrid(widths: merged.widths, seedCount: merged.seeds.count, baseSeed: merged.seeds[0]).cells)
+        let missing = grid.subtracting(byCell.keys).sorted()
+        let root = URL(fileURLWithPath: out)
+        try RunDirectory.prepare(root, force: force)
+        try RunDirectory(url: root).writeJSON(merged, to: "sweep_config.json")
+        let rows = byCell.values.map(\.row).sorted { $0.cell < $1.cell }
+        let summary = try SweepReport.write(rows: rows, config: merged, to: root)
+        print(SweepReport.render(summary, rows: rows))
+        print("merged \(rows.count) runs from \(directories.count) shards into \(root.appendingPathComponent("sweep.csv").path)")
+        if !missing.isEmpty {
+            FileHandle.standardError.write(Data("warning: \(missing.count) of \(grid.count) grid cells are in no shard, e.g. width \(missing[0].width) seed \(missing[0].seed); merge every shard of the sweep for the full grid.\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import NTKDynamics
+
+/// `ntk-dynamics sweep`: every (width, seed) with the same data and a fixed η; drift, weight change and gap
+/// against width with fitted exponents.
+public struct SweepCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run every (width, seed) with the same data and a fixed η; fit how drift, weight change and gap scale with width.",
+        discussion: """
+            Writes OUT/sweep.csv (one row per width × seed), OUT/sweep_summary.json (per-width mean and spread, \
+            log-log slopes with 95% confidence intervals across seeds), OUT/sweep_config.json and one run \
+            directory per cell under OUT/runs/. Rerun with the same --out to resume: finished runs are kept. \
+            --shard I/N runs every N-th cell starting at I; `ntk-dynamics merge` joins the shards.
+            """
+    )
+
+    @OptionGroup(title: "Model (--widths is the list of widths)") var model: ModelOptions
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Training") var training: TrainingOptions
+
+    @Option(parsing: .unconditional, help: "Number of seeds per width: network seeds --seed, --seed+1, …; the data always comes from --seed.")
+    var seeds: Int = 3
+
+    @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
+    var out: String?
+
+    @Option(help: "Run only this share of the (width, seed) grid: I/N takes every N-th cell starting at I (0-based).")
+    var shard: String?
+
+    @Option(parsing: .unconditional, help: "Runs at once, each with one BLAS thread (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(name: .customLong("keep-arrays"), help: "Keep arrays/ in every run directory (weights and kernels; large at big widths).")
+    var keepArrays = false
+
+    @Flag(help: "No progress display on stderr.")
+    var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard model.width.values.count >= 1 else { throw ValidationError("--widths needs at least one width.") }
+        guard seeds >= 1 && seeds <= 10_000 else {
+            throw ValidationError("--seeds \(seeds) is out of range; use 1 to 10000 seeds per width.")
+        }
+        if let shard, ShardSpec(shard) == nil {
+            throw ValidationError("--shard \(shard) is invalid; write I/N with 0 ≤ I < N, e.g. 0/4 for the first of four shards.")
+        }
+        if let jobs, jobs < 1 || jobs > 256 {
+            throw ValidationError("--jobs \(jobs) is out of range; use 1 to 256 runs at once.")
+        }
+        if let out, out.isEmpty { throw ValidationError("--out is empty; give a directory path.") }
+        if training.lrFactor != nil && training.lr != nil {
+            throw ValidationError("--lr and --lr-factor conflict: give one.")
+        }
+    }
+
+    public func run() throws {
+        SignalTrap.install()
+        BLAS.threadCount = 1
+        let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
+        let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed)
+        let dataSettings = data.settings
+        let dataset = dataSettings.generate(seed: training.seed)
+        let template = model.architecture(width: 1, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
+        let architecture: @Sendable (Int) -> MLPArchitecture = { width in
+            var a = template
+            a.width = width
+            return a
+        }
+        let root = URL(fileURLWithPath: out ?? Self.defaultDirectory())
+
+        // One η for all widths: explicit, or a fraction of η_crit of the widest network (closest to the limit).
+        var settings = training.settings
+        let lrSource: String
+        if let lr = training.lr {
+            lrSource = "--lr"
+            settings.learningRate = lr
+        } else {
+            let widest = grid.widths.last!
+            var probe = settings
+            probe.steps = 0
+            let e = try NTKExperiment(architecture: architecture(widest), dataset: dataset, settings: probe)
+            let crit = e.predictor.criticalLearningRate
+            settings.learningRate = settings.learningRateFactor * crit
+            lrSource = "\(settings.learningRateFactor)·η_crit of width \(widest), seed \(training.seed) (η_crit = \(crit))"
+        }
+        let a = architecture(grid.widths[0])
+        let config = SweepConfiguration(
+            widths: grid.widths, seeds: grid.seeds, depth: a.depth, activation: a.activation,
+            parameterization: a.parameterization, weightStd: a.weightStd, biasStd: a.biasStd, bias: a.hasBias,
+            data: dataSettings, dataSeed: training.seed, loss: settings.loss, lr: settings.learningRate!,
+            lrSource: lrSource, steps: settings.steps, kernelEvery: settings.kernelEvery, logEvery: settings.logEvery,
+            testEvery: settings.testEvery, shard: shardSpec.description)
+        try prepare(root, config: config)
+
+        let cells = grid.cells(in: shardSpec)
+        let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let showProgress = !quiet && isatty(2) == 1
+        note("sweep: \(grid.widths.count) widths × \(grid.seeds.count) seeds = \(grid.cells.count) runs"
+             + (shardSpec == .whole ? "" : ", shard \(shardSpec) runs \(cells.count) of them")
+             + "; η = \(ProgressTable.number(settings.learningRate!)) fixed across widths (\(lrSource)); \(workers) at once")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let runner = SweepRunner(dataset: dataset, data: dataSettings, settings: settings, architecture: architecture,
+                                 command: CommandLine.arguments, writeArrays: keepArrays, workers: workers)
+        let rows = try runner.run(cells, into: root, shouldContinue: { SignalTrap.received == nil }) { p in
+            guard showProgress else { return }
+            let elapsed = (clock.now - start).components.seconds
+            let fresh = p.finished - p.resumed
+            let eta = fresh > 0 ? Double(elapsed) / Double(fresh) * Double(p.total - p.finished) : .nan
+            let line = "\r[\(p.finished)/\(p.total)] w\(p.cell.width) s\(p.cell.seed) \(p.status.rawValue)"
+                + (p.resumed > 0 ? " (\(p.resumed) resumed)" : "")
+                + (eta.isFinite ? " · ETA \(Int(eta.rounded())) s" : "") + "   "
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        let wall = (clock.now - start).components
+        let wallSeconds = Double(wall.seconds) + Double(wall.attoseconds) * 1e-18
+
+        let summary = try SweepReport.write(rows: rows, config: config, to: root)
+        print(SweepReport.render(summary, rows: rows))
+        let runTime = rows.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
+        print(String(format: "wall time %.2f s for %d runs (sum of run times %.2f s, %d at once)", wallSeconds, rows.count, runTime, workers))
+        print("sweep table: \(root.appendingPathComponent("sweep.csv").path)")
+        if let signal = SignalTrap.received {
+            note("interrupted: \(rows.count) of \(cells.count) runs finished; rerun the same command to complete the rest.")
+            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+        }
+        if rows.contains(where: { $0.status == .diverged }) {
+            note("some runs diverged at η = \(ProgressTable.number(settings.learningRate!)) (sweep.csv status column); they are left out of the fits.")
+        }
+    }
+
+    /// Creates the sweep directory, or checks that an existing one holds the same sweep (resume).
+    private func prepare(_ root: URL, config: SweepConfiguration) throws {
+        let configURL = root.appendingPathComponent("sweep_config.json")
+        if FileManager.default.fileExists(atPath: configURL.path) {
+            let existing = try SweepConfiguration.read(configURL)
+            if let difference = existing.sameSweep(as: config) {
+                throw ValidationError("--out \(root.path) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
+            }
+            if existing.shard != config.shard {
+                throw ValidationError("--out \(root.path) holds shard \(existing.shard) of this sweep, not \(config.shard); give each shard its own --out.")
+            }
+            note("resuming the sweep in \(root.path): finished runs are kept")
+        } else {
+            do {
+                try RunDirectory.checkWritable(root, force: false)
+            } catch let error as OutputError {
+                throw ValidationError("--out: \(error.description)")
+            }
+            try RunDirectory.prepare(root, force: false)
+            try RunDirectory(url: root).writeJSON(config, to: "sweep_config.json")
+        }
+    }
+
+    private func note(_ line: String) {
+        FileHandle.standardError.write(Data("\(line)\n".utf8))
+    }
+
+    static func defaultDirectory() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.locale = Locale(identifier: "en_US_POSIX")
+        return "runs/\(f.string(from: Date()))-sweep"
+    }
+}
