@@ -33,7 +33,7 @@ struct ProgressTable {
         lines.append("  gap to NTK       max \(n(s.maxGap)) (discrete), \(n(s.maxGapFlow)) (flow), test \(n(s.maxTestGap)); final \(n(s.finalGap))")
         lines.append("  kernel drift     final \(n(s.finalKernelDrift))  max \(n(s.maxKernelDrift));  weight change \(n(s.finalWeightChange))")
         lines.append("  time             K₀ \(String(format: "%.3f", s.initialKernelSeconds)) s, eigendecomposition \(String(format: "%.3f", s.eigendecompositionSeconds)) s, training \(String(format: "%.2f", s.trainingSeconds)) s")
-        lines.append("  logs             \(directory)")
+        lines.append("  logs             \(directory)  (report.html to view)")
         return lines.joined(separator: "\n")
     }
 

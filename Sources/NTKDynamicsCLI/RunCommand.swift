@@ -59,6 +59,7 @@ public struct RunCommand: ParsableCommand {
             if summary.status == .interrupted { break }
         }
         if widths.count > 1 {
+            writeReport(root)
             print(WidthsTable.render(results.map { ($0.width, $0.summary) }))
             print("widths table: \(root.appendingPathComponent("widths.csv").path)")
         }
@@ -102,6 +103,7 @@ public struct RunCommand: ParsableCommand {
         case .interrupted:
             warn("interrupted after step \(summary.lastStep); logs closed and summary.json written (status \"interrupted\").")
         }
+        writeReport(dir.url)
         print(ProgressTable.summary(summary, width: width, directory: dir.url.path))
         print(ProgressTable.rates(summary, experiment.modeRates))
         if let tolerance = output.checkRates {
@@ -114,6 +116,15 @@ public struct RunCommand: ParsableCommand {
         }
         fflush(nil)
         return summary
+    }
+
+    /// `report.html` for a run or a width list; a failure to draw is a warning, never a failed run.
+    private func writeReport(_ url: URL) {
+        do {
+            _ = try RunReport.write(runDirectory: url)
+        } catch {
+            warn("could not write report.html in \(url.path): \(error); the logs are complete, `ntk-dynamics report \(url.path)` can retry.")
+        }
     }
 
     private func say(_ line: String) {

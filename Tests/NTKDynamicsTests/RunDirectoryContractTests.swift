@@ -79,6 +79,7 @@ struct RunDirectoryContractTests {
         let variance = w1.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(w1.count)
         #expect(abs(mean) < 0.15 && abs(variance - 1) < 0.25)
 
+        #expect(try String(contentsOf: scratch.file("report.html"), encoding: .utf8).contains("<svg"))
         let spectrum = try String(contentsOf: scratch.file("spectrum.csv"), encoding: .utf8).split(separator: "\n")
         #expect(spectrum.count == r + 1)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.file("summary.json"))) as! [String: Any]

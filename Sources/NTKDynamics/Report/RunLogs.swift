@@ -1,0 +1,174 @@
+import Foundation
+
+/// What a directory holds.
+public enum RunDirectoryKind: Equatable, Sendable {
+    /// One run: config.json and/or steps.csv (summary.json may be missing if it was killed).
+    case run
+    /// A width list: widths.csv, or `w<width>/` run directories (a list cut short before its first
+    /// widths.csv).
+    case widthList
+}
+
+/// The logs of one run directory (Docs/LogFormat.md), read leniently for the report.
+///
+/// Everything is optional: a run that is still going or was killed has no summary.json, an interrupted
+/// one may stop early in steps.csv, a file may be unreadable. What could not be read is listed in
+/// `problems`; only a directory that holds no run at all is an error.
+public struct RunLogs: Sendable {
+    public let directory: URL
+    public var config: JSONObject?
+    public var summary: JSONObject?
+    public var steps: CSVTable?
+    public var spectrum: CSVTable?
+    /// Files that were missing or could not be read, in words.
+    public var problems: [String]
+
+    /// Reads the logs of the run in `directory`.
+    ///
+    /// - Throws: ``ReportError/missingDirectory(path:)``, ``ReportError/notADirectory(path:)``,
+    ///   ``ReportError/notARunDirectory(path:)`` when there is no config.json and no steps.csv.
+    public init(directory: URL) throws {
+        self.directory = directory
+        guard try Self.kind(of: directory) == .run else { throw ReportError.notARunDirectory(path: directory.path) }
+        var problems: [String] = []
+        func read<T>(_ name: String, _ load: (URL) throws -> T) -> T? {
+            let url = directory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                problems.append("\(name) is missing")
+                return nil
+            }
+            do {
+                return try load(url)
+            } catch {
+                problems.append("\(name) could not be read (\(error))")
+                return nil
+            }
+        }
+        config = read("config.json", JSONObject.init(contentsOf:))
+        steps = read("steps.csv", CSVTable.init(contentsOf:))
+        spectrum = read("spectrum.csv", CSVTable.init(contentsOf:))
+        summary = read("summary.json", JSONObject.init(contentsOf:))
+        if let s = steps, s.skippedRows > 0 {
+            problems.append("steps.csv: \(s.skippedRows) incomplete row\(s.skippedRows == 1 ? "" : "s") skipped")
+        }
+        self.problems = problems
+    }
+
+    /// Whether `directory` holds a run or a width list.
+    ///
+    /// - Throws: ``ReportError/missingDirectory(path:)``, ``ReportError/notADirectory(path:)``,
+    ///   ``ReportError/notARunDirectory(path:)``.
+    public static func kind(of directory: URL) throws -> RunDirectoryKind {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDir) else {
+            throw ReportError.missingDirectory(path: directory.path)
+        }
+        guard isDir.boolValue else { throw ReportError.notADirectory(path: directory.path) }
+        func exists(_ name: String) -> Bool { fm.fileExists(atPath: directory.appendingPathComponent(name).path) }
+        if exists("widths.csv") { return .widthList }
+        if exists("config.json") || exists("steps.csv") { return .run }
+        if !WidthListLogs.subrunDirectories(of: directory).isEmpty { return .widthList }
+        throw ReportError.notARunDirectory(path: directory.path)
+    }
+
+    /// `arrays/<name>.npy`, or nil when it is missing or unreadable.
+    public func array(_ name: String) -> NPYFile? {
+        try? NPYFile(contentsOf: directory.appendingPathComponent("arrays/\(name).npy"))
+    }
+
+    /// A steps.csv column (nil when the file or the column is missing); see ``CSVTable/numbers(_:)``.
+    public func column(_ name: String) -> [Double?]? { steps?.numbers(name) }
+
+    /// `status` from summary.json, or nil when there is no summary (a run still going or killed).
+    public var status: String? { summary?.string("status") }
+
+    /// The step where training diverged, for a diverged run.
+    public var divergedAtStep: Int? { summary?.int("diverged_at_step") }
+
+    /// Input dimension d: config `input_dim`, else the second axis of arrays/x_train.npy.
+    public var inputDimension: Int? {
+        if let d = config?.int("input_dim") { return d }
+        guard let x = array("x_train") else { return nil }
+        return x.shape.count >= 2 ? x.shape[1] : 1
+    }
+}
+
+/// One row of a width list: a width and the figures of its run.
+public struct WidthListRow: Sendable {
+    public var width: Int
+    public var status: String
+    /// Numbers by widths.csv column (the same names as in summary.json); nil when empty or absent.
+    public var values: [String: Double]
+    /// The run directory relative to the list's directory (`w<width>`).
+    public var directory: String?
+
+    public init(width: Int, status: String, values: [String: Double], directory: String?) {
+        self.width = width
+        self.status = status
+        self.values = values
+        self.directory = directory
+    }
+
+    public subscript(key: String) -> Double? { values[key] }
+}
+
+/// The logs of a width list: `OUT/widths.csv`, or, when that is missing (the list was stopped before its
+/// first width finished), the `w<width>/summary.json` files.
+public struct WidthListLogs: Sendable {
+    public let directory: URL
+    public var rows: [WidthListRow]
+    public var problems: [String]
+
+    public init(directory: URL) throws {
+        self.directory = directory
+        guard try RunLogs.kind(of: directory) == .widthList else { throw ReportError.notARunDirectory(path: directory.path) }
+        var problems: [String] = []
+        var rows: [WidthListRow] = []
+        let table = directory.appendingPathComponent("widths.csv")
+        if FileManager.default.fileExists(atPath: table.path) {
+            let csv = try CSVTable(contentsOf: table)
+            if csv.skippedRows > 0 { problems.append("widths.csv: \(csv.skippedRows) incomplete row(s) skipped") }
+            for r in csv.rows {
+                var values: [String: Double] = [:]
+                var width: Int?, status = "unknown", dir: String?
+                for (name, cell) in zip(csv.columns, r) {
+                    switch name {
+                    case "width": width = Int(cell)
+                    case "status": status = cell.isEmpty ? "unknown" : cell
+                    case "directory": dir = cell.isEmpty ? nil : cell
+                    default: if let v = CSVTable.number(cell) { values[name] = v }
+                    }
+                }
+                if let width { rows.append(WidthListRow(width: width, status: status, values: values, directory: dir)) }
+            }
+        } else {
+            problems.append("widths.csv is missing; figures are taken from the w<width>/summary.json files")
+        }
+        // Runs in w<width>/ that widths.csv does not list (still going, or the list was stopped).
+        let listed = Set(rows.compactMap(\.directory))
+        for (width, name) in Self.subrunDirectories(of: directory) where !listed.contains(name) {
+            let url = directory.appendingPathComponent(name)
+            let summary = try? JSONObject(contentsOf: url.appendingPathComponent("summary.json"))
+            var values: [String: Double] = [:]
+            for (k, v) in summary?.values ?? [:] { if let d = v.number { values[k] = d } }
+            rows.append(WidthListRow(width: width, status: summary?.string("status") ?? "no summary", values: values, directory: name))
+            if summary == nil { problems.append("\(name)/summary.json is missing (a run still going or killed)") }
+        }
+        self.rows = rows
+        self.problems = problems
+    }
+
+    /// The `w<digits>` subdirectories of `directory` holding a run, sorted by width.
+    public static func subrunDirectories(of directory: URL) -> [(width: Int, name: String)] {
+        let fm = FileManager.default
+        let names = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("w"), let w = Int(name.dropFirst()), w > 0 else { return nil }
+            let sub = directory.appendingPathComponent(name)
+            guard fm.fileExists(atPath: sub.appendingPathComponent("config.json").path)
+                || fm.fileExists(atPath: sub.appendingPathComponent("steps.csv").path) else { return nil }
+            return (w, name)
+        }.sorted { $0.0 < $1.0 }
+    }
+}

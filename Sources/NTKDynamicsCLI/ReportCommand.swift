@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import NTKDynamics
+
+/// `ntk-dynamics report DIR`: (re)writes DIR/report.html from the logs alone.
+public struct ReportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write DIR/report.html (plots of the run, inline SVG, no network needed) from a run directory's logs.",
+        discussion: """
+            DIR is a run directory (config.json, steps.csv, …) or a width list (widths.csv and w<width>/). \
+            For a width list the report of each w<width>/ run is rewritten too, unless --no-runs is given. \
+            Works for a diverged, interrupted or still running run as well: it plots what the logs hold. \
+            See Docs/Report.md.
+            """
+    )
+
+    @Argument(help: "The run directory (or width-list directory) to report on.")
+    public var directory: String
+
+    @Flag(name: .customLong("no-runs"), help: "For a width list, write only OUT/report.html, not the report of each width.")
+    public var noRuns = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard !directory.isEmpty else { throw ValidationError("DIR is empty; give a run directory.") }
+        do {
+            _ = try RunLogs.kind(of: URL(fileURLWithPath: directory))
+        } catch let error as ReportError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    public func run() throws {
+        let written: [URL]
+        do {
+            written = try RunReport.write(runDirectory: URL(fileURLWithPath: directory), includeWidthRuns: !noRuns)
+        } catch let error as ReportError {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            throw ExitCode(NTKExitStatus.failure)
+        }
+        for url in written { print("report: \(url.path)") }
+    }
+}
