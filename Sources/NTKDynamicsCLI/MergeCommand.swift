@@ -68,6 +68,7 @@ public struct MergeCommand: ParsableCommand {
         let rows = byCell.values.map(\.row).sorted { $0.cell < $1.cell }
         let summary = try SweepReport.write(rows: rows, config: merged, to: root)
         print(SweepReport.render(summary, rows: rows))
+        SweepReport.writeHTML(root)
         print("merged \(rows.count) runs from \(directories.count) shards into \(root.appendingPathComponent("sweep.csv").path)")
         if !missing.isEmpty {
             FileHandle.standardError.write(Data("warning: \(missing.count) of \(grid.count) grid cells are in no shard, e.g. width \(missing[0].width) seed \(missing[0].seed); merge every shard of the sweep for the full grid.\n".utf8))

@@ -124,7 +124,8 @@ public struct SweepCommand: ParsableCommand {
         print(SweepReport.render(summary, rows: rows))
         let runTime = rows.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
         print(String(format: "wall time %.2f s for %d runs (sum of run times %.2f s, %d at once)", wallSeconds, rows.count, runTime, workers))
-        print("sweep table: \(root.appendingPathComponent("sweep.csv").path)")
+        print("sweep table: \(root.appendingPathComponent("sweep.csv").path) (report.html to view)")
+        SweepReport.writeHTML(root)
         if let signal = SignalTrap.received {
             note("interrupted: \(rows.count) of \(cells.count) runs finished; rerun the same command to complete the rest.")
             throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)

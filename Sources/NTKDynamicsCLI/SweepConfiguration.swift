@@ -66,6 +66,15 @@ enum SweepReport {
         return summary
     }
 
+    /// `report.html` of the sweep; a failure to draw is a warning.
+    static func writeHTML(_ root: URL) {
+        do {
+            _ = try RunReport.write(runDirectory: root)
+        } catch {
+            FileHandle.standardError.write(Data("warning: could not write report.html in \(root.path): \(error)\n".utf8))
+        }
+    }
+
     static func render(_ summary: SweepSummary, rows: [SweepRow]) -> String {
         let n = ProgressTable.number
         func meanSD(_ m: SweepSummary.Metric, _ w: Int) -> String {

@@ -79,6 +79,11 @@ struct SweepTests {
         #expect(expected.count == 1 + 3 * 2)
         #expect(try Self.rows(merged) == expected)
         #expect(try Self.rows(a).count == 1 + 3 && Self.rows(b).count == 1 + 3)
+        for dir in [whole, merged] {
+            let html = try String(contentsOf: dir.file("report.html"), encoding: .utf8)
+            #expect(html.contains("ntk-dynamics sweep") && html.contains("data-series=\"final_kernel_drift\""))
+            #expect(html.contains("sweep_summary.json: final_kernel_drift ∝ width^"))
+        }
     }
 
     @Test func mergeRefusesShardsOfDifferentSweeps() throws {

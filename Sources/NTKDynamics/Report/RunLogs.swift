@@ -7,6 +7,8 @@ public enum RunDirectoryKind: Equatable, Sendable {
     /// A width list: widths.csv, or `w<width>/` run directories (a list cut short before its first
     /// widths.csv).
     case widthList
+    /// A sweep (`ntk-dynamics sweep` or `merge`): sweep_config.json and sweep.csv, runs in `runs/`.
+    case sweep
 }
 
 /// The logs of one run directory (Docs/LogFormat.md), read leniently for the report.
@@ -66,6 +68,7 @@ public struct RunLogs: Sendable {
         }
         guard isDir.boolValue else { throw ReportError.notADirectory(path: directory.path) }
         func exists(_ name: String) -> Bool { fm.fileExists(atPath: directory.appendingPathComponent(name).path) }
+        if exists("sweep_config.json") { return .sweep }
         if exists("widths.csv") { return .widthList }
         if exists("config.json") || exists("steps.csv") { return .run }
         if !WidthListLogs.subrunDirectories(of: directory).isEmpty { return .widthList }
@@ -119,6 +122,10 @@ public struct WidthListLogs: Sendable {
     public let directory: URL
     public var rows: [WidthListRow]
     public var problems: [String]
+    /// What the directory is, for titles: "width list" or "sweep".
+    public var label = "width list"
+    /// Extra lines for the page (a sweep's fitted slopes with their across-seed intervals).
+    public var notes: [String] = []
 
     public init(directory: URL) throws {
         self.directory = directory

@@ -33,6 +33,8 @@ public enum RunReport {
             let logs = try WidthListLogs(directory: runDirectory)
             written.append(try save(WidthListReport.html(for: logs), in: runDirectory))
             return written
+        case .sweep:
+            return [try save(WidthListReport.html(for: try WidthListLogs(sweepDirectory: runDirectory)), in: runDirectory)]
         }
     }
 

@@ -96,16 +96,20 @@ public enum WidthListReport {
     /// The report page of a width list.
     public static func html(for logs: WidthListLogs) -> String {
         let name = logs.directory.lastPathComponent
-        var page = HTMLPage(title: "ntk-dynamics width list \(name)")
-        page.append(.heading("ntk-dynamics width list: \(name)", level: 1))
+        var page = HTMLPage(title: "ntk-dynamics \(logs.label) \(name)")
+        page.append(.heading("ntk-dynamics \(logs.label): \(name)", level: 1))
         let widths = logs.rows.map(\.width)
-        page.append(.paragraph("\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(widths.map(String.init).joined(separator: ", ")). Each run has its own report (links in the table).", cssClass: "status"))
+        let distinctWidths = Array(Set(widths)).sorted().map(String.init).joined(separator: ", ")
+        page.append(.paragraph(logs.label == "sweep"
+            ? "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one η, widths \(distinctWidths), one row per (width, seed); each point in the plots is one run."
+            : "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(distinctWidths). Each run has its own report (links in the table).", cssClass: "status"))
         let notOK = logs.rows.filter { $0.status != "completed" }
         if !notOK.isEmpty {
             page.append(.paragraph("Not completed: " + notOK.map { "width \($0.width) (\($0.status))" }.joined(separator: ", ")
                 + ". Their missing figures are left out of the plots.", cssClass: "warning"))
         }
         if !logs.problems.isEmpty { page.append(.paragraph(logs.problems.joined(separator: "; ") + ".", cssClass: "note")) }
+        for line in logs.notes { page.append(.paragraph(line, cssClass: "note")) }
 
         let columns: [(String, String)] = [
             ("lr", "η"), ("lambda_max", "λ_max"), ("final_train_loss_gd", "train loss GD"),
