@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // CSV parsing for --data (Data/CSVDataset.swift); 2.5.2 is the version this machine kind serves.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // CBLAS (OpenBLAS) and LAPACKE. Debian: `apt-get install liblapacke-dev libopenblas-dev`.
@@ -19,7 +21,9 @@ let package = Package(
         ),
         .target(
             name: "NTKDynamics",
-            dependencies: ["CLapack"]
+            dependencies: ["CLapack", .product(name: "CSV", package: "CSV.swift")],
+            // The UCI handwritten digits as shipped by scikit-learn (CC BY 4.0; see the README beside it).
+            resources: [.copy("Resources/digits.csv"), .copy("Resources/digits-README.md")]
         ),
         .target(
             name: "NTKDynamicsCLI",

@@ -6,6 +6,8 @@ public enum NTKExitStatus {
     public static let usage: Int32 = 64
     /// A runtime failure: an output path that cannot be written, a LAPACK error.
     public static let failure: Int32 = 1
+    /// A data file (`--data`, `--test-data`) cannot be used: missing, unreadable, malformed (EX_DATAERR).
+    public static let dataError: Int32 = 65
     /// Training diverged (a loss became NaN or infinite); the logs up to that step are kept.
     public static let diverged: Int32 = 3
     /// `--check-rates TOL` found a measured per-mode rate further than TOL (relative) from its prediction.

@@ -30,6 +30,10 @@ struct ProgressTable {
         lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.3f", s.learningRateRatio))·η_crit  (η_crit = 2/λ_max = \(n(s.criticalLearningRate)))")
         lines.append("  train loss       GD \(n(s.finalTrainLossGD))  NTK flow \(n(s.finalTrainLossNTK))  NTK discrete \(n(s.finalTrainLossNTKDiscrete))  (initial \(n(s.initialTrainLoss)))")
         lines.append("  test loss        GD \(n(s.finalTestLossGD))  NTK flow \(n(s.finalTestLossNTK))  NTK discrete \(n(s.finalTestLossNTKDiscrete))")
+        if s.finalTestAccuracyGD != nil || s.finalTestAccuracyNTK != nil {
+            func percent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a" }
+            lines.append("  test accuracy    GD \(percent(s.finalTestAccuracyGD))  NTK discrete \(percent(s.finalTestAccuracyNTK))")
+        }
         lines.append("  gap to NTK       max \(n(s.maxGap)) (discrete), \(n(s.maxGapFlow)) (flow), test \(n(s.maxTestGap)); final \(n(s.finalGap))")
         lines.append("  kernel drift     final \(n(s.finalKernelDrift))  max \(n(s.maxKernelDrift));  weight change \(n(s.finalWeightChange))")
         lines.append("  time             K₀ \(String(format: "%.3f", s.initialKernelSeconds)) s, eigendecomposition \(String(format: "%.3f", s.eigendecompositionSeconds)) s, training \(String(format: "%.2f", s.trainingSeconds)) s")

@@ -37,8 +37,8 @@ public struct RunCommand: ParsableCommand {
         SignalTrap.install()
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
-        let dataSettings = data.settings
-        let dataset = dataSettings.generate(seed: training.seed)
+        let dataset = try loadData()
+        let dataSettings = data.settings(for: dataset)
         let root = output.directory(suffix: widths.count == 1 ? "w\(widths[0])" : "widths")
         var results: [(width: Int, summary: RunSummary, directory: URL)] = []
         rateCheckFailed = false
@@ -75,7 +75,7 @@ public struct RunCommand: ParsableCommand {
     }
 
     private mutating func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dirURL: URL) throws -> RunSummary {
-        let architecture = model.architecture(width: width, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
+        let architecture = model.architecture(width: width, inputDim: dataset.inputDim, outputs: dataset.outputs)
         let settings = training.settings
         let experiment = try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings)
         // Created only once K₀ and its eigendecomposition succeeded: a failure leaves no half directory.
@@ -116,6 +116,26 @@ public struct RunCommand: ParsableCommand {
         }
         fflush(nil)
         return summary
+    }
+
+    /// The run's data; a data file that cannot be used ends the command before anything is written.
+    private func loadData() throws -> Dataset {
+        let loaded: LoadedDataset
+        do {
+            loaded = try data.load(seed: training.seed)
+        } catch let error as CSVDataError {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(NTKExitStatus.dataError)
+        }
+        for w in loaded.warnings { warn(w.description) }
+        let d = loaded.dataset
+        if let s = d.source {
+            say("data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \(d.inputDim) (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))")
+        }
+        if training.kernelLayout == .trace {
+            say("kernel layout \(training.kernelLayout.explanation)" + (d.outputs == 1 ? " — with k = 1 this is the full kernel" : ""))
+        }
+        return d
     }
 
     /// `report.html` for a run or a width list; a failure to draw is a warning, never a failed run.

@@ -5,6 +5,10 @@ public struct Dataset: Sendable {
     public var trainTargets: Matrix
     public var testInputs: Matrix
     public var testTargets: Matrix
+    /// Classification datasets report accuracy beside the losses (``ClassTargets``).
+    public var task: DataTask = .regression
+    /// Where real data came from (`config.json` → `data_source`); nil for the synthetic datasets.
+    public var source: DataSource?
 
     public init(name: String, trainInputs: Matrix, trainTargets: Matrix, testInputs: Matrix, testTargets: Matrix) {
         precondition(trainInputs.rows == trainTargets.rows && testInputs.rows == testTargets.rows)

@@ -52,15 +52,16 @@ public final class NTKExperiment {
         initialTrainOutput = pass.output
         latestTrainOutput = pass.output.data
         initialKernel = EmpiricalNTK.kernel(architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass))
-        var cross = EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs)
+        var cross = settings.kernelLayout.arrange(EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
+                                                  outputs: dataset.outputs)
         initialTestOutput = model(dataset.testInputs)
         initialKernelSeconds = (clock.now - kernelStart).seconds
         latestKernel = initialKernel
 
         let eigenStart = clock.now
-        var effective = initialKernel
-        BLAS.scale(&effective.data, by: 1 / normalizer)
-        let eigen = try SymmetricEigendecomposition(effective)
+        // K̃_0 = K_0/ν, or with `trace` layout the output-averaged kernel ⊗ I_k (KernelLayout.swift).
+        let eigen = try settings.kernelLayout.effectiveEigendecomposition(initialKernel, outputs: dataset.outputs,
+                                                                           normalizer: normalizer)
         eigendecompositionSeconds = (clock.now - eigenStart).seconds
         guard let top = eigen.values.last, top > 0, top.isFinite else {
             throw ExperimentError.degenerateKernel(lambdaMax: eigen.values.last ?? 0)
@@ -107,6 +108,7 @@ public final class NTKExperiment {
         let vectors = predictor.eigen.vectors
         var lastDrift: Double? = 0
         var lastTestLossGD: Double?
+        var lastAccuracyGD: Double?, lastAccuracyNTK: Double?
         let clock = ContinuousClock()
         let start = clock.now
         let steps = settings.steps
@@ -160,11 +162,17 @@ public final class NTKExperiment {
             if logged {
                 let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
                 var testLossGD: Double?, testGap: Double?
+                var accuracyGD: Double?, accuracyNTK: Double?
                 if let fTest {
                     testLossGD = loss(fTest, yTest, data.testCount)
                     testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
                     maxTestGap = max(maxTestGap, testGap!)
                     lastTestLossGD = testLossGD
+                    if data.task == .classification {
+                        accuracyGD = ClassTargets.accuracy(fTest, yTest, outputs: k)
+                        accuracyNTK = ClassTargets.accuracy(fTestDiscrete, yTest, outputs: k)
+                        (lastAccuracyGD, lastAccuracyNTK) = (accuracyGD, accuracyNTK)
+                    }
                 }
                 let record = StepRecord(
                     step: t, time: (clock.now - start).seconds,
@@ -179,7 +187,8 @@ public final class NTKExperiment {
                         let i = predictedModes.count - 1 - rank
                         return ModeSample(rank: rank, eigenvalue: predictor.clippedValues[i],
                                           residualGD: modeResiduals[i], residualNTK: predictedModes[i])
-                    })
+                    },
+                    testAccuracyGD: accuracyGD, testAccuracyNTK: accuracyNTK)
                 try onRecord(record)
                 last = record
             }
@@ -211,7 +220,8 @@ public final class NTKExperiment {
             lossRateWindow: lossRates.window.map { [$0.lowerBound, $0.upperBound] },
             maxTrainLossGD: finiteOrNil(lossesGD.max()), maxTrainLossStep: lossesGD.indices.max { lossesGD[$0] < lossesGD[$1] },
             gdOutcome: GDOutcome(status: status, losses: lossesGD),
-            measuredModes: modeRates.filter { $0.status == .measured }.count)
+            measuredModes: modeRates.filter { $0.status == .measured }.count,
+            finalTestAccuracyGD: lastAccuracyGD, finalTestAccuracyNTK: lastAccuracyNTK)
     }
 }
 

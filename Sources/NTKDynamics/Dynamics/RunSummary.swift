@@ -60,6 +60,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var gdOutcome: GDOutcome
     /// Eigenmodes whose rate was measured (spectrum.csv, fit_status "measured").
     public var measuredModes: Int
+    /// Test accuracy at the last evaluated step, GD and discrete NTK prediction (classification datasets).
+    public var finalTestAccuracyGD: Double? = nil
+    public var finalTestAccuracyNTK: Double? = nil
 
     /// Encodes every key, with JSON null for a missing value (readers find every key in every summary).
     public func encode(to encoder: any Encoder) throws {
@@ -102,6 +105,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encode(maxTrainLossStep, forKey: .maxTrainLossStep)
         try c.encode(gdOutcome, forKey: .gdOutcome)
         try c.encode(measuredModes, forKey: .measuredModes)
+        try c.encode(finalTestAccuracyGD, forKey: .finalTestAccuracyGD)
+        try c.encode(finalTestAccuracyNTK, forKey: .finalTestAccuracyNTK)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -122,6 +127,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case lossRatePredictedLambdaMin = "loss_rate_predicted_lambda_min", lossRateMeasuredGD = "loss_rate_gd"
         case lossRateNTK = "loss_rate_ntk", lossRateWindow = "loss_rate_window", maxTrainLossGD = "max_train_loss_gd"
         case maxTrainLossStep = "max_train_loss_step", gdOutcome = "gd_outcome", measuredModes = "measured_modes"
+        case finalTestAccuracyGD = "final_test_accuracy_gd", finalTestAccuracyNTK = "final_test_accuracy_ntk"
     }
 }
 

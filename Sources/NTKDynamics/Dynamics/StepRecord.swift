@@ -25,12 +25,17 @@ public struct StepRecord: Sendable, Equatable {
     public var weightChange: Double
     /// Residuals along the top eigenmodes of K̃_0 (rows of `modes.csv`).
     public var modes: [ModeSample] = []
+    /// Test accuracy of GD and of the discrete NTK prediction, for a classification dataset on the steps
+    /// where the test set was evaluated (``ClassTargets/accuracy(_:_:outputs:)``).
+    public var testAccuracyGD: Double? = nil
+    public var testAccuracyNTK: Double? = nil
 
     /// Column names, in order, as written to `steps.csv`.
     public static let columns = [
         "step", "time", "train_loss_gd", "train_loss_ntk", "train_loss_ntk_discrete",
         "test_loss_gd", "test_loss_ntk", "test_loss_ntk_discrete",
         "gap", "gap_flow", "test_gap", "kernel_drift", "weight_change",
+        "test_accuracy_gd", "test_accuracy_ntk",
     ]
 
     /// The row of `steps.csv`: the step as an integer, numbers in full precision, an empty cell for a
@@ -42,7 +47,8 @@ public struct StepRecord: Sendable, Equatable {
     /// The values in the order of ``columns``; nil for a value not measured at this step.
     public var values: [Double?] {
         [Double(step), time, trainLossGD, trainLossNTK, trainLossNTKDiscrete,
-         testLossGD, testLossNTK, testLossNTKDiscrete, gap, gapFlow, testGap, kernelDrift, weightChange]
+         testLossGD, testLossNTK, testLossNTKDiscrete, gap, gapFlow, testGap, kernelDrift, weightChange,
+         testAccuracyGD, testAccuracyNTK]
     }
 }
 

@@ -18,9 +18,12 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var modes: Int
     /// Seeds the training data (stream 1), the parameters (stream 2), the test data (stream 3) and the noise (stream 4).
     public var seed: UInt64
+    /// The kernel of the linearized prediction for k outputs: the exact one, or the output average ⊗ I_k.
+    public var kernelLayout: KernelLayout = .full
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
-                loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0) {
+                loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0,
+                kernelLayout: KernelLayout = .full) {
         self.steps = steps
         self.learningRate = learningRate
         self.learningRateFactor = learningRateFactor
@@ -30,5 +33,6 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.testEvery = testEvery
         self.modes = modes
         self.seed = seed
+        self.kernelLayout = kernelLayout
     }
 }

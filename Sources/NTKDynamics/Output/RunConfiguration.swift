@@ -24,7 +24,8 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var logEvery: Int
     public var testEvery: Int
     public var seed: UInt64
-    public var dataset: SyntheticDataset
+    /// `sine`, `gaussian`, `circle`, or for real data `csv` / `digits` (then `data_source` says more).
+    public var dataset: String
     public var samples: Int
     public var testSamples: Int
     public var noise: Double
@@ -33,6 +34,12 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var blasCore: String
     /// The command line that made the run.
     public var command: [String]
+    /// The kernel of the linearized prediction (``KernelLayout``).
+    public var kernelLayout: KernelLayout
+    /// The layout in words.
+    public var kernelLayoutNote: String
+    /// Files, columns, split, scaling (with the standardization statistics) of real data; absent for synthetic data.
+    public var dataSource: DataSource?
 
     public init(architecture a: MLPArchitecture, data: DataSettings, settings s: TrainingSettings,
                 learningRate: Double, criticalLearningRate: Double, command: [String]) {
@@ -55,13 +62,25 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         logEvery = s.logEvery
         testEvery = s.testEvery
         seed = s.seed
-        dataset = data.dataset
+        dataset = data.dataset.rawValue
         samples = data.samples
         testSamples = data.testSamples
         noise = data.noise
         blasThreads = BLAS.threadCount
         blasCore = BLAS.coreName
         self.command = command
+        kernelLayout = s.kernelLayout
+        kernelLayoutNote = s.kernelLayout.explanation
+    }
+
+    /// Describes real data from the dataset itself (sizes, `dataset`, `data_source`); no change for synthetic data.
+    public mutating func describe(_ d: Dataset) {
+        guard let source = d.source else { return }
+        dataset = source.name
+        samples = d.trainCount
+        testSamples = d.testCount
+        noise = 0
+        dataSource = source
     }
 
     enum CodingKeys: String, CodingKey {
@@ -69,7 +88,8 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case parameterization, inputDim = "input_dim", outputs, parameterCount = "parameter_count", loss, lr
         case lrCrit = "lr_crit", lrFactor = "lr_factor", steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every"
         case seed, dataset, samples, testSamples = "test_samples", noise, blasThreads = "blas_threads"
-        case blasCore = "blas_core", command
+        case blasCore = "blas_core", command, kernelLayout = "kernel_layout", kernelLayoutNote = "kernel_layout_note"
+        case dataSource = "data_source"
     }
 }
 

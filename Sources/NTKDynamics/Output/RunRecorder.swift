@@ -13,10 +13,11 @@ public enum RunRecorder {
     public static func record(_ experiment: NTKExperiment, data: DataSettings, command: [String],
                               into dir: RunDirectory, writeArrays: Bool = true, shouldContinue: () -> Bool = { true },
                               onRecord: (StepRecord) -> Void = { _ in }) throws -> RunSummary {
-        let config = RunConfiguration(architecture: experiment.architecture, data: data,
+        var config = RunConfiguration(architecture: experiment.architecture, data: data,
                                       settings: experiment.settings, learningRate: experiment.learningRate,
                                       criticalLearningRate: experiment.predictor.criticalLearningRate,
                                       command: command)
+        config.describe(experiment.dataset)
         try dir.writeJSON(config, to: "config.json")
         if writeArrays { try writeInitialArrays(experiment, dir) } else { try dir.removeArraysFolder() }
 

@@ -30,6 +30,9 @@ public struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed for the data and the initialization; the same seed gives the same run.")
     public var seed: UInt64 = 0
 
+    @Option(name: .customLong("kernel-layout"), help: "Kernel of the NTK prediction for k outputs: full (the exact (N·k)×(N·k) kernel) or trace (the output-averaged N×N kernel ⊗ I_k, neural-tangents' default trace_axes=(-1,)).")
+    public var kernelLayout: KernelLayout = .full
+
     public init() {}
 
     static let maxSteps = 100_000_000
@@ -65,6 +68,9 @@ public struct TrainingOptions: ParsableArguments {
 
     public var settings: TrainingSettings {
         TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
-                         kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, modes: modes, seed: seed)
+                         kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, modes: modes, seed: seed,
+                         kernelLayout: kernelLayout)
     }
 }
+
+extension KernelLayout: ExpressibleByArgument {}
