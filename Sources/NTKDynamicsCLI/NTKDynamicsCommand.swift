@@ -11,7 +11,7 @@ public struct NTKDynamicsCommand: ParsableCommand {
             K̃ = K/(Nk), η_crit = 2/λ_max(K̃₀). See Docs/ for the math, the options and the log columns.
             """,
         version: NTKDynamicsVersion.current,
-        subcommands: [RunCommand.self, ReportCommand.self, SweepCommand.self, MergeCommand.self],
+        subcommands: [RunCommand.self, KernelCommand.self, ReportCommand.self, SweepCommand.self, MergeCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

@@ -57,3 +57,85 @@ public struct SymmetricEigendecomposition: Sendable {
         self.vectors = v
     }
 }
+
+extension SymmetricEigendecomposition {
+    /// Decomposes the symmetric tridiagonal matrix with `diagonal` (n entries) and `offDiagonal` (n − 1
+    /// entries) with LAPACKE `dstev` (implicit QL/QR).
+    ///
+    /// Used by Golub–Welsch (``GaussHermiteRule``): the eigenvalues of the Jacobi matrix are the nodes of a
+    /// Gauss rule and the squared first components of its eigenvectors the weights.
+    /// - Complexity: O(n²) time for the eigenvalues and O(n³) for the vectors, O(n²) memory.
+    /// - Throws: ``LAPACKError`` when `info ≠ 0` or an entry is not finite.
+    public init(tridiagonal diagonal: [Double], offDiagonal: [Double]) throws {
+        let n = diagonal.count
+        precondition(offDiagonal.count == max(n - 1, 0), "a tridiagonal matrix of order \(n) has \(max(n - 1, 0)) off-diagonal entries, got \(offDiagonal.count)")
+        guard diagonal.allSatisfy(\.isFinite), offDiagonal.allSatisfy(\.isFinite) else {
+            throw LAPACKError.nonFiniteInput(routine: "dstev")
+        }
+        var d = diagonal
+        // dstev wants an e of length max(1, n − 1); it is overwritten.
+        var e = offDiagonal.isEmpty ? [0] : offDiagonal
+        var z = Matrix(rows: n, cols: n)
+        if n > 0 {
+            let info = d.withUnsafeMutableBufferPointer { pd in
+                e.withUnsafeMutableBufferPointer { pe in
+                    z.data.withUnsafeMutableBufferPointer { pz in
+                        LAPACKE_dstev(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), Int32(n),
+                                      pd.baseAddress, pe.baseAddress, pz.baseAddress, Int32(n))
+                    }
+                }
+            }
+            if info < 0 { throw LAPACKError.illegalArgument(routine: "dstev", argument: Int(-info)) }
+            if info > 0 { throw LAPACKError.eigenSolverDidNotConverge(routine: "dstev", info: Int(info)) }
+        }
+        self.values = d
+        self.vectors = z
+    }
+}
+
+/// The Cholesky factorization A = UᵀU of a symmetric positive definite matrix (LAPACKE `dpotrf`,
+/// upper triangle), and solves with it (`dpotrs`).
+public struct CholeskyFactorization: Sendable {
+    /// The factor U in the upper triangle; the strictly lower triangle holds A's entries, unused.
+    public let factor: Matrix
+
+    /// Factors `a`; only its upper triangle is read.
+    ///
+    /// - Complexity: n³/3 flops.
+    /// - Throws: ``LAPACKError/notPositiveDefinite(routine:order:)`` when a leading minor is not positive
+    ///   definite, ``LAPACKError/nonFiniteInput(routine:)``, ``LAPACKError/illegalArgument(routine:argument:)``.
+    public init(_ a: Matrix) throws {
+        precondition(a.rows == a.cols, "Cholesky needs a square matrix, got \(a.rows)×\(a.cols)")
+        guard a.isFinite else { throw LAPACKError.nonFiniteInput(routine: "dpotrf") }
+        let n = a.rows
+        var u = a
+        if n > 0 {
+            let info = u.data.withUnsafeMutableBufferPointer { pu in
+                LAPACKE_dpotrf(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), pu.baseAddress, Int32(n))
+            }
+            if info < 0 { throw LAPACKError.illegalArgument(routine: "dpotrf", argument: Int(-info)) }
+            if info > 0 { throw LAPACKError.notPositiveDefinite(routine: "dpotrf", order: Int(info)) }
+        }
+        factor = u
+    }
+
+    /// X = A⁻¹B for the columns of `b` (n × m), by `dpotrs`.
+    ///
+    /// - Complexity: 2·n²·m flops.
+    /// - Throws: ``LAPACKError/nonFiniteInput(routine:)`` or ``LAPACKError/illegalArgument(routine:argument:)``.
+    public func solve(_ b: Matrix) throws -> Matrix {
+        let n = factor.rows
+        precondition(b.rows == n, "right-hand side has \(b.rows) rows, the matrix is \(n)×\(n)")
+        guard b.isFinite else { throw LAPACKError.nonFiniteInput(routine: "dpotrs") }
+        var x = b
+        guard n > 0, b.cols > 0 else { return x }
+        let info = factor.data.withUnsafeBufferPointer { pa in
+            x.data.withUnsafeMutableBufferPointer { px in
+                LAPACKE_dpotrs(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), Int32(b.cols),
+                               pa.baseAddress, Int32(n), px.baseAddress, Int32(b.cols))
+            }
+        }
+        if info < 0 { throw LAPACKError.illegalArgument(routine: "dpotrs", argument: Int(-info)) }
+        return x
+    }
+}

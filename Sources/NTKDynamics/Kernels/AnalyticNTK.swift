@@ -1,0 +1,260 @@
+import Dispatch
+import Foundation
+
+/// The infinite-width kernels of an ``MLPArchitecture``: the NNGP Σ (the covariance of f at
+/// initialization) and the NTK Θ (the limit of the empirical K₀), by the layer recursion of DESIGN.md §2
+/// (Jacot et al. 2018; Lee et al. 2019, suppl. E). Docs/InfiniteWidth.md derives it.
+///
+/// With E_0 = x·x′/d, E_l = T(Σ_l) the per-unit covariance of the inputs of weight layer l + 1 and
+/// β = σ_b² with biases (0 without):
+///
+///     Σ_1 = σ_w²·E_0 + β,             Σ_{l+1} = σ_w²·T(Σ_l) + β
+///     Θ_1 = c_0·E_0 + β′,             Θ_{l+1} = c_l·T(Σ_l) + β′ + σ_w²·Ṫ(Σ_l)·Θ_l
+///
+/// "ntk" parameterization: c_l = σ_w², β′ = β, so Θ_{l+1} = Σ_{l+1} + σ_w²·Ṫ(Σ_l)·Θ_l.
+/// "standard" parameterization: c_l = n_l (the fan-in of layer l + 1: d, then the width), β′ = 1 with
+/// biases (∂z/∂b = 1 whatever σ_b) and 0 without. Σ is the same in both. The standard-parameterization
+/// NTK grows linearly with the width, so it has no finite limit; this is its leading-order value at the
+/// architecture's width, the value ‖K₀ − Θ‖/‖Θ‖ → 0 measures against (Sohl-Dickstein et al. 2020; it is
+/// neural-tangents' `parameterization='standard'` kernel).
+///
+/// Kernels come per pair of inputs (N₁ × N₂, "scalar") and, for a network with k outputs, as
+/// Θ ⊗ I_k in the sample-major layout of ``EmpiricalNTK`` (row i·k + a for sample i, output a), scaled
+/// like the empirical K (before dividing by any loss normalizer).
+public struct AnalyticNTK: Sendable {
+    /// Σ and Θ on one pair of input sets.
+    public struct Kernels: Sendable {
+        /// The NNGP Σ = Σ_{H+1}: the covariance of each output of f at initialization.
+        public var nngp: Matrix
+        /// The NTK Θ = Θ_{H+1}.
+        public var ntk: Matrix
+    }
+
+    public let architecture: MLPArchitecture
+    /// Nodes per dimension of the Gauss–Hermite rule for tanh and gelu (unused by the closed forms).
+    public let quadratureDegree: Int
+    /// The Gauss–Hermite rule for activations without closed-form kernel maps (tanh, gelu); a 2-point
+    /// placeholder for relu, erf and linear, whose closed forms never read it.
+    public let rule: GaussHermiteRule
+    /// Threads for the quadrature path (the closed forms run on one thread: they take milliseconds).
+    public let threads: Int
+
+    /// - Parameters:
+    ///   - quadratureDegree: nodes per dimension of the Gauss–Hermite rule used for tanh and gelu.
+    ///   - threads: threads for the quadrature path; nil uses every active processor.
+    /// - Throws: ``LAPACKError`` if the Gauss–Hermite rule cannot be computed.
+    public init(architecture: MLPArchitecture, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
+                threads: Int? = nil) throws {
+        precondition(GaussHermiteRule.degreeRange.contains(quadratureDegree),
+                     "quadrature degree \(quadratureDegree) is outside \(GaussHermiteRule.degreeRange)")
+        self.architecture = architecture
+        self.quadratureDegree = quadratureDegree
+        // The closed forms never read the rule: a 2-point one costs nothing.
+        rule = try GaussHermiteRule(degree: architecture.activation.hasClosedFormKernelMaps ? 2 : quadratureDegree)
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    // MARK: (N·k) × (N·k) kernels, the layout of EmpiricalNTK.
+
+    /// Θ(X, X) ⊗ I_k, an (N·k) × (N·k) symmetric matrix.
+    public func ntk(_ x: Matrix) -> Matrix {
+        Self.tensorIdentity(scalarKernels(x).ntk, outputs: architecture.outputs)
+    }
+
+    /// Θ(X₁, X₂) ⊗ I_k, an (N₁·k) × (N₂·k) matrix (e.g. X₁ = X*, X₂ = X for the test predictions).
+    public func ntk(_ x1: Matrix, _ x2: Matrix) -> Matrix {
+        Self.tensorIdentity(scalarKernels(x1, x2).ntk, outputs: architecture.outputs)
+    }
+
+    /// Σ(X, X) ⊗ I_k and Θ(X, X) ⊗ I_k.
+    public func kernels(_ x: Matrix) -> Kernels {
+        expand(scalarKernels(x))
+    }
+
+    /// Σ(X₁, X₂) ⊗ I_k and Θ(X₁, X₂) ⊗ I_k.
+    public func kernels(_ x1: Matrix, _ x2: Matrix) -> Kernels {
+        expand(scalarKernels(x1, x2))
+    }
+
+    /// M ⊗ I_k in the sample-major layout: result[i·k + a, j·k + b] = M[i, j]·δ_ab.
+    public static func tensorIdentity(_ m: Matrix, outputs k: Int) -> Matrix {
+        precondition(k >= 1)
+        if k == 1 { return m }
+        var r = Matrix(rows: m.rows * k, cols: m.cols * k)
+        let cols = r.cols
+        for i in 0..<m.rows {
+            for j in 0..<m.cols {
+                let v = m.data[i * m.cols + j]
+                for a in 0..<k { r.data[(i * k + a) * cols + j * k + a] = v }
+            }
+        }
+        return r
+    }
+
+    private func expand(_ s: Kernels) -> Kernels {
+        Kernels(nngp: Self.tensorIdentity(s.nngp, outputs: architecture.outputs),
+                ntk: Self.tensorIdentity(s.ntk, outputs: architecture.outputs))
+    }
+
+    // MARK: Scalar kernels.
+
+    /// Σ(X, X) and Θ(X, X), N × N, for the rows of `x`.
+    ///
+    /// - Complexity: depth·N(N+1)/2 kernel-map evaluations: O(depth·N²) scalar work for the closed forms,
+    ///   times about 0.4·n² tanh evaluations (n-point rule; 1600 for n = 64) or n gelu evaluations.
+    public func scalarKernels(_ x: Matrix) -> Kernels {
+        let r = scalarKernels(x, widths: [architecture.width])
+        return Kernels(nngp: r.nngp, ntk: r.ntk[0])
+    }
+
+    /// Σ(X₁, X₂) and Θ(X₁, X₂), N₁ × N₂.
+    ///
+    /// - Complexity: depth·N₁·N₂ kernel-map evaluations plus depth·(N₁ + N₂) for the variances.
+    public func scalarKernels(_ x1: Matrix, _ x2: Matrix) -> Kernels {
+        let r = scalarKernels(x1, x2, widths: [architecture.width])
+        return Kernels(nngp: r.nngp, ntk: r.ntk[0])
+    }
+
+    /// Σ(X, X) and Θ(X, X) (N × N) for the architecture at each of `widths`, in one pass of the kernel maps.
+    ///
+    /// Σ and the "ntk"-parameterization Θ do not depend on the width; the "standard"-parameterization Θ
+    /// does (its weight terms are n_l·T(Σ_l)), and this shares the T and Ṫ evaluations between widths.
+    public func scalarKernels(_ x: Matrix, widths: [Int]) -> (nngp: Matrix, ntk: [Matrix]) {
+        precondition(x.cols == architecture.inputDim, "inputs have \(x.cols) columns, the network expects \(architecture.inputDim)")
+        let gram = BLAS.gram(x, alpha: 1 / Double(architecture.inputDim))
+        return recursion(gram, rowVariances: (0..<x.rows).map { gram[$0, $0] }, colVariances: nil, widths: widths)
+    }
+
+    /// Σ(X₁, X₂) and Θ(X₁, X₂) (N₁ × N₂) for the architecture at each of `widths`.
+    public func scalarKernels(_ x1: Matrix, _ x2: Matrix, widths: [Int]) -> (nngp: Matrix, ntk: [Matrix]) {
+        let d = architecture.inputDim
+        precondition(x1.cols == d && x2.cols == d, "inputs have \(x1.cols) and \(x2.cols) columns, the network expects \(d)")
+        let cross = BLAS.product(x1, x2, transB: .transposed, alpha: 1 / Double(d))
+        func variances(_ x: Matrix) -> [Double] {
+            (0..<x.rows).map { i in
+                var s = 0.0
+                for j in 0..<d { s += x[i, j] * x[i, j] }
+                return s / Double(d)
+            }
+        }
+        return recursion(cross, rowVariances: variances(x1), colVariances: variances(x2), widths: widths)
+    }
+
+    /// The coefficients of the recursion (see the type's documentation).
+    struct Coefficients {
+        /// σ_w², the factor on T(Σ_l) in Σ and on Ṫ·Θ_l in Θ.
+        var weightVariance: Double
+        /// β = σ_b² with biases, 0 without.
+        var nngpBias: Double
+        /// β′: σ_b² ("ntk") or 1 ("standard") with biases, 0 without.
+        var ntkBias: Double
+
+        init(_ a: MLPArchitecture) {
+            weightVariance = a.weightStd * a.weightStd
+            nngpBias = a.hasBias ? a.biasStd * a.biasStd : 0
+            switch a.parameterization {
+            case .ntk: ntkBias = nngpBias
+            case .standard: ntkBias = a.hasBias ? 1 : 0
+            }
+        }
+
+        /// c_l for weight layer l (0-based): σ_w² ("ntk") or the fan-in n_l ("standard": d, then `width`).
+        static func ntkWeight(_ a: MLPArchitecture, width: Int, layer l: Int) -> Double {
+            switch a.parameterization {
+            case .ntk: return a.weightStd * a.weightStd
+            case .standard: return Double(l == 0 ? a.inputDim : width)
+            }
+        }
+    }
+
+    /// Runs the recursion from E_0 = `e0` (N₁ × N₂). `colVariances == nil` means X₂ = X₁: `e0` is symmetric,
+    /// only its upper triangle is computed, and its diagonal holds the variances.
+    private func recursion(_ e0: Matrix, rowVariances: [Double], colVariances: [Double]?,
+                           widths: [Int]) -> (nngp: Matrix, ntk: [Matrix]) {
+        precondition(!widths.isEmpty && widths.allSatisfy { $0 >= 1 })
+        let a = architecture
+        let co = Coefficients(a)
+        let symmetric = colVariances == nil
+        let n1 = e0.rows, n2 = e0.cols, count = n1 * n2
+        // Working storage the worker threads write (each its own rows), freed on return.
+        let sigma = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+        let thetas = widths.map { _ in UnsafeMutableBufferPointer<Double>.allocate(capacity: count) }
+        defer {
+            sigma.deallocate()
+            thetas.forEach { $0.deallocate() }
+        }
+        for i in 0..<count { sigma[i] = co.weightVariance * e0.data[i] + co.nngpBias }
+        for (m, w) in widths.enumerated() {
+            let c0 = Coefficients.ntkWeight(a, width: w, layer: 0)
+            for i in 0..<count { thetas[m][i] = c0 * e0.data[i] + co.ntkBias }
+        }
+        var q1 = rowVariances.map { co.weightVariance * $0 + co.nngpBias }
+        var q2 = colVariances?.map { co.weightVariance * $0 + co.nngpBias } ?? q1
+        let activation = a.activation
+        let rule = self.rule
+        let parallel = !activation.hasClosedFormKernelMaps && threads > 1 && count >= 64
+        let blocks = parallel ? Self.rowBlocks(rows: n1, cols: n2, triangular: symmetric, count: 8 * threads) : [0..<n1]
+
+        if a.depth > 0 && count > 0 {
+            let s = SendablePointer(sigma.baseAddress!)
+            let ts = thetas.map { SendablePointer($0.baseAddress!) }
+            for l in 1...a.depth {
+                let cws = widths.map { Coefficients.ntkWeight(a, width: $0, layer: l) }
+                let sw2 = co.weightVariance, b = co.nngpBias, bt = co.ntkBias
+                let rowQ = q1, colQ = q2
+                // Row i of Σ_{l+1}, Θ_{l+1} from row i of Σ_l, Θ_l, in place (each entry reads only itself).
+                let body: @Sendable (Range<Int>) -> Void = { rows in
+                    for i in rows {
+                        let qi = rowQ[i]
+                        for j in (symmetric ? i : 0)..<n2 {
+                            let idx = i * n2 + j
+                            let (tv, td) = activation.kernelMaps(q1: qi, c: s.p[idx], q2: colQ[j], rule: rule)
+                            s.p[idx] = sw2 * tv + b
+                            for m in cws.indices {
+                                ts[m].p[idx] = cws[m] * tv + bt + sw2 * td * ts[m].p[idx]
+                            }
+                        }
+                    }
+                }
+                if parallel {
+                    DispatchQueue.concurrentPerform(iterations: blocks.count) { body(blocks[$0]) }
+                } else {
+                    body(0..<n1)
+                }
+                q1 = rowQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: rule).t + b }
+                q2 = symmetric ? q1 : colQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: rule).t + b }
+            }
+        }
+        func matrix(_ p: UnsafeMutableBufferPointer<Double>) -> Matrix {
+            var m = Matrix(rows: n1, cols: n2, data: Array(p))
+            if symmetric { BLAS.symmetrizeFromUpper(&m) }
+            return m
+        }
+        return (matrix(sigma), thetas.map(matrix))
+    }
+
+    /// Splits 0..<rows into up to `count` contiguous blocks of about equal work.
+    static func rowBlocks(rows: Int, cols: Int, triangular: Bool, count: Int) -> [Range<Int>] {
+        guard rows > 0 else { return [] }
+        let work = { (i: Int) -> Double in triangular ? Double(cols - i) : Double(cols) }
+        let total = (0..<rows).reduce(0.0) { $0 + work($1) }
+        let target = total / Double(max(1, min(count, rows)))
+        var blocks: [Range<Int>] = []
+        var start = 0, acc = 0.0
+        for i in 0..<rows {
+            acc += work(i)
+            if acc >= target || i == rows - 1 {
+                blocks.append(start..<(i + 1))
+                start = i + 1
+                acc = 0
+            }
+        }
+        return blocks
+    }
+}
+
+/// A raw pointer handed to the worker threads of one `concurrentPerform`, each writing its own rows.
+private struct SendablePointer: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Double>
+    init(_ p: UnsafeMutablePointer<Double>) { self.p = p }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Testing
+@testable import NTKDynamics
+
+/// The Gauss–Hermite rule (Golub–Welsch through LAPACKE dstev) and the kernel maps T, Ṫ of every activation.
+@Suite("Gauss–Hermite and kernel maps")
+struct GaussHermiteTests {
+    /// (2m − 1)!! = E[Z^{2m}], exact in Double for m ≤ 15.
+    static func doubleFactorialMoment(_ p: Int) -> Double {
+        guard p % 2 == 0 else { return 0 }
+        var r = 1.0
+        var k = p - 1
+        while k > 1 { r *= Double(k); k -= 2 }
+        return r
+    }
+
+    @Test("small rules equal the textbook nodes and weights")
+    func textbookRules() throws {
+        let one = try GaussHermiteRule(degree: 1)
+        #expect(one.nodes == [0] && one.weights == [1])
+        let two = try GaussHermiteRule(degree: 2)
+        #expect(abs(two.nodes[1] - 1) < 1e-15 && two.nodes[0] == -two.nodes[1])
+        #expect(abs(two.weights[0] - 0.5) < 1e-15 && abs(two.weights[1] - 0.5) < 1e-15)
+        let three = try GaussHermiteRule(degree: 3)
+        #expect(three.nodes[1] == 0)
+        #expect(abs(three.nodes[2] - 3.0.squareRoot()) < 1e-14)
+        #expect(abs(three.weights[1] - 2.0 / 3) < 1e-15 && abs(three.weights[2] - 1.0 / 6) < 1e-15)
+    }
+
+    @Test("an n-point rule integrates every polynomial of degree ≤ 2n − 1 exactly, and not degree 2n",
+          arguments: [1, 2, 3, 4, 5, 8, 15, 16, 32, 64, 100])
+    func polynomialExactness(n: Int) throws {
+        let rule = try GaussHermiteRule(degree: n)
+        #expect(rule.nodes.count == n && rule.weights.count == n)
+        #expect(abs(rule.weights.reduce(0, +) - 1) < 1e-14)
+        #expect(rule.weights.allSatisfy { $0 > 0 })
+        #expect(zip(rule.nodes, rule.nodes.dropFirst()).allSatisfy { $0 < $1 })
+        for p in 0...min(2 * n - 1, 30) {
+            let exact = Self.doubleFactorialMoment(p)
+            let got = rule.expectation { pow($0, Double(p)) }
+            // Round-off is relative to the terms summed: Σ w_i·|z_i|^p (odd moments cancel between them).
+            let scale = rule.expectation { pow(abs($0), Double(p)) }
+            #expect(abs(got - exact) <= 1e-13 * scale, "n = \(n), E[Z^\(p)] = \(got), exact \(exact)")
+        }
+        if 2 * n <= 30 {
+            // Degree 2n is the first the rule gets wrong: the test above could fail.
+            let exact = Self.doubleFactorialMoment(2 * n)
+            let got = rule.expectation { pow($0, Double(2 * n)) }
+            #expect(abs(got - exact) > 1e-6 * exact, "n = \(n): degree \(2 * n) should not be exact")
+        }
+    }
+
+    /// Isserlis' theorem for (u, v) ~ N(0, [[q1, c], [c, q2]]).
+    @Test("the bivariate product rule reproduces Gaussian moments (Isserlis)", arguments: [4, 8, 64, 200])
+    func bivariateMoments(n: Int) throws {
+        let rule = try GaussHermiteRule(degree: n)
+        for (q1, c, q2) in [(1.3, 0.4, 0.7), (2.0, -1.1, 0.9), (0.5, 0.5, 0.5), (0.0, 0.0, 1.7), (1.0, 1.0, 1.0)] {
+            let cases: [(String, (Double, Double) -> Double, Double)] = [
+                ("1", { _, _ in 1 }, 1),
+                ("u²", { u, _ in u * u }, q1),
+                ("v²", { _, v in v * v }, q2),
+                ("uv", { u, v in u * v }, c),
+                ("u²v²", { u, v in u * u * v * v }, q1 * q2 + 2 * c * c),
+                ("u³v", { u, v in u * u * u * v }, 3 * q1 * c),
+                ("u⁴v²", { u, v in u * u * u * u * v * v }, 3 * q1 * q1 * q2 + 12 * q1 * c * c),
+            ]
+            for (name, f, exact) in cases {
+                let got = rule.expectation(q1: q1, c: c, q2: q2, f)
+                #expect(abs(got - exact) <= 1e-12 * max(abs(exact), 1), "n = \(n), q1 \(q1), c \(c), q2 \(q2): E[\(name)] = \(got), exact \(exact)")
+            }
+        }
+    }
+
+    static let grid: [(Double, Double, Double)] = {
+        var g: [(Double, Double, Double)] = []
+        for (q1, q2) in [(0.1, 0.1), (0.5, 1.0), (1.0, 1.0), (0.1, 1.0), (1.0, 0.5)] {
+            for rho in [-1, -0.99, -0.9, -0.5, 0, 0.3, 0.7, 0.9, 0.99, 0.999, 1] {
+                g.append((q1, rho * (q1 * q2).squareRoot(), q2))
+            }
+        }
+        return g
+    }()
+
+    /// Errors are relative to the natural scale √(T(q1,q1,q1)·T(q2,q2,q2)) (Cauchy–Schwarz bounds |T| by it).
+    static func scaledErrors(_ act: Activation, rule: GaussHermiteRule, grid: [(Double, Double, Double)],
+                             semiAnalytic: Bool = false) -> (Double, Double) {
+        var et = 0.0, ed = 0.0
+        for (q1, c, q2) in grid {
+            let got = semiAnalytic ? act.semiAnalyticKernelMaps(q1: q1, c: c, q2: q2, rule: rule)!
+                : act.quadratureKernelMaps(q1: q1, c: c, q2: q2, rule: rule)
+            let ref = KernelMapReference.maps(act, q1: q1, c: c, q2: q2)
+            let s1 = KernelMapReference.maps(act, q1: q1, c: q1, q2: q1), s2 = KernelMapReference.maps(act, q1: q2, c: q2, q2: q2)
+            et = max(et, abs(got.t - ref.t) / (s1.t * s2.t).squareRoot())
+            ed = max(ed, abs(got.tDot - ref.tDot) / (s1.tDot * s2.tDot).squareRoot())
+        }
+        return (et, ed)
+    }
+
+    @Test("quadrature on erf matches its closed form to 1e-8 at the default degree (variances ≤ 1) and at degree 256 (variances up to 3)")
+    func quadratureMatchesErfClosedForm() throws {
+        let (et, ed) = Self.scaledErrors(.erf, rule: try GaussHermiteRule(degree: GaussHermiteRule.defaultDegree), grid: Self.grid)
+        #expect(et < 1e-8 && ed < 1e-8, "erf, 64 nodes, q ≤ 1: T error \(et), Ṫ error \(ed)")
+        let wide = Self.grid.map { ($0.0 * 3, $0.1 * 3, $0.2 * 3) }
+        let (wt, wd) = Self.scaledErrors(.erf, rule: try GaussHermiteRule(degree: 256), grid: wide)
+        #expect(wt < 1e-8 && wd < 1e-8, "erf, 256 nodes, q ≤ 3: T error \(wt), Ṫ error \(wd)")
+        // The library's erf maps are its closed form, not the quadrature: they agree with the reference to round-off.
+        for (q1, c, q2) in Self.grid {
+            let lib = Activation.erf.kernelMaps(q1: q1, c: c, q2: q2, rule: try GaussHermiteRule(degree: 2))
+            let ref = KernelMapReference.closedForm(.erf, q1: q1, c: c, q2: q2)!
+            #expect(abs(lib.t - ref.t) < 1e-14 && abs(lib.tDot - ref.tDot) < 1e-14)
+        }
+    }
+
+    /// ReLU's kink limits Gauss–Hermite to algebraic convergence (Docs/InfiniteWidth.md): about 0.26/n for T.
+    @Test("quadrature on relu converges to the arc-cosine closed form, slowly (the kink)")
+    func quadratureConvergesOnRelu() throws {
+        let e64 = Self.scaledErrors(.relu, rule: try GaussHermiteRule(degree: 64), grid: Self.grid)
+        let e256 = Self.scaledErrors(.relu, rule: try GaussHermiteRule(degree: 256), grid: Self.grid)
+        #expect(e64.0 < 1e-2 && e64.1 < 0.1, "relu, 64 nodes: \(e64)")
+        #expect(e256.0 < e64.0 / 3 && e256.1 < e64.1, "relu: 64 nodes \(e64), 256 nodes \(e256)")
+        for (q1, c, q2) in Self.grid {
+            let lib = Activation.relu.kernelMaps(q1: q1, c: c, q2: q2, rule: try GaussHermiteRule(degree: 2))
+            let ref = KernelMapReference.closedForm(.relu, q1: q1, c: c, q2: q2)!
+            #expect(abs(lib.t - ref.t) < 1e-14 && abs(lib.tDot - ref.tDot) < 1e-14, "relu closed form at \(q1), \(c), \(q2)")
+        }
+    }
+
+    @Test("quadrature on linear is exact")
+    func quadratureExactOnLinear() throws {
+        let e = Self.scaledErrors(.linear, rule: try GaussHermiteRule(degree: 8), grid: Self.grid)
+        #expect(e.0 < 1e-14 && e.1 < 1e-14)
+    }
+
+    /// tanh and gelu have no closed form: the library's quadrature against an independent 2-D trapezoid rule.
+    @Test("tanh and gelu quadrature agrees with an independent trapezoid rule", arguments: [Activation.tanh, .gelu])
+    func quadratureMatchesTrapezoid(act: Activation) throws {
+        let grid = Self.grid.filter { abs($0.1) != 0.999 }.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let (et, ed) = Self.scaledErrors(act, rule: try GaussHermiteRule(degree: GaussHermiteRule.defaultDegree), grid: grid)
+        #expect(et < 1e-6 && ed < 1e-6, "\(act), 64 nodes, q ≤ 1: T error \(et), Ṫ error \(ed)")
+        if act == .tanh {
+            #expect(act.kernelMaps(q1: 0.7, c: 0.2, q2: 0.4, rule: try GaussHermiteRule(degree: 64))
+                    == act.quadratureKernelMaps(q1: 0.7, c: 0.2, q2: 0.4, rule: try GaussHermiteRule(degree: 64)))
+        }
+        // The product rule is symmetric in (u, v) by construction (the variances are ordered).
+        let rule = try GaussHermiteRule(degree: 16)
+        #expect(act.quadratureKernelMaps(q1: 0.7, c: 0.2, q2: 2.4, rule: rule) == act.quadratureKernelMaps(q1: 2.4, c: 0.2, q2: 0.7, rule: rule))
+    }
+
+    @Test("Gaussian smoothing E[φ(m + sZ)], E[φ′(m + sZ)] in closed form equals a fine trapezoid rule",
+          arguments: [Activation.relu, .erf, .gelu, .linear])
+    func gaussianSmoothing(act: Activation) throws {
+        for (m, s) in [(0.0, 1.0), (0.7, 0.3), (-1.2, 2.0), (2.5, 0.05), (-0.4, 1.5)] {
+            let got = try #require(act.gaussianSmoothed(mean: m, std: s))
+            let h = 0.002
+            var e0 = 0.0, e1 = 0.0
+            for i in -4500...4500 {
+                let z = Double(i) * h
+                let w = h * exp(-z * z / 2) / (2 * Double.pi).squareRoot()
+                e0 += w * Reference.phi(act, m + s * z)
+                e1 += w * Reference.phiPrime(act, m + s * z)
+            }
+            // The trapezoid rule is spectrally accurate on smooth integrands, O(h²) across relu's kink and O(h)
+            // across the jump of its derivative.
+            let (t0, t1) = act == .relu ? (1e-5, 1e-3) : (1e-12, 1e-12)
+            #expect(abs(got.0 - e0) < t0 && abs(got.1 - e1) < t1, "\(act) at m \(m), s \(s): \(got) vs \((e0, e1))")
+        }
+        let zero = try #require(act.gaussianSmoothed(mean: 0.8, std: 0))
+        #expect(abs(zero.0 - Reference.phi(act, 0.8)) < 1e-15 && abs(zero.1 - Reference.phiPrime(act, 0.8)) < 1e-15)
+        #expect(Activation.tanh.gaussianSmoothed(mean: 0, std: 1) == nil)
+        #expect(Activation.tanh.semiAnalyticKernelMaps(q1: 1, c: 0, q2: 1, rule: try GaussHermiteRule(degree: 4)) == nil)
+    }
+
+    /// gelu's kernel maps are a 1-D Gauss–Hermite rule with the inner expectation in closed form: as accurate as
+    /// the 2-D product rule (the error of both is the outer dimension's), n times cheaper.
+    @Test("the semi-analytic route equals the 2-D product rule and the closed forms")
+    func semiAnalyticRoute() throws {
+        let rule = try GaussHermiteRule(degree: GaussHermiteRule.defaultDegree)
+        for (q1, c, q2) in Self.grid {
+            let semi = try #require(Activation.gelu.semiAnalyticKernelMaps(q1: q1, c: c, q2: q2, rule: rule))
+            let product = Activation.gelu.quadratureKernelMaps(q1: q1, c: c, q2: q2, rule: rule)
+            #expect(abs(semi.t - product.t) < 1e-12 && abs(semi.tDot - product.tDot) < 1e-12, "gelu at \(q1), \(c), \(q2)")
+            #expect(Activation.gelu.kernelMaps(q1: q1, c: c, q2: q2, rule: rule) == semi)
+            let erf = try #require(Activation.erf.semiAnalyticKernelMaps(q1: q1, c: c, q2: q2, rule: rule))
+            let closed = KernelMapReference.closedForm(.erf, q1: q1, c: c, q2: q2)!
+            #expect(abs(erf.t - closed.t) < 1e-10 && abs(erf.tDot - closed.tDot) < 1e-10, "erf at \(q1), \(c), \(q2)")
+        }
+        let grid = Self.grid.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+        let (et, ed) = Self.scaledErrors(.gelu, rule: rule, grid: grid, semiAnalytic: true)
+        #expect(et < 1e-10 && ed < 1e-10, "gelu semi-analytic against the trapezoid reference: \(et), \(ed)")
+    }
+
+    /// The independent check: closed forms (and the quadrature path) against Monte Carlo estimates of
+    /// E[φ(u)φ(v)] and E[φ′(u)φ′(v)], within 5 standard errors of 200 000 draws.
+    @Test("kernel maps agree with Monte Carlo", arguments: Activation.allCases)
+    func kernelMapsMatchMonteCarlo(act: Activation) throws {
+        let rule = try GaussHermiteRule(degree: GaussHermiteRule.defaultDegree)
+        for (i, (q1, rho, q2)) in [(1.0, 0.5, 1.0), (2.25, -0.3, 0.8), (0.6, 0.9, 1.9)].enumerated() {
+            let c = rho * (q1 * q2).squareRoot()
+            let mc = KernelMapReference.monteCarlo(act, q1: q1, rho: rho, q2: q2, samples: 200_000, seed: UInt64(i))
+            let got = act.kernelMaps(q1: q1, c: c, q2: q2, rule: rule)
+            #expect(abs(got.t - mc.t) < 5 * mc.tError + 1e-12, "\(act) T at (\(q1), \(rho), \(q2)): \(got.t) vs MC \(mc.t) ± \(mc.tError)")
+            #expect(abs(got.tDot - mc.tDot) < 5 * mc.tDotError + 1e-12, "\(act) Ṫ at (\(q1), \(rho), \(q2)): \(got.tDot) vs MC \(mc.tDot) ± \(mc.tDotError)")
+        }
+    }
+
+    @Test("valueAndDerivative equals value and derivative", arguments: Activation.allCases)
+    func valueAndDerivative(act: Activation) {
+        for z in stride(from: -6.0, through: 6.0, by: 0.37) {
+            let (v, d) = act.valueAndDerivative(z)
+            #expect(abs(v - act.value(z)) <= 4e-16 * max(1, abs(v)) && abs(d - act.derivative(z)) <= 1e-15 * max(1, abs(d)),
+                    "\(act) at \(z): \((v, d)) vs \((act.value(z), act.derivative(z)))")
+        }
+    }
+}
