@@ -89,9 +89,9 @@ public struct KernelCommand: ParsableCommand {
         for (w, t) in zip(widths, scalar.ntk) { thetaScalar[w] = t }
         let analyticSeconds = (clock.now - analyticStart).kernelCommandSeconds
         // Θ ⊗ I_k is formed per width when needed: (N·k)² each, and the scalar Θ is N².
-        let expanded = { (w: Int) in AnalyticNTK.tensorIdentity(thetaScalar[w]!, outputs: k) }
+        let expanded = { (w: Int) in thetaScalar[w]!.kroneckerIdentity(outputs: k) }
         let thetaLargest = expanded(largest)
-        let nngp = AnalyticNTK.tensorIdentity(scalar.nngp, outputs: k)
+        let nngp = scalar.nngp.kroneckerIdentity(outputs: k)
         let quadratureCheck = try quadratureErrorEstimate(reference, x)
 
         let root = output.directory(suffix: "kernel")

@@ -36,6 +36,14 @@ struct ProgressTable {
         }
         lines.append("  gap to NTK       max \(n(s.maxGap)) (discrete), \(n(s.maxGapFlow)) (flow), test \(n(s.maxTestGap)); final \(n(s.finalGap))")
         lines.append("  kernel drift     final \(n(s.finalKernelDrift))  max \(n(s.maxKernelDrift));  weight change \(n(s.finalWeightChange))")
+        if s.kernelDistanceAnalytic != nil {
+            lines.append("  infinite width   ‖K₀ − Θ‖/‖Θ‖ \(n(s.kernelDistanceAnalytic)), λ_max(Θ̃) \(n(s.lambdaMaxAnalytic)); loss of the Θ prediction: train \(n(s.finalTrainLossAnalytic)), test \(n(s.finalTestLossAnalytic)); max gap to GD \(n(s.maxGapAnalytic))")
+        }
+        if let r = s.ridge {
+            lines.append("  kernel ridge     λ = \(n(r.ridge)): test loss K₀ \(n(r.testLossEmpirical))" + (r.testLossAnalytic.map { ", Θ \(n($0))" } ?? "")
+                         + (r.jitterEmpirical > 0 || (r.jitterAnalytic ?? 0) > 0 ? " (diagonal jitter added: K₀ \(n(r.jitterEmpirical)), Θ \(n(r.jitterAnalytic)))" : "")
+                         + "; trained network \(n(s.finalTestLossGD)), NTK-GD \(n(s.finalTestLossNTKDiscrete))")
+        }
         lines.append("  time             K₀ \(String(format: "%.3f", s.initialKernelSeconds)) s, eigendecomposition \(String(format: "%.3f", s.eigendecompositionSeconds)) s, training \(String(format: "%.2f", s.trainingSeconds)) s")
         lines.append("  logs             \(directory)  (report.html to view)")
         return lines.joined(separator: "\n")

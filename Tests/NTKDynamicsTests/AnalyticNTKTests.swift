@@ -179,7 +179,7 @@ struct AnalyticNTKTests {
         return widths.enumerated().map { index, w in
             var arch = a
             arch.width = w
-            let theta = AnalyticNTK.tensorIdentity(thetas[index], outputs: a.outputs)
+            let theta = thetas[index].kroneckerIdentity(outputs: a.outputs)
             var sum = Matrix(rows: theta.rows, cols: theta.cols)
             var total = 0.0
             for s in 0..<seeds {

@@ -35,6 +35,11 @@ public final class NTKExperiment {
     /// GD residuals Vᵀ(f_t − y) along the eigenvectors of K̃_0 at the last evaluated step (LAPACK's ascending order).
     public private(set) var latestModeResiduals: [Double] = []
 
+    /// K_0(X*, X) in the kernel layout of the run, (N*·k) × (N·k).
+    public let initialCrossKernel: Matrix
+    /// The prediction from the analytic infinite-width NTK, when `settings.analyticKernel` is set.
+    public let infiniteWidth: InfiniteWidthPrediction?
+
     /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
     public init(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
         precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
@@ -52,8 +57,9 @@ public final class NTKExperiment {
         initialTrainOutput = pass.output
         latestTrainOutput = pass.output.data
         initialKernel = EmpiricalNTK.kernel(architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass))
-        var cross = settings.kernelLayout.arrange(EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
-                                                  outputs: dataset.outputs)
+        initialCrossKernel = settings.kernelLayout.arrange(EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
+                                                           outputs: dataset.outputs)
+        var cross = initialCrossKernel
         initialTestOutput = model(dataset.testInputs)
         initialKernelSeconds = (clock.now - kernelStart).seconds
         latestKernel = initialKernel
@@ -72,6 +78,12 @@ public final class NTKExperiment {
         predictor = LinearizedPredictor(eigen: eigen, effectiveCrossKernel: cross, initialOutput: pass.output.data,
                                         targets: dataset.trainTargets.data, initialTestOutput: initialTestOutput.data,
                                         learningRate: learningRate)
+        infiniteWidth = settings.analyticKernel
+            ? try InfiniteWidthPrediction(architecture: architecture, dataset: dataset, initialKernel: initialKernel,
+                                          initialTrainOutput: initialTrainOutput, initialTestOutput: initialTestOutput,
+                                          normalizer: normalizer, learningRate: learningRate,
+                                          quadratureDegree: settings.quadratureDegree)
+            : nil
     }
 
     /// Trains for `settings.steps` steps, calling `onRecord` at every logged step (t = 0, every
@@ -101,6 +113,7 @@ public final class NTKExperiment {
         var divergedAt: Int?
         var last: StepRecord?
         var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
+        var maxGapAnalytic: Double?
         var tracker = ModeRateTracker(eigenvalues: predictor.clippedValues,
                                       initialResiduals: predictor.initialModeResiduals, learningRate: learningRate)
         var lossesGD: [Double] = [], lossesNTK: [Double] = []
@@ -157,6 +170,12 @@ public final class NTKExperiment {
             maxGap = max(maxGap, gap)
             maxGapFlow = max(maxGapFlow, gapFlow)
             let ntkLoss = loss(fDiscrete, y, data.trainCount)
+            var analytic: (trainLoss: Double, gap: Double)?
+            if let inf = infiniteWidth?.predictor {
+                let fInf = inf.trainOutput(step: t, form: .discrete)
+                analytic = (loss(fInf, y, data.trainCount), distance(f, fInf) / initialResidualNorm)
+                maxGapAnalytic = max(maxGapAnalytic ?? 0, analytic!.gap)
+            }
             lossesGD.append(trainLoss)
             lossesNTK.append(ntkLoss)
             if logged {
@@ -188,7 +207,10 @@ public final class NTKExperiment {
                         return ModeSample(rank: rank, eigenvalue: predictor.clippedValues[i],
                                           residualGD: modeResiduals[i], residualNTK: predictedModes[i])
                     },
-                    testAccuracyGD: accuracyGD, testAccuracyNTK: accuracyNTK)
+                    testAccuracyGD: accuracyGD, testAccuracyNTK: accuracyNTK,
+                    trainLossAnalytic: analytic?.trainLoss,
+                    testLossAnalytic: infiniteWidth.map { loss($0.predictor.testOutput(step: t, form: .discrete), yTest, data.testCount) },
+                    gapAnalytic: analytic?.gap)
                 try onRecord(record)
                 last = record
             }
@@ -221,7 +243,12 @@ public final class NTKExperiment {
             maxTrainLossGD: finiteOrNil(lossesGD.max()), maxTrainLossStep: lossesGD.indices.max { lossesGD[$0] < lossesGD[$1] },
             gdOutcome: GDOutcome(status: status, losses: lossesGD),
             measuredModes: modeRates.filter { $0.status == .measured }.count,
-            finalTestAccuracyGD: lastAccuracyGD, finalTestAccuracyNTK: lastAccuracyNTK)
+            finalTestAccuracyGD: lastAccuracyGD, finalTestAccuracyNTK: lastAccuracyNTK,
+            lambdaMaxAnalytic: infiniteWidth?.predictor.maxEigenvalue,
+            kernelDistanceAnalytic: finiteOrNil(infiniteWidth?.kernelDistance),
+            finalTrainLossAnalytic: finiteOrNil(last?.trainLossAnalytic),
+            finalTestLossAnalytic: finiteOrNil(last?.testLossAnalytic),
+            maxGapAnalytic: finiteOrNil(maxGapAnalytic))
     }
 }
 

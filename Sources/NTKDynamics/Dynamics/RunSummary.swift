@@ -63,6 +63,16 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// Test accuracy at the last evaluated step, GD and discrete NTK prediction (classification datasets).
     public var finalTestAccuracyGD: Double? = nil
     public var finalTestAccuracyNTK: Double? = nil
+    /// λ_max(Θ̃) of the analytic infinite-width NTK (`--kernel analytic`).
+    public var lambdaMaxAnalytic: Double? = nil
+    /// ‖K₀ − Θ‖_F/‖Θ‖_F.
+    public var kernelDistanceAnalytic: Double? = nil
+    /// Final losses of the prediction from Θ, and its largest gap to GD on the training points.
+    public var finalTrainLossAnalytic: Double? = nil
+    public var finalTestLossAnalytic: Double? = nil
+    public var maxGapAnalytic: Double? = nil
+    /// Kernel ridge regression test losses with K₀ and Θ (`--ridge`), filled in by the caller.
+    public var ridge: RidgeComparison? = nil
 
     /// Encodes every key, with JSON null for a missing value (readers find every key in every summary).
     public func encode(to encoder: any Encoder) throws {
@@ -107,6 +117,12 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encode(measuredModes, forKey: .measuredModes)
         try c.encode(finalTestAccuracyGD, forKey: .finalTestAccuracyGD)
         try c.encode(finalTestAccuracyNTK, forKey: .finalTestAccuracyNTK)
+        try c.encode(lambdaMaxAnalytic, forKey: .lambdaMaxAnalytic)
+        try c.encode(kernelDistanceAnalytic, forKey: .kernelDistanceAnalytic)
+        try c.encode(finalTrainLossAnalytic, forKey: .finalTrainLossAnalytic)
+        try c.encode(finalTestLossAnalytic, forKey: .finalTestLossAnalytic)
+        try c.encode(maxGapAnalytic, forKey: .maxGapAnalytic)
+        try c.encode(ridge, forKey: .ridge)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -128,6 +144,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case lossRateNTK = "loss_rate_ntk", lossRateWindow = "loss_rate_window", maxTrainLossGD = "max_train_loss_gd"
         case maxTrainLossStep = "max_train_loss_step", gdOutcome = "gd_outcome", measuredModes = "measured_modes"
         case finalTestAccuracyGD = "final_test_accuracy_gd", finalTestAccuracyNTK = "final_test_accuracy_ntk"
+        case lambdaMaxAnalytic = "lambda_max_analytic", kernelDistanceAnalytic = "kernel_distance_analytic"
+        case finalTrainLossAnalytic = "final_train_loss_ntk_analytic", finalTestLossAnalytic = "final_test_loss_ntk_analytic"
+        case maxGapAnalytic = "max_gap_analytic", ridge
     }
 }
 

@@ -29,6 +29,11 @@ public struct StepRecord: Sendable, Equatable {
     /// where the test set was evaluated (``ClassTargets/accuracy(_:_:outputs:)``).
     public var testAccuracyGD: Double? = nil
     public var testAccuracyNTK: Double? = nil
+    /// Losses of the discrete prediction from the analytic infinite-width Θ, and its gap to GD on the
+    /// training points, when the run computes Θ (`--kernel analytic`).
+    public var trainLossAnalytic: Double? = nil
+    public var testLossAnalytic: Double? = nil
+    public var gapAnalytic: Double? = nil
 
     /// Column names, in order, as written to `steps.csv`.
     public static let columns = [
@@ -36,6 +41,7 @@ public struct StepRecord: Sendable, Equatable {
         "test_loss_gd", "test_loss_ntk", "test_loss_ntk_discrete",
         "gap", "gap_flow", "test_gap", "kernel_drift", "weight_change",
         "test_accuracy_gd", "test_accuracy_ntk",
+        "train_loss_ntk_analytic", "test_loss_ntk_analytic", "gap_analytic",
     ]
 
     /// The row of `steps.csv`: the step as an integer, numbers in full precision, an empty cell for a
@@ -48,7 +54,7 @@ public struct StepRecord: Sendable, Equatable {
     public var values: [Double?] {
         [Double(step), time, trainLossGD, trainLossNTK, trainLossNTKDiscrete,
          testLossGD, testLossNTK, testLossNTKDiscrete, gap, gapFlow, testGap, kernelDrift, weightChange,
-         testAccuracyGD, testAccuracyNTK]
+         testAccuracyGD, testAccuracyNTK, trainLossAnalytic, testLossAnalytic, gapAnalytic]
     }
 }
 

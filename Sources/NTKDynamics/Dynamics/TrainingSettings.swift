@@ -21,6 +21,13 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// The kernel of the linearized prediction for k outputs: the exact one, or the output average ⊗ I_k.
     public var kernelLayout: KernelLayout = .full
 
+    /// Also predict from the analytic infinite-width NTK Θ (``InfiniteWidthPrediction``).
+    public var analyticKernel = false
+    /// Gauss–Hermite degree for Θ of tanh and gelu.
+    public var quadratureDegree = GaussHermiteRule.defaultDegree
+    /// Kernel ridge regression on the test points with this ridge (``RidgeComparison``), when set.
+    public var ridge: Double?
+
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
                 loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0,
                 kernelLayout: KernelLayout = .full) {

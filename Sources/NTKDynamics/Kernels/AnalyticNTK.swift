@@ -58,12 +58,12 @@ public struct AnalyticNTK: Sendable {
 
     /// Θ(X, X) ⊗ I_k, an (N·k) × (N·k) symmetric matrix.
     public func ntk(_ x: Matrix) -> Matrix {
-        Self.tensorIdentity(scalarKernels(x).ntk, outputs: architecture.outputs)
+        scalarKernels(x).ntk.kroneckerIdentity(outputs: architecture.outputs)
     }
 
     /// Θ(X₁, X₂) ⊗ I_k, an (N₁·k) × (N₂·k) matrix (e.g. X₁ = X*, X₂ = X for the test predictions).
     public func ntk(_ x1: Matrix, _ x2: Matrix) -> Matrix {
-        Self.tensorIdentity(scalarKernels(x1, x2).ntk, outputs: architecture.outputs)
+        scalarKernels(x1, x2).ntk.kroneckerIdentity(outputs: architecture.outputs)
     }
 
     /// Σ(X, X) ⊗ I_k and Θ(X, X) ⊗ I_k.
@@ -76,24 +76,9 @@ public struct AnalyticNTK: Sendable {
         expand(scalarKernels(x1, x2))
     }
 
-    /// M ⊗ I_k in the sample-major layout: result[i·k + a, j·k + b] = M[i, j]·δ_ab.
-    public static func tensorIdentity(_ m: Matrix, outputs k: Int) -> Matrix {
-        precondition(k >= 1)
-        if k == 1 { return m }
-        var r = Matrix(rows: m.rows * k, cols: m.cols * k)
-        let cols = r.cols
-        for i in 0..<m.rows {
-            for j in 0..<m.cols {
-                let v = m.data[i * m.cols + j]
-                for a in 0..<k { r.data[(i * k + a) * cols + j * k + a] = v }
-            }
-        }
-        return r
-    }
-
     private func expand(_ s: Kernels) -> Kernels {
-        Kernels(nngp: Self.tensorIdentity(s.nngp, outputs: architecture.outputs),
-                ntk: Self.tensorIdentity(s.ntk, outputs: architecture.outputs))
+        Kernels(nngp: s.nngp.kroneckerIdentity(outputs: architecture.outputs),
+                ntk: s.ntk.kroneckerIdentity(outputs: architecture.outputs))
     }
 
     // MARK: Scalar kernels.

@@ -25,23 +25,11 @@ public enum KernelLayout: String, CaseIterable, Codable, Sendable {
         return theta
     }
 
-    /// A ⊗ I_k in the sample-major layout: entry [(i,a),(j,b)] = A[i,j]·δ_ab.
-    public static func kroneckerIdentity(_ a: Matrix, outputs k: Int) -> Matrix {
-        var m = Matrix(rows: a.rows * k, cols: a.cols * k)
-        for i in 0..<a.rows {
-            for j in 0..<a.cols {
-                let v = a.data[i * a.cols + j]
-                for b in 0..<k { m.data[(i * k + b) * m.cols + j * k + b] = v }
-            }
-        }
-        return m
-    }
-
     /// The kernel this layout uses in place of `kernel` (itself for `full`, Θ̄ ⊗ I_k for `trace`).
     public func arrange(_ kernel: Matrix, outputs k: Int) -> Matrix {
         switch self {
         case .full: return kernel
-        case .trace: return k == 1 ? kernel : Self.kroneckerIdentity(Self.outputAverage(kernel, outputs: k), outputs: k)
+        case .trace: return k == 1 ? kernel : Self.outputAverage(kernel, outputs: k).kroneckerIdentity(outputs: k)
         }
     }
 

@@ -23,7 +23,9 @@ public enum RunRecorder {
 
         let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns)
         let modes = try CSVLogWriter(url: dir.file("modes.csv"), columns: ModeSample.columns)
-        let summary = try experiment.run(shouldContinue: shouldContinue) { record in
+        // Before training, so a ridge that cannot be factorized fails the run before it costs anything.
+        let ridge = try experiment.settings.ridge.map { try RidgeComparison(ridge: $0, experiment: experiment) }
+        var summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: record.cells)
             for m in record.modes {
                 try modes.append(cells: [String(record.step), String(m.rank)]
@@ -35,6 +37,7 @@ public enum RunRecorder {
         try modes.close()
         if writeArrays { try writeFinalArrays(experiment, dir) }
         try writeSpectrum(experiment, dir)
+        summary.ridge = ridge
         try dir.writeJSON(summary, to: "summary.json")
         return summary
     }
@@ -56,6 +59,7 @@ public enum RunRecorder {
         try dir.writeArray("f_train_init", e.initialTrainOutput.data, shape: targets(e.initialTrainOutput))
         try dir.writeArray("f_test_init", e.initialTestOutput.data, shape: targets(e.initialTestOutput))
         try dir.writeArray("ntk_init", e.initialKernel)
+        if let inf = e.infiniteWidth { try dir.writeArray("ntk_analytic", inf.kernel) }
         for l in e.initialParameters.weights.indices {
             try dir.writeArray("params_init/W\(l)", e.initialParameters.weights[l])
             if e.architecture.hasBias {
@@ -68,12 +72,14 @@ public enum RunRecorder {
     public static let spectrumColumns = [
         "mode", "eigenvalue", "predicted_rate_discrete", "predicted_rate_flow", "measured_rate",
         "measured_rate_stderr", "fit_steps", "rate_relative_error", "fit_status",
-        "residual_init", "residual_final_gd", "residual_final_ntk_discrete",
+        "residual_init", "residual_final_gd", "residual_final_ntk_discrete", "eigenvalue_analytic",
     ]
 
     static func writeSpectrum(_ e: NTKExperiment, _ dir: RunDirectory) throws {
         let p = e.predictor
         let ntkResiduals = p.modeResiduals(step: e.currentStep, form: .discrete)
+        // The i-th largest eigenvalue of Θ̃ beside the i-th largest of K̃₀.
+        let analyticValues = e.infiniteWidth?.predictor.eigen.values
         let csv = try CSVLogWriter(url: dir.file("spectrum.csv"), columns: spectrumColumns)
         let n = p.eigen.values.count
         let f = CSVLogWriter.format
@@ -82,7 +88,8 @@ public enum RunRecorder {
             try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), f(rate.predictedDiscrete),
                                    f(rate.predictedFlow), rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
                                    String(rate.steps), rate.relativeError.map(f) ?? "", rate.status.rawValue,
-                                   f(p.initialModeResiduals[i]), f(e.latestModeResiduals[i]), f(ntkResiduals[i])])
+                                   f(p.initialModeResiduals[i]), f(e.latestModeResiduals[i]), f(ntkResiduals[i]),
+                                   analyticValues.map { f($0[$0.count - 1 - rate.rank]) } ?? ""])
         }
         try csv.close()
     }

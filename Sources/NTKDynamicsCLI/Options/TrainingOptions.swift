@@ -33,6 +33,15 @@ public struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("kernel-layout"), help: "Kernel of the NTK prediction for k outputs: full (the exact (N·k)×(N·k) kernel) or trace (the output-averaged N×N kernel ⊗ I_k, neural-tangents' default trace_axes=(-1,)).")
     public var kernelLayout: KernelLayout = .full
 
+    @Option(help: "empirical: predict from this network's K₀ only; analytic: also predict from the infinite-width NTK Θ of the architecture (a third curve: the infinite-width limit), and compare K₀ with Θ.")
+    public var kernel: KernelChoice = .empirical
+
+    @Option(name: .customLong("quadrature-degree"), parsing: .unconditional, help: "Gauss–Hermite nodes per dimension for Θ of tanh and gelu (with --kernel analytic); see Docs/InfiniteWidth.md for the accuracy.")
+    public var quadratureDegree: Int = GaussHermiteRule.defaultDegree
+
+    @Option(parsing: .unconditional, help: "Ridge λ ≥ 0 (units of K̃'s eigenvalues): report the kernel ridge regression test loss f₀ + K̃(X*,X)(K̃ + λI)⁻¹(y − f₀) with K₀ (and Θ with --kernel analytic), the t → ∞ limit of the NTK prediction.")
+    public var ridge: Double?
+
     public init() {}
 
     static let maxSteps = 100_000_000
@@ -61,16 +70,32 @@ public struct TrainingOptions: ParsableArguments {
         guard modes >= 0 else {
             throw ValidationError("--modes \(modes) is invalid; follow 0 or more eigenmodes.")
         }
+        guard GaussHermiteRule.degreeRange.contains(quadratureDegree) else {
+            throw ValidationError("--quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound) nodes.")
+        }
+        if let r = ridge, !(r.isFinite && r >= 0) {
+            throw ValidationError("--ridge \(r) is invalid; give a finite ridge λ ≥ 0 (0 is plain kernel regression).")
+        }
         guard logEvery >= 1 else {
             throw ValidationError("--log-every \(logEvery) is invalid; log every 1 or more steps.")
         }
     }
 
     public var settings: TrainingSettings {
-        TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
-                         kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, modes: modes, seed: seed,
-                         kernelLayout: kernelLayout)
+        var s = TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
+                                 kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, modes: modes,
+                                 seed: seed, kernelLayout: kernelLayout)
+        s.analyticKernel = kernel == .analytic
+        s.quadratureDegree = quadratureDegree
+        s.ridge = ridge
+        return s
     }
+}
+
+/// Which kernels a training run predicts from.
+public enum KernelChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case empirical
+    case analytic
 }
 
 extension KernelLayout: ExpressibleByArgument {}

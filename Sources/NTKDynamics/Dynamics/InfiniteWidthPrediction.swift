@@ -1,0 +1,86 @@
+/// The infinite-width counterpart of a run: the linearized prediction from the analytic NTK Θ of the
+/// architecture instead of this network's K₀ (Lee et al. 2019, the infinite-width GD prediction), from the
+/// same initial outputs f₀, targets and η; and how far K₀ is from Θ.
+public struct InfiniteWidthPrediction: Sendable {
+    /// Θ(X, X) ⊗ I_k, scaled like K₀.
+    public let kernel: Matrix
+    /// Θ(X*, X) ⊗ I_k.
+    public let crossKernel: Matrix
+    /// Prediction from Θ̃ = Θ/ν.
+    public let predictor: LinearizedPredictor
+    /// ‖K₀ − Θ‖_F/‖Θ‖_F.
+    public let kernelDistance: Double
+    public let seconds: Double
+
+    /// - Throws: ``LAPACKError`` from the quadrature rule or the eigendecomposition.
+    public init(architecture: MLPArchitecture, dataset: Dataset, initialKernel: Matrix, initialTrainOutput: Matrix,
+                initialTestOutput: Matrix, normalizer: Double, learningRate: Double, quadratureDegree: Int) throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let analytic = try AnalyticNTK(architecture: architecture, quadratureDegree: quadratureDegree)
+        kernel = analytic.ntk(dataset.trainInputs)
+        crossKernel = analytic.ntk(dataset.testInputs, dataset.trainInputs)
+        var effective = kernel, cross = crossKernel
+        BLAS.scale(&effective.data, by: 1 / normalizer)
+        BLAS.scale(&cross.data, by: 1 / normalizer)
+        predictor = try LinearizedPredictor(effectiveKernel: effective, effectiveCrossKernel: cross,
+                                            initialOutput: initialTrainOutput.data, targets: dataset.trainTargets.data,
+                                            initialTestOutput: initialTestOutput.data, learningRate: learningRate)
+        kernelDistance = initialKernel.frobeniusDistance(to: kernel) / kernel.frobeniusNorm
+        seconds = (clock.now - start).seconds
+    }
+}
+
+/// Kernel ridge regression on the test points, the t → ∞ limit of the linearized prediction with a ridge:
+/// f(X*) = f₀(X*) + K̃(X*, X)(K̃ + λI)⁻¹(y − f₀), with λ in the units of K̃'s eigenvalues.
+public struct RidgeComparison: Codable, Sendable, Equatable {
+    public var ridge: Double
+    /// Test loss with K₀.
+    public var testLossEmpirical: Double
+    /// Diagonal jitter the Cholesky factorization of K̃₀ + λI needed (0 when none).
+    public var jitterEmpirical: Double
+    /// Test loss with Θ, when the analytic kernel is computed.
+    public var testLossAnalytic: Double?
+    public var jitterAnalytic: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case ridge, testLossEmpirical = "test_loss_empirical", jitterEmpirical = "jitter_empirical"
+        case testLossAnalytic = "test_loss_analytic", jitterAnalytic = "jitter_analytic"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ridge, forKey: .ridge)
+        try c.encode(testLossEmpirical, forKey: .testLossEmpirical)
+        try c.encode(jitterEmpirical, forKey: .jitterEmpirical)
+        try c.encode(testLossAnalytic, forKey: .testLossAnalytic)
+        try c.encode(jitterAnalytic, forKey: .jitterAnalytic)
+    }
+
+    /// - Throws: ``KernelRidgeRegressionError`` when even the largest jitter leaves the matrix indefinite.
+    public init(ridge: Double, experiment e: NTKExperiment) throws {
+        self.ridge = ridge
+        let data = e.dataset
+        let k = data.outputs
+        func solve(_ kernel: Matrix, _ cross: Matrix) throws -> (loss: Double, jitter: Double) {
+            var kt = kernel, ct = cross
+            BLAS.scale(&kt.data, by: 1 / e.normalizer)
+            BLAS.scale(&ct.data, by: 1 / e.normalizer)
+            let krr = try KernelRidgeRegression(kernel: kt, targets: Self.rowsPerOutput(data.trainTargets),
+                                                ridge: ridge, initialOutput: Self.rowsPerOutput(e.initialTrainOutput))
+            let f = try krr.predict(crossKernel: ct, initialOutput: Self.rowsPerOutput(e.initialTestOutput))
+            return (e.settings.loss.loss(f.data, data.testTargets.data, samples: data.testCount, outputs: k), krr.jitter)
+        }
+        let empirical = try solve(e.initialKernel, e.initialCrossKernel)
+        testLossEmpirical = empirical.loss
+        jitterEmpirical = empirical.jitter
+        if let inf = e.infiniteWidth {
+            let analytic = try solve(inf.kernel, inf.crossKernel)
+            testLossAnalytic = analytic.loss
+            jitterAnalytic = analytic.jitter
+        }
+    }
+
+    /// An N × k target matrix as the (N·k) × 1 column the sample-major kernel acts on.
+    static func rowsPerOutput(_ m: Matrix) -> Matrix { Matrix(rows: m.rows * m.cols, cols: 1, data: m.data) }
+}
