@@ -73,6 +73,15 @@ struct RunDirectoryContractTests {
             let a = try NPYArray(contentsOf: scratch.file("arrays/\(name).npy"))
             #expect(a.shape == shape, "\(name)")
         }
+        // Test-point snapshots at t = 0, T/4, T/2, T; at t = 0 both GD and the prediction are f₀(X*).
+        #expect(try NPYArray(contentsOf: scratch.file("arrays/snapshot_steps.npy")).values == [0, 7, 15, 30])
+        let snapGD = try NPYArray(contentsOf: scratch.file("arrays/f_test_snapshots_gd.npy"))
+        let snapNTK = try NPYArray(contentsOf: scratch.file("arrays/f_test_snapshots_ntk.npy"))
+        #expect(snapGD.shape == [4, nTest] + (outputs == 1 ? [] : [outputs]) && snapNTK.shape == snapGD.shape)
+        let fTest0 = try NPYArray(contentsOf: scratch.file("arrays/f_test_init.npy")).values
+        #expect(Array(snapGD.values.prefix(fTest0.count)) == fTest0)
+        #expect(zip(snapNTK.values.prefix(fTest0.count), fTest0).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
+        #expect(Array(snapGD.values.suffix(fTest0.count)) != fTest0, "the network moved")
         // ntk parameterization: the raw initial parameters are N(0, 1) draws.
         let w1 = try NPYArray(contentsOf: scratch.file("arrays/params_init/W1.npy")).values
         let mean = w1.reduce(0, +) / Double(w1.count)

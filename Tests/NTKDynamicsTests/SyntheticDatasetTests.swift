@@ -26,6 +26,14 @@ struct SyntheticDatasetTests {
         }
     }
 
+    @Test func sineTestInputsAreAnEvenGrid() {
+        let d = SyntheticDataset.sine.generate(samples: 5, testSamples: 41, inputDim: 1, outputs: 1, noise: 0.1, seed: 2)
+        for i in 0..<41 {
+            #expect(abs(d.testInputs[i, 0] - (-1 + Double(i) / 20)) < 1e-15)
+            #expect(abs(d.testTargets[i, 0] - sin(2 * .pi * d.testInputs[i, 0])) < 1e-12)
+        }
+    }
+
     @Test func gaussianInputsAreStandardNormal() {
         let d = SyntheticDataset.gaussian.generate(samples: 4000, testSamples: 0, inputDim: 5, outputs: 1, noise: 0, seed: 9)
         let v = d.trainInputs.data

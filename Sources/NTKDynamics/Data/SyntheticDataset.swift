@@ -6,7 +6,8 @@ import Foundation
 /// Training targets get i.i.d. N(0, noise²) added; test targets are noise-free, so the test loss
 /// measures the error against the true function.
 public enum SyntheticDataset: String, CaseIterable, Codable, Sendable {
-    /// 1-D: x ~ U[−1, 1], y = sin(2πx + a·π/4).
+    /// 1-D: x ~ U[−1, 1], y = sin(2πx + a·π/4). The test inputs are an even grid over [−1, 1], so the
+    /// test outputs draw the learned function.
     case sine
     /// x ~ N(0, I_d), y = sin(Σ_j x_j/√d·√2 + a·π/4): a smooth teacher along the diagonal direction.
     case gaussian
@@ -34,21 +35,23 @@ public enum SyntheticDataset: String, CaseIterable, Codable, Sendable {
         let xTrain: Matrix
         var yTrain: Matrix
         (xTrain, yTrain) = draw(samples, inputDim: inputDim, outputs: outputs, rng: &trainRNG)
-        let (xTest, yTest) = draw(testSamples, inputDim: inputDim, outputs: outputs, rng: &testRNG)
+        let (xTest, yTest) = draw(testSamples, inputDim: inputDim, outputs: outputs, rng: &testRNG, grid: self == .sine)
         if noise > 0 {
             for i in yTrain.data.indices { yTrain.data[i] += noise * noiseRNG.normal() }
         }
         return Dataset(name: rawValue, trainInputs: xTrain, trainTargets: yTrain, testInputs: xTest, testTargets: yTest)
     }
 
-    private func draw(_ n: Int, inputDim d: Int, outputs k: Int, rng: inout RandomSource) -> (Matrix, Matrix) {
+    /// `grid`: for sine, x_i = −1 + 2i/(n − 1) instead of random draws.
+    private func draw(_ n: Int, inputDim d: Int, outputs k: Int, rng: inout RandomSource,
+                      grid: Bool = false) -> (Matrix, Matrix) {
         var x = Matrix(rows: n, cols: d)
         var y = Matrix(rows: n, cols: k)
         for i in 0..<n {
             let phase: Double
             switch self {
             case .sine:
-                let u = rng.uniform(-1, 1)
+                let u = grid ? (n > 1 ? -1 + 2 * Double(i) / Double(n - 1) : 0) : rng.uniform(-1, 1)
                 x[i, 0] = u
                 phase = 2 * Double.pi * u
             case .gaussian:

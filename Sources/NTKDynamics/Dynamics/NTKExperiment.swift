@@ -30,6 +30,9 @@ public final class NTKExperiment {
     public private(set) var latestTrainOutput: [Double]
     /// The last evaluated step t.
     public private(set) var currentStep = 0
+    /// f_t on the test inputs for GD and for the discrete NTK prediction at t = 0, T/4, T/2 and T
+    /// (those reached), sample-major: to draw the learned function as training goes.
+    public private(set) var testSnapshots: [(step: Int, gd: [Double], ntk: [Double])] = []
     /// Measured against predicted per-mode rates, largest eigenvalue first (after ``run(shouldContinue:onRecord:)``).
     public private(set) var modeRates: [ModeRate] = []
     /// GD residuals Vᵀ(f_t − y) along the eigenvectors of K̃_0 at the last evaluated step (LAPACK's ascending order).
@@ -125,6 +128,8 @@ public final class NTKExperiment {
         let clock = ContinuousClock()
         let start = clock.now
         let steps = settings.steps
+        let snapshotSteps = Set([0, steps / 4, steps / 2, steps])
+        testSnapshots = []
         var t = 0
         while t <= steps {
             if t > 0 && !shouldContinue() {
@@ -137,7 +142,9 @@ public final class NTKExperiment {
             let weightChange = thetaNorm > 0 ? theta.distance(to: initialParameters) / thetaNorm : 0
             let parametersFinite = theta.isFinite
             // f_t on the test inputs, evaluated before this step's update.
-            let fTest = logged && (t % settings.testEvery == 0 || t == steps) ? gd.model(data.testInputs).data : nil
+            let snapshot = snapshotSteps.contains(t)
+            let testStep = logged && (t % settings.testEvery == 0 || t == steps)
+            let fTest = testStep || snapshot ? gd.model(data.testInputs).data : nil
             let evaluation = gd.step(measureKernel: measure, update: t < steps)
             let f = evaluation.output.data
             let trainLoss = loss(f, y, data.trainCount)
@@ -149,6 +156,9 @@ public final class NTKExperiment {
             }
             latestTrainOutput = f
             currentStep = t
+            if snapshot, let fTest {
+                testSnapshots.append((t, fTest, predictor.testOutput(step: t, form: .discrete)))
+            }
             var drift: Double? = t == 0 ? 0 : nil
             if let kt = evaluation.kernel {
                 drift = kt.frobeniusDistance(to: initialKernel) / k0Norm
@@ -182,7 +192,7 @@ public final class NTKExperiment {
                 let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
                 var testLossGD: Double?, testGap: Double?
                 var accuracyGD: Double?, accuracyNTK: Double?
-                if let fTest {
+                if testStep, let fTest {
                     testLossGD = loss(fTest, yTest, data.testCount)
                     testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
                     maxTestGap = max(maxTestGap, testGap!)

@@ -47,6 +47,13 @@ public enum RunRecorder {
                            shape: experiment.dataset.outputs == 1 ? [experiment.dataset.trainCount]
                                : [experiment.dataset.trainCount, experiment.dataset.outputs])
         try dir.writeArray("ntk_final", experiment.latestKernel)
+        // f on the test inputs at t = 0, T/4, T/2, T: (S, N*) for one output, (S, N*, k) otherwise.
+        let snapshots = experiment.testSnapshots
+        let data = experiment.dataset
+        let shape = [snapshots.count, data.testCount] + (data.outputs == 1 ? [] : [data.outputs])
+        try dir.writeArray("snapshot_steps", snapshots.map { Double($0.step) }, shape: [snapshots.count])
+        try dir.writeArray("f_test_snapshots_gd", snapshots.flatMap(\.gd), shape: shape)
+        try dir.writeArray("f_test_snapshots_ntk", snapshots.flatMap(\.ntk), shape: shape)
     }
 
     static func writeInitialArrays(_ e: NTKExperiment, _ dir: RunDirectory) throws {

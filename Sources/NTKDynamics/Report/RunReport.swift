@@ -261,11 +261,16 @@ public enum RunReport {
                 if measured < y.count, measured <= 200 { st.mark = .lineAndMarkers; st.markerRadius = 2.2 }
                 series.append(PlotSeries(id: column, label: label, x: steps, y: y, style: st))
             }
-            // Further predictions a newer tool may log (e.g. the infinite-width kernel): any other loss column.
+            // Further predictions (the infinite-width kernel with --kernel analytic, or what a newer tool logs):
+            // any other loss column that holds a number.
             let extraColors = [Palette.purple, Palette.orange, Palette.sky]
-            let extras = (logs.steps?.columns ?? []).filter { $0.hasPrefix("\(set)_loss_") && !known.map(\.0).contains($0) }
+            let extras = (logs.steps?.columns ?? []).filter { column in
+                column.hasPrefix("\(set)_loss_") && !known.map(\.0).contains(column)
+                    && (logs.column(column) ?? []).contains { $0 != nil }
+            }
+            let labels = ["\(set)_loss_ntk_analytic": "NTK infinite width (Θ)"]
             for (i, column) in extras.enumerated() {
-                series.append(PlotSeries(id: column, label: column, x: steps, y: logs.column(column) ?? [],
+                series.append(PlotSeries(id: column, label: labels[column] ?? column, x: steps, y: logs.column(column) ?? [],
                                          style: SeriesStyle(color: extraColors[i % extraColors.count], dash: "10 3 2 3")))
             }
             guard !series.isEmpty else { continue }
@@ -383,6 +388,22 @@ public enum RunReport {
         return figures
     }
 
+    /// Output 0 of GD and of the discrete NTK prediction on the test inputs at the saved steps
+    /// (arrays/snapshot_steps.npy, f_test_snapshots_gd.npy, f_test_snapshots_ntk.npy), or none.
+    static func testSnapshots(_ logs: RunLogs) -> [(step: Int, x: [Double], gd: [Double], ntk: [Double])] {
+        guard let steps = logs.array("snapshot_steps"), let xt = logs.array("x_test"),
+              let gd = logs.array("f_test_snapshots_gd"), let ntk = logs.array("f_test_snapshots_ntk"),
+              gd.shape == ntk.shape, gd.shape.first == steps.values.count, gd.shape.count >= 2,
+              gd.shape[1] == xt.values.count, !xt.values.isEmpty else { return [] }
+        let perSnapshot = gd.values.count / max(steps.values.count, 1)
+        let k = perSnapshot / xt.values.count
+        return steps.values.enumerated().map { s, step in
+            let base = s * perSnapshot
+            let pick = { (v: [Double]) in (0..<xt.values.count).map { v[base + $0 * k] } }
+            return (Int(step), xt.values, pick(gd.values), pick(ntk.values))
+        }
+    }
+
     /// For 1-D inputs: targets, the network at initialization, the NTK prediction on the training points
     /// at a few steps (from K₀, f₀ and y), and the trained network when the run saved it.
     static func functionFigures(_ logs: RunLogs) -> [Figure] {
@@ -411,9 +432,21 @@ public enum RunReport {
             series.append(PlotSeries(id: "f_train_init", label: "network at t = 0 (f₀)", points: sorted(x, f0.column(0)),
                                      style: SeriesStyle(color: Palette.purple, dash: "5 3", lineWidth: 1.5)))
         }
-        // The discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
+        // GD and the NTK prediction on the test inputs (a grid for sine) at t = 0, T/4, T/2, T, when saved.
+        let snapshots = Self.testSnapshots(logs)
+        for (i, snap) in snapshots.enumerated() where snap.step > 0 {
+            let last = i == snapshots.count - 1
+            series.append(PlotSeries(id: "gd_test_t\(snap.step)", label: "GD network at t = \(snap.step)",
+                                     points: sorted(snap.x, snap.gd),
+                                     style: SeriesStyle(color: last ? Palette.blue : Palette.sky, lineWidth: last ? 2 : 1.3)))
+            series.append(PlotSeries(id: "ntk_test_t\(snap.step)", label: "NTK discrete at t = \(snap.step)",
+                                     points: sorted(snap.x, snap.ntk),
+                                     style: SeriesStyle(color: last ? Palette.green : Palette.orange, dash: "5 3",
+                                                        lineWidth: last ? 2 : 1.3)))
+        }
+        // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
         let lastStep = logs.summary?.int("last_step") ?? logs.column("step")?.compactMap { $0 }.last.map { Int($0) }
-        if let t = lastStep, t > 0, let p = NTKPrediction(logs: logs) {
+        if snapshots.isEmpty, let t = lastStep, t > 0, let p = NTKPrediction(logs: logs) {
             let shown = Array(Set([Swift.max(1, t / 10), t])).sorted()
             for (i, s) in shown.enumerated() {
                 let f = p.trainOutput(step: s)
@@ -429,17 +462,17 @@ public enum RunReport {
             series.append(PlotSeries(id: "f_test_final", label: "GD network at the last step (test points)",
                                      points: sorted(xt.values, fT.column(0)), style: gd))
         }
-        if let fT = logs.array("f_train_final"), fT.rowCount == x.count {
+        if snapshots.isEmpty, let fT = logs.array("f_train_final"), fT.rowCount == x.count {
             series.append(PlotSeries(id: "f_train_final", label: "GD network at the last step (training points)",
                                      points: sorted(x, fT.column(0)), style: SeriesStyle(mark: .markers, color: Palette.blue, markerRadius: 2.2)))
         }
-        if logs.array("f_test_final") == nil, logs.array("f_train_final") == nil {
+        if snapshots.isEmpty, logs.array("f_test_final") == nil, logs.array("f_train_final") == nil {
             notes.append("The run directory holds no trained outputs (arrays/f_*_final.npy), so the GD network is shown only at t = 0.")
         }
         let plot = LinePlot(id: "function", title: "Learned function (1-D input)", x: Axis("input x"), y: Axis("output f(x)"),
                             series: series, notes: notes, plotHeight: 300)
         return [Figure(section: "Learned function", plot: plot, caption:
-            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). The NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ; the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
+            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ; the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
     }
 }
 
