@@ -24,5 +24,9 @@ run: build
 test: deps
 	swift test
 
+bench: deps
+	swift build -c release --product ntk-bench
+	.build/release/ntk-bench --samples 256 --widths 256,1024 --csv bench.csv
+
 clean:
 	rm -rf .build
