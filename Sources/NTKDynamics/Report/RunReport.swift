@@ -299,6 +299,10 @@ public enum RunReport {
             if g.compactMap({ $0 }).count <= 200 { st.mark = .lineAndMarkers; st.markerRadius = 2 }
             gapSeries.append(PlotSeries(id: "test_gap", label: "gap to NTK discrete (test)", x: steps, y: g, style: st))
         }
+        if let g = logs.column("gap_analytic"), g.contains(where: { $0 != nil }) {
+            gapSeries.append(PlotSeries(id: "gap_analytic", label: "gap to NTK infinite width Θ (train)", x: steps, y: g,
+                                        style: SeriesStyle(color: Palette.vermillion, dash: "10 3 2 3", lineWidth: 1.6)))
+        }
         if !gapSeries.isEmpty {
             let kind = autoKind(gapSeries.flatMap { $0.points.map(\.y) })
             let plot = LinePlot(id: "gap", title: "Gap between GD and the NTK prediction",
@@ -330,6 +334,13 @@ public enum RunReport {
         return figures
     }
 
+    /// The i-th largest eigenvalue of Θ̃ (spectrum.csv `eigenvalue_analytic`, with --kernel analytic), or none.
+    static func analyticEigenvalues(_ sp: CSVTable, _ modes: [Double?]) -> [PlotSeries] {
+        guard let theta = sp.numbers("eigenvalue_analytic"), theta.contains(where: { $0 != nil }) else { return [] }
+        return [PlotSeries(id: "eigenvalue_analytic", label: "eigenvalue of Θ̃ (infinite width)", x: modes, y: theta,
+                           style: SeriesStyle(mark: .markers, color: Palette.vermillion, markerRadius: 2.2, hollow: true))]
+    }
+
     static func spectrumFigures(_ logs: RunLogs) -> [Figure] {
         guard let sp = logs.spectrum, let lambda = sp.numbers("eigenvalue") else { return [] }
         let modes = sp.numbers("mode") ?? (0..<sp.rowCount).map { Double($0) }
@@ -343,7 +354,7 @@ public enum RunReport {
         }
         figures.append(Figure(section: "Spectrum of the initial kernel", plot: LinePlot(
             id: "spectrum", title: "Eigen-spectrum of K̃₀", x: Axis("mode i (0 = largest eigenvalue)", nice: false),
-            y: Axis("eigenvalue λᵢ (log scale)", kind: .log), series: [eig], notes: eigNotes),
+            y: Axis("eigenvalue λᵢ (log scale)", kind: .log), series: [eig] + analyticEigenvalues(sp, modes), notes: eigNotes),
             caption: "Eigenvalues of the initial NTK on the training points, K̃₀ = K₀/ν, largest first (spectrum.csv). Round-off negative eigenvalues cannot be drawn on the log axis (the plot counts them)."))
 
         var rates: [PlotSeries] = []
