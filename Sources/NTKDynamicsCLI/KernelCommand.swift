@@ -288,7 +288,7 @@ struct KernelConfiguration: Encodable {
     /// "closed_form" or "gauss_hermite".
     var kernelMaps: String
     var quadratureDegree: Int
-    var ridge: Double?
+    @NullEncoded var ridge: Double?
     var blasThreads: Int
     var blasCore: String
     var command: [String]
@@ -317,36 +317,6 @@ struct KernelConfiguration: Encodable {
         blasThreads = BLAS.threadCount
         blasCore = BLAS.coreName
         command = CommandLine.arguments
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(tool, forKey: .tool)
-        try c.encode(subcommand, forKey: .subcommand)
-        try c.encode(version, forKey: .version)
-        try c.encode(width, forKey: .width)
-        try c.encode(widths, forKey: .widths)
-        try c.encode(depth, forKey: .depth)
-        try c.encode(activation, forKey: .activation)
-        try c.encode(weightStd, forKey: .weightStd)
-        try c.encode(biasStd, forKey: .biasStd)
-        try c.encode(bias, forKey: .bias)
-        try c.encode(parameterization, forKey: .parameterization)
-        try c.encode(inputDim, forKey: .inputDim)
-        try c.encode(outputs, forKey: .outputs)
-        try c.encode(parameterCount, forKey: .parameterCount)
-        try c.encode(seed, forKey: .seed)
-        try c.encode(seeds, forKey: .seeds)
-        try c.encode(dataset, forKey: .dataset)
-        try c.encode(samples, forKey: .samples)
-        try c.encode(testSamples, forKey: .testSamples)
-        try c.encode(noise, forKey: .noise)
-        try c.encode(kernelMaps, forKey: .kernelMaps)
-        try c.encode(quadratureDegree, forKey: .quadratureDegree)
-        try c.encode(ridge, forKey: .ridge)
-        try c.encode(blasThreads, forKey: .blasThreads)
-        try c.encode(blasCore, forKey: .blasCore)
-        try c.encode(command, forKey: .command)
     }
 
     enum CodingKeys: String, CodingKey {

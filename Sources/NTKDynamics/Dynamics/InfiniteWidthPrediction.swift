@@ -40,21 +40,12 @@ public struct RidgeComparison: Codable, Sendable, Equatable {
     /// Diagonal jitter the Cholesky factorization of K̃₀ + λI needed (0 when none).
     public var jitterEmpirical: Double
     /// Test loss with Θ, when the analytic kernel is computed.
-    public var testLossAnalytic: Double?
-    public var jitterAnalytic: Double?
+    @NullEncoded public var testLossAnalytic: Double?
+    @NullEncoded public var jitterAnalytic: Double?
 
     enum CodingKeys: String, CodingKey {
         case ridge, testLossEmpirical = "test_loss_empirical", jitterEmpirical = "jitter_empirical"
         case testLossAnalytic = "test_loss_analytic", jitterAnalytic = "jitter_analytic"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(ridge, forKey: .ridge)
-        try c.encode(testLossEmpirical, forKey: .testLossEmpirical)
-        try c.encode(jitterEmpirical, forKey: .jitterEmpirical)
-        try c.encode(testLossAnalytic, forKey: .testLossAnalytic)
-        try c.encode(jitterAnalytic, forKey: .jitterAnalytic)
     }
 
     /// - Throws: ``KernelRidgeRegressionError`` when even the largest jitter leaves the matrix indefinite.

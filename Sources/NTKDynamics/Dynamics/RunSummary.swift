@@ -14,33 +14,33 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var lastStep: Int
     public var stepsRequested: Int
     /// The step at which a non-finite value appeared, for a diverged run.
-    public var divergedAtStep: Int?
+    @NullEncoded public var divergedAtStep: Int?
     /// λ_min(K̃_0) after clipping at 0.
     public var lambdaMin: Double
     public var lambdaMax: Double
     /// λ_max/λ_min; nil when λ_min = 0.
-    public var conditionNumber: Double?
+    @NullEncoded public var conditionNumber: Double?
     /// Eigenvalues of K̃_0 below 0 (round-off) that were set to 0.
     public var clippedEigenvalues: Int
     public var learningRate: Double
     public var criticalLearningRate: Double
     /// η/η_crit.
     public var learningRateRatio: Double
-    public var finalTrainLossGD: Double?
-    public var finalTrainLossNTK: Double?
-    public var finalTrainLossNTKDiscrete: Double?
-    public var finalTestLossGD: Double?
-    public var finalTestLossNTK: Double?
-    public var finalTestLossNTKDiscrete: Double?
-    public var initialTrainLoss: Double?
-    public var finalGap: Double?
-    public var maxGap: Double?
-    public var maxGapFlow: Double?
-    public var maxTestGap: Double?
+    @NullEncoded public var finalTrainLossGD: Double?
+    @NullEncoded public var finalTrainLossNTK: Double?
+    @NullEncoded public var finalTrainLossNTKDiscrete: Double?
+    @NullEncoded public var finalTestLossGD: Double?
+    @NullEncoded public var finalTestLossNTK: Double?
+    @NullEncoded public var finalTestLossNTKDiscrete: Double?
+    @NullEncoded public var initialTrainLoss: Double?
+    @NullEncoded public var finalGap: Double?
+    @NullEncoded public var maxGap: Double?
+    @NullEncoded public var maxGapFlow: Double?
+    @NullEncoded public var maxTestGap: Double?
     /// Drift at the last step where K_t was measured.
-    public var finalKernelDrift: Double?
-    public var maxKernelDrift: Double?
-    public var finalWeightChange: Double?
+    @NullEncoded public var finalKernelDrift: Double?
+    @NullEncoded public var maxKernelDrift: Double?
+    @NullEncoded public var finalWeightChange: Double?
     /// The step at which `arrays/ntk_final.npy` (the last measured K_t) was measured.
     public var finalKernelStep: Int
     public var parameterCount: Int
@@ -48,82 +48,31 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var eigendecompositionSeconds: Double
     public var trainingSeconds: Double
     /// −2·log|1 − ηλ_min|: the late-phase loss rate per step the NTK predicts.
-    public var lossRatePredictedLambdaMin: Double?
+    @NullEncoded public var lossRatePredictedLambdaMin: Double?
     /// −(slope of log L^GD) over the last quarter of the steps.
-    public var lossRateMeasuredGD: Double?
+    @NullEncoded public var lossRateMeasuredGD: Double?
     /// −(slope of log L^NTK) over the same steps.
-    public var lossRateNTK: Double?
+    @NullEncoded public var lossRateNTK: Double?
     /// [first, last] step of the loss-rate fit.
-    public var lossRateWindow: [Int]?
-    public var maxTrainLossGD: Double?
-    public var maxTrainLossStep: Int?
+    @NullEncoded public var lossRateWindow: [Int]?
+    @NullEncoded public var maxTrainLossGD: Double?
+    @NullEncoded public var maxTrainLossStep: Int?
     public var gdOutcome: GDOutcome
     /// Eigenmodes whose rate was measured (spectrum.csv, fit_status "measured").
     public var measuredModes: Int
     /// Test accuracy at the last evaluated step, GD and discrete NTK prediction (classification datasets).
-    public var finalTestAccuracyGD: Double? = nil
-    public var finalTestAccuracyNTK: Double? = nil
+    @NullEncoded public var finalTestAccuracyGD: Double? = nil
+    @NullEncoded public var finalTestAccuracyNTK: Double? = nil
     /// λ_max(Θ̃) of the analytic infinite-width NTK (`--kernel analytic`).
-    public var lambdaMaxAnalytic: Double? = nil
+    @NullEncoded public var lambdaMaxAnalytic: Double? = nil
     /// ‖K₀ − Θ‖_F/‖Θ‖_F.
-    public var kernelDistanceAnalytic: Double? = nil
+    @NullEncoded public var kernelDistanceAnalytic: Double? = nil
     /// Final losses of the prediction from Θ, and its largest gap to GD on the training points.
-    public var finalTrainLossAnalytic: Double? = nil
-    public var finalTestLossAnalytic: Double? = nil
-    public var maxGapAnalytic: Double? = nil
+    @NullEncoded public var finalTrainLossAnalytic: Double? = nil
+    @NullEncoded public var finalTestLossAnalytic: Double? = nil
+    @NullEncoded public var maxGapAnalytic: Double? = nil
     /// Kernel ridge regression test losses with K₀ and Θ (`--ridge`), filled in by the caller.
-    public var ridge: RidgeComparison? = nil
-
-    /// Encodes every key, with JSON null for a missing value (readers find every key in every summary).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(status, forKey: .status)
-        try c.encode(lastStep, forKey: .lastStep)
-        try c.encode(stepsRequested, forKey: .stepsRequested)
-        try c.encode(divergedAtStep, forKey: .divergedAtStep)
-        try c.encode(lambdaMin, forKey: .lambdaMin)
-        try c.encode(lambdaMax, forKey: .lambdaMax)
-        try c.encode(conditionNumber, forKey: .conditionNumber)
-        try c.encode(clippedEigenvalues, forKey: .clippedEigenvalues)
-        try c.encode(learningRate, forKey: .learningRate)
-        try c.encode(criticalLearningRate, forKey: .criticalLearningRate)
-        try c.encode(learningRateRatio, forKey: .learningRateRatio)
-        try c.encode(finalTrainLossGD, forKey: .finalTrainLossGD)
-        try c.encode(finalTrainLossNTK, forKey: .finalTrainLossNTK)
-        try c.encode(finalTrainLossNTKDiscrete, forKey: .finalTrainLossNTKDiscrete)
-        try c.encode(finalTestLossGD, forKey: .finalTestLossGD)
-        try c.encode(finalTestLossNTK, forKey: .finalTestLossNTK)
-        try c.encode(finalTestLossNTKDiscrete, forKey: .finalTestLossNTKDiscrete)
-        try c.encode(initialTrainLoss, forKey: .initialTrainLoss)
-        try c.encode(finalGap, forKey: .finalGap)
-        try c.encode(maxGap, forKey: .maxGap)
-        try c.encode(maxGapFlow, forKey: .maxGapFlow)
-        try c.encode(maxTestGap, forKey: .maxTestGap)
-        try c.encode(finalKernelDrift, forKey: .finalKernelDrift)
-        try c.encode(maxKernelDrift, forKey: .maxKernelDrift)
-        try c.encode(finalWeightChange, forKey: .finalWeightChange)
-        try c.encode(finalKernelStep, forKey: .finalKernelStep)
-        try c.encode(parameterCount, forKey: .parameterCount)
-        try c.encode(initialKernelSeconds, forKey: .initialKernelSeconds)
-        try c.encode(eigendecompositionSeconds, forKey: .eigendecompositionSeconds)
-        try c.encode(trainingSeconds, forKey: .trainingSeconds)
-        try c.encode(lossRatePredictedLambdaMin, forKey: .lossRatePredictedLambdaMin)
-        try c.encode(lossRateMeasuredGD, forKey: .lossRateMeasuredGD)
-        try c.encode(lossRateNTK, forKey: .lossRateNTK)
-        try c.encode(lossRateWindow, forKey: .lossRateWindow)
-        try c.encode(maxTrainLossGD, forKey: .maxTrainLossGD)
-        try c.encode(maxTrainLossStep, forKey: .maxTrainLossStep)
-        try c.encode(gdOutcome, forKey: .gdOutcome)
-        try c.encode(measuredModes, forKey: .measuredModes)
-        try c.encode(finalTestAccuracyGD, forKey: .finalTestAccuracyGD)
-        try c.encode(finalTestAccuracyNTK, forKey: .finalTestAccuracyNTK)
-        try c.encode(lambdaMaxAnalytic, forKey: .lambdaMaxAnalytic)
-        try c.encode(kernelDistanceAnalytic, forKey: .kernelDistanceAnalytic)
-        try c.encode(finalTrainLossAnalytic, forKey: .finalTrainLossAnalytic)
-        try c.encode(finalTestLossAnalytic, forKey: .finalTestLossAnalytic)
-        try c.encode(maxGapAnalytic, forKey: .maxGapAnalytic)
-        try c.encode(ridge, forKey: .ridge)
-    }
+    @NullEncoded public var ridge: RidgeComparison? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"

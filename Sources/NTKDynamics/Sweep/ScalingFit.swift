@@ -7,9 +7,9 @@ import Foundation
 /// whole curve is what the interval measures. With one seed, it is the least-squares slope ± t_{0.975, n−2}·SE.
 /// Points with y ≤ 0 or non-finite y are left out (no logarithm).
 public struct ScalingFit: Codable, Equatable, Sendable {
-    public var slope: Double?
+    @NullEncoded public var slope: Double?
     /// [lower, upper] of the 95% interval.
-    public var ci95: [Double]?
+    @NullEncoded public var ci95: [Double]?
     /// Per-seed slopes (several seeds) or empty.
     public var seedSlopes: [Double]
     /// Points used.
@@ -18,15 +18,6 @@ public struct ScalingFit: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case slope, ci95 = "ci95", seedSlopes = "seed_slopes", points, method
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(slope, forKey: .slope)
-        try c.encode(ci95, forKey: .ci95)
-        try c.encode(seedSlopes, forKey: .seedSlopes)
-        try c.encode(points, forKey: .points)
-        try c.encode(method, forKey: .method)
     }
 
     /// Fits `points` of (width, seed, value).

@@ -6,20 +6,11 @@ public struct SweepSummary: Codable, Equatable, Sendable {
     public struct WidthStatistics: Codable, Equatable, Sendable {
         public var width: Int
         public var n: Int
-        public var mean: Double?
-        public var std: Double?
-        public var min: Double?
-        public var max: Double?
+        @NullEncoded public var mean: Double?
+        @NullEncoded public var std: Double?
+        @NullEncoded public var min: Double?
+        @NullEncoded public var max: Double?
 
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(width, forKey: .width)
-            try c.encode(n, forKey: .n)
-            try c.encode(mean, forKey: .mean)
-            try c.encode(std, forKey: .std)
-            try c.encode(min, forKey: .min)
-            try c.encode(max, forKey: .max)
-        }
     }
 
     public struct Metric: Codable, Equatable, Sendable {
