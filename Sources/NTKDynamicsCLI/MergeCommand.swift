@@ -32,6 +32,16 @@ public struct MergeCommand: ParsableCommand {
     }
 
     public func run() throws {
+        do {
+            try merge()
+        } catch let error as SweepError {
+            throw ValidationError(error.description)
+        } catch let error as OutputError {
+            throw ValidationError("--out: \(error.description)")
+        }
+    }
+
+    private func merge() throws {
         var config: SweepConfiguration?
         var byCell: [SweepCell: (row: SweepRow, path: String)] = [:]
         for d in directories {

@@ -24,6 +24,9 @@ public struct RunCommand: ParsableCommand {
     private var rateCheckFailed = false
 
     public func validate() throws {
+        if training.ridge != nil && !data.isRealData && data.testSamples == 0 {
+            throw ValidationError("--ridge needs test points to predict: give --test-samples 1 or more.")
+        }
         if let out = output.out {
             do {
                 try RunDirectory.checkWritable(URL(fileURLWithPath: out), force: output.force)

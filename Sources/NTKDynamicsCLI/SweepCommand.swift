@@ -94,7 +94,9 @@ public struct SweepCommand: ParsableCommand {
             parameterization: a.parameterization, weightStd: a.weightStd, biasStd: a.biasStd, bias: a.hasBias,
             data: dataSettings, dataSeed: training.seed, loss: settings.loss, lr: settings.learningRate!,
             lrSource: lrSource, steps: settings.steps, kernelEvery: settings.kernelEvery, logEvery: settings.logEvery,
-            testEvery: settings.testEvery, shard: shardSpec.description)
+            testEvery: settings.testEvery, modes: settings.modes, kernelLayout: settings.kernelLayout,
+            kernel: settings.analyticKernel ? "analytic" : "empirical", quadratureDegree: settings.quadratureDegree,
+            ridge: settings.ridge, shard: shardSpec.description)
         try prepare(root, config: config)
 
         let cells = grid.cells(in: shardSpec)
@@ -133,6 +135,7 @@ public struct SweepCommand: ParsableCommand {
         }
         if rows.contains(where: { $0.status == .diverged }) {
             note("some runs diverged at η = \(ProgressTable.number(settings.learningRate!)) (sweep.csv status column); they are left out of the fits.")
+            throw ExitCode(NTKExitStatus.diverged)  // as `run` does when a width diverges
         }
     }
 

@@ -24,6 +24,12 @@ struct SweepConfiguration: Codable, Equatable {
     var kernelEvery: Int
     var logEvery: Int
     var testEvery: Int
+    var modes: Int
+    var kernelLayout: KernelLayout
+    /// "empirical" or "analytic".
+    var kernel: String
+    var quadratureDegree: Int
+    @NullEncoded var ridge: Double?
     /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
     var shard: String
 
@@ -31,6 +37,7 @@ struct SweepConfiguration: Codable, Equatable {
         case tool, version, widths, seeds, depth, activation, parameterization, weightStd = "weight_std"
         case biasStd = "bias_std", bias, data, dataSeed = "data_seed", loss, lr, lrSource = "lr_source", steps
         case kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every", shard
+        case modes, kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge
     }
 
     /// The settings that must agree between shards and between a sweep and its resumption.
@@ -94,7 +101,7 @@ enum SweepReport {
                 return v.isEmpty ? "n/a" : n(v.reduce(0, +) / Double(v.count))
             }
             lines.append([pad(String(w), 7), pad("\(r.count)", 7), pad(meanSD(drift, w), 20), pad(meanSD(weights, w), 20),
-                          pad(meanSD(gap, w), 20), pad(mean("final_train_loss_gd"), 20), pad(mean("final_train_loss_ntk"), 20)]
+                          pad(meanSD(gap, w), 20), pad(mean("final_train_loss_gd"), 20), pad(mean("final_train_loss_ntk_discrete"), 20)]
                 .joined())
         }
         lines.append("log-log slope against width (95% CI across seeds; theory: O(width^-1/2) bounds, drift often closer to -1):")

@@ -50,6 +50,9 @@ struct CommandLineValidationTests {
         BadInput(arguments: ["--print-every", "0"], mentions: ["--print-every"]),
         BadInput(arguments: ["--out", ""], mentions: ["--out"]),
         BadInput(arguments: ["--frobnicate"], mentions: ["--frobnicate"]),
+        BadInput(arguments: ["--ridge", "0.1", "--test-samples", "0"], mentions: ["--ridge", "--test-samples"]),
+        BadInput(arguments: ["--ridge", "-1"], mentions: ["--ridge"]),
+        BadInput(arguments: ["--kernel", "exact"], mentions: ["exact", "analytic"]),
     ]
 
     @Test(arguments: badInputs)

@@ -33,7 +33,8 @@ struct RunDirectoryContractTests {
 
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.file("config.json"))) as! [String: Any]
         for key in ["width", "depth", "activation", "weight_std", "bias_std", "parameterization", "loss", "lr",
-                    "steps", "seed", "dataset", "samples", "test_samples", "version"] {
+                    "steps", "seed", "dataset", "samples", "test_samples", "version", "modes", "kernel",
+                    "quadrature_degree", "ridge", "data_seed", "kernel_layout", "test_every"] {
             #expect(config[key] != nil, "config.json lacks \(key)")
         }
         #expect(config["width"] as? Int == width)

@@ -95,8 +95,31 @@ struct SweepTests {
         #expect(try ToolProcess.run(other + ["--shard", "1/2", "--out", b.path]).status == 0)
         let m = try ToolProcess.run(["merge", a.path, b.path, "--out", merged.path])
         #expect(m.status != 0)
+        #expect(m.status == 64)
         #expect(m.stderr.contains(b.path) && m.stderr.contains("steps"))
         #expect(!FileManager.default.fileExists(atPath: merged.file("sweep.csv").path))
+    }
+
+    @Test func mergeForceReplacesAnEarlierMergeOnly() throws {
+        let a = ScratchDirectory(), merged = ScratchDirectory()
+        defer { [a, merged].forEach { $0.cleanup() } }
+        #expect(try ToolProcess.run(Self.common + ["--shard", "0/1", "--out", a.path]).status == 0)
+        #expect(try ToolProcess.run(["merge", a.path, "--out", merged.path]).status == 0)
+        let again = try ToolProcess.run(["merge", a.path, "--out", merged.path])
+        #expect(again.status == 64 && again.stderr.contains("--force"))
+        #expect(try ToolProcess.run(["merge", a.path, "--out", merged.path, "--force"]).status == 0)
+        #expect(try Self.rows(merged) == Self.rows(a))
+    }
+
+    @Test func sweepWithDivergedRunsExits3() throws {
+        let dir = ScratchDirectory()
+        defer { dir.cleanup() }
+        let r = try ToolProcess.run(["sweep", "--widths", "8,16", "--depth", "0", "--activation", "linear", "--samples", "6",
+                                     "--test-samples", "2", "--steps", "2000", "--lr-factor", "5", "--seeds", "1",
+                                     "--quiet", "--out", dir.path])
+        #expect(r.status == 3)
+        let rows = try Self.rows(dir).dropFirst()
+        #expect(rows.count == 2 && rows.allSatisfy { $0.contains(",diverged,") })
     }
 
     @Test func resumedSweepEqualsAnUninterruptedOne() throws {

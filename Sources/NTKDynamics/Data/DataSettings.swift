@@ -18,6 +18,10 @@ public struct DataSettings: Codable, Equatable, Sendable {
         self.noise = noise
     }
 
+    enum CodingKeys: String, CodingKey {
+        case dataset, samples, testSamples = "test_samples", inputDim = "input_dim", outputs, noise
+    }
+
     /// Draws the data for `seed` (independent of the network, so every width sees the same data).
     public func generate(seed: UInt64) -> Dataset {
         dataset.generate(samples: samples, testSamples: testSamples, inputDim: inputDim, outputs: outputs,

@@ -62,7 +62,8 @@ public struct RidgeComparison: Codable, Sendable, Equatable {
             let f = try krr.predict(crossKernel: ct, initialOutput: Self.rowsPerOutput(e.initialTestOutput))
             return (e.settings.loss.loss(f.data, data.testTargets.data, samples: data.testCount, outputs: k), krr.jitter)
         }
-        let empirical = try solve(e.initialKernel, e.initialCrossKernel)
+        // initialCrossKernel is already in the run's kernel layout; the training kernel must match it.
+        let empirical = try solve(e.settings.kernelLayout.arrange(e.initialKernel, outputs: k), e.initialCrossKernel)
         testLossEmpirical = empirical.loss
         jitterEmpirical = empirical.jitter
         if let inf = e.infiniteWidth {

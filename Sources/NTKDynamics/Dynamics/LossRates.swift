@@ -17,7 +17,7 @@ public struct LossRates: Sendable {
     public let window: ClosedRange<Int>?
 
     public init(lossesGD: [Double], lossesNTK: [Double], lambdaMin: Double, learningRate: Double) {
-        predictedFromLambdaMin = -2 * Foundation.log(abs(1 - learningRate * lambdaMin))
+        predictedFromLambdaMin = 0 - 2 * Foundation.log(abs(1 - learningRate * lambdaMin))  // 0 −: no −0 when λ_min = 0
         let n = min(lossesGD.count, lossesNTK.count)
         guard n >= 4 else {
             window = nil

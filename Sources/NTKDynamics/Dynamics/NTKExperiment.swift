@@ -90,7 +90,8 @@ public final class NTKExperiment {
     }
 
     /// Trains for `settings.steps` steps, calling `onRecord` at every logged step (t = 0, every
-    /// `logEvery` steps, the last step, and the step where a run diverges or is interrupted).
+    /// `logEvery` steps and the last step). A run that diverges or is interrupted ends after its last
+    /// finite, completed step; the step that diverged is not logged (the summary names it).
     ///
     /// `shouldContinue` is asked before each step; returning false ends the run as interrupted.
     /// - Complexity: per step, one GD step; every `kernelEvery` steps the kernel (two syrk per layer);

@@ -36,13 +36,23 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var command: [String]
     /// The kernel of the linearized prediction (``KernelLayout``).
     public var kernelLayout: KernelLayout
+    /// The seed the data were drawn from: `seed` for a single run, the sweep's `--seed` for a sweep's runs.
+    public var dataSeed: UInt64
+    /// How many top modes modes.csv follows.
+    public var modes: Int
+    /// "empirical", or "analytic" when the infinite-width prediction is computed too.
+    public var kernel: String
+    /// Gauss–Hermite degree for Θ (tanh, gelu) with `kernel` analytic.
+    public var quadratureDegree: Int
+    /// Kernel ridge regression λ, or null.
+    @NullEncoded public var ridge: Double?
     /// The layout in words.
     public var kernelLayoutNote: String
     /// Files, columns, split, scaling (with the standardization statistics) of real data; absent for synthetic data.
     public var dataSource: DataSource?
 
     public init(architecture a: MLPArchitecture, data: DataSettings, settings s: TrainingSettings,
-                learningRate: Double, criticalLearningRate: Double, command: [String]) {
+                learningRate: Double, criticalLearningRate: Double, command: [String], dataSeed dataSeedOverride: UInt64? = nil) {
         width = a.width
         depth = a.depth
         activation = a.activation
@@ -70,6 +80,11 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         blasCore = BLAS.coreName
         self.command = command
         kernelLayout = s.kernelLayout
+        modes = s.modes
+        dataSeed = dataSeedOverride ?? s.seed
+        kernel = s.analyticKernel ? "analytic" : "empirical"
+        quadratureDegree = s.quadratureDegree
+        ridge = s.ridge
         kernelLayoutNote = s.kernelLayout.explanation
     }
 
@@ -89,6 +104,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case lrCrit = "lr_crit", lrFactor = "lr_factor", steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every"
         case seed, dataset, samples, testSamples = "test_samples", noise, blasThreads = "blas_threads"
         case blasCore = "blas_core", command, kernelLayout = "kernel_layout", kernelLayoutNote = "kernel_layout_note"
+        case modes, kernel, quadratureDegree = "quadrature_degree", ridge, dataSeed = "data_seed"
         case dataSource = "data_source"
     }
 }

@@ -8,7 +8,7 @@ public struct RunDirectory: Sendable {
     public let url: URL
 
     /// Files whose presence marks a directory as an ntk-dynamics output (one run or several widths).
-    public static let markerFiles = ["config.json", "steps.csv", "widths.csv"]
+    public static let markerFiles = ["config.json", "steps.csv", "widths.csv", "sweep_config.json", "sweep.csv"]
 
     /// Creates (or, with `force`, empties and reuses) the directory at `url`.
     ///
@@ -51,7 +51,7 @@ public struct RunDirectory: Sendable {
         guard contents.contains(where: markerFiles.contains) else {
             throw OutputError.cannotWrite(
                 path: url.path,
-                reason: "it is not empty and holds no earlier ntk-dynamics run (no config.json, steps.csv or widths.csv), so --force will not delete it; choose another --out")
+                reason: "it is not empty and holds no earlier ntk-dynamics run (no config.json, steps.csv, widths.csv or sweep_config.json), so --force will not delete it; choose another --out")
         }
         return true
     }
@@ -65,6 +65,8 @@ public struct RunDirectory: Sendable {
     public func writeJSON<T: Encodable>(_ value: T, to name: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // A stray NaN or ∞ must never make the summary of a finished run unwritable.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let data = try encoder.encode(value)
         try write(data + Data("\n".utf8), to: name)
     }

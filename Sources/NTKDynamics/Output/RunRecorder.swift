@@ -10,13 +10,15 @@ public enum RunRecorder {
     ///   - onRecord: called after each logged row is written (for progress output).
     /// - Returns: the summary, also written to `summary.json`.
     ///   - writeArrays: false leaves out `arrays/` (a sweep's many runs would hold gigabytes of weights).
+    ///   - dataSeed: the seed the data came from when it is not the run's own (a sweep's runs).
     public static func record(_ experiment: NTKExperiment, data: DataSettings, command: [String],
-                              into dir: RunDirectory, writeArrays: Bool = true, shouldContinue: () -> Bool = { true },
+                              into dir: RunDirectory, writeArrays: Bool = true, dataSeed: UInt64? = nil,
+                              shouldContinue: () -> Bool = { true },
                               onRecord: (StepRecord) -> Void = { _ in }) throws -> RunSummary {
         var config = RunConfiguration(architecture: experiment.architecture, data: data,
                                       settings: experiment.settings, learningRate: experiment.learningRate,
                                       criticalLearningRate: experiment.predictor.criticalLearningRate,
-                                      command: command)
+                                      command: command, dataSeed: dataSeed)
         config.describe(experiment.dataset)
         try dir.writeJSON(config, to: "config.json")
         if writeArrays { try writeInitialArrays(experiment, dir) } else { try dir.removeArraysFolder() }

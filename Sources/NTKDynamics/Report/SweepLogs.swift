@@ -17,9 +17,7 @@ extension WidthListLogs {
         }
         let csv = try CSVTable(contentsOf: table)
         if csv.skippedRows > 0 { problems.append("sweep.csv: \(csv.skippedRows) incomplete row(s) skipped") }
-        // sweep.csv names the discrete NTK losses without the suffix the width-list plots use.
-        let renamed = ["final_train_loss_ntk": "final_train_loss_ntk_discrete", "final_test_loss_ntk": "final_test_loss_ntk_discrete",
-                       "wall_time": "training_seconds"]
+        let renamed = ["wall_time": "training_seconds"]
         for r in csv.rows {
             var values: [String: Double] = [:]
             var width: Int?, seed: String?, status = "unknown"

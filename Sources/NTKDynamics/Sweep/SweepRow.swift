@@ -9,8 +9,8 @@ public struct SweepRow: Equatable, Sendable {
     /// Columns of `sweep.csv`, in order.
     public static let columns = [
         "width", "seed", "status", "lr", "lr_crit", "lr_over_lr_crit", "final_kernel_drift", "max_kernel_drift",
-        "final_weight_change", "max_gap", "max_gap_flow", "final_train_loss_gd", "final_train_loss_ntk",
-        "final_test_loss_gd", "final_test_loss_ntk", "wall_time",
+        "final_weight_change", "max_gap", "max_gap_flow", "final_train_loss_gd", "final_train_loss_ntk_discrete",
+        "final_test_loss_gd", "final_test_loss_ntk_discrete", "wall_time",
     ]
     static let numericColumns = Array(columns.dropFirst(3))
 
@@ -21,8 +21,8 @@ public struct SweepRow: Equatable, Sendable {
             "lr": s.learningRate, "lr_crit": s.criticalLearningRate, "lr_over_lr_crit": s.learningRateRatio,
             "final_kernel_drift": s.finalKernelDrift, "max_kernel_drift": s.maxKernelDrift,
             "final_weight_change": s.finalWeightChange, "max_gap": s.maxGap, "max_gap_flow": s.maxGapFlow,
-            "final_train_loss_gd": s.finalTrainLossGD, "final_train_loss_ntk": s.finalTrainLossNTKDiscrete,
-            "final_test_loss_gd": s.finalTestLossGD, "final_test_loss_ntk": s.finalTestLossNTKDiscrete,
+            "final_train_loss_gd": s.finalTrainLossGD, "final_train_loss_ntk_discrete": s.finalTrainLossNTKDiscrete,
+            "final_test_loss_gd": s.finalTestLossGD, "final_test_loss_ntk_discrete": s.finalTestLossNTKDiscrete,
             "wall_time": wallTime,
         ]
     }

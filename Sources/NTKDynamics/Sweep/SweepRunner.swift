@@ -109,7 +109,7 @@ public struct SweepRunner: Sendable {
         let experiment = try NTKExperiment(architecture: architecture(cell.width), dataset: dataset, settings: s)
         let dir = try RunDirectory.create(at: url, force: false)
         return try RunRecorder.record(experiment, data: data, command: command, into: dir, writeArrays: writeArrays,
-                                      shouldContinue: shouldContinue)
+                                      dataSeed: settings.seed, shouldContinue: shouldContinue)
     }
 }
 

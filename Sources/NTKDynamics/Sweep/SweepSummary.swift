@@ -22,6 +22,10 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey { case column, fit, perWidth = "per_width" }
     }
 
+    enum CodingKeys: String, CodingKey {
+        case runs, completedRuns = "completed_runs", widths, seeds, metrics
+    }
+
     public var runs: Int
     public var completedRuns: Int
     public var widths: [Int]
