@@ -43,6 +43,11 @@ public struct KernelCommand: ParsableCommand {
 
     public func validate() throws {
         try data.requireSynthetic(command: "kernel")
+        // The shared Output group carries options of training runs that mean nothing here.
+        for (given, name) in [(output.printEvery != nil, "--print-every"), (output.checkRates != nil, "--check-rates"),
+                              (output.checkModes != nil, "--check-modes")] where given {
+            throw ValidationError("\(name) applies to training runs (ntk-dynamics run), not to the kernel command; drop it.")
+        }
         guard seeds >= 1 && seeds <= Self.maxSeeds else {
             throw ValidationError("--seeds \(seeds) is out of range; use 1 to \(Self.maxSeeds) initializations.")
         }
