@@ -73,6 +73,10 @@ public struct MergeCommand: ParsableCommand {
         let grid = Set(SweepGrid(widths: merged.widths, seedCount: merged.seeds.count, baseSeed: merged.seeds[0]).cells)
         let missing = grid.subtracting(byCell.keys).sorted()
         let root = URL(fileURLWithPath: out)
+        if force, try RunDirectory.checkWritable(root, force: true),
+           !FileManager.default.fileExists(atPath: root.appendingPathComponent("sweep_config.json").path) {
+            throw ValidationError("--out \(out) holds an ntk-dynamics run, not a merge or sweep; merge --force replaces only an earlier merge. Choose another --out.")
+        }
         try RunDirectory.prepare(root, force: force)
         try RunDirectory(url: root).writeJSON(merged, to: "sweep_config.json")
         let rows = byCell.values.map(\.row).sorted { $0.cell < $1.cell }

@@ -7,7 +7,7 @@ public struct NTKDynamicsCommand: ParsableCommand {
         commandName: "ntk-dynamics",
         abstract: "Train an MLP by full-batch gradient descent and compare it with its Neural Tangent Kernel prediction.",
         discussion: """
-            Conventions (DESIGN.md): NTK parameterization by default, loss L = 1/(2Nk)·Σ‖f−y‖², \
+            Conventions (Docs/Conventions.md): NTK parameterization by default, loss L = 1/(2Nk)·Σ‖f−y‖², \
             K̃ = K/(Nk), η_crit = 2/λ_max(K̃₀). See Docs/ for the math, the options and the log columns.
             """,
         version: NTKDynamicsVersion.current,

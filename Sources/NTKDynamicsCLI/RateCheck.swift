@@ -23,6 +23,9 @@ struct RateCheck {
         let bad = failures(rates)
         let n = checked(rates)
         let pct = ProgressTable.number(tolerance * 100)
+        guard n > 0 else {
+            return (false, "rate check failed (width \(width)): no mode had a measurable rate to check (spectrum.csv fit_status says why: too fast, no measurable decay, negligible residual); change --lr/--steps or drop --check-modes.")
+        }
         guard !bad.isEmpty else {
             return (true, "  rate check       \(n) measured modes within \(pct)% of the NTK prediction")
         }

@@ -41,6 +41,9 @@ public struct RunCommand: ParsableCommand {
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
         let dataset = try loadData()
+        if training.ridge != nil && dataset.testCount == 0 {
+            throw ValidationError("--ridge needs test points to predict, and this data leaves none: give a test set (--test-data, --test-fraction, or fewer --samples).")
+        }
         let dataSettings = data.settings(for: dataset)
         let root = output.directory(suffix: widths.count == 1 ? "w\(widths[0])" : "widths")
         var results: [(width: Int, summary: RunSummary, directory: URL)] = []

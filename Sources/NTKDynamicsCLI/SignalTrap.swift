@@ -9,6 +9,9 @@ enum SignalTrap {
     static func install() {
         signal(SIGINT) { pendingSignal = $0 }
         signal(SIGTERM) { pendingSignal = $0 }
+        // `ntk-dynamics … | head` closes stdout early: keep training and writing the run directory instead of
+        // dying halfway (printing to the closed pipe then fails quietly).
+        signal(SIGPIPE, SIG_IGN)
         // A parent may start us with these signals blocked (a blocked mask survives exec; Foundation's
         // Process started from a dispatch thread does this): unblock them, or they would never arrive.
         var set = sigset_t()

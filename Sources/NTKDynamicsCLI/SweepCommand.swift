@@ -86,7 +86,7 @@ public struct SweepCommand: ParsableCommand {
             let e = try NTKExperiment(architecture: architecture(widest), dataset: dataset, settings: probe)
             let crit = e.predictor.criticalLearningRate
             settings.learningRate = settings.learningRateFactor * crit
-            lrSource = "\(settings.learningRateFactor)·η_crit of width \(widest), seed \(training.seed) (η_crit = \(crit))"
+            lrSource = "\(settings.learningRateFactor)·η_crit of width \(widest), seed \(training.seed) (η_crit = \(ProgressTable.number(crit)))"
         }
         let a = architecture(grid.widths[0])
         let config = SweepConfiguration(
@@ -100,6 +100,7 @@ public struct SweepCommand: ParsableCommand {
         try prepare(root, config: config)
 
         let cells = grid.cells(in: shardSpec)
+        let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let showProgress = !quiet && isatty(2) == 1
         note("sweep: \(grid.widths.count) widths × \(grid.seeds.count) seeds = \(grid.cells.count) runs"
@@ -125,8 +126,10 @@ public struct SweepCommand: ParsableCommand {
 
         let summary = try SweepReport.write(rows: rows, config: config, to: root)
         print(SweepReport.render(summary, rows: rows))
-        let runTime = rows.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
-        print(String(format: "wall time %.2f s for %d runs (sum of run times %.2f s, %d at once)", wallSeconds, rows.count, runTime, workers))
+        let fresh = rows.filter { r in !resumedCells.contains(r.cell) }
+        let runTime = fresh.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
+        print(String(format: "wall time %.2f s for %d runs (sum of their run times %.2f s, %d at once)", wallSeconds, fresh.count, runTime, workers)
+              + (resumedCells.isEmpty ? "" : "; \(resumedCells.count) runs resumed from disk"))
         print("sweep table: \(root.appendingPathComponent("sweep.csv").path) (report.html to view)")
         SweepReport.writeHTML(root)
         if let signal = SignalTrap.received {
@@ -154,6 +157,8 @@ public struct SweepCommand: ParsableCommand {
         } else {
             do {
                 try RunDirectory.checkWritable(root, force: false)
+            } catch OutputError.directoryNotEmpty(let path) {
+                throw ValidationError("--out \(path) exists, is not empty and holds no sweep; choose another --out (a sweep only resumes its own directory).")
             } catch let error as OutputError {
                 throw ValidationError("--out: \(error.description)")
             }

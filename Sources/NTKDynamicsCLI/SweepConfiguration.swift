@@ -48,9 +48,11 @@ struct SweepConfiguration: Codable, Equatable {
         guard a != b else { return nil }
         let ea = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(a))) as? [String: Any] ?? [:]
         let eb = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(b))) as? [String: Any] ?? [:]
-        let differing = Set(ea.keys).union(eb.keys).sorted().filter { key in
-            "\(ea[key] ?? "none")" != "\(eb[key] ?? "none")"
+        // Compare each value as key-sorted JSON: the text of a nested dictionary has no fixed key order.
+        func canonical(_ v: Any?) -> Data? {
+            v.flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
         }
+        let differing = Set(ea.keys).union(eb.keys).sorted().filter { canonical(ea[$0]) != canonical(eb[$0]) }
         return "they differ in " + differing.joined(separator: ", ")
     }
 

@@ -72,6 +72,7 @@ struct CommandLineValidationTests {
     @Test(arguments: [
         ["--width", "64,128"], ["run", "--width", "8", "--depth", "0", "--activation", "linear"],
         ["--dataset", "sine", "--input-dim", "1"], ["--lr", "0.3"], ["--no-bias"], ["--steps", "0"],
+        ["--data", "some.csv", "--target-columns", "-1"], ["--data", "some.csv", "--target-columns", "-2,-1"],
     ])
     func acceptsValidInput(_ arguments: [String]) throws {
         let command = try NTKDynamicsCommand.parseAsRoot(arguments)

@@ -100,10 +100,24 @@ struct ModeRateTests {
         #expect(summary["gd_outcome"] as? String == "diverged")
         let lines = try String(contentsOf: scratch.file("steps.csv"), encoding: .utf8).split(separator: "\n")
         let lastStep = try #require(summary["last_step"] as? Int)
-        #expect(lines.count == lastStep / 100 + 2)
+        let divergedAt = try #require(summary["diverged_at_step"] as? Int)
+        // Rows every 100 steps, plus the last finite step before the divergence.
+        #expect(lastStep == divergedAt - 1)
+        #expect(lines.count == lastStep / 100 + 2 + (lastStep % 100 == 0 ? 0 : 1))
+        #expect(lines.last!.hasPrefix("\(lastStep),"))
         let losses = lines.dropFirst().compactMap { Double($0.split(separator: ",", omittingEmptySubsequences: false)[2]) }
         #expect(losses.count == lines.count - 1 && losses.allSatisfy(\.isFinite))
         #expect(losses.last! > 1e100 * losses.first!, "the logged loss grows geometrically up to the divergence")
+    }
+
+    @Test func checkRatesWithNothingMeasurableFails() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        // η far above η_crit: every mode leaves its fit window at once, none has a rate to check.
+        let r = try ToolProcess.run(["--width", "32", "--samples", "16", "--test-samples", "2", "--steps", "100",
+                                     "--lr", "80", "--check-rates", "0.01", "--out", scratch.path])
+        #expect(r.status == 4, "\(r.stderr)")
+        #expect(r.stderr.contains("no mode had a measurable rate"))
     }
 
     @Test func checkRatesExitsWith4WhenARateIsOff() throws {

@@ -96,7 +96,8 @@ struct SweepTests {
         let m = try ToolProcess.run(["merge", a.path, b.path, "--out", merged.path])
         #expect(m.status != 0)
         #expect(m.status == 64)
-        #expect(m.stderr.contains(b.path) && m.stderr.contains("steps"))
+        #expect(m.stderr.contains(b.path) && m.stderr.contains("differ in steps"))
+        #expect(!m.stderr.contains("data"), "only the settings that differ are named: \(m.stderr)")
         #expect(!FileManager.default.fileExists(atPath: merged.file("sweep.csv").path))
     }
 
@@ -109,6 +110,14 @@ struct SweepTests {
         #expect(again.status == 64 && again.stderr.contains("--force"))
         #expect(try ToolProcess.run(["merge", a.path, "--out", merged.path, "--force"]).status == 0)
         #expect(try Self.rows(merged) == Self.rows(a))
+        // A run directory is an ntk-dynamics output, but not a merge: --force leaves it alone.
+        let run = ScratchDirectory()
+        defer { run.cleanup() }
+        #expect(try ToolProcess.run(["--width", "8", "--samples", "4", "--steps", "2", "--out", run.path]).status == 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: run.path).sorted()
+        let refused = try ToolProcess.run(["merge", a.path, "--out", run.path, "--force"])
+        #expect(refused.status == 64 && refused.stderr.contains("not a merge"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run.path).sorted() == before)
     }
 
     @Test func sweepWithDivergedRunsExits3() throws {

@@ -124,7 +124,9 @@ public final class NTKExperiment {
         let modeCount = min(settings.modes, predictor.clippedValues.count)
         let vectors = predictor.eigen.vectors
         var lastDrift: Double? = 0
-        var lastTestLossGD: Double?
+        var lastTestLossGD: Double?, lastTestStep: Int?
+        var pending: StepRecord?
+        let hasTestSet = data.testCount > 0
         var lastAccuracyGD: Double?, lastAccuracyNTK: Double?
         let clock = ContinuousClock()
         let start = clock.now
@@ -189,15 +191,18 @@ public final class NTKExperiment {
             }
             lossesGD.append(trainLoss)
             lossesNTK.append(ntkLoss)
-            if logged {
+            // Every step builds its row (cheap next to the step itself); unlogged rows are kept as `pending` so
+            // a run that diverges or is interrupted between logged steps still logs its last finite step.
+            do {
                 let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
                 var testLossGD: Double?, testGap: Double?
                 var accuracyGD: Double?, accuracyNTK: Double?
-                if testStep, let fTest {
+                if testStep, hasTestSet, let fTest {
                     testLossGD = loss(fTest, yTest, data.testCount)
                     testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
                     maxTestGap = max(maxTestGap, testGap!)
                     lastTestLossGD = testLossGD
+                    lastTestStep = t
                     if data.task == .classification {
                         accuracyGD = ClassTargets.accuracy(fTest, yTest, outputs: k)
                         accuracyNTK = ClassTargets.accuracy(fTestDiscrete, yTest, outputs: k)
@@ -210,8 +215,8 @@ public final class NTKExperiment {
                     trainLossNTK: loss(fFlow, y, data.trainCount),
                     trainLossNTKDiscrete: ntkLoss,
                     testLossGD: testLossGD,
-                    testLossNTK: loss(predictor.testOutput(step: t, form: .flow), yTest, data.testCount),
-                    testLossNTKDiscrete: loss(fTestDiscrete, yTest, data.testCount),
+                    testLossNTK: hasTestSet ? loss(predictor.testOutput(step: t, form: .flow), yTest, data.testCount) : nil,
+                    testLossNTKDiscrete: hasTestSet ? loss(fTestDiscrete, yTest, data.testCount) : nil,
                     gap: gap, gapFlow: gapFlow, testGap: testGap, kernelDrift: drift, weightChange: weightChange,
                     modes: (0..<modeCount).map { rank in
                         let i = predictedModes.count - 1 - rank
@@ -220,12 +225,21 @@ public final class NTKExperiment {
                     },
                     testAccuracyGD: accuracyGD, testAccuracyNTK: accuracyNTK,
                     trainLossAnalytic: analytic?.trainLoss,
-                    testLossAnalytic: infiniteWidth.map { loss($0.predictor.testOutput(step: t, form: .discrete), yTest, data.testCount) },
+                    testLossAnalytic: hasTestSet ? infiniteWidth.map { loss($0.predictor.testOutput(step: t, form: .discrete), yTest, data.testCount) } : nil,
                     gapAnalytic: analytic?.gap)
-                try onRecord(record)
-                last = record
+                if logged {
+                    try onRecord(record)
+                    last = record
+                    pending = nil
+                } else {
+                    pending = record
+                }
             }
             t += 1
+        }
+        if status != .completed, let p = pending, p.step > (last?.step ?? -1) {
+            try onRecord(p)
+            last = p
         }
         modeRates = tracker.rates
         let p = predictor
@@ -234,16 +248,16 @@ public final class NTKExperiment {
         return RunSummary(
             status: status, lastStep: last?.step ?? 0, stepsRequested: steps, divergedAtStep: divergedAt,
             lambdaMin: p.minEigenvalue, lambdaMax: p.maxEigenvalue,
-            conditionNumber: p.minEigenvalue > 0 ? p.maxEigenvalue / p.minEigenvalue : nil,
+            conditionNumber: p.minEigenvalue > 0 ? finiteOrNil(p.maxEigenvalue / p.minEigenvalue) : nil,
             clippedEigenvalues: p.clippedCount, learningRate: learningRate,
             criticalLearningRate: p.criticalLearningRate, learningRateRatio: learningRate / p.criticalLearningRate,
             finalTrainLossGD: finiteOrNil(last?.trainLossGD), finalTrainLossNTK: finiteOrNil(last?.trainLossNTK),
             finalTrainLossNTKDiscrete: finiteOrNil(last?.trainLossNTKDiscrete),
-            finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestLossNTK: finiteOrNil(last?.testLossNTK),
-            finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete),
+            finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestStep: lastTestStep, finalTestLossNTK: finiteOrNil(last?.testLossNTK ?? nil),
+            finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete ?? nil),
             initialTrainLoss: finiteOrNil(loss(initialTrainOutput.data, y, data.trainCount)),
             finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
-            maxTestGap: finiteOrNil(maxTestGap), finalKernelDrift: finiteOrNil(lastDrift),
+            maxTestGap: hasTestSet ? finiteOrNil(maxTestGap) : nil, finalKernelDrift: finiteOrNil(lastDrift),
             maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),
             finalKernelStep: latestKernelStep,
             parameterCount: architecture.parameterCount, initialKernelSeconds: initialKernelSeconds,
@@ -254,8 +268,8 @@ public final class NTKExperiment {
             maxTrainLossGD: finiteOrNil(lossesGD.max()), maxTrainLossStep: lossesGD.indices.max { lossesGD[$0] < lossesGD[$1] },
             gdOutcome: GDOutcome(status: status, losses: lossesGD),
             measuredModes: modeRates.filter { $0.status == .measured }.count,
-            finalTestAccuracyGD: lastAccuracyGD, finalTestAccuracyNTK: lastAccuracyNTK,
-            lambdaMaxAnalytic: infiniteWidth?.predictor.maxEigenvalue,
+            finalTestAccuracyGD: finiteOrNil(lastAccuracyGD), finalTestAccuracyNTK: finiteOrNil(lastAccuracyNTK),
+            lambdaMaxAnalytic: finiteOrNil(infiniteWidth?.predictor.maxEigenvalue),
             kernelDistanceAnalytic: finiteOrNil(infiniteWidth?.kernelDistance),
             finalTrainLossAnalytic: finiteOrNil(last?.trainLossAnalytic),
             finalTestLossAnalytic: finiteOrNil(last?.testLossAnalytic),

@@ -30,6 +30,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     @NullEncoded public var finalTrainLossNTK: Double?
     @NullEncoded public var finalTrainLossNTKDiscrete: Double?
     @NullEncoded public var finalTestLossGD: Double?
+    /// The step of `final_test_loss_gd`: the last step the test set was evaluated (`--test-every`).
+    @NullEncoded public var finalTestStep: Int?
     @NullEncoded public var finalTestLossNTK: Double?
     @NullEncoded public var finalTestLossNTKDiscrete: Double?
     @NullEncoded public var initialTrainLoss: Double?
@@ -81,7 +83,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case learningRateRatio = "lr_over_lr_crit"
         case finalTrainLossGD = "final_train_loss_gd", finalTrainLossNTK = "final_train_loss_ntk"
         case finalTrainLossNTKDiscrete = "final_train_loss_ntk_discrete"
-        case finalTestLossGD = "final_test_loss_gd", finalTestLossNTK = "final_test_loss_ntk"
+        case finalTestLossGD = "final_test_loss_gd", finalTestStep = "final_test_step", finalTestLossNTK = "final_test_loss_ntk"
         case finalTestLossNTKDiscrete = "final_test_loss_ntk_discrete", initialTrainLoss = "initial_train_loss"
         case finalGap = "final_gap", maxGap = "max_gap", maxGapFlow = "max_gap_flow", maxTestGap = "max_test_gap"
         case finalKernelDrift = "final_kernel_drift", maxKernelDrift = "max_kernel_drift"

@@ -11,8 +11,9 @@ public struct StepRecord: Sendable, Equatable {
     public var trainLossNTKDiscrete: Double
     /// GD loss on the test points, on the steps where the test set was evaluated (`testEvery`).
     public var testLossGD: Double?
-    public var testLossNTK: Double
-    public var testLossNTKDiscrete: Double
+    /// nil without a test set.
+    public var testLossNTK: Double?
+    public var testLossNTKDiscrete: Double?
     /// ‖f_t^GD − f_t^discrete‖/‖f_0 − y‖ on the training points.
     public var gap: Double
     /// ‖f_t^GD − f_t^flow‖/‖f_0 − y‖ on the training points.

@@ -61,6 +61,13 @@ public struct RunDirectory: Sendable {
     /// The URL of `name` inside the directory.
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
+    /// A decoder for the JSON files this type writes (non-finite numbers are the strings "nan", "inf", "-inf").
+    public static var jsonDecoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+
     /// Encodes `value` as pretty, key-sorted JSON into `name`, atomically.
     public func writeJSON<T: Encodable>(_ value: T, to name: String) throws {
         let encoder = JSONEncoder()

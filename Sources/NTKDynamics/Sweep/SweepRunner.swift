@@ -52,7 +52,7 @@ public struct SweepRunner: Sendable {
     public static func finishedSummary(of cell: SweepCell, in root: URL) -> RunSummary? {
         let url = directory(of: cell, in: root).appendingPathComponent("summary.json")
         guard let data = try? Data(contentsOf: url),
-              let s = try? JSONDecoder().decode(RunSummary.self, from: data),
+              let s = try? RunDirectory.jsonDecoder.decode(RunSummary.self, from: data),
               s.status == .completed || s.status == .diverged else { return nil }
         return s
     }

@@ -18,7 +18,7 @@ public struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: ArgumentHelp("Train on a CSV file of numbers: one row per sample, the target column(s) and the inputs (every other column).", valueName: "file.csv"))
     public var dataFile: String?
 
-    @Option(name: .customLong("target-columns"), help: ArgumentHelp("With --data: the target columns, by header name or 0-based index (−1 = last), comma-separated (default: the last column).", valueName: "columns"))
+    @Option(name: .customLong("target-columns"), parsing: .unconditional, help: ArgumentHelp("With --data: the target columns, by header name or 0-based index (−1 = last), comma-separated (default: the last column).", valueName: "columns"))
     public var targetColumns: String?
 
     @Flag(name: .customLong("header"), inversion: .prefixedNo, help: "With --data: the first row is (not) a header of column names (default: a header exactly when none of its cells is a number).")
@@ -33,7 +33,7 @@ public struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("standardize"), inversion: .prefixedNo, help: "Standardize every input column with the training split's mean and std (recorded in config.json). Default: on for --data, off for --dataset digits (pixels/16).")
     public var standardize: Bool?
 
-    @Option(help: ArgumentHelp("With --dataset digits: the classes to keep, e.g. 0,1 (two: one output, targets ±1) or 3,5,8 (one-hot, k outputs). Default: all ten (k = 10).", valueName: "labels"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --dataset digits: the classes to keep, e.g. 0,1 (two: one output, targets ±1) or 3,5,8 (one-hot, k outputs). Default: all ten (k = 10).", valueName: "labels"))
     public var classes: IntList?
 
     @Option(name: .customLong("samples"), parsing: .unconditional, help: "Number of training points N (default 256; with --data every training row, or at most this many drawn by --seed).")
