@@ -41,6 +41,14 @@ public struct RunCommand: ParsableCommand {
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
         let dataset = try loadData()
+        for w in widths {
+            let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
+            let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
+                                      analyticKernel: training.kernel == .analytic)
+            guard need.fits() else {
+                throw ValidationError("width \(w) needs about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use a smaller --width, --depth or --samples.")
+            }
+        }
         if training.ridge != nil && dataset.testCount == 0 {
             throw ValidationError("--ridge needs test points to predict, and this data leaves none: give a test set (--test-data, --test-fraction, or fewer --samples).")
         }

@@ -73,6 +73,13 @@ public struct SweepCommand: ParsableCommand {
         }
         let root = URL(fileURLWithPath: out ?? Self.defaultDirectory())
 
+        // The widest runs may go `jobs` at a time.
+        let need = MemoryEstimate(architecture: architecture(grid.widths.last!), samples: dataset.trainCount,
+                                  testSamples: dataset.testCount, analyticKernel: training.kernel == .analytic)
+        let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(grid.cells(in: shardSpec).count, 1)))
+        guard MemoryEstimate(bytes: need.bytes * concurrent).fits() else {
+            throw ValidationError("\(Int(concurrent)) runs of width \(grid.widths.last!) at once need about \(MemoryEstimate.describe(need.bytes * concurrent)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use --jobs 1, a smaller width or fewer --samples.")
+        }
         // One η for all widths: explicit, or a fraction of η_crit of the widest network (closest to the limit).
         var settings = training.settings
         let lrSource: String

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import NTKDynamics
+
+/// Runs that cannot fit are refused up front; the estimate tracks the real peak memory.
+@Suite(.serialized)
+struct MemoryEstimateTests {
+    @Test func runTooLargeForTheMachineIsRefusedWithTheFigures() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let r = try ToolProcess.run(["--width", "65536", "--depth", "8", "--steps", "1", "--out", scratch.path])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("width 65536 needs about") && r.stderr.contains("GiB") && r.stderr.contains("this machine has"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path), "nothing is written")
+        let sweep = try ToolProcess.run(["sweep", "--widths", "64,65536", "--depth", "8", "--steps", "1", "--out", scratch.path])
+        #expect(sweep.status == 64 && sweep.stderr.contains("need about"))
+    }
+
+    @Test func estimateGrowsWithEveryDimension() {
+        let base = MLPArchitecture(inputDim: 8, width: 256, depth: 2)
+        let e = MemoryEstimate(architecture: base, samples: 256, testSamples: 64, analyticKernel: false).bytes
+        var wider = base; wider.width = 512
+        var deeper = base; deeper.depth = 3
+        #expect(MemoryEstimate(architecture: wider, samples: 256, testSamples: 64, analyticKernel: false).bytes > e)
+        #expect(MemoryEstimate(architecture: deeper, samples: 256, testSamples: 64, analyticKernel: false).bytes > e)
+        #expect(MemoryEstimate(architecture: base, samples: 512, testSamples: 64, analyticKernel: false).bytes > e)
+        #expect(MemoryEstimate(architecture: base, samples: 256, testSamples: 64, analyticKernel: true).bytes > e)
+        // The (N·k)² kernels dominate at large N: doubling N about quadruples that part.
+        let big = MemoryEstimate(architecture: base, samples: 8192, testSamples: 0, analyticKernel: false).bytes
+        let bigger = MemoryEstimate(architecture: base, samples: 16384, testSamples: 0, analyticKernel: false).bytes
+        #expect(bigger / big > 3.5 && bigger / big < 4.1)
+    }
+
+    /// Peak resident memory of a child run, measured by GNU time, against the estimate.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
+    func estimateIsWithinAFactorOfTheMeasuredPeak() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        p.arguments = ["-f", "%M", ToolProcess.executable.path, "--width", "256", "--samples", "1536", "--test-samples", "256",
+                       "--steps", "2", "--out", scratch.path, "--quiet"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let kb = try #require(text.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.last)
+        let measured = kb * 1024
+        let estimate = MemoryEstimate(architecture: MLPArchitecture(inputDim: 8, width: 256, depth: 2), samples: 1536,
+                                      testSamples: 256, analyticKernel: false).bytes
+        #expect(estimate > 0.7 * measured && estimate < 1.5 * measured, "estimate \(estimate / 1e6) MB, measured \(measured / 1e6) MB")
+    }
+}
