@@ -62,13 +62,6 @@ public struct KernelCommand: ParsableCommand {
                 throw ValidationError("--ridge needs test points to report a test loss; --test-samples is 0.")
             }
         }
-        if let out = output.out {
-            do {
-                try RunDirectory.checkWritable(URL(fileURLWithPath: out), force: output.force)
-            } catch let error as OutputError {
-                throw ValidationError("--out: \(error.description)")
-            }
-        }
     }
 
     public func run() throws {

@@ -27,13 +27,6 @@ public struct RunCommand: ParsableCommand {
         if training.ridge != nil && !data.isRealData && data.testSamples == 0 {
             throw ValidationError("--ridge needs test points to predict: give --test-samples 1 or more.")
         }
-        if let out = output.out {
-            do {
-                try RunDirectory.checkWritable(URL(fileURLWithPath: out), force: output.force)
-            } catch let error as OutputError {
-                throw ValidationError("--out: \(error.description)")
-            }
-        }
     }
 
     public mutating func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NTKDynamics
 
 /// Where a run writes, and how much it says.
 public struct OutputOptions: ParsableArguments {
@@ -49,6 +50,14 @@ public struct OutputOptions: ParsableArguments {
         }
         if let out, out.isEmpty {
             throw ValidationError("--out is empty; give a directory path.")
+        }
+        // Checked while parsing, so a refused directory costs nothing and is left as it is.
+        if let out {
+            do {
+                try RunDirectory.checkWritable(URL(fileURLWithPath: out), force: force)
+            } catch let error as OutputError {
+                throw ValidationError("--out: \(error.description)")
+            }
         }
     }
 
