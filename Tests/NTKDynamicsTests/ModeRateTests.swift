@@ -32,7 +32,7 @@ struct ModeRateTests {
 
     /// Mean relative error of the top three modes' rates at one width (one hidden layer, relu, η = η_crit/10).
     static func topModeError(width: Int, seed: UInt64) throws -> [Double] {
-        let e = try experiment(width: width, depth: 1, activation: .relu, samples: 16, steps: 300, lrFactor: 0.2, seed: seed)
+        let e = try experiment(width: width, depth: 1, activation: .relu, samples: 16, steps: 300, lrFactor: 0.1, seed: seed)
         _ = e.run { _ in }
         return try e.modeRates.prefix(3).map { try abs(#require($0.relativeError, "mode \($0.rank) \($0.status)")) }
     }
