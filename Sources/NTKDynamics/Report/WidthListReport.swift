@@ -84,7 +84,10 @@ public enum WidthListReport {
         for (column, label, style) in losses {
             let pts = order.map { DataPoint(widths[$0], logs.rows[$0][column] ?? .nan) }
             guard pts.contains(where: { $0.y.isFinite }) else { continue }
-            lossSeries.append(PlotSeries(id: column, label: label, points: pts, style: style))
+            // A sweep has several seeds per width: points only, a line through them would zigzag.
+            var st = style
+            if logs.label == "sweep" { st.mark = .markers }
+            lossSeries.append(PlotSeries(id: column, label: label, points: pts, style: st))
         }
         figures.append(RunReport.Figure(section: "Final loss", plot: LinePlot(
             id: "width-loss", title: "Final loss vs width: GD against the NTK prediction",
