@@ -461,9 +461,7 @@ public enum CSVDataset {
         var warnings = duplicateWarnings(xTrain, yTrain, lines: trainRows.map { train.lines[$0] }, file: train.file)
         var standardization: Standardization?
         if options.standardize {
-            let s = Standardization(fitting: xTrain)
-            s.apply(to: &xTrain)
-            s.apply(to: &xTest)
+            let s = Standardization.fitAndApply(train: &xTrain, test: &xTest)
             standardization = s
             for j in s.constantColumns {
                 warnings.append(DataWarning(file: train.file, column: inputs[j] + 1,

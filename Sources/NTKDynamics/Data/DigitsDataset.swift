@@ -96,10 +96,7 @@ public enum DigitsDataset {
         var xTrain = inputs(trainRows), xTest = inputs(testRows)
         var standardization: Standardization?
         if options.standardize {
-            let s = Standardization(fitting: xTrain)
-            s.apply(to: &xTrain)
-            s.apply(to: &xTest)
-            standardization = s
+            standardization = Standardization.fitAndApply(train: &xTrain, test: &xTest)
         }
         var dataset = Dataset(name: "digits", trainInputs: xTrain,
                               trainTargets: ClassTargets.encode(trainRows.map { labels[$0] }, classes: classes),

@@ -37,6 +37,14 @@ public struct Standardization: Codable, Equatable, Sendable {
         self.constantColumns = std.indices.filter { j in std[j] == 0 }
     }
 
+    /// Fits the statistics on the training inputs and standardizes both splits with them.
+    public static func fitAndApply(train: inout Matrix, test: inout Matrix) -> Standardization {
+        let s = Standardization(fitting: train)
+        s.apply(to: &train)
+        s.apply(to: &test)
+        return s
+    }
+
     /// (x − mean)/std in place, column by column (std 0 → divide by 1).
     public func apply(to x: inout Matrix) {
         precondition(x.cols == mean.count, "standardization fitted on \(mean.count) columns, applied to \(x.cols)")
