@@ -111,17 +111,50 @@ struct GaussHermiteTests {
         }
     }
 
-    /// ReLU's kink limits Gauss–Hermite to algebraic convergence (Docs/InfiniteWidth.md): about 0.26/n for T.
-    @Test("quadrature on relu converges to the arc-cosine closed form, slowly (the kink)")
-    func quadratureConvergesOnRelu() throws {
-        let e64 = Self.scaledErrors(.relu, rule: try GaussHermiteRule(degree: 64), grid: Self.grid)
-        let e256 = Self.scaledErrors(.relu, rule: try GaussHermiteRule(degree: 256), grid: Self.grid)
-        #expect(e64.0 < 1e-2 && e64.1 < 0.1, "relu, 64 nodes: \(e64)")
-        #expect(e256.0 < e64.0 / 3 && e256.1 < e64.1, "relu: 64 nodes \(e64), 256 nodes \(e256)")
+    /// ReLU's kink limits a Cartesian Gauss–Hermite rule to algebraic convergence (about 0.26/n for T); the
+    /// quadrature path splits a polar rule at the kinks instead and reaches the closed form to round-off.
+    @Test("quadrature on relu matches the arc-cosine closed form to 1e-8 (polar rule split at the kinks)",
+          arguments: [16, 64])
+    func quadratureMatchesReluClosedForm(degree: Int) throws {
+        let rule = try GaussHermiteRule(degree: degree)
+        let wide = Self.grid + Self.grid.map { ($0.0 * 3, $0.1 * 3, $0.2 * 3) }
+        let e = Self.scaledErrors(.relu, rule: rule, grid: wide)
+        #expect(e.0 < 1e-8 && e.1 < 1e-8, "relu, degree \(degree): T \(e.0), Ṫ \(e.1)")
+        // The Cartesian product rule on the same grid, for contrast: the kink leaves about 1e-3 at 64 nodes.
+        var cartesian = 0.0
+        for (q1, c, q2) in Self.grid {
+            let got = rule.productExpectations(q1: min(q1, q2), c: c, q2: max(q1, q2)) { Activation.relu.valueAndDerivative($0) }
+            let ref = KernelMapReference.closedForm(.relu, q1: q1, c: c, q2: q2)!
+            cartesian = max(cartesian, abs(got.0 - ref.t) / (q1 * q2).squareRoot())
+        }
+        #expect(cartesian > 1e-5, "the Cartesian rule on relu: \(cartesian)")
         for (q1, c, q2) in Self.grid {
             let lib = Activation.relu.kernelMaps(q1: q1, c: c, q2: q2, rule: try GaussHermiteRule(degree: 2))
             let ref = KernelMapReference.closedForm(.relu, q1: q1, c: c, q2: q2)!
             #expect(abs(lib.t - ref.t) < 1e-14 && abs(lib.tDot - ref.tDot) < 1e-14, "relu closed form at \(q1), \(c), \(q2)")
+        }
+    }
+
+    /// The polar rule is a general bivariate rule: on smooth activations it agrees with the closed form too.
+    @Test("the polar rule on erf matches its closed form to 1e-8 at variances ≤ 1")
+    func polarRuleOnErf() throws {
+        let polar = try PolarGaussRule(angular: 24, radial: 48)
+        var worst = 0.0
+        for (q1, c, q2) in Self.grid {
+            let got = polar.expectations(q1: q1, c: c, q2: q2) { Activation.erf.valueAndDerivative($0) }
+            let ref = KernelMapReference.closedForm(.erf, q1: q1, c: c, q2: q2)!
+            worst = max(worst, abs(got.0 - ref.t), abs(got.1 - ref.tDot))
+        }
+        #expect(worst < 1e-8, "polar rule on erf: \(worst)")
+    }
+
+    @Test("the Rayleigh rule integrates r^k against r·e^{−r²/2} exactly: 2^{k/2}·Γ(k/2 + 1)", arguments: [1, 2, 5, 20])
+    func rayleighMoments(n: Int) throws {
+        let rule = try PolarGaussRule(angular: 1, radial: n)
+        for k in 0..<(2 * n) {
+            let got = zip(rule.radialNodes, rule.radialWeights).reduce(0.0) { $0 + $1.1 * pow($1.0, Double(k)) }
+            let exact = pow(2, Double(k) / 2) * tgamma(Double(k) / 2 + 1)
+            #expect(abs(got - exact) <= 1e-12 * exact, "n = \(n), k = \(k): \(got) vs \(exact)")
         }
     }
 

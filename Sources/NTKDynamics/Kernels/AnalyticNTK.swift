@@ -38,6 +38,9 @@ public struct AnalyticNTK: Sendable {
     public let rule: GaussHermiteRule
     /// Threads for the quadrature path (the closed forms run on one thread: they take milliseconds).
     public let threads: Int
+    /// For tanh and gelu, the rule of 2n nodes (n = `quadratureDegree`, at most 1024) whose Hermite transform
+    /// gives the Mehler-series coefficients (``HermiteExpansion``); nil for the closed forms.
+    let expansionRule: GaussHermiteRule?
 
     /// - Parameters:
     ///   - quadratureDegree: nodes per dimension of the Gauss–Hermite rule used for tanh and gelu.
@@ -52,6 +55,8 @@ public struct AnalyticNTK: Sendable {
         // The closed forms never read the rule: a 2-point one costs nothing.
         rule = try GaussHermiteRule(degree: architecture.activation.hasClosedFormKernelMaps ? 2 : quadratureDegree)
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        expansionRule = architecture.activation.hasClosedFormKernelMaps ? nil
+            : try GaussHermiteRule(degree: min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
     }
 
     // MARK: (N·k) × (N·k) kernels, the layout of EmpiricalNTK.
@@ -176,7 +181,7 @@ public struct AnalyticNTK: Sendable {
         var q1 = rowVariances.map { co.weightVariance * $0 + co.nngpBias }
         var q2 = colVariances?.map { co.weightVariance * $0 + co.nngpBias } ?? q1
         let activation = a.activation
-        let rule = self.rule
+        let rule = self.rule, expansionRule = self.expansionRule
         let parallel = !activation.hasClosedFormKernelMaps && threads > 1 && count >= 64
         let blocks = parallel ? Self.rowBlocks(rows: n1, cols: n2, triangular: symmetric, count: 8 * threads) : [0..<n1]
 
@@ -187,13 +192,24 @@ public struct AnalyticNTK: Sendable {
                 let cws = widths.map { Coefficients.ntkWeight(a, width: $0, layer: l) }
                 let sw2 = co.weightVariance, b = co.nngpBias, bt = co.ntkBias
                 let rowQ = q1, colQ = q2
+                // Quadrature activations: Mehler's series where its truncation bound holds, quadrature elsewhere.
+                let rowExpansion = expansionRule.map { HermiteExpansion(variances: rowQ, rule: $0, activation.valueAndDerivative) }
+                let colExpansion = symmetric ? rowExpansion
+                    : expansionRule.map { HermiteExpansion(variances: colQ, rule: $0, activation.valueAndDerivative) }
                 // Row i of Σ_{l+1}, Θ_{l+1} from row i of Σ_l, Θ_l, in place (each entry reads only itself).
                 let body: @Sendable (Range<Int>) -> Void = { rows in
                     for i in rows {
                         let qi = rowQ[i]
                         for j in (symmetric ? i : 0)..<n2 {
                             let idx = i * n2 + j
-                            let (tv, td) = activation.kernelMaps(q1: qi, c: s.p[idx], q2: colQ[j], rule: rule)
+                            let c = s.p[idx], qj = colQ[j]
+                            var maps: (t: Double, tDot: Double)?
+                            if let rowExpansion, let colExpansion {
+                                let scale = (qi * qj).squareRoot()
+                                let rho = scale > 0 ? Swift.min(Swift.max(c / scale, -1), 1) : 0
+                                maps = rowExpansion.maps(i, colExpansion, j, correlation: rho)
+                            }
+                            let (tv, td) = maps ?? activation.kernelMaps(q1: qi, c: c, q2: qj, rule: rule)
                             s.p[idx] = sw2 * tv + b
                             for m in cws.indices {
                                 ts[m].p[idx] = cws[m] * tv + bt + sw2 * td * ts[m].p[idx]

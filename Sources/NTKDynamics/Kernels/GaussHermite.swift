@@ -28,16 +28,34 @@ public struct GaussHermiteRule: Equatable, Sendable {
     public let nodes: [Double]
     /// w_i > 0, symmetric, summing to 1.
     public let weights: [Double]
+    /// The orthonormal Hermite basis sampled at the nodes: entry (k, i) is √w_i·h_k(z_i), k, i < n, with
+    /// h_k = He_k/√k! (E[h_j(Z)·h_k(Z)] = δ_jk). It is the Golub–Welsch eigenvector matrix with each
+    /// eigenvector's sign chosen so that its first component (√w_i·h_0) is positive; being orthogonal, it
+    /// makes the rule's discrete Hermite transform exact in norm: Σ_k (Σ_i w_i f(z_i) h_k(z_i))² = Σ_i w_i f(z_i)².
+    /// Read by ``HermiteExpansion``; computed from the eigenvectors rather than the three-term recurrence,
+    /// which would underflow at the outer nodes of large rules (w_i < 1e-308 from n ≈ 360).
+    public let orthonormalBasis: Matrix
     /// The node indices a with w_a ≥ ``pairCutoff`` (a contiguous range: the weights fall off monotonically
     /// from the middle), and for each a in it the range of b with w_a·w_b ≥ ``pairCutoff``.
     let outerRange: Range<Int>
     let innerRanges: [Range<Int>]
+    /// Smaller rules (8, 12, 16, 24, 32, 48, … nodes, below n) for the inner sums of
+    /// ``productExpectations(q1:c:q2:_:)`` when the conditional variance of v given u is small.
+    let coarserRules: [GaussHermiteRule]
+    /// The polar rule of the same degree for functions with a kink at 0 (max(n/4, 16) angular nodes per arc and
+    /// max(n/4, 2) radial nodes, at most 100): ``Activation/quadratureKernelMaps(q1:c:q2:rule:)`` uses it for
+    /// activations that are not smooth. nil for the coarser rules.
+    public let polarRule: PolarGaussRule?
 
     /// Computes the n-point rule by Golub–Welsch.
     ///
     /// - Complexity: O(n³) (`dstev` with eigenvectors); about 1 ms for n = 256.
     /// - Throws: ``LAPACKError`` if `dstev` fails.
     public init(degree n: Int) throws {
+        try self.init(degree: n, withCoarserRules: true)
+    }
+
+    private init(degree n: Int, withCoarserRules: Bool) throws {
         precondition(Self.degreeRange.contains(n), "Gauss–Hermite degree \(n) is outside \(Self.degreeRange)")
         let offDiagonal = (1..<max(n, 1)).map { Double($0).squareRoot() }
         let eigen = try SymmetricEigendecomposition(tridiagonal: [Double](repeating: 0, count: n), offDiagonal: offDiagonal)
@@ -55,6 +73,11 @@ public struct GaussHermiteRule: Equatable, Sendable {
             w[i] = wi; w[j] = wi
         }
         if n % 2 == 1 { z[n / 2] = 0 }
+        var basis = eigen.vectors
+        for i in 0..<n where basis[0, i] < 0 {
+            for k in 0..<n { basis[k, i] = -basis[k, i] }
+        }
+        orthonormalBasis = basis
         let total = w.reduce(0, +)
         w = w.map { $0 / total }
         self.degree = n
@@ -68,6 +91,36 @@ public struct GaussHermiteRule: Equatable, Sendable {
             let bs = (0..<n).filter { w[a] * w[$0] >= cutoff }
             return (bs.first ?? 0)..<((bs.last ?? -1) + 1)
         }
+        coarserRules = withCoarserRules
+            ? try Self.coarserDegrees(below: n).map { try GaussHermiteRule(degree: $0, withCoarserRules: false) }
+            : []
+        polarRule = withCoarserRules ? try PolarGaussRule(angular: max(n / 4, 16), radial: min(max(n / 4, 2), 100)) : nil
+    }
+
+    /// 8, 12, 16, 24, 32, 48, … (each about √2 times the last), below n.
+    static func coarserDegrees(below n: Int) -> [Int] {
+        var degrees: [Int] = []
+        var power = 8
+        while power < n {
+            degrees.append(power)
+            if power / 2 * 3 < n { degrees.append(power / 2 * 3) }
+            power *= 2
+        }
+        return degrees
+    }
+
+    /// The rule for the inner sum over v | u ~ N(m, s²) when the larger of the two variances is `q`: the
+    /// smallest rule with at least 2n·s²/q nodes (at least 8), or this rule.
+    ///
+    /// For φ analytic in a strip (tanh: poles at ±iπ/2), an m-point rule on φ(m + s·z) errs by about
+    /// e^{−(π/2)·√(2m)/s}, so m ≥ n·s²/q nodes leave at most the error of this n-point rule on the variance q,
+    /// which bounds the product rule's error already; the factor 2 is margin. A nearly perfectly correlated
+    /// pair (small s) then costs a few evaluations per outer node instead of n.
+    @inline(__always)
+    func innerRule(conditionalVariance s2: Double, largerVariance q: Double) -> GaussHermiteRule? {
+        guard q > 0, !coarserRules.isEmpty else { return nil }
+        let needed = 2 * Double(degree) * s2 / q
+        return coarserRules.first { Double($0.degree) >= needed }
     }
 
     /// E[f(Z)] for Z ~ N(0, 1).
@@ -100,8 +153,11 @@ public struct GaussHermiteRule: Equatable, Sendable {
     /// E[g(u)·g(v)] and E[h(u)·h(v)] together, for (u, v) ~ N(0, [[q1, c], [c, q2]]), where
     /// `gh(z)` returns (g(z), h(z)) in one evaluation (φ and φ′ share work for tanh and gelu).
     ///
-    /// This is the kernel-map quadrature of ``Activation/quadratureKernelMaps(q1:c:q2:rule:)``.
-    /// - Complexity: one `gh` per node pair kept (1600 of 4096 for n = 64), n when |c| = √(q1q2).
+    /// This is the kernel-map quadrature of ``Activation/quadratureKernelMaps(q1:c:q2:rule:)``. When the
+    /// conditional variance s² = q2 − c²/q1 of v given u is small against max(q1, q2), the inner sums use a
+    /// coarser rule (``innerRule(conditionalVariance:largerVariance:)``).
+    /// - Complexity: one `gh` per node pair kept (1600 of 4096 for n = 64); about n·max(8, 2n·s²/max(q1, q2))
+    ///   with a coarser inner rule; n when |c| = √(q1q2).
     @inline(__always)
     public func productExpectations(q1: Double, c: Double, q2: Double,
                                     _ gh: (Double) -> (Double, Double)) -> (Double, Double) {
@@ -117,6 +173,26 @@ public struct GaussHermiteRule: Equatable, Sendable {
                         sh += w[a] * hu * hv
                     }
                     return (sg, sh)
+                }
+                if let inner = innerRule(conditionalVariance: l22 * l22, largerVariance: Swift.max(q1, q2)) {
+                    // A small conditional variance: a coarser rule for the inner sums (see innerRule).
+                    return inner.nodes.withUnsafeBufferPointer { zi in
+                        inner.weights.withUnsafeBufferPointer { wi in
+                            for a in outerRange {
+                                let (gu, hu) = gh(l11 * z[a])
+                                let m = l21 * z[a]
+                                var ig = 0.0, ih = 0.0
+                                for b in 0..<inner.degree {
+                                    let (gv, hv) = gh(m + l22 * zi[b])
+                                    ig += wi[b] * gv
+                                    ih += wi[b] * hv
+                                }
+                                sg += w[a] * gu * ig
+                                sh += w[a] * hu * ih
+                            }
+                            return (sg, sh)
+                        }
+                    }
                 }
                 for a in outerRange {
                     let (gu, hu) = gh(l11 * z[a])

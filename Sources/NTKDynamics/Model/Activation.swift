@@ -138,6 +138,16 @@ extension Activation {
         }
     }
 
+    /// Whether φ and φ′ are smooth (analytic) everywhere; false for relu, whose kink at 0 (and the jump of φ′)
+    /// needs quadrature rules split at 0 (``PolarGaussRule``), and which Mehler's series (``HermiteExpansion``)
+    /// would approximate only algebraically.
+    public var isSmooth: Bool {
+        switch self {
+        case .relu: return false
+        case .tanh, .erf, .gelu, .linear: return true
+        }
+    }
+
     /// Whether ``kernelMaps(q1:c:q2:rule:)`` uses a closed form (relu, erf, linear) rather than quadrature
     /// (tanh, gelu).
     public var hasClosedFormKernelMaps: Bool {
@@ -203,12 +213,19 @@ extension Activation {
         return (r.0, r.1)
     }
 
-    /// T and Ṫ by the bivariate Gauss–Hermite product rule on the Cholesky factor of the covariance
-    /// (``GaussHermiteRule/productExpectations(q1:c:q2:_:)``), for any activation (tests run it on the
-    /// closed-form ones to measure its accuracy; Docs/InfiniteWidth.md has the figures).
+    /// T and Ṫ by quadrature, for any activation (tests run it on the closed-form ones to measure its accuracy;
+    /// Docs/InfiniteWidth.md has the figures): for a smooth φ the bivariate Gauss–Hermite product rule on the
+    /// Cholesky factor of the covariance (``GaussHermiteRule/productExpectations(q1:c:q2:_:)``); for one with a
+    /// kink at 0 (relu) the polar rule split at the kinks (``GaussHermiteRule/polarRule``), which converges
+    /// exponentially where the product rule would converge like 1/n.
     ///
-    /// - Complexity: about 0.4·n² evaluations of φ and φ′ for an n-point rule (1600 for n = 64).
+    /// - Complexity: about 0.4·n² evaluations of φ and φ′ for an n-point rule (1600 for n = 64); with the polar
+    ///   rule 8·max(n/4, 16)·max(n/4, 2) (2048 for n = 64).
     public func quadratureKernelMaps(q1: Double, c: Double, q2: Double, rule: GaussHermiteRule) -> (t: Double, tDot: Double) {
+        if !isSmooth, let polar = rule.polarRule {
+            let r = polar.expectations(q1: q1, c: c, q2: q2) { z in self.valueAndDerivative(z) }
+            return (r.0, r.1)
+        }
         // The product rule is not symmetric in (u, v): ordering the variances makes T(q1, c, q2) = T(q2, c, q1)
         // exactly, so Θ(X*, X) is the transpose of Θ(X, X*) to round-off, not to the quadrature error.
         let (a, b) = q1 <= q2 ? (q1, q2) : (q2, q1)
