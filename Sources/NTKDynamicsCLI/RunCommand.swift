@@ -37,7 +37,7 @@ public struct RunCommand: ParsableCommand {
         for w in widths {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
-                                      analyticKernel: training.kernel == .analytic)
+                                      analyticKernel: training.kernel == .analytic, precision: training.precision)
             guard need.fits() else {
                 throw ValidationError("width \(w) needs about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use a smaller --width, --depth or --samples.")
             }
@@ -88,7 +88,7 @@ public struct RunCommand: ParsableCommand {
         // Created only once K₀ and its eigendecomposition succeeded: a failure leaves no half directory.
         let dir = try RunDirectory.create(at: dirURL, force: output.force)
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
-        say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)")
+        say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)" + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : ""))
         say("η = \(ProgressTable.number(eta)) = \(String(format: "%.3f", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
         if eta > crit {
             warn("η = \(ProgressTable.number(eta)) is above η_crit = \(ProgressTable.number(crit)): the linearized model diverges along its top mode (catapult regime); GD may spike, converge elsewhere, or diverge.")

@@ -75,7 +75,8 @@ public struct SweepCommand: ParsableCommand {
 
         // The widest runs may go `jobs` at a time.
         let need = MemoryEstimate(architecture: architecture(grid.widths.last!), samples: dataset.trainCount,
-                                  testSamples: dataset.testCount, analyticKernel: training.kernel == .analytic)
+                                  testSamples: dataset.testCount, analyticKernel: training.kernel == .analytic,
+                                  precision: training.precision)
         let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(grid.cells(in: shardSpec).count, 1)))
         guard MemoryEstimate(bytes: need.bytes * concurrent).fits() else {
             throw ValidationError("\(Int(concurrent)) runs of width \(grid.widths.last!) at once need about \(MemoryEstimate.describe(need.bytes * concurrent)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use --jobs 1, a smaller width or fewer --samples.")
@@ -103,7 +104,7 @@ public struct SweepCommand: ParsableCommand {
             lrSource: lrSource, steps: settings.steps, kernelEvery: settings.kernelEvery, logEvery: settings.logEvery,
             testEvery: settings.testEvery, modes: settings.modes, kernelLayout: settings.kernelLayout,
             kernel: settings.analyticKernel ? "analytic" : "empirical", quadratureDegree: settings.quadratureDegree,
-            ridge: settings.ridge, shard: shardSpec.description)
+            ridge: settings.ridge, precision: settings.precision, shard: shardSpec.description)
         try prepare(root, config: config)
 
         let cells = grid.cells(in: shardSpec)

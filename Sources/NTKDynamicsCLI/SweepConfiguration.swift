@@ -30,6 +30,8 @@ struct SweepConfiguration: Codable, Equatable {
     var kernel: String
     var quadratureDegree: Int
     @NullEncoded var ridge: Double?
+    /// "float64" or "float32" (`--precision`); a sweep written before the option existed has none and ran float64.
+    @NullEncoded var precision: Precision?
     /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
     var shard: String
 
@@ -37,7 +39,7 @@ struct SweepConfiguration: Codable, Equatable {
         case tool, version, widths, seeds, depth, activation, parameterization, weightStd = "weight_std"
         case biasStd = "bias_std", bias, data, dataSeed = "data_seed", loss, lr, lrSource = "lr_source", steps
         case kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every", shard
-        case modes, kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge
+        case modes, kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge, precision
     }
 
     /// The settings that must agree between shards and between a sweep and its resumption.
@@ -45,6 +47,7 @@ struct SweepConfiguration: Codable, Equatable {
         var a = self, b = other
         a.shard = ""; b.shard = ""
         a.version = ""; b.version = ""
+        a.precision = a.precision ?? .float64; b.precision = b.precision ?? .float64
         guard a != b else { return nil }
         let ea = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(a))) as? [String: Any] ?? [:]
         let eb = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(b))) as? [String: Any] ?? [:]

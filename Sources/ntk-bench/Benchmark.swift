@@ -8,7 +8,7 @@ struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntk-bench",
         abstract: "Measure dgemm GFLOP/s and the GD step, structured NTK, eigendecomposition and prediction against it.",
-        discussion: "Each figure is the median of --repetitions runs after a warm-up. 'vs dgemm' is the time divided by the time the same flop count takes at the dgemm rate measured in this run (1.0 = at the BLAS limit).")
+        discussion: "Each figure is the median of --repetitions runs after a warm-up. 'vs dgemm' is the time divided by the time the same flop count takes at the dgemm rate measured in this run (1.0 = at the BLAS limit); 'vs sgemm' the same against the sgemm rate, for the float32 rows (--precision float32).")
 
     @Option(help: "Sample counts N (comma list).")
     var samples: String = "256"
@@ -34,6 +34,9 @@ struct Benchmark: ParsableCommand {
     @Option(help: "OpenBLAS threads (default 1, as the ntk-dynamics command).")
     var threads: Int = 1
 
+    @Flag(inversion: .prefixedNo, help: "Also measure the network in float32 (--precision float32): sgemm rate, forward, GD step, NTK, and the two ways of forming the Gram products.")
+    var float32 = true
+
     func validate() throws {
         guard parse(samples) != nil else { throw ValidationError("--samples \(samples) is not a comma list of positive integers.") }
         guard parse(widths) != nil else { throw ValidationError("--widths \(widths) is not a comma list of positive integers.") }
@@ -49,19 +52,23 @@ struct Benchmark: ParsableCommand {
     func run() throws {
         BLAS.threadCount = threads
         print("OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) threads; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
-        let dgemmRate = try measureDgemm()
-        print(String(format: "dgemm rate used below: %.1f GFLOP/s\n", dgemmRate / 1e9))
+        let dgemmRate = measureGemm(Double.self, name: "dgemm")
+        let sgemmRate = float32 ? measureGemm(Float.self, name: "sgemm") : nil
+        print(String(format: "dgemm rate used below: %.1f GFLOP/s", dgemmRate / 1e9)
+              + (sgemmRate.map { String(format: ", sgemm rate %.1f GFLOP/s (%.2f× dgemm)", $0 / 1e9, $0 / dgemmRate) } ?? "") + "\n")
 
         var rows: [[String]] = []
-        let header = ["n", "width", "depth", "what", "ms", "GFLOP/s", "vs_dgemm"]
-        print(header.map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined())
-        func report(_ n: Int, _ w: Int, _ what: String, _ seconds: Double, _ flops: Double?) {
+        let header = ["n", "width", "depth", "what", "ms", "GFLOP/s", "vs_dgemm", "vs_sgemm"]
+        print(header.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())
+        func report(_ n: Int, _ w: Int, _ what: String, _ seconds: Double, _ flops: Double?, single: Bool = false) {
             let gflops = flops.map { $0 / seconds / 1e9 }
             let ratio = flops.map { seconds / ($0 / dgemmRate) }
+            let sRatio = single ? flops.flatMap { f in sgemmRate.map { seconds / (f / $0) } } : nil
             let cells = [String(n), String(w), String(depth), what, String(format: "%.3f", seconds * 1e3),
-                         gflops.map { String(format: "%.1f", $0) } ?? "", ratio.map { String(format: "%.2f", $0) } ?? ""]
+                         gflops.map { String(format: "%.1f", $0) } ?? "", ratio.map { String(format: "%.2f", $0) } ?? "",
+                         sRatio.map { String(format: "%.2f", $0) } ?? ""]
             rows.append(cells)
-            print(cells.map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined())
+            print(cells.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())
         }
 
         for n in parse(samples)! {
@@ -80,6 +87,33 @@ struct Benchmark: ParsableCommand {
                        FlopCounts.kernel(a, samples: n))
                 report(n, w, "gd_step+ntk", medianSeconds(repetitions: repetitions) { _ = gd.step(measureKernel: true) },
                        FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n))
+                if float32 {
+                    let model32 = MLPNetwork<Float>(converting: model)
+                    var gd32 = GradientDescent(model: model32, inputs: data.trainInputs, targets: data.trainTargets,
+                                               loss: .mean, learningRate: 1e-6)
+                    report(n, w, "forward_f32", medianSeconds(repetitions: repetitions) { _ = model32(data.trainInputs) },
+                           FlopCounts.forward(a, samples: n), single: true)
+                    report(n, w, "gd_step_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: false) },
+                           FlopCounts.gradientDescentStep(a, samples: n), single: true)
+                    report(n, w, "ntk_f32", medianSeconds(repetitions: repetitions) { _ = EmpiricalNTK.kernel(model32, data.trainInputs) },
+                           FlopCounts.kernel(a, samples: n), single: true)
+                    report(n, w, "gd_step+ntk_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: true) },
+                           FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n),
+                           single: true)
+                    // The Gram products of the float32 kernel: ssyrk then widen the n×n result (what EmpiricalNTK does),
+                    // against widening the n×width factors and dsyrk. One hidden layer's D_l and A_l.
+                    let pass = model32.forward(data.trainInputs)
+                    let d = EmpiricalNTK.outputDerivatives(model32, pass)[1], act = pass.inputs[1]
+                    let gramFlops = 2 * Double(n) * Double(n) * Double(w)
+                    report(n, w, "grams_ssyrk", medianSeconds(repetitions: repetitions) {
+                        _ = Float.float64(BLAS.gram(d))
+                        _ = Float.float64(BLAS.gram(act))
+                    }, gramFlops, single: true)
+                    report(n, w, "grams_dsyrk", medianSeconds(repetitions: repetitions) {
+                        _ = BLAS.gram(Float.float64(d))
+                        _ = BLAS.gram(Float.float64(act))
+                    }, gramFlops, single: true)
+                }
                 var k = EmpiricalNTK.kernel(model, data.trainInputs)
                 BLAS.scale(&k.data, by: 1 / Double(n))
                 report(n, w, "dsyevd", try medianSeconds(repetitions: repetitions) { _ = try SymmetricEigendecomposition(k) }, nil)
@@ -92,12 +126,15 @@ struct Benchmark: ParsableCommand {
                     }
                 }, nil)
                 if fullRunSteps > 0 {
-                    let settings = TrainingSettings(steps: fullRunSteps, kernelEvery: 10)
-                    let seconds = try medianSeconds(repetitions: 1, warmup: 0) {
-                        let e = try NTKExperiment(architecture: a, dataset: data, settings: settings)
-                        _ = e.run { _ in }
+                    for precision in float32 ? [Precision.float64, .float32] : [.float64] {
+                        var settings = TrainingSettings(steps: fullRunSteps, kernelEvery: 10)
+                        settings.precision = precision
+                        let seconds = try medianSeconds(repetitions: 1, warmup: 0) {
+                            let e = try NTKExperiment(architecture: a, dataset: data, settings: settings)
+                            _ = e.run { _ in }
+                        }
+                        report(n, w, "run_\(fullRunSteps)_steps" + (precision == .float32 ? "_f32" : ""), seconds, nil)
                     }
-                    report(n, w, "run_\(fullRunSteps)_steps", seconds, nil)
                 }
             }
         }
@@ -108,17 +145,17 @@ struct Benchmark: ParsableCommand {
         }
     }
 
-    /// dgemm GFLOP/s on square and tall shapes like the network's; returns the best rate.
-    func measureDgemm() throws -> Double {
+    /// dgemm (or sgemm) GFLOP/s on square and tall shapes like the network's; returns the best rate.
+    func measureGemm<T: BLASScalar>(_: T.Type, name: String) -> Double {
         var best = 0.0
         for (m, k, n) in [(256, 1024, 1024), (1024, 1024, 1024), (2048, 2048, 2048)] {
             var rng = RandomSource(seed: 1)
-            let a = Matrix(rows: m, cols: k, data: rng.normals(m * k))
-            let b = Matrix(rows: k, cols: n, data: rng.normals(k * n))
-            var c = Matrix(rows: m, cols: n)
+            let a = T.converting(Matrix(rows: m, cols: k, data: rng.normals(m * k)))
+            let b = T.converting(Matrix(rows: k, cols: n, data: rng.normals(k * n)))
+            var c = DenseMatrix<T>(rows: m, cols: n)
             let t = medianSeconds(repetitions: repetitions) { BLAS.gemm(a, b, into: &c) }
             let rate = 2 * Double(m) * Double(k) * Double(n) / t
-            print(String(format: "dgemm %4d×%4d×%4d  %8.3f ms  %6.1f GFLOP/s", m, k, n, t * 1e3, rate / 1e9))
+            print(String(format: "\(name) %4d×%4d×%4d  %8.3f ms  %6.1f GFLOP/s", m, k, n, t * 1e3, rate / 1e9))
             best = max(best, rate)
         }
         return best

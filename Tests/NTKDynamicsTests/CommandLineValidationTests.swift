@@ -53,6 +53,7 @@ struct CommandLineValidationTests {
         BadInput(arguments: ["--ridge", "0.1", "--test-samples", "0"], mentions: ["--ridge", "--test-samples"]),
         BadInput(arguments: ["--ridge", "-1"], mentions: ["--ridge"]),
         BadInput(arguments: ["--kernel", "exact"], mentions: ["exact", "analytic"]),
+        BadInput(arguments: ["--precision", "float16"], mentions: ["float16", "--precision", "float64", "float32"]),
         BadInput(arguments: ["kernel", "--check-rates", "0.1"], mentions: ["--check-rates", "kernel"]),
         BadInput(arguments: ["kernel", "--print-every", "5"], mentions: ["--print-every"]),
     ]

@@ -25,7 +25,7 @@ struct GradientTests {
             return (0..<(net.samples * outputs)).map { _ in rng.normal() }
         }
 
-        func descent(learningRate: Double = 0.1) -> GradientDescent {
+        func descent(learningRate: Double = 0.1) -> GradientDescent<Double> {
             let n = net
             return GradientDescent(model: n.model(), inputs: Matrix(n.inputs()),
                                    targets: Matrix(rows: n.samples, cols: outputs, data: targets()),

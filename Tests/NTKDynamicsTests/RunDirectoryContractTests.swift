@@ -34,11 +34,12 @@ struct RunDirectoryContractTests {
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.file("config.json"))) as! [String: Any]
         for key in ["width", "depth", "activation", "weight_std", "bias_std", "parameterization", "loss", "lr",
                     "steps", "seed", "dataset", "samples", "test_samples", "version", "modes", "kernel",
-                    "quadrature_degree", "ridge", "data_seed", "kernel_layout", "test_every"] {
+                    "quadrature_degree", "ridge", "data_seed", "kernel_layout", "test_every", "precision"] {
             #expect(config[key] != nil, "config.json lacks \(key)")
         }
         #expect(config["width"] as? Int == width)
         #expect(config["parameterization"] as? String == "ntk")
+        #expect(config["precision"] as? String == "float64")
 
         let lines = try String(contentsOf: scratch.file("steps.csv"), encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)

@@ -3,33 +3,46 @@
 /// Each ``step(measureKernel:update:)`` evaluates the network at the current θ_t (and, when asked, its
 /// empirical NTK K_t), then moves to θ_{t+1}. For one output the kernel and the gradient share the
 /// forward pass and the derivatives D_l: the backward signal is diag(∂L/∂f)·D_l.
-public struct GradientDescent: Sendable {
-    public private(set) var model: MLP
-    public let inputs: Matrix
-    /// Targets, N × k.
-    public let targets: Matrix
+///
+/// `Scalar` is the network's precision: with `Float` the passes, ∂L/∂f, the gradient and the update
+/// θ ← θ − η·∇L are single precision (η rounded to float32); f_t and K_t are returned as float64, K_t
+/// accumulated in float64 (``EmpiricalNTK``).
+public struct GradientDescent<Scalar: BLASScalar>: Sendable {
+    public private(set) var model: MLPNetwork<Scalar>
+    /// Training inputs in the network's precision, N × d.
+    public let inputs: DenseMatrix<Scalar>
+    /// Targets in the network's precision, N × k.
+    public let targets: DenseMatrix<Scalar>
     public let loss: LossNormalization
     public let learningRate: Double
 
-    public init(model: MLP, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double) {
+    /// GD on float64 `inputs` and `targets` (rounded to `Scalar`).
+    public init(model: MLPNetwork<Scalar>, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double) {
         precondition(inputs.rows == targets.rows && targets.cols == model.architecture.outputs)
         self.model = model
-        self.inputs = inputs
-        self.targets = targets
+        self.inputs = Scalar.converting(inputs)
+        self.targets = Scalar.converting(targets)
         self.loss = loss
         self.learningRate = learningRate
     }
 
     /// What a step saw at θ_t, before its update.
     public struct Evaluation: Sendable {
-        /// f_t on the training inputs, N × k.
+        /// f_t on the training inputs, N × k (float64 values of the network's outputs).
         public let output: Matrix
         /// K_t on the training inputs, when measured.
         public let kernel: Matrix?
+
+        @usableFromInline
+        init(output: Matrix, kernel: Matrix?) {
+            self.output = output
+            self.kernel = kernel
+        }
     }
 
     /// ∇L(θ) on the training set at the current parameters (no update).
-    public func gradient() -> MLPParameters {
+    @inlinable
+    public func gradient() -> NetworkParameters<Scalar> {
         let pass = model.forward(inputs)
         return model.gradient(pass, deltas: model.backpropagate(pass, seeds: lossCovector(pass.output)))
     }
@@ -38,11 +51,12 @@ public struct GradientDescent: Sendable {
     ///
     /// - Complexity: a plain step costs about 3 gemm-equivalents per hidden layer (forward, backward,
     ///   weight gradient); measuring the kernel adds two syrk per layer.
+    @inlinable
     public mutating func step(measureKernel: Bool, update: Bool = true) -> Evaluation {
         let pass = model.forward(inputs)
         let k = model.architecture.outputs
         var kernel: Matrix?
-        var deltas: [Matrix]?
+        var deltas: [DenseMatrix<Scalar>]?
         let covector = lossCovector(pass.output)
         if measureKernel {
             let d = EmpiricalNTK.outputDerivatives(model, pass)
@@ -51,22 +65,29 @@ public struct GradientDescent: Sendable {
         }
         if update {
             let signal = deltas ?? model.backpropagate(pass, seeds: covector)
-            let g = model.gradient(pass, deltas: signal)
-            model.parameters.add(g, scaledBy: -learningRate)
+            descend(along: model.gradient(pass, deltas: signal))
         }
-        return Evaluation(output: pass.output, kernel: kernel)
+        return Evaluation(output: Scalar.float64(pass.output), kernel: kernel)
+    }
+
+    /// θ ← θ − η·g.
+    @usableFromInline
+    mutating func descend(along g: NetworkParameters<Scalar>) {
+        model.parameters.add(g, scaledBy: -learningRate)
     }
 
     /// ∂L/∂f = (f − y)/ν, N × k.
-    private func lossCovector(_ f: Matrix) -> Matrix {
+    @inlinable
+    func lossCovector(_ f: DenseMatrix<Scalar>) -> DenseMatrix<Scalar> {
         var r = f
         BLAS.axpy(-1, targets.data, &r.data)
-        BLAS.scale(&r.data, by: 1 / loss.normalizer(samples: targets.rows, outputs: targets.cols))
+        BLAS.scale(&r.data, by: Scalar(1 / loss.normalizer(samples: targets.rows, outputs: targets.cols)))
         return r
     }
 
     /// diag(s)·M.
-    private func scaleRows(_ m: Matrix, by s: [Double]) -> Matrix {
+    @inlinable
+    func scaleRows(_ m: DenseMatrix<Scalar>, by s: [Scalar]) -> DenseMatrix<Scalar> {
         var out = m
         out.data.withUnsafeMutableBufferPointer { p in
             for i in 0..<m.rows {

@@ -9,19 +9,28 @@ import Foundation
 /// three cross-kernel-sized ones, and three more (N·k)² with the analytic kernel; plus a fixed 32 MiB for the
 /// runtime (a tiny run peaks at 30 MB). Measured against peak resident memory: 96 MB estimated for the
 /// default run (83 MB measured), 242 MB for width 4096 with 1024 points (232 MB), 298 MB for 2048 points (276 MB).
+///
+/// With `--precision float32` the network's arrays (parameters, activations, φ′, derivatives) take 4 bytes a
+/// value, plus the float64 θ₀ the run keeps for `params_init/`, and a layer's two Gram products are float32
+/// with one float64 copy each; kernels and predictions stay float64.
 public struct MemoryEstimate: Sendable, Equatable {
     public let bytes: Double
 
-    public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, analyticKernel: Bool) {
+    public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, analyticKernel: Bool,
+                precision: Precision = .float64) {
         let k = Double(a.outputs)
         let r = Double(n) * k, rTest = Double(nTest) * k
         let units = Double(a.layerSizes.reduce(0, +))
-        var values = 4 * Double(a.parameterCount)
-        values += 2 * Double(n + nTest) * units          // activations and φ′
-        values += (r + Double(n)) * units                // D_l for every (sample, output) row, and GD's signals
-        values += 6 * r * r + 3 * rTest * r
+        var network = 4 * Double(a.parameterCount)
+        network += 2 * Double(n + nTest) * units         // activations and φ′
+        network += (r + Double(n)) * units               // D_l for every (sample, output) row, and GD's signals
+        var values = 6 * r * r + 3 * rTest * r           // float64: K₀, K_t, eigenvectors, K̃₀, the Gram products
         if analyticKernel { values += 3 * r * r + 2 * rTest * r }
-        bytes = values * 8 + 32 * 1_048_576
+        if precision == .float32 {
+            values += Double(a.parameterCount)           // θ₀ in float64
+            network += 2 * r * r                         // the float32 Gram products before conversion
+        }
+        bytes = values * 8 + network * Double(precision.bytesPerValue) + 32 * 1_048_576
     }
 
     /// An estimate of `bytes` (e.g. several runs at once).

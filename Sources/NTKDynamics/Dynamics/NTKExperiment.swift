@@ -8,6 +8,7 @@ public final class NTKExperiment {
     public let architecture: MLPArchitecture
     public let dataset: Dataset
     public let settings: TrainingSettings
+    /// θ_0 as drawn, in float64 (a `float32` run trains their rounding).
     public let initialParameters: MLPParameters
     /// K_0 on the training inputs, (N·k) × (N·k), sample-major.
     public let initialKernel: Matrix
@@ -56,14 +57,17 @@ public final class NTKExperiment {
 
         let clock = ContinuousClock()
         let kernelStart = clock.now
-        let pass = model.forward(dataset.trainInputs)
-        initialTrainOutput = pass.output
-        latestTrainOutput = pass.output.data
-        initialKernel = EmpiricalNTK.kernel(architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass))
-        initialCrossKernel = settings.kernelLayout.arrange(EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
-                                                           outputs: dataset.outputs)
+        // f_0, K_0 and K_0(X*, X) of the network in the precision it trains in.
+        let initial = switch settings.precision {
+        case .float64: Self.initialMeasurements(model, dataset)
+        case .float32: Self.initialMeasurements(MLPNetwork<Float>(converting: model), dataset)
+        }
+        initialTrainOutput = initial.trainOutput
+        latestTrainOutput = initial.trainOutput.data
+        initialKernel = initial.kernel
+        initialCrossKernel = settings.kernelLayout.arrange(initial.crossKernel, outputs: dataset.outputs)
         var cross = initialCrossKernel
-        initialTestOutput = model(dataset.testInputs)
+        initialTestOutput = initial.testOutput
         initialKernelSeconds = (clock.now - kernelStart).seconds
         latestKernel = initialKernel
 
@@ -78,7 +82,7 @@ public final class NTKExperiment {
 
         learningRate = settings.learningRate ?? settings.learningRateFactor * LinearizedPredictor.criticalLearningRate(eigen)
         BLAS.scale(&cross.data, by: 1 / normalizer)
-        predictor = LinearizedPredictor(eigen: eigen, effectiveCrossKernel: cross, initialOutput: pass.output.data,
+        predictor = LinearizedPredictor(eigen: eigen, effectiveCrossKernel: cross, initialOutput: initialTrainOutput.data,
                                         targets: dataset.trainTargets.data, initialTestOutput: initialTestOutput.data,
                                         learningRate: learningRate)
         infiniteWidth = settings.analyticKernel
@@ -87,6 +91,15 @@ public final class NTKExperiment {
                                           normalizer: normalizer, learningRate: learningRate,
                                           quadratureDegree: settings.quadratureDegree)
             : nil
+    }
+
+    /// f_0 on the training and test inputs, K_0 and K_0(X*, X) (full layout) of `model`, all float64.
+    private static func initialMeasurements<Scalar>(_ model: MLPNetwork<Scalar>, _ dataset: Dataset)
+        -> (trainOutput: Matrix, kernel: Matrix, crossKernel: Matrix, testOutput: Matrix) {
+        let pass = model.forward(Scalar.converting(dataset.trainInputs))
+        let kernel = EmpiricalNTK.kernel(model.architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass))
+        return (Scalar.float64(pass.output), kernel, EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
+                model(dataset.testInputs))
     }
 
     /// Trains for `settings.steps` steps, calling `onRecord` at every logged step (t = 0, every
@@ -99,15 +112,25 @@ public final class NTKExperiment {
     ///   forward pass on the test inputs.
     public func run(shouldContinue: () -> Bool = { true },
                     onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
+        let model = MLP(architecture: architecture, parameters: initialParameters)
+        switch settings.precision {
+        case .float64: return try train(model, shouldContinue: shouldContinue, onRecord: onRecord)
+        case .float32: return try train(MLPNetwork<Float>(converting: model), shouldContinue: shouldContinue, onRecord: onRecord)
+        }
+    }
+
+    /// ``run(shouldContinue:onRecord:)`` with the network in its precision.
+    private func train<Scalar>(_ model: MLPNetwork<Scalar>, shouldContinue: () -> Bool,
+                               onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
         let data = dataset
         let k = data.outputs
-        var gd = GradientDescent(model: MLP(architecture: architecture, parameters: initialParameters),
-                                 inputs: data.trainInputs, targets: data.trainTargets,
+        let theta0 = model.parameters
+        var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
                                  loss: settings.loss, learningRate: learningRate)
         let y = data.trainTargets.data, yTest = data.testTargets.data
         let initialResidualNorm = distance(initialTrainOutput.data, y)
         let initialTestResidualNorm = distance(initialTestOutput.data, yTest)
-        let thetaNorm = initialParameters.norm
+        let thetaNorm = theta0.norm
         let k0Norm = initialKernel.frobeniusNorm
         func loss(_ f: [Double], _ t: [Double], _ n: Int) -> Double {
             settings.loss.loss(f, t, samples: n, outputs: k)
@@ -142,7 +165,7 @@ public final class NTKExperiment {
             let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
             let logged = t % settings.logEvery == 0 || t == steps
             let theta = gd.model.parameters
-            let weightChange = thetaNorm > 0 ? theta.distance(to: initialParameters) / thetaNorm : 0
+            let weightChange = thetaNorm > 0 ? theta.distance(to: theta0) / thetaNorm : 0
             let parametersFinite = theta.isFinite
             // f_t on the test inputs, evaluated before this step's update.
             let snapshot = snapshotSteps.contains(t)

@@ -27,6 +27,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var quadratureDegree = GaussHermiteRule.defaultDegree
     /// Kernel ridge regression on the test points with this ridge (``RidgeComparison``), when set.
     public var ridge: Double?
+    /// The precision of the network's parameters, passes and GD update; the kernel and the prediction stay float64.
+    public var precision: Precision = .float64
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
                 loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0,

@@ -5,11 +5,16 @@
 ///
 /// with D_l = ∂f/∂z_l per (sample, output) row and A_{l−1} the layer's inputs. Rows and columns are
 /// sample-major: index i·k + a for sample i and output a.
+///
+/// The network may run in float32 (``MLPNetwork`` of `Float`): its passes and each layer's two Gram products
+/// (`ssyrk`) are then single precision, and the products are converted to float64 before the Hadamard
+/// accumulation, so K itself (and everything computed from it) is a float64 matrix summed in float64.
 public enum EmpiricalNTK {
     /// Seeds e_a for every (sample, output), R = N·k rows, sample-major: backpropagated by
     /// ``MLP/backpropagate(_:seeds:rowsPerSample:)`` with `rowsPerSample: k` they give D_l.
-    public static func unitSeeds(samples: Int, outputs k: Int) -> Matrix {
-        var s = Matrix(rows: samples * k, cols: k)
+    @inlinable
+    public static func unitSeeds<Scalar: BLASScalar>(samples: Int, outputs k: Int, as _: Scalar.Type = Double.self) -> DenseMatrix<Scalar> {
+        var s = DenseMatrix<Scalar>(rows: samples * k, cols: k)
         for i in 0..<samples {
             for a in 0..<k { s[i * k + a, a] = 1 }
         }
@@ -17,30 +22,34 @@ public enum EmpiricalNTK {
     }
 
     /// The per-(sample, output) derivatives D_l of `model` on a forward pass.
-    public static func outputDerivatives(_ model: MLP, _ pass: ForwardPass) -> [Matrix] {
+    @inlinable
+    public static func outputDerivatives<Scalar>(_ model: MLPNetwork<Scalar>, _ pass: ForwardPass<Scalar>) -> [DenseMatrix<Scalar>] {
         let k = model.architecture.outputs
-        return model.backpropagate(pass, seeds: unitSeeds(samples: pass.output.rows, outputs: k), rowsPerSample: k)
+        return model.backpropagate(pass, seeds: unitSeeds(samples: pass.output.rows, outputs: k, as: Scalar.self), rowsPerSample: k)
     }
 
     /// K_θ(X, X), an (N·k) × (N·k) symmetric matrix.
     ///
     /// - Complexity: O(L·(N·k)²·width) for the Gram products (syrk) plus O(L·N·k·width²) for backpropagation;
     ///   O((N·k)² + N·k·width) memory.
-    public static func kernel(_ model: MLP, _ x: Matrix) -> Matrix {
-        let pass = model.forward(x)
+    @inlinable
+    public static func kernel<Scalar>(_ model: MLPNetwork<Scalar>, _ x: Matrix) -> Matrix {
+        let pass = model.forward(Scalar.converting(x))
         return kernel(model.architecture, pass, derivatives: outputDerivatives(model, pass))
     }
 
     /// K_θ(X, X) from a forward pass and its derivatives D_l (shares work with a GD step).
-    public static func kernel(_ architecture: MLPArchitecture, _ pass: ForwardPass, derivatives: [Matrix]) -> Matrix {
+    @inlinable
+    public static func kernel<Scalar>(_ architecture: MLPArchitecture, _ pass: ForwardPass<Scalar>,
+                                      derivatives: [DenseMatrix<Scalar>]) -> Matrix {
         let k = architecture.outputs
         let r = pass.output.rows * k
         let sb2 = architecture.biasScale * architecture.biasScale
         var result = Matrix(rows: r, cols: r)
         for l in 0..<architecture.layerCount {
             let c = architecture.weightScale(layer: l)
-            let g = BLAS.gram(derivatives[l])
-            let h = BLAS.gram(pass.inputs[l], alpha: c * c)
+            let g = Scalar.float64(BLAS.gram(derivatives[l]))
+            let h = Scalar.float64(BLAS.gram(pass.inputs[l], alpha: Scalar(c * c)))
             accumulate(&result, g, h, outputs: k, biasTerm: sb2)
         }
         return result
@@ -49,8 +58,9 @@ public enum EmpiricalNTK {
     /// K_θ(X₁, X₂), an (N₁·k) × (N₂·k) matrix: the cross-kernel between two sets of inputs.
     ///
     /// - Complexity: O(L·N₁·N₂·k²·width + L·(N₁+N₂)·k·width²).
-    public static func kernel(_ model: MLP, _ x1: Matrix, _ x2: Matrix) -> Matrix {
-        let p1 = model.forward(x1), p2 = model.forward(x2)
+    @inlinable
+    public static func kernel<Scalar>(_ model: MLPNetwork<Scalar>, _ x1: Matrix, _ x2: Matrix) -> Matrix {
+        let p1 = model.forward(Scalar.converting(x1)), p2 = model.forward(Scalar.converting(x2))
         let d1 = outputDerivatives(model, p1), d2 = outputDerivatives(model, p2)
         let a = model.architecture
         let k = a.outputs
@@ -58,15 +68,16 @@ public enum EmpiricalNTK {
         var result = Matrix(rows: x1.rows * k, cols: x2.rows * k)
         for l in 0..<a.layerCount {
             let c = a.weightScale(layer: l)
-            let g = BLAS.product(d1[l], d2[l], transB: .transposed)
-            let h = BLAS.product(p1.inputs[l], p2.inputs[l], transB: .transposed, alpha: c * c)
+            let g = Scalar.float64(BLAS.product(d1[l], d2[l], transB: .transposed))
+            let h = Scalar.float64(BLAS.product(p1.inputs[l], p2.inputs[l], transB: .transposed, alpha: Scalar(c * c)))
             accumulate(&result, g, h, outputs: k, biasTerm: sb2)
         }
         return result
     }
 
     /// result[(i,a),(j,b)] += g[(i,a),(j,b)] · (h[i,j] + biasTerm).
-    private static func accumulate(_ result: inout Matrix, _ g: Matrix, _ h: Matrix, outputs k: Int, biasTerm: Double) {
+    @usableFromInline
+    static func accumulate(_ result: inout Matrix, _ g: Matrix, _ h: Matrix, outputs k: Int, biasTerm: Double) {
         let cols = result.cols, hc = h.cols
         result.data.withUnsafeMutableBufferPointer { pr in
             g.data.withUnsafeBufferPointer { pg in

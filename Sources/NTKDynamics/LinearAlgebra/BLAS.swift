@@ -1,6 +1,7 @@
 import CLapack
 
-/// Thin, typed wrappers over CBLAS (OpenBLAS). All matrices are row-major ``Matrix`` values.
+/// Thin, typed wrappers over CBLAS (OpenBLAS). All matrices are row-major ``DenseMatrix`` values; the
+/// routines are generic over the ``BLASScalar`` (`Double` calls the d-routines, `Float` the s-routines).
 ///
 /// Shapes are checked with `precondition`; the arithmetic is BLAS's.
 public enum BLAS {
@@ -10,11 +11,12 @@ public enum BLAS {
         var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
     }
 
-    /// C ← α·op(A)·op(B) + β·C  (`cblas_dgemm`).
+    /// C ← α·op(A)·op(B) + β·C  (`cblas_dgemm` / `cblas_sgemm`).
     ///
     /// - Complexity: 2·m·n·k flops for an m×n result with inner dimension k.
-    public static func gemm(_ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none,
-                            alpha: Double = 1, beta: Double = 0, into c: inout Matrix) {
+    @inlinable
+    public static func gemm<T: BLASScalar>(_ a: DenseMatrix<T>, _ b: DenseMatrix<T>, transA: Transpose = .none, transB: Transpose = .none,
+                                           alpha: T = 1, beta: T = 0, into c: inout DenseMatrix<T>) {
         let m = transA == .none ? a.rows : a.cols
         let k = transA == .none ? a.cols : a.rows
         let kb = transB == .none ? b.rows : b.cols
@@ -29,36 +31,35 @@ public enum BLAS {
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 c.data.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas,
-                                blasint(m), blasint(n), blasint(k), alpha,
-                                pa.baseAddress, blasint(a.cols), pb.baseAddress, blasint(b.cols),
-                                beta, pc.baseAddress, blasint(n))
+                    T.gemm(transA, transB, m: m, n: n, k: k, alpha: alpha, pa.baseAddress!, lda: a.cols,
+                           pb.baseAddress!, ldb: b.cols, beta: beta, pc.baseAddress!, ldc: n)
                 }
             }
         }
     }
 
     /// α·op(A)·op(B) as a new matrix.
-    public static func product(_ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none,
-                               alpha: Double = 1) -> Matrix {
+    @inlinable
+    public static func product<T: BLASScalar>(_ a: DenseMatrix<T>, _ b: DenseMatrix<T>, transA: Transpose = .none,
+                                              transB: Transpose = .none, alpha: T = 1) -> DenseMatrix<T> {
         let m = transA == .none ? a.rows : a.cols
         let n = transB == .none ? b.cols : b.rows
-        var c = Matrix(rows: m, cols: n)
+        var c = DenseMatrix<T>(rows: m, cols: n)
         gemm(a, b, transA: transA, transB: transB, alpha: alpha, into: &c)
         return c
     }
 
-    /// The Gram matrix α·A·Aᵀ (n×n for an n×k matrix A), both triangles filled (`cblas_dsyrk`).
+    /// The Gram matrix α·A·Aᵀ (n×n for an n×k matrix A), both triangles filled (`cblas_dsyrk` / `cblas_ssyrk`).
     ///
     /// - Complexity: n·(n+1)·k flops, half a gemm.
-    public static func gram(_ a: Matrix, alpha: Double = 1) -> Matrix {
+    @inlinable
+    public static func gram<T: BLASScalar>(_ a: DenseMatrix<T>, alpha: T = 1) -> DenseMatrix<T> {
         let n = a.rows
-        var c = Matrix(rows: n, cols: n)
+        var c = DenseMatrix<T>(rows: n, cols: n)
         guard n > 0, a.cols > 0 else { return c }
         a.data.withUnsafeBufferPointer { pa in
             c.data.withUnsafeMutableBufferPointer { pc in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(n), blasint(a.cols),
-                            alpha, pa.baseAddress, blasint(a.cols), 0, pc.baseAddress, blasint(n))
+                T.syrkUpper(n: n, k: a.cols, alpha: alpha, pa.baseAddress!, lda: a.cols, beta: 0, pc.baseAddress!, ldc: n)
             }
         }
         symmetrizeFromUpper(&c)
@@ -66,7 +67,8 @@ public enum BLAS {
     }
 
     /// Copies the upper triangle of a square matrix into its lower triangle.
-    public static func symmetrizeFromUpper(_ c: inout Matrix) {
+    @inlinable
+    public static func symmetrizeFromUpper<T: BLASScalar>(_ c: inout DenseMatrix<T>) {
         let n = c.rows
         c.data.withUnsafeMutableBufferPointer { p in
             for i in 1..<max(n, 1) {
@@ -75,9 +77,10 @@ public enum BLAS {
         }
     }
 
-    /// y ← α·op(A)·x + β·y  (`cblas_dgemv`).
-    public static func gemv(_ a: Matrix, _ x: [Double], transA: Transpose = .none,
-                            alpha: Double = 1, beta: Double = 0, into y: inout [Double]) {
+    /// y ← α·op(A)·x + β·y  (`cblas_dgemv` / `cblas_sgemv`).
+    @inlinable
+    public static func gemv<T: BLASScalar>(_ a: DenseMatrix<T>, _ x: [T], transA: Transpose = .none,
+                                           alpha: T = 1, beta: T = 0, into y: inout [T]) {
         let m = transA == .none ? a.rows : a.cols
         let n = transA == .none ? a.cols : a.rows
         precondition(x.count == n && y.count == m, "gemv shapes: A is \(a.rows)×\(a.cols), x \(x.count), y \(y.count)")
@@ -86,8 +89,8 @@ public enum BLAS {
         a.data.withUnsafeBufferPointer { pa in
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
-                    cblas_dgemv(CblasRowMajor, transA.cblas, blasint(a.rows), blasint(a.cols), alpha,
-                                pa.baseAddress, blasint(a.cols), px.baseAddress, 1, beta, py.baseAddress, 1)
+                    T.gemv(transA, m: a.rows, n: a.cols, alpha: alpha, pa.baseAddress!, lda: a.cols,
+                           px.baseAddress!, beta: beta, py.baseAddress!)
                 }
             }
         }
@@ -100,23 +103,25 @@ public enum BLAS {
         return y
     }
 
-    /// y ← α·x + y  (`cblas_daxpy`).
-    public static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
+    /// y ← α·x + y  (`cblas_daxpy` / `cblas_saxpy`).
+    @inlinable
+    public static func axpy<T: BLASScalar>(_ alpha: T, _ x: [T], _ y: inout [T]) {
         precondition(x.count == y.count, "axpy lengths \(x.count) and \(y.count) differ")
         guard !x.isEmpty else { return }
         x.withUnsafeBufferPointer { px in
             y.withUnsafeMutableBufferPointer { py in
-                cblas_daxpy(blasint(x.count), alpha, px.baseAddress, 1, py.baseAddress, 1)
+                T.axpy(count: x.count, alpha: alpha, px.baseAddress!, py.baseAddress!)
             }
         }
     }
 
-    /// x ← α·x  (`cblas_dscal`).
-    public static func scale(_ x: inout [Double], by alpha: Double) {
+    /// x ← α·x  (`cblas_dscal` / `cblas_sscal`).
+    @inlinable
+    public static func scale<T: BLASScalar>(_ x: inout [T], by alpha: T) {
         guard !x.isEmpty else { return }
         if alpha == 0 { for i in x.indices { x[i] = 0 }; return }
         let n = x.count
-        x.withUnsafeMutableBufferPointer { px in cblas_dscal(blasint(n), alpha, px.baseAddress, 1) }
+        x.withUnsafeMutableBufferPointer { px in T.scal(count: n, alpha: alpha, px.baseAddress!) }
     }
 
     /// xᵀy  (`cblas_ddot`).
@@ -128,10 +133,11 @@ public enum BLAS {
         }
     }
 
-    /// ‖x‖₂  (`cblas_dnrm2`).
-    public static func norm(_ x: [Double]) -> Double {
+    /// ‖x‖₂  (`cblas_dnrm2` / `cblas_snrm2`), in the precision of x.
+    @inlinable
+    public static func norm<T: BLASScalar>(_ x: [T]) -> T {
         guard !x.isEmpty else { return 0 }
-        return x.withUnsafeBufferPointer { cblas_dnrm2(blasint(x.count), $0.baseAddress, 1) }
+        return x.withUnsafeBufferPointer { T.nrm2(count: x.count, $0.baseAddress!) }
     }
 
     /// The number of threads OpenBLAS uses.

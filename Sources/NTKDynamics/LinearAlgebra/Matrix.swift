@@ -1,22 +1,28 @@
-/// A dense row-major matrix of `Double`.
+/// A dense row-major matrix of `Double`, the type of every kernel, dataset and prediction.
 ///
 /// Element `(i, j)` is stored at `data[i * cols + j]`, the layout CBLAS and LAPACKE
 /// expect with `CblasRowMajor` / `LAPACK_ROW_MAJOR` and leading dimension `cols`.
-public struct Matrix: Equatable, Sendable {
+public typealias Matrix = DenseMatrix<Double>
+
+/// A dense row-major matrix of a ``BLASScalar`` (`Double`, or `Float` for a network trained with
+/// `--precision float32`). Element `(i, j)` is stored at `data[i * cols + j]`.
+public struct DenseMatrix<Scalar: BLASScalar>: Equatable, Sendable {
     public let rows: Int
     public let cols: Int
-    public var data: [Double]
+    public var data: [Scalar]
 
     /// A `rows × cols` matrix filled with `value`.
-    public init(rows: Int, cols: Int, repeating value: Double = 0) {
+    @inlinable
+    public init(rows: Int, cols: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && cols >= 0, "matrix dimensions must be non-negative")
         self.rows = rows
         self.cols = cols
-        self.data = [Double](repeating: value, count: rows * cols)
+        self.data = [Scalar](repeating: value, count: rows * cols)
     }
 
     /// A matrix over existing row-major storage; `data.count` must equal `rows * cols`.
-    public init(rows: Int, cols: Int, data: [Double]) {
+    @inlinable
+    public init(rows: Int, cols: Int, data: [Scalar]) {
         precondition(data.count == rows * cols, "data has \(data.count) entries, expected \(rows) × \(cols)")
         self.rows = rows
         self.cols = cols
@@ -24,7 +30,8 @@ public struct Matrix: Equatable, Sendable {
     }
 
     /// A matrix from nested row arrays (all rows of equal length).
-    public init(_ rowArrays: [[Double]]) {
+    @inlinable
+    public init(_ rowArrays: [[Scalar]]) {
         let r = rowArrays.count
         let c = rowArrays.first?.count ?? 0
         precondition(rowArrays.allSatisfy { $0.count == c }, "ragged rows")
@@ -32,31 +39,35 @@ public struct Matrix: Equatable, Sendable {
     }
 
     /// The `n × n` identity.
-    public static func identity(_ n: Int) -> Matrix {
-        var m = Matrix(rows: n, cols: n)
+    @inlinable
+    public static func identity(_ n: Int) -> DenseMatrix {
+        var m = DenseMatrix(rows: n, cols: n)
         for i in 0..<n { m.data[i * n + i] = 1 }
         return m
     }
 
     @inlinable
-    public subscript(i: Int, j: Int) -> Double {
+    public subscript(i: Int, j: Int) -> Scalar {
         get { data[i * cols + j] }
         set { data[i * cols + j] = newValue }
     }
 
     /// Row `i` as an array.
-    public func row(_ i: Int) -> [Double] {
+    @inlinable
+    public func row(_ i: Int) -> [Scalar] {
         Array(data[(i * cols)..<((i + 1) * cols)])
     }
 
     /// Column `j` as an array.
-    public func column(_ j: Int) -> [Double] {
+    @inlinable
+    public func column(_ j: Int) -> [Scalar] {
         (0..<rows).map { data[$0 * cols + j] }
     }
 
     /// The transpose.
-    public var transposed: Matrix {
-        var t = Matrix(rows: cols, cols: rows)
+    @inlinable
+    public var transposed: DenseMatrix {
+        var t = DenseMatrix(rows: cols, cols: rows)
         for i in 0..<rows {
             for j in 0..<cols { t.data[j * rows + i] = data[i * cols + j] }
         }
@@ -64,15 +75,19 @@ public struct Matrix: Equatable, Sendable {
     }
 
     /// Rows `range` as a new matrix.
-    public func rows(_ range: Range<Int>) -> Matrix {
-        Matrix(rows: range.count, cols: cols, data: Array(data[(range.lowerBound * cols)..<(range.upperBound * cols)]))
+    @inlinable
+    public func rows(_ range: Range<Int>) -> DenseMatrix {
+        DenseMatrix(rows: range.count, cols: cols, data: Array(data[(range.lowerBound * cols)..<(range.upperBound * cols)]))
     }
 
+    /// Whether every entry is finite.
+    @inlinable
+    public var isFinite: Bool { data.allSatisfy { $0.isFinite } }
+}
+
+extension Matrix {
     /// Frobenius norm ‖A‖_F = sqrt(Σ a_ij²).
     public var frobeniusNorm: Double { vectorNorm(data) }
-
-    /// Whether every entry is finite.
-    public var isFinite: Bool { data.allSatisfy { $0.isFinite } }
 }
 
 /// Euclidean norm of a vector, scaled to avoid overflow (`cblas_dnrm2`).

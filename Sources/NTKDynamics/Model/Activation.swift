@@ -83,6 +83,69 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
         }
         return d
     }
+
+    /// φ(z) in single precision: the formulas of ``value(_:)-(Double)`` in `Float` arithmetic
+    /// (`--precision float32`).
+    @inlinable
+    public func value(_ z: Float) -> Float {
+        switch self {
+        case .relu: return z > 0 ? z : 0
+        case .tanh: return Foundation.tanh(z)
+        case .erf: return Foundation.erf(z)
+        case .gelu: return 0.5 * z * (1 + Foundation.erf(z * 0.70710678))
+        case .linear: return z
+        }
+    }
+
+    /// φ′(z) in single precision (``derivative(_:)-(Double)`` in `Float` arithmetic).
+    @inlinable
+    public func derivative(_ z: Float) -> Float {
+        switch self {
+        case .relu: return z > 0 ? 1 : 0
+        case .tanh:
+            let t = Foundation.tanh(z)
+            return 1 - t * t
+        case .erf: return 1.1283792 * Foundation.exp(-z * z)
+        case .gelu:
+            return 0.5 * (1 + Foundation.erf(z * 0.70710678)) + z * 0.39894228 * Foundation.exp(-0.5 * z * z)
+        case .linear: return 1
+        }
+    }
+
+    /// ``apply(_:)-(Matrix)`` in single precision: φ in place, φ′ returned.
+    ///
+    /// - Complexity: O(rows·cols), one pass.
+    public func apply(_ z: inout DenseMatrix<Float>) -> DenseMatrix<Float> {
+        var d = DenseMatrix<Float>(rows: z.rows, cols: z.cols)
+        let n = z.data.count
+        z.data.withUnsafeMutableBufferPointer { pz in
+            d.data.withUnsafeMutableBufferPointer { pd in
+                switch self {
+                case .relu:
+                    for i in 0..<n {
+                        let v = pz[i]
+                        pd[i] = v > 0 ? 1 : 0
+                        pz[i] = v > 0 ? v : 0
+                    }
+                case .linear:
+                    for i in 0..<n { pd[i] = 1 }
+                case .tanh:
+                    for i in 0..<n {
+                        let t = Foundation.tanh(pz[i])
+                        pz[i] = t
+                        pd[i] = 1 - t * t
+                    }
+                default:
+                    for i in 0..<n {
+                        let v = pz[i]
+                        pd[i] = derivative(v)
+                        pz[i] = value(v)
+                    }
+                }
+            }
+        }
+        return d
+    }
 }
 
 // MARK: - Infinite-width kernel maps (Docs/InfiniteWidth.md)

@@ -1,31 +1,42 @@
+/// The float64 network every command uses unless `--precision float32` is given.
+public typealias MLP = MLPNetwork<Double>
+
 /// A fully connected network f(x) = z_{H+1}, z_l = c_l·a_{l−1}W_l + s_b·b_l, a_l = φ(z_l), a_0 = x,
 /// with c_l and s_b from the ``Parameterization`` (DESIGN.md §2). Inputs are rows of a matrix.
-public struct MLP: Sendable {
+///
+/// `Scalar` is the precision of the parameters and of every pass: `Double` (``MLP``), or `Float` for
+/// `--precision float32`, where each gemm is an sgemm. The arithmetic is the same; only its rounding differs.
+/// The passes are `@inlinable` so that callers in other modules (ntk-bench, the tests) get code specialized
+/// to their scalar instead of the unspecialized generic loops.
+public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
     public let architecture: MLPArchitecture
-    public var parameters: MLPParameters
+    public var parameters: NetworkParameters<Scalar>
 
-    public init(architecture: MLPArchitecture, parameters: MLPParameters) {
+    @inlinable
+    public init(architecture: MLPArchitecture, parameters: NetworkParameters<Scalar>) {
         precondition(parameters.weights.count == architecture.layerCount)
         self.architecture = architecture
         self.parameters = parameters
     }
 
-    /// A network with parameters drawn from `rng`.
-    public init(architecture: MLPArchitecture, rng: inout RandomSource) {
-        self.init(architecture: architecture, parameters: MLPParameters(initializing: architecture, rng: &rng))
+    /// The network with the same architecture and `other`'s parameters rounded to this precision.
+    @inlinable
+    public init<Other: BLASScalar>(converting other: MLPNetwork<Other>) {
+        self.init(architecture: other.architecture, parameters: NetworkParameters(converting: other.parameters))
     }
 
     /// The forward pass on the rows of `x` (N × n_0), keeping what backpropagation needs.
     ///
     /// - Complexity: one gemm per layer, 2·N·n_{l−1}·n_l flops, plus O(N·n_l) pointwise work.
-    public func forward(_ x: Matrix) -> ForwardPass {
+    @inlinable
+    public func forward(_ x: DenseMatrix<Scalar>) -> ForwardPass<Scalar> {
         precondition(x.cols == architecture.inputDim, "input has \(x.cols) columns, the network expects \(architecture.inputDim)")
         var inputs = [x]
-        var derivatives: [Matrix] = []
-        let sb = architecture.biasScale
+        var derivatives: [DenseMatrix<Scalar>] = []
+        let sb = Scalar(architecture.biasScale)
         for l in 0..<architecture.layerCount {
             let w = parameters.weights[l]
-            var z = Matrix(rows: x.rows, cols: w.cols)
+            var z = DenseMatrix<Scalar>(rows: x.rows, cols: w.cols)
             if sb != 0 {
                 let b = parameters.biases[l]
                 z.data.withUnsafeMutableBufferPointer { p in
@@ -34,18 +45,25 @@ public struct MLP: Sendable {
                     }
                 }
             }
-            BLAS.gemm(inputs[l], w, alpha: architecture.weightScale(layer: l), beta: sb != 0 ? 1 : 0, into: &z)
+            BLAS.gemm(inputs[l], w, alpha: Scalar(architecture.weightScale(layer: l)), beta: sb != 0 ? 1 : 0, into: &z)
             if l == architecture.depth {
                 return ForwardPass(inputs: inputs, derivatives: derivatives, output: z)
             }
-            derivatives.append(architecture.activation.apply(&z))
+            derivatives.append(Scalar.activate(architecture.activation, &z))
             inputs.append(z)
         }
         fatalError("unreachable: the last layer returns")
     }
 
-    /// f(x) for the rows of `x`, an N × k matrix.
-    public func callAsFunction(_ x: Matrix) -> Matrix { forward(x).output }
+    /// The forward pass on float64 inputs (rounded to `Scalar`; no copy for `Double`).
+    @inlinable
+    public func forward(_ x: Matrix) -> ForwardPass<Scalar> where Scalar == Float {
+        forward(Scalar.converting(x))
+    }
+
+    /// f(x) for the rows of `x`, an N × k float64 matrix (computed in `Scalar`).
+    @inlinable
+    public func callAsFunction(_ x: Matrix) -> Matrix { Scalar.float64(forward(Scalar.converting(x)).output) }
 
     /// Backpropagates output-side seeds through a forward pass.
     ///
@@ -56,15 +74,16 @@ public struct MLP: Sendable {
     /// ∂L/∂f give the loss gradient's backward signal.
     ///
     /// - Complexity: one gemm per hidden layer, 2·R·n_l·n_{l−1} flops.
-    public func backpropagate(_ pass: ForwardPass, seeds: Matrix, rowsPerSample: Int = 1) -> [Matrix] {
+    @inlinable
+    public func backpropagate(_ pass: ForwardPass<Scalar>, seeds: DenseMatrix<Scalar>, rowsPerSample: Int = 1) -> [DenseMatrix<Scalar>] {
         precondition(seeds.cols == architecture.outputs && seeds.rows == pass.output.rows * rowsPerSample)
-        var deltas = [Matrix](repeating: Matrix(rows: 0, cols: 0), count: architecture.layerCount)
+        var deltas = [DenseMatrix<Scalar>](repeating: DenseMatrix(rows: 0, cols: 0), count: architecture.layerCount)
         deltas[architecture.depth] = seeds
         var l = architecture.depth
         while l > 0 {
             let w = parameters.weights[l]
-            var d = Matrix(rows: seeds.rows, cols: w.rows)
-            BLAS.gemm(deltas[l], w, transB: .transposed, alpha: architecture.weightScale(layer: l), into: &d)
+            var d = DenseMatrix<Scalar>(rows: seeds.rows, cols: w.rows)
+            BLAS.gemm(deltas[l], w, transB: .transposed, alpha: Scalar(architecture.weightScale(layer: l)), into: &d)
             let phiPrime = pass.derivatives[l - 1]
             let n = d.cols
             d.data.withUnsafeMutableBufferPointer { pd in
@@ -86,31 +105,46 @@ public struct MLP: Sendable {
     ///
     /// ∂/∂W_l = c_l·A_{l−1}ᵀΔ_l and ∂/∂b_l = s_b·Σ_rows Δ_l.
     /// - Complexity: one gemm per layer, 2·N·n_{l−1}·n_l flops.
-    public func gradient(_ pass: ForwardPass, deltas: [Matrix]) -> MLPParameters {
-        var gw: [Matrix] = []
-        var gb: [[Double]] = []
-        let sb = architecture.biasScale
+    @inlinable
+    public func gradient(_ pass: ForwardPass<Scalar>, deltas: [DenseMatrix<Scalar>]) -> NetworkParameters<Scalar> {
+        var gw: [DenseMatrix<Scalar>] = []
+        var gb: [[Scalar]] = []
+        let sb = Scalar(architecture.biasScale)
         for l in 0..<architecture.layerCount {
             let a = pass.inputs[l]
-            gw.append(BLAS.product(a, deltas[l], transA: .transposed, alpha: architecture.weightScale(layer: l)))
+            gw.append(BLAS.product(a, deltas[l], transA: .transposed, alpha: Scalar(architecture.weightScale(layer: l))))
             if architecture.hasBias {
-                var g = [Double](repeating: 0, count: deltas[l].cols)
-                BLAS.gemv(deltas[l], [Double](repeating: sb, count: deltas[l].rows), transA: .transposed, into: &g)
+                var g = [Scalar](repeating: 0, count: deltas[l].cols)
+                BLAS.gemv(deltas[l], [Scalar](repeating: sb, count: deltas[l].rows), transA: .transposed, into: &g)
                 gb.append(g)
             } else {
                 gb.append([])
             }
         }
-        return MLPParameters(weights: gw, biases: gb)
+        return NetworkParameters(weights: gw, biases: gb)
     }
 }
 
-/// What a forward pass keeps for backpropagation and for the NTK.
-public struct ForwardPass: Sendable {
+extension MLPNetwork where Scalar == Double {
+    /// A float64 network with parameters drawn from `rng`.
+    public init(architecture: MLPArchitecture, rng: inout RandomSource) {
+        self.init(architecture: architecture, parameters: MLPParameters(initializing: architecture, rng: &rng))
+    }
+}
+
+/// What a forward pass keeps for backpropagation and for the NTK, in the network's precision.
+public struct ForwardPass<Scalar: BLASScalar>: Sendable {
     /// A_0 = X, A_1, …, A_H: the inputs of each weight layer (N × n_l).
-    public let inputs: [Matrix]
+    public let inputs: [DenseMatrix<Scalar>]
     /// φ′(z_1), …, φ′(z_H) (N × n_l).
-    public let derivatives: [Matrix]
+    public let derivatives: [DenseMatrix<Scalar>]
     /// f(X), N × k.
-    public let output: Matrix
+    public let output: DenseMatrix<Scalar>
+
+    @inlinable
+    public init(inputs: [DenseMatrix<Scalar>], derivatives: [DenseMatrix<Scalar>], output: DenseMatrix<Scalar>) {
+        self.inputs = inputs
+        self.derivatives = derivatives
+        self.output = output
+    }
 }

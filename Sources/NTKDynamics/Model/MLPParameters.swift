@@ -1,18 +1,86 @@
-/// The trainable parameters θ of an ``MLP``: weights W_l (n_{l−1} × n_l) and biases b_l (n_l),
+/// The float64 parameters every run draws (and records in `params_init/`).
+public typealias MLPParameters = NetworkParameters<Double>
+
+/// The trainable parameters θ of an ``MLPNetwork``: weights W_l (n_{l−1} × n_l) and biases b_l (n_l),
 /// for l = 0..<layerCount. Without biases `biases` holds empty arrays.
 ///
 /// Values are the raw parameters GD updates: N(0, 1) draws at initialization in the "ntk"
-/// parameterization, the scaled draws in "standard".
-public struct MLPParameters: Equatable, Sendable {
-    public var weights: [Matrix]
-    public var biases: [[Double]]
+/// parameterization, the scaled draws in "standard". Draws are always made in float64; a float32
+/// network starts from their rounding (``init(converting:)``).
+public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
+    public var weights: [DenseMatrix<Scalar>]
+    public var biases: [[Scalar]]
 
-    public init(weights: [Matrix], biases: [[Double]]) {
+    @inlinable
+    public init(weights: [DenseMatrix<Scalar>], biases: [[Scalar]]) {
         precondition(weights.count == biases.count)
         self.weights = weights
         self.biases = biases
     }
 
+    /// `other`'s values in this precision (rounded to nearest when narrowing).
+    @inlinable
+    public init<Other: BLASScalar>(converting other: NetworkParameters<Other>) {
+        self.init(weights: other.weights.map { DenseMatrix(rows: $0.rows, cols: $0.cols, data: $0.data.map { Scalar($0) }) },
+                  biases: other.biases.map { $0.map { Scalar($0) } })
+    }
+
+    /// θ ← θ + α·other  (`?axpy` per tensor, α rounded to `Scalar`).
+    @inlinable
+    public mutating func add(_ other: NetworkParameters, scaledBy alpha: Double) {
+        let a = Scalar(alpha)
+        for l in weights.indices {
+            BLAS.axpy(a, other.weights[l].data, &weights[l].data)
+            BLAS.axpy(a, other.biases[l], &biases[l])
+        }
+    }
+
+    /// ‖θ‖₂ over all parameters (each tensor's norm in `Scalar`, summed in float64).
+    @inlinable
+    public var norm: Double {
+        var s = 0.0
+        for l in weights.indices {
+            let a = Double(BLAS.norm(weights[l].data)), c = Double(BLAS.norm(biases[l]))
+            s += a * a + c * c
+        }
+        return s.squareRoot()
+    }
+
+    /// ‖θ − other‖₂ over all parameters, accumulated in float64.
+    @inlinable
+    public func distance(to other: NetworkParameters) -> Double {
+        var s = 0.0
+        func accumulate(_ a: [Scalar], _ b: [Scalar]) {
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    for i in 0..<pa.count {
+                        let d = Double(pa[i]) - Double(pb[i])
+                        s += d * d
+                    }
+                }
+            }
+        }
+        for l in weights.indices {
+            accumulate(weights[l].data, other.weights[l].data)
+            accumulate(biases[l], other.biases[l])
+        }
+        return s.squareRoot()
+    }
+
+    /// All parameters in one vector: W_0 (row-major), b_0, W_1, b_1, ….
+    @inlinable
+    public var flattened: [Scalar] {
+        var v: [Scalar] = []
+        for l in weights.indices { v += weights[l].data; v += biases[l] }
+        return v
+    }
+
+    /// Whether every parameter is finite.
+    @inlinable
+    public var isFinite: Bool { weights.allSatisfy(\.isFinite) && biases.allSatisfy { $0.allSatisfy(\.isFinite) } }
+}
+
+extension NetworkParameters where Scalar == Double {
     /// Draws initial parameters for `architecture` from `rng`, layer by layer, W_l then b_l.
     public init(initializing architecture: MLPArchitecture, rng: inout RandomSource) {
         let sizes = architecture.layerSizes
@@ -29,52 +97,4 @@ public struct MLPParameters: Equatable, Sendable {
         }
         self.init(weights: w, biases: b)
     }
-
-    /// θ ← θ + α·other  (`daxpy` per tensor).
-    public mutating func add(_ other: MLPParameters, scaledBy alpha: Double) {
-        for l in weights.indices {
-            BLAS.axpy(alpha, other.weights[l].data, &weights[l].data)
-            BLAS.axpy(alpha, other.biases[l], &biases[l])
-        }
-    }
-
-    /// ‖θ‖₂ over all parameters.
-    public var norm: Double {
-        var s = 0.0
-        for l in weights.indices {
-            let a = BLAS.norm(weights[l].data), c = BLAS.norm(biases[l])
-            s += a * a + c * c
-        }
-        return s.squareRoot()
-    }
-
-    /// ‖θ − other‖₂ over all parameters.
-    public func distance(to other: MLPParameters) -> Double {
-        var s = 0.0
-        func accumulate(_ a: [Double], _ b: [Double]) {
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    for i in 0..<pa.count {
-                        let d = pa[i] - pb[i]
-                        s += d * d
-                    }
-                }
-            }
-        }
-        for l in weights.indices {
-            accumulate(weights[l].data, other.weights[l].data)
-            accumulate(biases[l], other.biases[l])
-        }
-        return s.squareRoot()
-    }
-
-    /// All parameters in one vector: W_0 (row-major), b_0, W_1, b_1, ….
-    public var flattened: [Double] {
-        var v: [Double] = []
-        for l in weights.indices { v += weights[l].data; v += biases[l] }
-        return v
-    }
-
-    /// Whether every parameter is finite.
-    public var isFinite: Bool { weights.allSatisfy(\.isFinite) && biases.allSatisfy { $0.allSatisfy(\.isFinite) } }
 }

@@ -46,6 +46,9 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var quadratureDegree: Int
     /// Kernel ridge regression λ, or null.
     @NullEncoded public var ridge: Double?
+    /// The precision of the network's passes and GD update: "float64" or "float32" (the kernel,
+    /// eigendecomposition and predictions are float64 either way).
+    public var precision: Precision
     /// The layout in words.
     public var kernelLayoutNote: String
     /// Files, columns, split, scaling (with the standardization statistics) of real data; absent for synthetic data.
@@ -85,6 +88,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         kernel = s.analyticKernel ? "analytic" : "empirical"
         quadratureDegree = s.quadratureDegree
         ridge = s.ridge
+        precision = s.precision
         kernelLayoutNote = s.kernelLayout.explanation
     }
 
@@ -105,7 +109,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case seed, dataset, samples, testSamples = "test_samples", noise, blasThreads = "blas_threads"
         case blasCore = "blas_core", command, kernelLayout = "kernel_layout", kernelLayoutNote = "kernel_layout_note"
         case modes, kernel, quadratureDegree = "quadrature_degree", ridge, dataSeed = "data_seed"
-        case dataSource = "data_source"
+        case dataSource = "data_source", precision
     }
 }
 

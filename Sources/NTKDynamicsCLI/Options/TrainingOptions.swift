@@ -42,6 +42,9 @@ public struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Ridge λ ≥ 0 (units of K̃'s eigenvalues): report the kernel ridge regression test loss f₀ + K̃(X*,X)(K̃ + λI)⁻¹(y − f₀) with K₀ (and Θ with --kernel analytic), the t → ∞ limit of the NTK prediction.")
     public var ridge: Double?
 
+    @Option(help: "Precision of the network's forward/backward passes and GD update: float64, or float32 (sgemm/ssyrk, about 2× faster; K_t is still accumulated, eigendecomposed and predicted from in float64). Docs/Performance.md has the accuracy it costs.")
+    public var precision: Precision = .float64
+
     public init() {}
 
     static let maxSteps = 100_000_000
@@ -88,6 +91,7 @@ public struct TrainingOptions: ParsableArguments {
         s.analyticKernel = kernel == .analytic
         s.quadratureDegree = quadratureDegree
         s.ridge = ridge
+        s.precision = precision
         return s
     }
 }
@@ -99,3 +103,5 @@ public enum KernelChoice: String, CaseIterable, ExpressibleByArgument, Sendable 
 }
 
 extension KernelLayout: ExpressibleByArgument {}
+
+extension Precision: ExpressibleByArgument {}
