@@ -29,7 +29,7 @@ public struct KernelCommand: ParsableCommand {
     public var seed: UInt64 = 0
 
     @Option(name: .customLong("quadrature-degree"), parsing: .unconditional,
-            help: "Gauss–Hermite nodes per dimension for the tanh and gelu kernel maps (\(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound); cost grows as its square; see Docs/InfiniteWidth.md for the accuracy).")
+            help: "Gauss–Hermite nodes per dimension for the tanh and gelu kernel maps (\(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound); Mehler's series takes its coefficients from twice as many, the fallback quadrature costs grow as n²; see Docs/InfiniteWidth.md for the accuracy).")
     public var quadratureDegree: Int = GaussHermiteRule.defaultDegree
 
     @Option(parsing: .unconditional, help: "Ridge λ ≥ 0: report the kernel ridge regression test loss (mean squared, ½·mean over test points and outputs) with Θ and with each K₀, f(X*) = K(X*,X)(K + λI)⁻¹Y on the unnormalized kernel.")

@@ -51,6 +51,28 @@ struct GaussHermiteTests {
     }
 
     /// Isserlis' theorem for (u, v) ~ N(0, [[q1, c], [c, q2]]).
+    @Test("nodes and weights alone (Christoffel numbers) equal the Golub–Welsch rule, and integrate moments exactly at 1024 nodes",
+          arguments: [1, 2, 7, 64, 300])
+    func christoffelWeights(n: Int) throws {
+        let full = try GaussHermiteRule(degree: n), light = try GaussHermiteRule.nodesAndWeights(degree: n)
+        #expect(light.orthonormalBasis.rows == 0 && light.coarserRules.isEmpty && light.polarRule == nil)
+        for i in 0..<n {
+            #expect(abs(light.nodes[i] - full.nodes[i]) <= 1e-13 * max(1, abs(full.nodes[i])), "n = \(n), node \(i)")
+            // Golub–Welsch weights are accurate to about 1e-16 absolute only (the tiny outer ones have few correct
+            // digits), so the two agree to round-off in absolute terms.
+            #expect(abs(light.weights[i] - full.weights[i]) <= 1e-13 * full.weights[i] + 1e-15, "n = \(n), weight \(i)")
+        }
+        // The large rule AnalyticNTK uses for one-dimensional integrals: even moments E[Z^{2p}] = (2p − 1)!!.
+        if n == 300 {
+            let big = try GaussHermiteRule.nodesAndWeights(degree: 1024)
+            #expect(abs(big.weights.reduce(0, +) - 1) < 1e-14)
+            for p in [1, 2, 5, 10] {
+                let got = big.expectation { pow($0, Double(2 * p)) }
+                #expect(abs(got - Self.doubleFactorialMoment(2 * p)) <= 1e-12 * Self.doubleFactorialMoment(2 * p), "E[Z^\(2 * p)] = \(got)")
+            }
+        }
+    }
+
     @Test("the bivariate product rule reproduces Gaussian moments (Isserlis)", arguments: [4, 8, 64, 200])
     func bivariateMoments(n: Int) throws {
         let rule = try GaussHermiteRule(degree: n)
@@ -99,7 +121,7 @@ struct GaussHermiteTests {
     @Test("quadrature on erf matches its closed form to 1e-8 at the default degree (variances ≤ 1) and at degree 256 (variances up to 3)")
     func quadratureMatchesErfClosedForm() throws {
         let (et, ed) = Self.scaledErrors(.erf, rule: try GaussHermiteRule(degree: GaussHermiteRule.defaultDegree), grid: Self.grid)
-        #expect(et < 1e-8 && ed < 1e-8, "erf, 64 nodes, q ≤ 1: T error \(et), Ṫ error \(ed)")
+        #expect(et < 1e-8 && ed < 1e-8, "erf, \(GaussHermiteRule.defaultDegree) nodes, q ≤ 1: T error \(et), Ṫ error \(ed)")
         let wide = Self.grid.map { ($0.0 * 3, $0.1 * 3, $0.2 * 3) }
         let (wt, wd) = Self.scaledErrors(.erf, rule: try GaussHermiteRule(degree: 256), grid: wide)
         #expect(wt < 1e-8 && wd < 1e-8, "erf, 256 nodes, q ≤ 3: T error \(wt), Ṫ error \(wd)")
@@ -169,7 +191,7 @@ struct GaussHermiteTests {
     func quadratureMatchesTrapezoid(act: Activation) throws {
         let grid = Self.grid.filter { abs($0.1) != 0.999 }.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         let (et, ed) = Self.scaledErrors(act, rule: try GaussHermiteRule(degree: GaussHermiteRule.defaultDegree), grid: grid)
-        #expect(et < 1e-6 && ed < 1e-6, "\(act), 64 nodes, q ≤ 1: T error \(et), Ṫ error \(ed)")
+        #expect(et < 1e-6 && ed < 1e-6, "\(act), \(GaussHermiteRule.defaultDegree) nodes, q ≤ 1: T error \(et), Ṫ error \(ed)")
         if act == .tanh {
             #expect(act.kernelMaps(q1: 0.7, c: 0.2, q2: 0.4, rule: try GaussHermiteRule(degree: 64))
                     == act.quadratureKernelMaps(q1: 0.7, c: 0.2, q2: 0.4, rule: try GaussHermiteRule(degree: 64)))

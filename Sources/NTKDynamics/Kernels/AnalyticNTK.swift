@@ -41,6 +41,10 @@ public struct AnalyticNTK: Sendable {
     /// For tanh and gelu, the rule of 2n nodes (n = `quadratureDegree`, at most 1024) whose Hermite transform
     /// gives the Mehler-series coefficients (``HermiteExpansion``); nil for the closed forms.
     let expansionRule: GaussHermiteRule?
+    /// For tanh and gelu, the 1024-node rule (nodes and weights, O(n²) to compute) for the one-dimensional
+    /// integrals: the variances Σ_l(x, x) and the perfectly correlated entries such as the diagonal of Θ(X, X),
+    /// O(N) entries whose accuracy every entry of the next layer inherits; nil for the closed forms.
+    let diagonalRule: GaussHermiteRule?
 
     /// - Parameters:
     ///   - quadratureDegree: nodes per dimension of the Gauss–Hermite rule used for tanh and gelu.
@@ -57,6 +61,8 @@ public struct AnalyticNTK: Sendable {
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         expansionRule = architecture.activation.hasClosedFormKernelMaps ? nil
             : try GaussHermiteRule(degree: min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
+        diagonalRule = architecture.activation.hasClosedFormKernelMaps ? nil
+            : try GaussHermiteRule.nodesAndWeights(degree: GaussHermiteRule.degreeRange.upperBound)
     }
 
     // MARK: (N·k) × (N·k) kernels, the layout of EmpiricalNTK.
@@ -181,7 +187,7 @@ public struct AnalyticNTK: Sendable {
         var q1 = rowVariances.map { co.weightVariance * $0 + co.nngpBias }
         var q2 = colVariances?.map { co.weightVariance * $0 + co.nngpBias } ?? q1
         let activation = a.activation
-        let rule = self.rule, expansionRule = self.expansionRule
+        let rule = self.rule, expansionRule = self.expansionRule, diagonalRule = self.diagonalRule ?? rule
         let parallel = !activation.hasClosedFormKernelMaps && threads > 1 && count >= 64
         let blocks = parallel ? Self.rowBlocks(rows: n1, cols: n2, triangular: symmetric, count: 8 * threads) : [0..<n1]
 
@@ -202,14 +208,21 @@ public struct AnalyticNTK: Sendable {
                         let qi = rowQ[i]
                         for j in (symmetric ? i : 0)..<n2 {
                             let idx = i * n2 + j
-                            let c = s.p[idx], qj = colQ[j]
+                            let c = s.p[idx], qj = colQ[j], scale = (qi * qj).squareRoot()
                             var maps: (t: Double, tDot: Double)?
                             if let rowExpansion, let colExpansion {
-                                let scale = (qi * qj).squareRoot()
                                 let rho = scale > 0 ? Swift.min(Swift.max(c / scale, -1), 1) : 0
                                 maps = rowExpansion.maps(i, colExpansion, j, correlation: rho)
                             }
-                            let (tv, td) = maps ?? activation.kernelMaps(q1: qi, c: c, q2: qj, rule: rule)
+                            // A perfectly correlated pair (the diagonal, or an input repeated) is a 1-D integral.
+                            let (tv, td): (Double, Double)
+                            if let maps {
+                                (tv, td) = maps
+                            } else if scale > 0 && Swift.abs(Swift.abs(c) - scale) <= 8 * Double.ulpOfOne * scale {
+                                (tv, td) = activation.kernelMaps(q1: qi, c: c < 0 ? -scale : scale, q2: qj, rule: diagonalRule)
+                            } else {
+                                (tv, td) = activation.kernelMaps(q1: qi, c: c, q2: qj, rule: rule)
+                            }
                             s.p[idx] = sw2 * tv + b
                             for m in cws.indices {
                                 ts[m].p[idx] = cws[m] * tv + bt + sw2 * td * ts[m].p[idx]
@@ -222,8 +235,8 @@ public struct AnalyticNTK: Sendable {
                 } else {
                     body(0..<n1)
                 }
-                q1 = rowQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: rule).t + b }
-                q2 = symmetric ? q1 : colQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: rule).t + b }
+                q1 = rowQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: diagonalRule).t + b }
+                q2 = symmetric ? q1 : colQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: diagonalRule).t + b }
             }
         }
         func matrix(_ p: UnsafeMutableBufferPointer<Double>) -> Matrix {

@@ -68,10 +68,7 @@ extension SymmetricEigendecomposition {
     /// - Throws: ``LAPACKError`` when `info ≠ 0` or an entry is not finite.
     public init(tridiagonal diagonal: [Double], offDiagonal: [Double]) throws {
         let n = diagonal.count
-        precondition(offDiagonal.count == max(n - 1, 0), "a tridiagonal matrix of order \(n) has \(max(n - 1, 0)) off-diagonal entries, got \(offDiagonal.count)")
-        guard diagonal.allSatisfy(\.isFinite), offDiagonal.allSatisfy(\.isFinite) else {
-            throw LAPACKError.nonFiniteInput(routine: "dstev")
-        }
+        try Self.checkTridiagonal(diagonal, offDiagonal, routine: "dstev")
         var d = diagonal
         // dstev wants an e of length max(1, n − 1); it is overwritten.
         var e = offDiagonal.isEmpty ? [0] : offDiagonal
@@ -90,6 +87,37 @@ extension SymmetricEigendecomposition {
         }
         self.values = d
         self.vectors = z
+    }
+
+    /// The eigenvalues alone (ascending) of the symmetric tridiagonal matrix with `diagonal` and `offDiagonal`,
+    /// by LAPACKE `dsterf` (Pal–Walker–Kahan QL/QR).
+    ///
+    /// - Complexity: O(n²) time, O(n) memory.
+    /// - Throws: ``LAPACKError`` when `info ≠ 0` or an entry is not finite.
+    public static func eigenvalues(tridiagonal diagonal: [Double], offDiagonal: [Double]) throws -> [Double] {
+        let n = diagonal.count
+        try checkTridiagonal(diagonal, offDiagonal, routine: "dsterf")
+        var d = diagonal
+        var e = offDiagonal.isEmpty ? [0] : offDiagonal
+        if n > 0 {
+            let info = d.withUnsafeMutableBufferPointer { pd in
+                e.withUnsafeMutableBufferPointer { pe in
+                    LAPACKE_dsterf(Int32(n), pd.baseAddress, pe.baseAddress)
+                }
+            }
+            if info < 0 { throw LAPACKError.illegalArgument(routine: "dsterf", argument: Int(-info)) }
+            if info > 0 { throw LAPACKError.eigenSolverDidNotConverge(routine: "dsterf", info: Int(info)) }
+        }
+        return d
+    }
+
+    /// Checks the shape (n − 1 off-diagonal entries) and that every entry is finite.
+    private static func checkTridiagonal(_ diagonal: [Double], _ offDiagonal: [Double], routine: String) throws {
+        let n = diagonal.count
+        precondition(offDiagonal.count == max(n - 1, 0), "a tridiagonal matrix of order \(n) has \(max(n - 1, 0)) off-diagonal entries, got \(offDiagonal.count)")
+        guard diagonal.allSatisfy(\.isFinite), offDiagonal.allSatisfy(\.isFinite) else {
+            throw LAPACKError.nonFiniteInput(routine: routine)
+        }
     }
 }
 
