@@ -90,7 +90,7 @@ public struct KernelCommand: ParsableCommand {
         let expanded = { (w: Int) in thetaScalar[w]!.kroneckerIdentity(outputs: k) }
         let thetaLargest = expanded(largest)
         let nngp = scalar.nngp.kroneckerIdentity(outputs: k)
-        let quadratureCheck = try quadratureErrorEstimate(reference, x)
+        let quadratureCheck = try quadratureErrorEstimate(analytic, x)
 
         let root = output.directory(suffix: "kernel")
         // Like RunDirectory.create, without the params_init folder a training run fills.
@@ -221,13 +221,12 @@ public struct KernelCommand: ParsableCommand {
     }
 
     /// ‖Θ_n − Θ_2n‖_F/‖Θ_2n‖_F on the first (up to) 48 training points, for the quadrature path (nil for closed forms).
-    private func quadratureErrorEstimate(_ architecture: MLPArchitecture, _ x: Matrix) throws -> Double? {
-        guard !architecture.activation.hasClosedFormKernelMaps else { return nil }
+    private func quadratureErrorEstimate(_ coarse: AnalyticNTK, _ x: Matrix) throws -> Double? {
+        guard !coarse.architecture.activation.hasClosedFormKernelMaps else { return nil }
         let sample = x.rows(0..<min(x.rows, 48))
         let doubled = min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound)
         guard doubled > quadratureDegree else { return nil }
-        let coarse = try AnalyticNTK(architecture: architecture, quadratureDegree: quadratureDegree, threads: output.threads)
-        let fine = try AnalyticNTK(architecture: architecture, quadratureDegree: doubled, threads: output.threads)
+        let fine = try AnalyticNTK(architecture: coarse.architecture, quadratureDegree: doubled, threads: output.threads)
         return KernelComparison.relativeError(coarse.scalarKernels(sample).ntk, reference: fine.scalarKernels(sample).ntk)
     }
 

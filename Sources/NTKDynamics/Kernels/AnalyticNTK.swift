@@ -57,10 +57,12 @@ public struct AnalyticNTK: Sendable {
         self.architecture = architecture
         self.quadratureDegree = quadratureDegree
         // The closed forms never read the rule: a 2-point one costs nothing.
-        rule = try GaussHermiteRule(degree: architecture.activation.hasClosedFormKernelMaps ? 2 : quadratureDegree)
+        let activation = architecture.activation
+        rule = try GaussHermiteRule(degree: activation.hasClosedFormKernelMaps ? 2 : quadratureDegree,
+                                    components: activation.isSmooth ? .coarserRules : [.coarserRules, .polarRule])
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         expansionRule = architecture.activation.hasClosedFormKernelMaps ? nil
-            : try GaussHermiteRule(degree: min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
+            : try GaussHermiteRule(degree: min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound), components: .basis)
         diagonalRule = architecture.activation.hasClosedFormKernelMaps ? nil
             : try GaussHermiteRule.nodesAndWeights(degree: GaussHermiteRule.degreeRange.upperBound)
     }
@@ -96,8 +98,9 @@ public struct AnalyticNTK: Sendable {
 
     /// Σ(X, X) and Θ(X, X), N × N, for the rows of `x`.
     ///
-    /// - Complexity: depth·N(N+1)/2 kernel-map evaluations: O(depth·N²) scalar work for the closed forms,
-    ///   times about 0.4·n² tanh evaluations (n-point rule; 1600 for n = 64) or n gelu evaluations.
+    /// - Complexity: depth·N(N+1)/2 kernel-map evaluations: O(depth·N²) scalar work for the closed forms; for tanh
+    ///   and gelu a dot product of a few dozen terms per entry that Mehler's series takes (``HermiteExpansion``),
+    ///   else about 0.4·n² tanh evaluations (fewer for correlated pairs) or n gelu evaluations.
     public func scalarKernels(_ x: Matrix) -> Kernels {
         let r = scalarKernels(x, widths: [architecture.width])
         return Kernels(nngp: r.nngp, ntk: r.ntk[0])
@@ -188,6 +191,7 @@ public struct AnalyticNTK: Sendable {
         var q2 = colVariances?.map { co.weightVariance * $0 + co.nngpBias } ?? q1
         let activation = a.activation
         let rule = self.rule, expansionRule = self.expansionRule, diagonalRule = self.diagonalRule ?? rule
+        let quadrature = !activation.hasClosedFormKernelMaps
         let parallel = !activation.hasClosedFormKernelMaps && threads > 1 && count >= 64
         let blocks = parallel ? Self.rowBlocks(rows: n1, cols: n2, triangular: symmetric, count: 8 * threads) : [0..<n1]
 
@@ -209,17 +213,17 @@ public struct AnalyticNTK: Sendable {
                         for j in (symmetric ? i : 0)..<n2 {
                             let idx = i * n2 + j
                             let c = s.p[idx], qj = colQ[j], scale = (qi * qj).squareRoot()
-                            var maps: (t: Double, tDot: Double)?
-                            if let rowExpansion, let colExpansion {
-                                let rho = scale > 0 ? Swift.min(Swift.max(c / scale, -1), 1) : 0
-                                maps = rowExpansion.maps(i, colExpansion, j, correlation: rho)
-                            }
-                            // A perfectly correlated pair (the diagonal, or an input repeated) is a 1-D integral.
                             let (tv, td): (Double, Double)
-                            if let maps {
-                                (tv, td) = maps
-                            } else if scale > 0 && Swift.abs(Swift.abs(c) - scale) <= 8 * Double.ulpOfOne * scale {
-                                (tv, td) = activation.kernelMaps(q1: qi, c: c < 0 ? -scale : scale, q2: qj, rule: diagonalRule)
+                            if symmetric ? i == j
+                                : (quadrature && scale > 0 && Swift.abs(Swift.abs(c) - scale) <= Self.perfectCorrelation * scale) {
+                                // The diagonal, or (quadrature only) an input repeated in X₁ and X₂: a 1-D integral on the
+                                // large rule, the one that gives the variances (so Σ(i, i) and q_i stay equal to the last bit).
+                                (tv, td) = activation.kernelMaps(q1: qi, c: symmetric ? c : (c < 0 ? -scale : scale), q2: qj,
+                                                                 rule: diagonalRule)
+                            } else if let rowExpansion, let colExpansion,
+                                      let m = rowExpansion.maps(i, colExpansion, j,
+                                                                correlation: scale > 0 ? Swift.min(Swift.max(c / scale, -1), 1) : 0) {
+                                (tv, td) = m
                             } else {
                                 (tv, td) = activation.kernelMaps(q1: qi, c: c, q2: qj, rule: rule)
                             }
@@ -246,6 +250,12 @@ public struct AnalyticNTK: Sendable {
         }
         return (matrix(sigma), thetas.map(matrix))
     }
+
+    /// Cross-kernel pairs with |c| within this fraction of √(q₁q₂) are taken as perfectly correlated: an input
+    /// repeated in X₁ and X₂, whose covariance round-off (BLAS against a plain loop) leaves about 1e-16·d from it.
+    /// Only the quadrature activations (smooth) are snapped: their T and Ṫ change by O(1e-10) relative across
+    /// that band, where relu's Ṫ would change by O(1e-5) (its closed form has its own snapping, within ulps).
+    static let perfectCorrelation = 1e-10
 
     /// Splits 0..<rows into up to `count` contiguous blocks of about equal work.
     static func rowBlocks(rows: Int, cols: Int, triangular: Bool, count: Int) -> [Range<Int>] {

@@ -48,12 +48,26 @@ public struct GaussHermiteRule: Equatable, Sendable {
     /// activations that are not smooth. nil for ``nodesAndWeights(degree:)``.
     public let polarRule: PolarGaussRule?
 
+    /// What a rule carries beyond its nodes and weights.
+    public struct Components: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// ``orthonormalBasis`` (Golub–Welsch with eigenvectors, O(n³)); without it the weights are Christoffel
+        /// numbers (O(n²)).
+        public static let basis = Components(rawValue: 1)
+        /// ``coarserRules`` for the inner sums of the product rule.
+        public static let coarserRules = Components(rawValue: 2)
+        /// ``polarRule`` for activations with a kink.
+        public static let polarRule = Components(rawValue: 4)
+        public static let all: Components = [.basis, .coarserRules, .polarRule]
+    }
+
     /// Computes the n-point rule by Golub–Welsch, with its ``orthonormalBasis``, ``coarserRules`` and ``polarRule``.
     ///
     /// - Complexity: O(n³) (`dstev` with eigenvectors): about 10 ms for n = 128 and 0.5 s for n = 1024.
     /// - Throws: ``LAPACKError`` if `dstev` fails.
     public init(degree n: Int) throws {
-        try self.init(degree: n, complete: true)
+        try self.init(degree: n, components: .all)
     }
 
     /// The n-point rule's nodes and weights alone, for one-dimensional sums: the nodes are the eigenvalues of the
@@ -64,15 +78,19 @@ public struct GaussHermiteRule: Equatable, Sendable {
     /// - Complexity: O(n²).
     /// - Throws: ``LAPACKError`` if `dstev` fails.
     public static func nodesAndWeights(degree n: Int) throws -> GaussHermiteRule {
-        try GaussHermiteRule(degree: n, complete: false)
+        try GaussHermiteRule(degree: n, components: [])
     }
 
-    private init(degree n: Int, complete: Bool) throws {
+    /// The n-point rule with only the `components` asked for (nodes and weights always).
+    ///
+    /// - Complexity: O(n³) with ``Components/basis``, O(n²) without.
+    /// - Throws: ``LAPACKError`` if `dstev` or `dsterf` fails.
+    public init(degree n: Int, components: Components) throws {
         precondition(Self.degreeRange.contains(n), "Gauss–Hermite degree \(n) is outside \(Self.degreeRange)")
         let offDiagonal = (1..<max(n, 1)).map { Double($0).squareRoot() }
         let diagonal = [Double](repeating: 0, count: n)
         var z: [Double], w: [Double]
-        if complete {
+        if components.contains(.basis) {
             let eigen = try SymmetricEigendecomposition(tridiagonal: diagonal, offDiagonal: offDiagonal)
             z = eigen.values
             w = (0..<n).map { i -> Double in
@@ -111,8 +129,10 @@ public struct GaussHermiteRule: Equatable, Sendable {
             let bs = (0..<n).filter { w[a] * w[$0] >= cutoff }
             return (bs.first ?? 0)..<((bs.last ?? -1) + 1)
         }
-        coarserRules = complete ? try Self.coarserDegrees(below: n).map { try Self.nodesAndWeights(degree: $0) } : []
-        polarRule = complete ? try PolarGaussRule(angular: max(n / 4, 16), radial: min(max(n / 4, 2), 100)) : nil
+        coarserRules = components.contains(.coarserRules)
+            ? try Self.coarserDegrees(below: n).map { try Self.nodesAndWeights(degree: $0) } : []
+        polarRule = components.contains(.polarRule)
+            ? try PolarGaussRule(angular: max(n / 4, 16), radial: min(max(n / 4, 2), 100)) : nil
     }
 
     /// 1/Σ_{k<n} h_k(z)² for the orthonormal Hermite polynomials h_k = He_k/√k!, by their three-term recurrence
@@ -148,15 +168,16 @@ public struct GaussHermiteRule: Equatable, Sendable {
         return degrees
     }
 
-    /// The rule for the inner sum over v | u ~ N(m, s²) when the larger of the two variances is `q`: the
-    /// smallest rule with at least 2n·s²/q nodes (at least 8), or this rule.
+    /// The rule for the inner sum over v | u ~ N(m, s²) when the outer variable u has variance `q` (the smaller
+    /// of the two): the smallest rule with at least 2n·s²/q nodes (at least 8), or this rule.
     ///
     /// For φ analytic in a strip (tanh: poles at ±iπ/2), an m-point rule on φ(m + s·z) errs by about
-    /// e^{−(π/2)·√(2m)/s}, so m ≥ n·s²/q nodes leave at most the error of this n-point rule on the variance q,
-    /// which bounds the product rule's error already; the factor 2 is margin. A nearly perfectly correlated
-    /// pair (small s) then costs a few evaluations per outer node instead of n.
+    /// e^{−(π/2)·√(2m)/s}, and the outer n-point rule on φ(√q·z) by about e^{−(π/2)·√(2n/q)}; m ≥ n·s²/q nodes
+    /// keep the inner error below the outer one, and the factor 2 is margin. (Measured for tanh at q₁ = 0.5,
+    /// q₂ = 9, ρ = 0.95: within 2× of the full inner rule; scaling by the larger variance instead lost 2 digits.)
+    /// A nearly perfectly correlated pair (small s) costs a few evaluations per outer node instead of n.
     @inline(__always)
-    func innerRule(conditionalVariance s2: Double, largerVariance q: Double) -> GaussHermiteRule? {
+    func innerRule(conditionalVariance s2: Double, outerVariance q: Double) -> GaussHermiteRule? {
         guard q > 0, !coarserRules.isEmpty else { return nil }
         let needed = 2 * Double(degree) * s2 / q
         return coarserRules.first { Double($0.degree) >= needed }
@@ -193,10 +214,10 @@ public struct GaussHermiteRule: Equatable, Sendable {
     /// `gh(z)` returns (g(z), h(z)) in one evaluation (φ and φ′ share work for tanh and gelu).
     ///
     /// This is the kernel-map quadrature of ``Activation/quadratureKernelMaps(q1:c:q2:rule:)``. When the
-    /// conditional variance s² = q2 − c²/q1 of v given u is small against max(q1, q2), the inner sums use a
-    /// coarser rule (``innerRule(conditionalVariance:largerVariance:)``).
-    /// - Complexity: one `gh` per node pair kept (1600 of 4096 for n = 64); about n·max(8, 2n·s²/max(q1, q2))
-    ///   with a coarser inner rule; n when |c| = √(q1q2).
+    /// conditional variance s² = q2 − c²/q1 of v given u is small against q1 (callers put the smaller variance
+    /// first), the inner sums use a coarser rule (``innerRule(conditionalVariance:outerVariance:)``).
+    /// - Complexity: one `gh` per node pair kept (1600 of 4096 for n = 64); about n·max(8, 2n·s²/q1) with a
+    ///   coarser inner rule; n when |c| = √(q1q2).
     @inline(__always)
     public func productExpectations(q1: Double, c: Double, q2: Double,
                                     _ gh: (Double) -> (Double, Double)) -> (Double, Double) {
@@ -213,7 +234,7 @@ public struct GaussHermiteRule: Equatable, Sendable {
                     }
                     return (sg, sh)
                 }
-                if let inner = innerRule(conditionalVariance: l22 * l22, largerVariance: Swift.max(q1, q2)) {
+                if let inner = innerRule(conditionalVariance: l22 * l22, outerVariance: q1) {
                     // A small conditional variance: a coarser rule for the inner sums (see innerRule).
                     return inner.nodes.withUnsafeBufferPointer { zi in
                         inner.weights.withUnsafeBufferPointer { wi in

@@ -18,7 +18,8 @@ import Foundation
 /// is exact to round-off with a few nodes.
 ///
 /// The Rayleigh rule comes from the Stieltjes procedure on a discretization of its weight (composite
-/// Gauss–Legendre on [0, 12], where e^{−72} is below round-off), then Golub–Welsch (Gautschi 2004, §2.2).
+/// Gauss–Legendre on [0, R], R = max(12, √(8n) + 8), beyond the largest node and where the weight times any
+/// polynomial of degree < 2n is below round-off), then Golub–Welsch (Gautschi 2004, §2.2).
 public struct PolarGaussRule: Equatable, Sendable {
     /// Nodes per arc (Gauss–Legendre on [−1, 1]) and their weights, summing to 2.
     public let angularNodes: [Double]
@@ -97,11 +98,14 @@ public struct PolarGaussRule: Equatable, Sendable {
     }
 
     /// The n-point Gauss rule for the Rayleigh weight r·e^{−r²/2} on [0, ∞) (total mass 1), by the Stieltjes
-    /// procedure on a discretization: 48 panels of 24 Gauss–Legendre nodes on [0, 12], exact for polynomial
-    /// times weight to round-off (the weight is entire and its mass beyond 12 is e^{−72}).
+    /// procedure on a discretization: panels of width 1/4 with 24 Gauss–Legendre nodes each on [0, R],
+    /// R = max(12, √(8n) + 8). The moments of degree k < 2n peak near r = √(k + 1) < √(2n), so the mass they
+    /// leave beyond R is below e^{−32}·(their size), and on each panel the integrand is a polynomial times an
+    /// entire weight that 24 nodes integrate to round-off.
     static func rayleigh(_ n: Int) throws -> ([Double], [Double]) {
         let (gx, gw) = try gaussLegendre(24)
-        let panels = 48, width = 12.0 / Double(panels)
+        let limit = Swift.max(12, (8 * Double(n)).squareRoot() + 8)
+        let panels = Int((limit * 4).rounded(.up)), width = limit / Double(panels)
         var x: [Double] = [], w: [Double] = []
         for p in 0..<panels {
             let left = Double(p) * width
