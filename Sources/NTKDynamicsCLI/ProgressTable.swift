@@ -11,10 +11,15 @@ struct ProgressTable {
     /// Drift is measured every --kernel-every steps; rows in between show the latest value.
     private var lastDrift: Double = 0
 
-    mutating func row(_ r: StepRecord) -> String {
+    /// Notes the drift of a row that is not printed (so the next printed row shows the latest value).
+    mutating func observe(_ r: StepRecord) {
         if let d = r.kernelDrift { lastDrift = d }
-        return String(format: "%8d  %12.5e  %12.5e  %10.3e  %10.3e  %10.3e",
-                      r.step, r.trainLossGD, r.trainLossNTKDiscrete, r.gap, lastDrift, r.weightChange)
+    }
+
+    /// The text of a row, after ``observe(_:)``.
+    func line(_ r: StepRecord) -> String {
+        String(format: "%8d  %12.5e  %12.5e  %10.3e  %10.3e  %10.3e",
+               r.step, r.trainLossGD, r.trainLossNTKDiscrete, r.gap, lastDrift, r.weightChange)
     }
 
     static func number(_ x: Double?) -> String {

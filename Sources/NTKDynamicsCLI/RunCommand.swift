@@ -100,8 +100,9 @@ public struct RunCommand: ParsableCommand {
             experiment, data: dataSettings, command: CommandLine.arguments, into: dir,
             shouldContinue: { SignalTrap.received == nil },
             onRecord: { record in
-                let line = table.row(record)
-                if record.step % printEvery == 0 || record.step == settings.steps { say(line) }
+                // Formatted only when printed: String(format:) for every step of a short run cost more than its logs.
+                table.observe(record)
+                if record.step % printEvery == 0 || record.step == settings.steps { say(table.line(record)) }
             })
         switch summary.status {
         case .completed: break

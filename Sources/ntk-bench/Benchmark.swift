@@ -34,6 +34,9 @@ struct Benchmark: ParsableCommand {
     @Option(help: "OpenBLAS threads (default 1, as the ntk-dynamics command).")
     var threads: Int = 1
 
+    @Flag(inversion: .prefixedNo, help: "Measure the eigendecomposition of K̃₀, the prediction from it and --full-run-steps, which all need dsyevd (of a 4096 × 4096 matrix: about 10 s per repetition).")
+    var eigen = true
+
     @Flag(inversion: .prefixedNo, help: "Also measure the network in float32 (--precision float32): sgemm rate, forward, GD step, NTK, and the two ways of forming the Gram products.")
     var float32 = true
 
@@ -50,6 +53,7 @@ struct Benchmark: ParsableCommand {
     }
 
     func run() throws {
+        HeapTuning.retainFreedMemory()  // as ntk-dynamics does
         BLAS.threadCount = threads
         print("OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) threads; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
         let dgemmRate = measureGemm(Double.self, name: "dgemm")
@@ -114,6 +118,7 @@ struct Benchmark: ParsableCommand {
                         _ = BLAS.gram(Float.float64(act))
                     }, gramFlops, single: true)
                 }
+                guard eigen else { continue }
                 var k = EmpiricalNTK.kernel(model, data.trainInputs)
                 BLAS.scale(&k.data, by: 1 / Double(n))
                 report(n, w, "dsyevd", try medianSeconds(repetitions: repetitions) { _ = try SymmetricEigendecomposition(k) }, nil)

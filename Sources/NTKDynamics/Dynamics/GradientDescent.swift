@@ -59,9 +59,13 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         var deltas: [DenseMatrix<Scalar>]?
         let covector = lossCovector(pass.output)
         if measureKernel {
-            let d = EmpiricalNTK.outputDerivatives(model, pass)
+            var d = EmpiricalNTK.outputDerivatives(model, pass)
             kernel = EmpiricalNTK.kernel(model.architecture, pass, derivatives: d)
-            if k == 1 && update { deltas = d.map { scaleRows($0, by: covector.data) } }
+            if k == 1 && update {
+                // The kernel is done with D_l: scale it into the backward signal in place, without a copy.
+                for l in d.indices { scaleRows(&d[l], by: covector.data) }
+                deltas = d
+            }
         }
         if update {
             let signal = deltas ?? model.backpropagate(pass, seeds: covector)
@@ -85,16 +89,14 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         return r
     }
 
-    /// diag(s)·M.
+    /// M ← diag(s)·M, one `?scal` per row.
     @inlinable
-    func scaleRows(_ m: DenseMatrix<Scalar>, by s: [Scalar]) -> DenseMatrix<Scalar> {
-        var out = m
-        out.data.withUnsafeMutableBufferPointer { p in
-            for i in 0..<m.rows {
-                let f = s[i]
-                for j in 0..<m.cols { p[i * m.cols + j] *= f }
-            }
+    func scaleRows(_ m: inout DenseMatrix<Scalar>, by s: [Scalar]) {
+        precondition(s.count == m.rows)
+        let n = m.cols
+        guard n > 0 else { return }
+        m.data.withUnsafeMutableBufferPointer { p in
+            for i in 0..<s.count { Scalar.scal(count: n, alpha: s[i], p.baseAddress! + i * n) }
         }
-        return out
     }
 }

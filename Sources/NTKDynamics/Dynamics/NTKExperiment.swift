@@ -131,6 +131,7 @@ public final class NTKExperiment {
         let initialResidualNorm = distance(initialTrainOutput.data, y)
         let initialTestResidualNorm = distance(initialTestOutput.data, yTest)
         let thetaNorm = theta0.norm
+        let theta0Finite = theta0.isFinite
         let k0Norm = initialKernel.frobeniusNorm
         func loss(_ f: [Double], _ t: [Double], _ n: Int) -> Double {
             settings.loss.loss(f, t, samples: n, outputs: k)
@@ -165,8 +166,10 @@ public final class NTKExperiment {
             let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
             let logged = t % settings.logEvery == 0 || t == steps
             let theta = gd.model.parameters
-            let weightChange = thetaNorm > 0 ? theta.distance(to: theta0) / thetaNorm : 0
-            let parametersFinite = theta.isFinite
+            let distanceToStart = theta.distance(to: theta0)
+            let weightChange = thetaNorm > 0 ? distanceToStart / thetaNorm : 0
+            // A finite ‖θ_t − θ_0‖ with θ_0 finite means θ_t is finite: the full scan runs only otherwise.
+            let parametersFinite = (theta0Finite && distanceToStart.isFinite) || theta.isFinite
             // f_t on the test inputs, evaluated before this step's update.
             let snapshot = snapshotSteps.contains(t)
             let testStep = logged && (t % settings.testEvery == 0 || t == steps)

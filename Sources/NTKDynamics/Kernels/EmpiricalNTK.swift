@@ -7,7 +7,7 @@
 /// sample-major: index i·k + a for sample i and output a.
 ///
 /// The network may run in float32 (``MLPNetwork`` of `Float`): its passes and each layer's two Gram products
-/// (`ssyrk`) are then single precision, and the products are converted to float64 before the Hadamard
+/// (`ssyrk`) are then single precision, and their entries are widened to float64 in the Hadamard
 /// accumulation, so K itself (and everything computed from it) is a float64 matrix summed in float64.
 public enum EmpiricalNTK {
     /// Seeds e_a for every (sample, output), R = N·k rows, sample-major: backpropagated by
@@ -45,14 +45,93 @@ public enum EmpiricalNTK {
         let k = architecture.outputs
         let r = pass.output.rows * k
         let sb2 = architecture.biasScale * architecture.biasScale
+        let n = pass.output.rows
         var result = Matrix(rows: r, cols: r)
-        for l in 0..<architecture.layerCount {
-            let c = architecture.weightScale(layer: l)
-            let g = Scalar.float64(BLAS.gram(derivatives[l]))
-            let h = Scalar.float64(BLAS.gram(pass.inputs[l], alpha: Scalar(c * c)))
-            accumulate(&result, g, h, outputs: k, biasTerm: sb2)
+        guard r > 0 else { return result }
+        // K is symmetric: its upper triangle is accumulated in panels of rows, and the lower triangle filled once.
+        // A panel holds rows r0..<r1 of each layer's two Gram products from column r0 on (syrk on the diagonal
+        // block, gemm right of it: the flops of syrk), so they never take (N·k)² memory (at N = 4096, allocating
+        // and zeroing six 128 MB products cost more than their syrk). With N·k ≤ panelRows it is one syrk each.
+        let samplesPerPanel = max(1, panelRows / k)
+        // Only the entries a panel writes are read: the buffers need no zeroing.
+        let gCount = min(n, samplesPerPanel) * k * r, hCount = min(n, samplesPerPanel) * n
+        var g = [Scalar](unsafeUninitializedCapacity: gCount) { _, c in c = gCount }
+        var h = [Scalar](unsafeUninitializedCapacity: hCount) { _, c in c = hCount }
+        for i0 in stride(from: 0, to: n, by: samplesPerPanel) {
+            let i1 = min(i0 + samplesPerPanel, n)
+            for l in 0..<architecture.layerCount {
+                let c = architecture.weightScale(layer: l)
+                gramPanel(derivatives[l], rows: (i0 * k)..<(i1 * k), into: &g)
+                gramPanel(pass.inputs[l], rows: i0..<i1, alpha: Scalar(c * c), into: &h)
+                accumulatePanel(&result, g, h, samples: i0..<i1, outputs: k, biasTerm: sb2)
+            }
         }
+        BLAS.symmetrizeFromUpper(&result)
         return result
+    }
+
+    /// Kernel rows per panel of ``kernel(_:_:derivatives:)``.
+    @usableFromInline
+    static let panelRows = 256
+
+    /// Rows `rows` of the upper triangle of α·A·Aᵀ from column `rows.lowerBound` on, into `buffer` with leading
+    /// dimension A.rows − rows.lowerBound: `?syrk` for the diagonal block (its strict lower triangle is left as it
+    /// was), `?gemm` for the block right of it.
+    @inlinable
+    static func gramPanel<Scalar: BLASScalar>(_ a: DenseMatrix<Scalar>, rows: Range<Int>, alpha: Scalar = 1,
+                                              into buffer: inout [Scalar]) {
+        let m = a.rows, w = a.cols, r0 = rows.lowerBound, r1 = rows.upperBound, b = rows.count
+        let ld = m - r0
+        precondition(r1 <= m && buffer.count >= b * ld)
+        guard w > 0 else {
+            for i in 0..<b { for j in i..<ld { buffer[i * ld + j] = 0 } }
+            return
+        }
+        a.data.withUnsafeBufferPointer { pa in
+            buffer.withUnsafeMutableBufferPointer { pc in
+                let top = pa.baseAddress! + r0 * w
+                Scalar.syrkUpper(n: b, k: w, alpha: alpha, top, lda: w, beta: 0, pc.baseAddress!, ldc: ld)
+                if r1 < m {
+                    Scalar.gemm(.none, .transposed, m: b, n: m - r1, k: w, alpha: alpha, top, lda: w,
+                                pa.baseAddress! + r1 * w, ldb: w, beta: 0, pc.baseAddress! + b, ldc: ld)
+                }
+            }
+        }
+    }
+
+    /// result[(i,a),(j,b)] += g[(i,a),(j,b)] · (h[i,j] + biasTerm) for the rows of samples `samples` and the
+    /// columns on or right of the diagonal, from the panels of ``gramPanel(_:rows:alpha:into:)``: `g` for the
+    /// kernel rows of `samples`, `h` for the samples (for j ≥ i the h entry is on or above its diagonal).
+    /// In float64 (panel entries widened one by one); contiguous inner loops that vectorize.
+    @inlinable
+    static func accumulatePanel<G: BLASScalar>(_ result: inout Matrix, _ g: [G], _ h: [G], samples: Range<Int>,
+                                               outputs k: Int, biasTerm: Double) {
+        let rTotal = result.cols, n = rTotal / k
+        let i0 = samples.lowerBound, r0 = i0 * k
+        let ldg = rTotal - r0, ldh = n - i0
+        result.data.withUnsafeMutableBufferPointer { pr in
+            g.withUnsafeBufferPointer { pg in
+                h.withUnsafeBufferPointer { ph in
+                    for r in (samples.lowerBound * k)..<(samples.upperBound * k) {
+                        let i = r / k
+                        let base = r * rTotal                       // K row r
+                        let grow = (r - r0) * ldg - r0              // g row of r, indexed by K column
+                        let hrow = (i - i0) * ldh - i0              // h row of sample i, indexed by sample
+                        if k == 1 {
+                            for s in r..<rTotal { pr[base + s] += Double(pg[grow + s]) * (Double(ph[hrow + s]) + biasTerm) }
+                        } else {
+                            // The rest of sample i's block, then whole blocks of k columns per later sample j.
+                            let hv = Double(ph[hrow + i]) + biasTerm
+                            for s in r..<((i + 1) * k) { pr[base + s] += Double(pg[grow + s]) * hv }
+                            for j in (i + 1)..<n {
+                                let hv = Double(ph[hrow + j]) + biasTerm
+                                for s in (j * k)..<((j + 1) * k) { pr[base + s] += Double(pg[grow + s]) * hv }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// K_θ(X₁, X₂), an (N₁·k) × (N₂·k) matrix: the cross-kernel between two sets of inputs.
@@ -68,17 +147,21 @@ public enum EmpiricalNTK {
         var result = Matrix(rows: x1.rows * k, cols: x2.rows * k)
         for l in 0..<a.layerCount {
             let c = a.weightScale(layer: l)
-            let g = Scalar.float64(BLAS.product(d1[l], d2[l], transB: .transposed))
-            let h = Scalar.float64(BLAS.product(p1.inputs[l], p2.inputs[l], transB: .transposed, alpha: Scalar(c * c)))
+            let g = BLAS.product(d1[l], d2[l], transB: .transposed)
+            let h = BLAS.product(p1.inputs[l], p2.inputs[l], transB: .transposed, alpha: Scalar(c * c))
             accumulate(&result, g, h, outputs: k, biasTerm: sb2)
         }
         return result
     }
 
-    /// result[(i,a),(j,b)] += g[(i,a),(j,b)] · (h[i,j] + biasTerm).
-    @usableFromInline
-    static func accumulate(_ result: inout Matrix, _ g: Matrix, _ h: Matrix, outputs k: Int, biasTerm: Double) {
+    /// result[(i,a),(j,b)] += g[(i,a),(j,b)] · (h[i,j] + biasTerm), in float64 (g and h widened entry by entry).
+    ///
+    /// Row by row, one h entry per (i, j) block of k columns: the inner loops are contiguous and vectorize.
+    @inlinable
+    static func accumulate<G: BLASScalar>(_ result: inout Matrix, _ g: DenseMatrix<G>, _ h: DenseMatrix<G>,
+                                          outputs k: Int, biasTerm: Double) {
         let cols = result.cols, hc = h.cols
+        precondition(g.rows == result.rows && g.cols == cols && h.rows * k == result.rows && hc * k == cols)
         result.data.withUnsafeMutableBufferPointer { pr in
             g.data.withUnsafeBufferPointer { pg in
                 h.data.withUnsafeBufferPointer { ph in
@@ -86,9 +169,13 @@ public enum EmpiricalNTK {
                         let hrow = (r / k) * hc
                         let base = r * cols
                         if k == 1 {
-                            for s in 0..<cols { pr[base + s] += pg[base + s] * (ph[hrow + s] + biasTerm) }
+                            for s in 0..<cols { pr[base + s] += Double(pg[base + s]) * (Double(ph[hrow + s]) + biasTerm) }
                         } else {
-                            for s in 0..<cols { pr[base + s] += pg[base + s] * (ph[hrow + s / k] + biasTerm) }
+                            for j in 0..<hc {
+                                let hv = Double(ph[hrow + j]) + biasTerm
+                                let b0 = base + j * k
+                                for b in b0..<(b0 + k) { pr[b] += Double(pg[b]) * hv }
+                            }
                         }
                     }
                 }

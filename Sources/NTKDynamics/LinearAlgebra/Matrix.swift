@@ -20,6 +20,16 @@ public struct DenseMatrix<Scalar: BLASScalar>: Equatable, Sendable {
         self.data = [Scalar](repeating: value, count: rows * cols)
     }
 
+    /// A `rows × cols` matrix whose entries are left uninitialized, for a result that is written in full before it
+    /// is read (a BLAS product with β = 0 and a nonzero inner dimension): it saves zeroing what is overwritten.
+    @inlinable
+    init(uninitializedRows rows: Int, cols: Int) {
+        precondition(rows >= 0 && cols >= 0, "matrix dimensions must be non-negative")
+        self.rows = rows
+        self.cols = cols
+        self.data = [Scalar](unsafeUninitializedCapacity: rows * cols) { _, count in count = rows * cols }
+    }
+
     /// A matrix over existing row-major storage; `data.count` must equal `rows * cols`.
     @inlinable
     public init(rows: Int, cols: Int, data: [Scalar]) {

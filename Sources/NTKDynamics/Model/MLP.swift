@@ -36,12 +36,16 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
         let sb = Scalar(architecture.biasScale)
         for l in 0..<architecture.layerCount {
             let w = parameters.weights[l]
-            var z = DenseMatrix<Scalar>(rows: x.rows, cols: w.cols)
+            // Every entry is written below (the bias rows, or gemm with β = 0 over w.rows > 0 terms).
+            var z = sb != 0 || w.rows > 0 ? DenseMatrix<Scalar>(uninitializedRows: x.rows, cols: w.cols)
+                : DenseMatrix<Scalar>(rows: x.rows, cols: w.cols)
             if sb != 0 {
-                let b = parameters.biases[l]
-                z.data.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<x.rows {
-                        for j in 0..<w.cols { p[i * w.cols + j] = sb * b[j] }
+                // Each row starts as s_b·b_l: one row computed, then copied (contiguous copies, no index arithmetic).
+                let row = parameters.biases[l].map { sb * $0 }
+                let n = w.cols
+                row.withUnsafeBufferPointer { pb in
+                    z.data.withUnsafeMutableBufferPointer { p in
+                        for i in 0..<x.rows { (p.baseAddress! + i * n).update(from: pb.baseAddress!, count: n) }
                     }
                 }
             }
@@ -82,15 +86,18 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
         var l = architecture.depth
         while l > 0 {
             let w = parameters.weights[l]
-            var d = DenseMatrix<Scalar>(rows: seeds.rows, cols: w.rows)
+            // gemm (β = 0) over n_{l+1} > 0 terms writes every entry.
+            var d = w.cols > 0 ? DenseMatrix<Scalar>(uninitializedRows: seeds.rows, cols: w.rows)
+                : DenseMatrix<Scalar>(rows: seeds.rows, cols: w.rows)
             BLAS.gemm(deltas[l], w, transB: .transposed, alpha: Scalar(architecture.weightScale(layer: l)), into: &d)
             let phiPrime = pass.derivatives[l - 1]
             let n = d.cols
             d.data.withUnsafeMutableBufferPointer { pd in
                 phiPrime.data.withUnsafeBufferPointer { pp in
                     for r in 0..<d.rows {
-                        let src = (r / rowsPerSample) * n, dst = r * n
-                        for j in 0..<n { pd[dst + j] *= pp[src + j] }
+                        // Row pointers: the inner loop has no index arithmetic to check.
+                        let dst = pd.baseAddress! + r * n, src = pp.baseAddress! + (r / rowsPerSample) * n
+                        for j in 0..<n { dst[j] *= src[j] }
                     }
                 }
             }

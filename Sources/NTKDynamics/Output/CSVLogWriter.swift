@@ -1,7 +1,7 @@
 import Foundation
 
-/// Appends rows to a CSV file as they come, one `write` per complete row, so a file that is cut
-/// short (a crash, a signal) never ends in half a row. Numbers use Swift's shortest round-trip
+/// Appends rows to a CSV file as they come, one `write` per complete row (or group of rows), so a file that is
+/// cut short (a crash, a signal) never ends in half a row. Numbers use Swift's shortest round-trip
 /// representation (full precision); a missing value is an empty cell.
 public final class CSVLogWriter {
     private let handle: FileHandle
@@ -31,6 +31,18 @@ public final class CSVLogWriter {
         try writeLine(cells.joined(separator: ","))
     }
 
+    /// Writes several rows of preformatted cells with one `write` (the rows of one step of `modes.csv`).
+    public func append(rows: [[String]]) throws {
+        guard !rows.isEmpty else { return }
+        var text = ""
+        for cells in rows {
+            precondition(cells.count == columns.count, "row has \(cells.count) cells, header \(columns.count)")
+            text += cells.joined(separator: ",")
+            text += "\n"
+        }
+        try write(text)
+    }
+
     /// Full-precision text for a number: "nan", "inf", "-inf" for non-finite values (NumPy and pandas read them).
     public static func format(_ v: Double) -> String {
         if v.isNaN { return "nan" }
@@ -39,8 +51,12 @@ public final class CSVLogWriter {
     }
 
     private func writeLine(_ line: String) throws {
+        try write(line + "\n")
+    }
+
+    private func write(_ text: String) throws {
         do {
-            try handle.write(contentsOf: Data((line + "\n").utf8))
+            try handle.write(contentsOf: Data(text.utf8))
         } catch {
             throw OutputError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }

@@ -14,12 +14,17 @@ public enum NPYWriter {
         let length = UInt16(header.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
+        data.reserveCapacity(data.count + values.count * 8)
+        #if _endian(little)
+        values.withUnsafeBytes { data.append(contentsOf: $0) }   // already '<f8': one copy
+        #else
         values.withUnsafeBufferPointer { p in
             for v in p {
                 var bits = v.bitPattern.littleEndian
                 withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
             }
         }
+        #endif
         return data
     }
 

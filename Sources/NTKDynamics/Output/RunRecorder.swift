@@ -29,10 +29,10 @@ public enum RunRecorder {
         let ridge = try experiment.settings.ridge.map { try RidgeComparison(ridge: $0, experiment: experiment) }
         var summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: record.cells)
-            for m in record.modes {
-                try modes.append(cells: [String(record.step), String(m.rank)]
-                    + [m.eigenvalue, m.residualGD, m.residualNTK].map(CSVLogWriter.format))
-            }
+            // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
+            try modes.append(rows: record.modes.map { m in
+                [String(record.step), String(m.rank)] + [m.eigenvalue, m.residualGD, m.residualNTK].map(CSVLogWriter.format)
+            })
             onRecord(record)
         }
         try log.close()

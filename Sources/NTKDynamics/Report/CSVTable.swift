@@ -45,7 +45,19 @@ public struct CSVTable: Sendable {
     }
 
     private static func cells(_ line: Substring) -> [String] {
-        line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        line.split(separator: ",", omittingEmptySubsequences: false).map(trimmed)
+    }
+
+    /// `text` without leading and trailing blanks, as `trimmingCharacters(in: .whitespaces)` (tab and the Unicode
+    /// space separators), without Foundation's bridging: the report reads every cell of steps.csv through this.
+    static func trimmed<S: StringProtocol>(_ text: S) -> String {
+        func isBlank(_ u: Unicode.Scalar) -> Bool {
+            u == " " || u == "\t" || (u.value > 0x7F && u.properties.generalCategory == .spaceSeparator)
+        }
+        var scalars = Substring(text).unicodeScalars[...]
+        while let u = scalars.first, isBlank(u) { scalars.removeFirst() }
+        while let u = scalars.last, isBlank(u) { scalars.removeLast() }
+        return String(scalars)
     }
 
     public var rowCount: Int { rows.count }
@@ -66,8 +78,9 @@ public struct CSVTable: Sendable {
 
     /// The number in a cell: nil for an empty or unparsable cell; NaN and ±∞ spelled as NumPy and Swift do.
     public static func number(_ cell: String) -> Double? {
-        let s = cell.trimmingCharacters(in: .whitespaces)
+        let s = trimmed(cell)
         if s.isEmpty { return nil }
+        if let v = Double(s), v.isFinite { return v }  // the common case; the spellings below are never finite
         switch s.lowercased() {
         case "nan", "+nan", "-nan": return .nan
         case "inf", "+inf", "infinity", "+infinity": return .infinity

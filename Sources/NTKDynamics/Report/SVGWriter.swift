@@ -4,6 +4,8 @@ import Foundation
 public enum Markup {
     /// `s` with &, <, >, " and ' escaped, for element text and attribute values alike.
     public static func escape(_ s: String) -> String {
+        // Most attribute values (path data, numbers) have nothing to escape: one scan of the bytes, no copy.
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s {
