@@ -31,8 +31,8 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Write the table as CSV to this file.")
     var csv: String?
 
-    @Option(help: "OpenBLAS threads (default 1, as the ntk-dynamics command).")
-    var threads: Int = 1
+    @Option(help: "OpenBLAS threads (default: every core, as the ntk-dynamics command).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(inversion: .prefixedNo, help: "Measure the eigendecomposition of K̃₀, the prediction from it and --full-run-steps, which all need dsyevd (of a 4096 × 4096 matrix: about 10 s per repetition).")
     var eigen = true
