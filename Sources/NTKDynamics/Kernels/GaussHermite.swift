@@ -234,39 +234,30 @@ public struct GaussHermiteRule: Equatable, Sendable {
                     }
                     return (sg, sh)
                 }
-                if let inner = innerRule(conditionalVariance: l22 * l22, outerVariance: q1) {
-                    // A small conditional variance: a coarser rule for the inner sums (see innerRule).
-                    return inner.nodes.withUnsafeBufferPointer { zi in
-                        inner.weights.withUnsafeBufferPointer { wi in
-                            for a in outerRange {
-                                let (gu, hu) = gh(l11 * z[a])
-                                let m = l21 * z[a]
-                                var ig = 0.0, ih = 0.0
-                                for b in 0..<inner.degree {
-                                    let (gv, hv) = gh(m + l22 * zi[b])
-                                    ig += wi[b] * gv
-                                    ih += wi[b] * hv
-                                }
-                                sg += w[a] * gu * ig
-                                sh += w[a] * hu * ih
-                            }
-                            return (sg, sh)
+                // Σ_a w_a·g(u_a)·Σ_b w′_b·g(v_ab) (and h), with inner nodes and weights (z′, w′) over `inner(a)`.
+                func sums(_ zi: UnsafeBufferPointer<Double>, _ wi: UnsafeBufferPointer<Double>,
+                          _ inner: (Int) -> Range<Int>) -> (Double, Double) {
+                    for a in outerRange {
+                        let (gu, hu) = gh(l11 * z[a])
+                        let m = l21 * z[a]
+                        var ig = 0.0, ih = 0.0
+                        for b in inner(a) {
+                            let (gv, hv) = gh(m + l22 * zi[b])
+                            ig += wi[b] * gv
+                            ih += wi[b] * hv
                         }
+                        sg += w[a] * gu * ig
+                        sh += w[a] * hu * ih
+                    }
+                    return (sg, sh)
+                }
+                if let coarse = innerRule(conditionalVariance: l22 * l22, outerVariance: q1) {
+                    // A small conditional variance: a coarser rule for the inner sums (see innerRule).
+                    return coarse.nodes.withUnsafeBufferPointer { zi in
+                        coarse.weights.withUnsafeBufferPointer { wi in sums(zi, wi) { _ in 0..<coarse.degree } }
                     }
                 }
-                for a in outerRange {
-                    let (gu, hu) = gh(l11 * z[a])
-                    let m = l21 * z[a]
-                    var ig = 0.0, ih = 0.0
-                    for b in innerRanges[a] {
-                        let (gv, hv) = gh(m + l22 * z[b])
-                        ig += w[b] * gv
-                        ih += w[b] * hv
-                    }
-                    sg += w[a] * gu * ig
-                    sh += w[a] * hu * ih
-                }
-                return (sg, sh)
+                return sums(z, w) { innerRanges[$0] }
             }
         }
     }
