@@ -77,6 +77,13 @@ public struct KernelCommand: ParsableCommand {
             model.architecture(width: w, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
         }
         let reference = architectureAt(largest)
+        let need = MemoryEstimate(kernelCommand: reference, samples: n, testSamples: ridge != nil ? dataset.testCount : 0,
+                                  widths: widths.count, ridge: ridge != nil,
+                                  expansionNodes: reference.activation.hasClosedFormKernelMaps ? 0
+                                      : min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
+        guard need.fits() else {
+            throw ValidationError("N = \(n) points at width \(largest) need about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use fewer --samples or a smaller --width.")
+        }
         let clock = ContinuousClock()
 
         // Θ and Σ first: nothing is written unless they succeed.

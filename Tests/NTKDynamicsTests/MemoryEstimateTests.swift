@@ -16,6 +16,23 @@ struct MemoryEstimateTests {
         #expect(sweep.status == 64 && sweep.stderr.contains("need about"))
     }
 
+    /// The largest kernel the command accepts (16384 rows) at five widths with a ridge: about 26 GB of kernels.
+    static let hugeKernelEstimate = MemoryEstimate(
+        kernelCommand: MLPArchitecture(inputDim: 8, width: 1024), samples: 16384, testSamples: 256, widths: 5,
+        ridge: true, expansionNodes: 0)
+
+    @Test(.enabled(if: !hugeKernelEstimate.fits(), "this machine has the memory for it"))
+    func kernelCommandTooLargeForTheMachineIsRefusedWithTheFigures() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let r = try ToolProcess.run(["kernel", "--samples", "16384", "--width", "64,128,256,512,1024", "--ridge", "0.1",
+                                     "--seeds", "1", "--out", scratch.path])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("N = 16384 points at width 1024 need about") && r.stderr.contains("GiB")
+                && r.stderr.contains("this machine has"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path), "nothing is written")
+    }
+
     @Test func estimateGrowsWithEveryDimension() {
         let base = MLPArchitecture(inputDim: 8, width: 256, depth: 2)
         let e = MemoryEstimate(architecture: base, samples: 256, testSamples: 64, analyticKernel: false).bytes
@@ -51,5 +68,28 @@ struct MemoryEstimateTests {
         let estimate = MemoryEstimate(architecture: MLPArchitecture(inputDim: 8, width: 256, depth: 2), samples: 1536,
                                       testSamples: 256, analyticKernel: false).bytes
         #expect(estimate > 0.7 * measured && estimate < 1.5 * measured, "estimate \(estimate / 1e6) MB, measured \(measured / 1e6) MB")
+    }
+
+    /// The kernel command's estimate against its measured peak (tanh: the Hermite coefficients count too).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
+    func kernelEstimateIsWithinAFactorOfTheMeasuredPeak() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        p.arguments = ["-f", "%M", ToolProcess.executable.path, "kernel", "--activation", "tanh", "--width", "256",
+                       "--samples", "1536", "--seeds", "1", "--out", scratch.path, "--quiet"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let kb = try #require(text.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.last)
+        let measured = kb * 1024
+        let a = MLPArchitecture(inputDim: 8, width: 256, depth: 2, outputs: 1, activation: .tanh)
+        let estimate = MemoryEstimate(kernelCommand: a, samples: 1536, testSamples: 0, widths: 1, ridge: false,
+                                      expansionNodes: 2 * GaussHermiteRule.defaultDegree).bytes
+        #expect(estimate > 0.7 * measured && estimate < 1.6 * measured, "estimate \(estimate / 1e6) MB, measured \(measured / 1e6) MB")
     }
 }

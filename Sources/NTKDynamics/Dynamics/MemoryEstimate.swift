@@ -33,6 +33,26 @@ public struct MemoryEstimate: Sendable, Equatable {
         bytes = values * 8 + network * Double(precision.bytesPerValue) + 32 * 1_048_576
     }
 
+    /// The `kernel` command's memory: Σ and Θ for each of `widths` widths (N² each), the four (N·k)² kernels it
+    /// holds at once (K₀ of a seed, the seed-averaged sum, Θ ⊗ I_k and Σ ⊗ I_k), with a ridge the cross kernels and
+    /// a Cholesky factor, the network at the largest width (twice) with its activations, φ′ and the derivatives of
+    /// all N·k rows, and for quadrature activations the Hermite coefficients of ``HermiteExpansion`` (about 12·N·m
+    /// values for an m-node expansion rule); plus 32 MiB. Against peak resident memory: 351 MB estimated for
+    /// N = 2048 at width 1024 (280 MB measured), 573 MB for N = 1024 at width 4096 with a ridge (442 MB), 310 MB
+    /// for tanh at N = 2048, width 256 (225 MB).
+    public init(kernelCommand a: MLPArchitecture, samples n: Int, testSamples nTest: Int, widths: Int,
+                ridge: Bool, expansionNodes m: Int) {
+        let k = Double(a.outputs), nn = Double(n)
+        let r = nn * k, rTest = Double(nTest) * k
+        let units = Double(a.layerSizes.reduce(0, +))
+        var values = nn * nn * (1 + Double(widths))     // Σ, and Θ per width
+        values += 4 * r * r                              // K₀, the seed sum, Θ ⊗ I_k, Σ ⊗ I_k
+        if ridge { values += 2 * r * r + 2 * rTest * r }  // Cholesky factor and solve, cross kernels
+        values += 2 * Double(a.parameterCount) + (2 * nn + r) * units
+        values += 12 * nn * Double(m)
+        bytes = values * 8 + 32 * 1_048_576
+    }
+
     /// An estimate of `bytes` (e.g. several runs at once).
     public init(bytes: Double) { self.bytes = bytes }
 
