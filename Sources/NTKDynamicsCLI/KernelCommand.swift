@@ -82,7 +82,7 @@ public struct KernelCommand: ParsableCommand {
                                   expansionNodes: reference.activation.hasClosedFormKernelMaps ? 0
                                       : min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
         guard need.fits() else {
-            throw ValidationError("N = \(n) points at width \(largest) need about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use fewer --samples or a smaller --width.")
+            throw ValidationError("N = \(n) points at width \(largest) need about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use fewer --samples, fewer or smaller --width values, or no --ridge.")
         }
         let clock = ContinuousClock()
 

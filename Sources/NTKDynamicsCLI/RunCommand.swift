@@ -37,7 +37,8 @@ public struct RunCommand: ParsableCommand {
         for w in widths {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
-                                      analyticKernel: training.kernel == .analytic, precision: training.precision)
+                                      analyticKernel: training.kernel == .analytic, precision: training.precision,
+                                      quadratureDegree: training.quadratureDegree)
             guard need.fits() else {
                 throw ValidationError("width \(w) needs about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use a smaller --width, --depth or --samples.")
             }

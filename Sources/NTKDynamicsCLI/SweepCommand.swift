@@ -29,7 +29,7 @@ public struct SweepCommand: ParsableCommand {
     @Option(help: "Run only this share of the (width, seed) grid: I/N takes every N-th cell starting at I (0-based).")
     var shard: String?
 
-    @Option(parsing: .unconditional, help: "Runs at once, each with one BLAS thread (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Runs at once, each with one BLAS thread (default: the number of cores); with 1, the run uses every core.")
     var jobs: Int?
 
     @Flag(name: .customLong("keep-arrays"), help: "Keep arrays/ in every run directory (weights and kernels; large at big widths).")
@@ -60,7 +60,8 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
-        BLAS.threadCount = 1
+        // Several runs at once take one BLAS thread each (SweepRunner); one at a time takes every core.
+        BLAS.threadCount = (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 ? 1 : OutputOptions.defaultThreads
         let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
         let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed)
         let dataSettings = data.settings

@@ -104,8 +104,9 @@ struct Benchmark: ParsableCommand {
                     report(n, w, "gd_step+ntk_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: true) },
                            FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n),
                            single: true)
-                    // The Gram products of the float32 kernel: ssyrk then widen the n×n result (what EmpiricalNTK does),
-                    // against widening the n×width factors and dsyrk. One hidden layer's D_l and A_l.
+                    // The Gram products of the float32 kernel: ssyrk then widen the n×n result (EmpiricalNTK does this per
+                    // 256-row panel, widening as it accumulates), against widening the n×width factors and dsyrk.
+                    // One hidden layer's D_l and A_l.
                     let pass = model32.forward(data.trainInputs)
                     let d = EmpiricalNTK.outputDerivatives(model32, pass)[1], act = pass.inputs[1]
                     let gramFlops = 2 * Double(n) * Double(n) * Double(w)

@@ -77,10 +77,13 @@ struct AnalyticNTKTests {
             }
         }
         if !a.activation.hasClosedFormKernelMaps {
-            // The default degree on the same inputs: well within 1e-3 at variances near 2.25 (Docs/InfiniteWidth.md).
-            let coarse = try AnalyticNTK(architecture: a).scalarKernels(x)
+            // Fewer nodes on the same inputs (variances near 2.3; Docs/InfiniteWidth.md has the accuracy table).
+            let coarse = try AnalyticNTK(architecture: a, quadratureDegree: 64).scalarKernels(x)
             let err = relativeDifference(coarse.ntk, k.ntk)
-            #expect(err < 1e-3, "\(config): \(GaussHermiteRule.defaultDegree) against 256 nodes: \(err)")
+            #expect(err < 1e-3, "\(config): 64 against 256 nodes: \(err)")
+            let standard = try AnalyticNTK(architecture: a).scalarKernels(x)
+            let errDefault = relativeDifference(standard.ntk, k.ntk)
+            #expect(errDefault < 1e-6, "\(config): \(GaussHermiteRule.defaultDegree) against 256 nodes: \(errDefault)")
         }
     }
 

@@ -62,8 +62,6 @@ struct PrecisionTests {
         let x = c.data.trainInputs, xTest = c.data.testInputs
         let k64 = EmpiricalNTK.kernel(m64, x), k32 = EmpiricalNTK.kernel(m32, x)
         #expect(Self.relative(k32.data, k64.data) < 1e-5, "K: \(Self.relative(k32.data, k64.data))")
-        // Still exactly symmetric: the Gram products are symmetric before the float64 accumulation.
-        #expect(k32 == k32.transposed)
         let c64 = EmpiricalNTK.kernel(m64, xTest, x), c32 = EmpiricalNTK.kernel(m32, xTest, x)
         #expect(Self.relative(c32.data, c64.data) < 1e-5, "K(X*, X): \(Self.relative(c32.data, c64.data))")
         // The GD step that measures K_t shares its passes with the gradient; same kernel as the direct one.
@@ -122,15 +120,10 @@ struct PrecisionTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.file("never").path))
     }
 
-    @Test func configRecordsPrecisionAndMemoryEstimateShrinks() {
+    @Test func memoryEstimateShrinksInFloat32() {
         let a = MLPArchitecture(inputDim: 8, width: 4096, depth: 2)
         let e64 = MemoryEstimate(architecture: a, samples: 256, testSamples: 256, analyticKernel: false, precision: .float64)
         let e32 = MemoryEstimate(architecture: a, samples: 256, testSamples: 256, analyticKernel: false, precision: .float32)
         #expect(e32.bytes < e64.bytes)
-        var s = TrainingSettings()
-        s.precision = .float32
-        let config = RunConfiguration(architecture: a, data: DataSettings(dataset: .gaussian, samples: 4, testSamples: 4, inputDim: 8),
-                                      settings: s, learningRate: 1, criticalLearningRate: 2, command: [])
-        #expect(config.precision == .float32)
     }
 }

@@ -131,6 +131,22 @@ struct SweepTests {
         #expect(rows.count == 2 && rows.allSatisfy { $0.contains(",diverged,") })
     }
 
+    /// Runs at once take one BLAS thread each; a sweep of one run at a time gives that run every core.
+    @Test(arguments: [1, 2])
+    func blasThreadsFollowJobs(jobs: Int) throws {
+        let dir = ScratchDirectory()
+        defer { dir.cleanup() }
+        let r = try ToolProcess.run(["sweep", "--widths", "8", "--depth", "1", "--samples", "6", "--test-samples", "2",
+                                     "--steps", "5", "--seeds", "1", "--jobs", String(jobs), "--quiet", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let runs = dir.file("runs")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+        let data = try Data(contentsOf: runs.appendingPathComponent(name).appendingPathComponent("config.json"))
+        let config = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let expected = jobs == 1 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        #expect(config["blas_threads"] as? Int == expected, "\(config["blas_threads"] ?? "missing")")
+    }
+
     @Test func resumedSweepEqualsAnUninterruptedOne() throws {
         let whole = ScratchDirectory(), resumed = ScratchDirectory()
         defer { [whole, resumed].forEach { $0.cleanup() } }

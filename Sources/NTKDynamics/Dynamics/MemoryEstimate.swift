@@ -5,30 +5,37 @@ import Foundation
 ///
 /// Counted in float64 values: the parameters four times (θ, θ₀, the gradient, the copy an update makes),
 /// activations and φ′ for the training and test inputs, the backpropagated derivatives of all N·k rows,
-/// six (N·k)² kernel-sized matrices (K₀, K_t, the eigenvectors, K̃₀, and the two Gram products of a layer),
-/// three cross-kernel-sized ones, and three more (N·k)² with the analytic kernel; plus a fixed 32 MiB for the
+/// six (N·k)² kernel-sized matrices (K₀, K_t, the eigenvectors and K̃₀, and two more as an allowance: the
+/// kernel's Gram products are accumulated in 256-row panels now, but the heap keeps freed blocks below 32 MiB
+/// for reuse (``HeapTuning``), and without the allowance the estimate fell to 0.85× a measured peak), three
+/// cross-kernel-sized ones, three more (N·k)² with the analytic kernel and, for tanh and gelu, the Hermite
+/// coefficients of ``HermiteExpansion`` (about 12·N·m values for an m-node rule); plus a fixed 32 MiB for the
 /// runtime (a tiny run peaks at 30 MB). Measured against peak resident memory: 96 MB estimated for the
-/// default run (83 MB measured), 242 MB for width 4096 with 1024 points (232 MB), 298 MB for 2048 points (276 MB).
+/// default run (76–83 MB measured), 186 MB for width 256 with 1536 points (174 MB), 242 MB for width 4096 with
+/// 1024 points (232 MB).
 ///
 /// With `--precision float32` the network's arrays (parameters, activations, φ′, derivatives) take 4 bytes a
-/// value, plus the float64 θ₀ the run keeps for `params_init/`, and a layer's two Gram products are float32
-/// with one float64 copy each; kernels and predictions stay float64.
+/// value, plus the float64 θ₀ the run keeps for `params_init/`; kernels and predictions stay float64.
 public struct MemoryEstimate: Sendable, Equatable {
     public let bytes: Double
 
     public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, analyticKernel: Bool,
-                precision: Precision = .float64) {
+                precision: Precision = .float64, quadratureDegree: Int = GaussHermiteRule.defaultDegree) {
         let k = Double(a.outputs)
         let r = Double(n) * k, rTest = Double(nTest) * k
         let units = Double(a.layerSizes.reduce(0, +))
         var network = 4 * Double(a.parameterCount)
         network += 2 * Double(n + nTest) * units         // activations and φ′
         network += (r + Double(n)) * units               // D_l for every (sample, output) row, and GD's signals
-        var values = 6 * r * r + 3 * rTest * r           // float64: K₀, K_t, eigenvectors, K̃₀, the Gram products
-        if analyticKernel { values += 3 * r * r + 2 * rTest * r }
+        var values = 6 * r * r + 3 * rTest * r           // float64: K₀, K_t, eigenvectors, K̃₀, an allowance
+        if analyticKernel {
+            values += 3 * r * r + 2 * rTest * r
+            if !a.activation.hasClosedFormKernelMaps {   // the Hermite coefficients of X and X*
+                values += 12 * Double(n + nTest) * Double(min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
+            }
+        }
         if precision == .float32 {
             values += Double(a.parameterCount)           // θ₀ in float64
-            network += 2 * r * r                         // the float32 Gram products before conversion
         }
         bytes = values * 8 + network * Double(precision.bytesPerValue) + 32 * 1_048_576
     }

@@ -17,7 +17,7 @@ public struct OutputOptions: ParsableArguments {
     public var threads: Int?
 
     /// Every active core. Measured with ntk-bench on the project's 2-core machines when nothing else ran: dgemm
-    /// 127 GFLOP/s with two OpenBLAS threads against 66 with one; the GD step (n 256, width 1024) 15.0 ms against
+    /// 126 GFLOP/s with two OpenBLAS threads against 66 with one; the GD step (n 256, width 1024) 15.0 ms against
     /// 27.1 ms, the structured NTK 13.3 ms against 23.8 ms. (With another process busy on one core, a second
     /// thread gains nothing and costs hand-offs: that is what an earlier measurement, taken beside a compiler, saw.)
     public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }

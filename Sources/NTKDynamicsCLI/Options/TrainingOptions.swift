@@ -74,7 +74,7 @@ public struct TrainingOptions: ParsableArguments {
             throw ValidationError("--modes \(modes) is invalid; follow 0 or more eigenmodes.")
         }
         guard GaussHermiteRule.degreeRange.contains(quadratureDegree) else {
-            throw ValidationError("--quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound) nodes.")
+            throw ValidationError("--quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound) nodes (default \(GaussHermiteRule.defaultDegree)).")
         }
         if let r = ridge, !(r.isFinite && r >= 0) {
             throw ValidationError("--ridge \(r) is invalid; give a finite ridge λ ≥ 0 (0 is plain kernel regression).")
