@@ -80,7 +80,7 @@ public struct KernelCommand: ParsableCommand {
         let need = MemoryEstimate(kernelCommand: reference, samples: n, testSamples: ridge != nil ? dataset.testCount : 0,
                                   widths: widths.count, ridge: ridge != nil,
                                   expansionNodes: reference.activation.hasClosedFormKernelMaps ? 0
-                                      : min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
+                                      : AnalyticNTK.expansionDegree(quadratureDegree: quadratureDegree))
         guard need.fits() else {
             throw ValidationError("N = \(n) points at width \(largest) need about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use fewer --samples, fewer or smaller --width values, or no --ridge.")
         }

@@ -48,15 +48,14 @@ struct MemoryEstimateTests {
         #expect(bigger / big > 3.5 && bigger / big < 4.1)
     }
 
-    /// Peak resident memory of a child run, measured by GNU time, against the estimate.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
-    func estimateIsWithinAFactorOfTheMeasuredPeak() throws {
+    /// Peak resident memory in bytes of the tool run with `arguments` (writing to a scratch directory), measured
+    /// by GNU time.
+    static func measuredPeakBytes(_ arguments: [String]) throws -> Double {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        p.arguments = ["-f", "%M", ToolProcess.executable.path, "--width", "256", "--samples", "1536", "--test-samples", "256",
-                       "--steps", "2", "--out", scratch.path, "--quiet"]
+        p.arguments = ["-f", "%M", ToolProcess.executable.path] + arguments + ["--out", scratch.path, "--quiet"]
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
@@ -64,7 +63,13 @@ struct MemoryEstimateTests {
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         let kb = try #require(text.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.last)
-        let measured = kb * 1024
+        return kb * 1024
+    }
+
+    /// Peak resident memory of a child run, measured by GNU time, against the estimate.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
+    func estimateIsWithinAFactorOfTheMeasuredPeak() throws {
+        let measured = try Self.measuredPeakBytes(["--width", "256", "--samples", "1536", "--test-samples", "256", "--steps", "2"])
         let estimate = MemoryEstimate(architecture: MLPArchitecture(inputDim: 8, width: 256, depth: 2), samples: 1536,
                                       testSamples: 256, analyticKernel: false).bytes
         #expect(estimate > 0.7 * measured && estimate < 1.5 * measured, "estimate \(estimate / 1e6) MB, measured \(measured / 1e6) MB")
@@ -73,20 +78,8 @@ struct MemoryEstimateTests {
     /// The kernel command's estimate against its measured peak (tanh: the Hermite coefficients count too).
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
     func kernelEstimateIsWithinAFactorOfTheMeasuredPeak() throws {
-        let scratch = ScratchDirectory()
-        defer { scratch.cleanup() }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        p.arguments = ["-f", "%M", ToolProcess.executable.path, "kernel", "--activation", "tanh", "--width", "256",
-                       "--samples", "1536", "--seeds", "1", "--out", scratch.path, "--quiet"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        let kb = try #require(text.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.last)
-        let measured = kb * 1024
+        let measured = try Self.measuredPeakBytes(["kernel", "--activation", "tanh", "--width", "256", "--samples", "1536",
+                                                   "--seeds", "1"])
         let a = MLPArchitecture(inputDim: 8, width: 256, depth: 2, outputs: 1, activation: .tanh)
         let estimate = MemoryEstimate(kernelCommand: a, samples: 1536, testSamples: 0, widths: 1, ridge: false,
                                       expansionNodes: 2 * GaussHermiteRule.defaultDegree).bytes

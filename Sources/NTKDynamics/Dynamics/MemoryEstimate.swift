@@ -31,7 +31,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         if analyticKernel {
             values += 3 * r * r + 2 * rTest * r
             if !a.activation.hasClosedFormKernelMaps {   // the Hermite coefficients of X and X*
-                values += 12 * Double(n + nTest) * Double(min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound))
+                values += 12 * Double(n + nTest) * Double(AnalyticNTK.expansionDegree(quadratureDegree: quadratureDegree))
             }
         }
         if precision == .float32 {

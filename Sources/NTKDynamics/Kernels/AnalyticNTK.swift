@@ -62,7 +62,7 @@ public struct AnalyticNTK: Sendable {
                                     components: activation.isSmooth ? .coarserRules : [.coarserRules, .polarRule])
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         expansionRule = architecture.activation.hasClosedFormKernelMaps ? nil
-            : try GaussHermiteRule(degree: min(2 * quadratureDegree, GaussHermiteRule.degreeRange.upperBound), components: .basis)
+            : try GaussHermiteRule(degree: Self.expansionDegree(quadratureDegree: quadratureDegree), components: .basis)
         diagonalRule = architecture.activation.hasClosedFormKernelMaps ? nil
             : try GaussHermiteRule.nodesAndWeights(degree: GaussHermiteRule.degreeRange.upperBound)
     }
@@ -192,7 +192,7 @@ public struct AnalyticNTK: Sendable {
         let activation = a.activation
         let rule = self.rule, expansionRule = self.expansionRule, diagonalRule = self.diagonalRule ?? rule
         let quadrature = !activation.hasClosedFormKernelMaps
-        let parallel = !activation.hasClosedFormKernelMaps && threads > 1 && count >= 64
+        let parallel = quadrature && threads > 1 && count >= 64
         let blocks = parallel ? Self.rowBlocks(rows: n1, cols: n2, triangular: symmetric, count: 8 * threads) : [0..<n1]
 
         if a.depth > 0 && count > 0 {
@@ -249,6 +249,12 @@ public struct AnalyticNTK: Sendable {
             return m
         }
         return (matrix(sigma), thetas.map(matrix))
+    }
+
+    /// Nodes of the rule whose Hermite transform gives Mehler's coefficients: 2n for quadrature degree n, at most
+    /// 1024 (``expansionRule``; the memory estimates count its coefficients).
+    public static func expansionDegree(quadratureDegree n: Int) -> Int {
+        min(2 * n, GaussHermiteRule.degreeRange.upperBound)
     }
 
     /// Cross-kernel pairs with |c| within this fraction of √(q₁q₂) are taken as perfectly correlated: an input
