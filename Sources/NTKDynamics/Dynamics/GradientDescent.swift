@@ -1,4 +1,5 @@
-/// Full-batch gradient descent θ ← θ − η·∇L(θ) on squared loss (DESIGN.md §2).
+/// Full-batch gradient descent θ_l ← θ_l − η·r_l·∇_l L(θ) on squared loss (Docs/Conventions.md#learning-rate-and-time),
+/// with r_l each layer's learning-rate scale (1 in the ntk and standard parameterizations).
 ///
 /// Each ``step(measureKernel:update:)`` evaluates the network at the current θ_t (and, when asked, its
 /// empirical NTK K_t), then moves to θ_{t+1}. For one output the kernel and the gradient share the
@@ -15,6 +16,9 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
     public let targets: DenseMatrix<Scalar>
     public let loss: LossNormalization
     public let learningRate: Double
+    /// r_l per layer: GD moves layer l by η·r_l·∇_l L.
+    @usableFromInline
+    let layerRateScales: [Double]
 
     /// GD on float64 `inputs` and `targets` (rounded to `Scalar`).
     public init(model: MLPNetwork<Scalar>, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double) {
@@ -24,6 +28,7 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         self.targets = Scalar.converting(targets)
         self.loss = loss
         self.learningRate = learningRate
+        layerRateScales = model.architecture.layers.map(\.learningRateScale)
     }
 
     /// What a step saw at θ_t, before its update.
@@ -74,10 +79,10 @@ public struct GradientDescent<Scalar: BLASScalar>: Sendable {
         return Evaluation(output: Scalar.float64(pass.output), kernel: kernel)
     }
 
-    /// θ ← θ − η·g.
+    /// θ_l ← θ_l − η·r_l·g_l, with each layer's learning-rate scale r_l (``DenseLayer/learningRateScale``).
     @usableFromInline
     mutating func descend(along g: NetworkParameters<Scalar>) {
-        model.parameters.add(g, scaledBy: -learningRate)
+        model.parameters.add(g, scaledBy: -learningRate, layerScales: layerRateScales)
     }
 
     /// ∂L/∂f = (f − y)/ν, N × k.

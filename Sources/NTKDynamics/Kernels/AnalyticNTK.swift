@@ -2,18 +2,19 @@ import Dispatch
 import Foundation
 
 /// The infinite-width kernels of an ``MLPArchitecture``: the NNGP Σ (the covariance of f at
-/// initialization) and the NTK Θ (the limit of the empirical K₀), by the layer recursion of DESIGN.md §2
-/// (Jacot et al. 2018; Lee et al. 2019, suppl. E). Docs/InfiniteWidth.md derives it.
+/// initialization) and the NTK Θ (the limit of the empirical K₀), by the layer recursion of
+/// Docs/InfiniteWidth.md (Jacot et al. 2018; Lee et al. 2019, suppl. E), which derives it.
 ///
-/// With E_0 = x·x′/d, E_l = T(Σ_l) the per-unit covariance of the inputs of weight layer l + 1 and
-/// β = σ_b² with biases (0 without):
+/// With E_0 = x·x′/d, E_l = T(Σ_l) the per-unit covariance of the inputs of weight layer l + 1, Ė_l = Ṫ(Σ_l),
+/// and each layer's maps from its ``DenseLayer`` (v_l = nngpWeightVariance, β_l = nngpBiasVariance,
+/// c_l = ntkWeightFactor, β′_l = ntkBiasFactor):
 ///
-///     Σ_1 = σ_w²·E_0 + β,             Σ_{l+1} = σ_w²·T(Σ_l) + β
-///     Θ_1 = c_0·E_0 + β′,             Θ_{l+1} = c_l·T(Σ_l) + β′ + σ_w²·Ṫ(Σ_l)·Θ_l
+///     Σ_1 = v_0·E_0 + β_0,             Σ_{l+1} = v_l·T(Σ_l) + β_l
+///     Θ_1 = c_0·E_0 + β′_0,            Θ_{l+1} = c_l·T(Σ_l) + β′_l + v_l·Ṫ(Σ_l)·Θ_l
 ///
-/// "ntk" parameterization: c_l = σ_w², β′ = β, so Θ_{l+1} = Σ_{l+1} + σ_w²·Ṫ(Σ_l)·Θ_l.
-/// "standard" parameterization: c_l = n_l (the fan-in of layer l + 1: d, then the width), β′ = 1 with
-/// biases (∂z/∂b = 1 whatever σ_b) and 0 without. Σ is the same in both. The standard-parameterization
+/// "ntk" parameterization: v_l = c_l = σ_w², β′_l = β_l = σ_b², so Θ_{l+1} = Σ_{l+1} + σ_w²·Ṫ(Σ_l)·Θ_l.
+/// "standard" parameterization: v_l = σ_w², c_l = n_l (the fan-in of layer l + 1: d, then the width), β′ = 1
+/// with biases (∂z/∂b = 1 whatever σ_b) and 0 without. Σ is the same in both. The standard-parameterization
 /// NTK grows linearly with the width, so it has no finite limit; this is its leading-order value at the
 /// architecture's width, the value ‖K₀ − Θ‖/‖Θ‖ → 0 measures against (Sohl-Dickstein et al. 2020; it is
 /// neural-tangents' `parameterization='standard'` kernel).
@@ -139,40 +140,16 @@ public struct AnalyticNTK: Sendable {
         return recursion(cross, rowVariances: variances(x1), colVariances: variances(x2), widths: widths)
     }
 
-    /// The coefficients of the recursion (see the type's documentation).
-    struct Coefficients {
-        /// σ_w², the factor on T(Σ_l) in Σ and on Ṫ·Θ_l in Θ.
-        var weightVariance: Double
-        /// β = σ_b² with biases, 0 without.
-        var nngpBias: Double
-        /// β′: σ_b² ("ntk") or 1 ("standard") with biases, 0 without.
-        var ntkBias: Double
-
-        init(_ a: MLPArchitecture) {
-            weightVariance = a.weightStd * a.weightStd
-            nngpBias = a.hasBias ? a.biasStd * a.biasStd : 0
-            switch a.parameterization {
-            case .ntk: ntkBias = nngpBias
-            case .standard: ntkBias = a.hasBias ? 1 : 0
-            }
-        }
-
-        /// c_l for weight layer l (0-based): σ_w² ("ntk") or the fan-in n_l ("standard": d, then `width`).
-        static func ntkWeight(_ a: MLPArchitecture, width: Int, layer l: Int) -> Double {
-            switch a.parameterization {
-            case .ntk: return a.weightStd * a.weightStd
-            case .standard: return Double(l == 0 ? a.inputDim : width)
-            }
-        }
-    }
-
     /// Runs the recursion from E_0 = `e0` (N₁ × N₂). `colVariances == nil` means X₂ = X₁: `e0` is symmetric,
     /// only its upper triangle is computed, and its diagonal holds the variances.
     private func recursion(_ e0: Matrix, rowVariances: [Double], colVariances: [Double]?,
                            widths: [Int]) -> (nngp: Matrix, ntk: [Matrix]) {
         precondition(!widths.isEmpty && widths.allSatisfy { $0 >= 1 })
         let a = architecture
-        let co = Coefficients(a)
+        // The layers at each width: Σ and the "ntk" Θ read the same numbers at every width, the "standard" Θ's
+        // weight factor is the fan-in (DenseLayer.ntkWeightFactor).
+        let layersAt = widths.map { a.withWidth($0).layers }
+        let first = layersAt[0][0]
         let symmetric = colVariances == nil
         let n1 = e0.rows, n2 = e0.cols, count = n1 * n2
         // Working storage the worker threads write (each its own rows), freed on return.
@@ -182,13 +159,13 @@ public struct AnalyticNTK: Sendable {
             sigma.deallocate()
             thetas.forEach { $0.deallocate() }
         }
-        for i in 0..<count { sigma[i] = co.weightVariance * e0.data[i] + co.nngpBias }
-        for (m, w) in widths.enumerated() {
-            let c0 = Coefficients.ntkWeight(a, width: w, layer: 0)
-            for i in 0..<count { thetas[m][i] = c0 * e0.data[i] + co.ntkBias }
+        for i in 0..<count { sigma[i] = first.nngpWeightVariance * e0.data[i] + first.nngpBiasVariance }
+        for (m, layers) in layersAt.enumerated() {
+            let c0 = layers[0].ntkWeightFactor, b0 = layers[0].ntkBiasFactor
+            for i in 0..<count { thetas[m][i] = c0 * e0.data[i] + b0 }
         }
-        var q1 = rowVariances.map { co.weightVariance * $0 + co.nngpBias }
-        var q2 = colVariances?.map { co.weightVariance * $0 + co.nngpBias } ?? q1
+        var q1 = rowVariances.map { first.nngpWeightVariance * $0 + first.nngpBiasVariance }
+        var q2 = colVariances?.map { first.nngpWeightVariance * $0 + first.nngpBiasVariance } ?? q1
         let activation = a.activation
         let rule = self.rule, expansionRule = self.expansionRule, diagonalRule = self.diagonalRule ?? rule
         let quadrature = !activation.hasClosedFormKernelMaps
@@ -199,8 +176,8 @@ public struct AnalyticNTK: Sendable {
             let s = SendablePointer(sigma.baseAddress!)
             let ts = thetas.map { SendablePointer($0.baseAddress!) }
             for l in 1...a.depth {
-                let cws = widths.map { Coefficients.ntkWeight(a, width: $0, layer: l) }
-                let sw2 = co.weightVariance, b = co.nngpBias, bt = co.ntkBias
+                let cws = layersAt.map { $0[l].ntkWeightFactor }, bts = layersAt.map { $0[l].ntkBiasFactor }
+                let sw2 = layersAt[0][l].nngpWeightVariance, b = layersAt[0][l].nngpBiasVariance
                 let rowQ = q1, colQ = q2
                 // Quadrature activations: Mehler's series where its truncation bound holds, quadrature elsewhere.
                 let rowExpansion = expansionRule.map { HermiteExpansion(variances: rowQ, rule: $0, activation.valueAndDerivative) }
@@ -229,7 +206,7 @@ public struct AnalyticNTK: Sendable {
                             }
                             s.p[idx] = sw2 * tv + b
                             for m in cws.indices {
-                                ts[m].p[idx] = cws[m] * tv + bt + sw2 * td * ts[m].p[idx]
+                                ts[m].p[idx] = cws[m] * tv + bts[m] + sw2 * td * ts[m].p[idx]
                             }
                         }
                     }

@@ -1,10 +1,13 @@
 /// The empirical neural tangent kernel K_θ[(i,a),(j,b)] = ⟨∂f_a(x_i)/∂θ, ∂f_b(x_j)/∂θ⟩ of an ``MLP``,
-/// computed by the structured per-layer formula (DESIGN.md §2), never through the N·k × P Jacobian:
+/// computed by the structured per-layer formula (Docs/Conventions.md#the-structured-empirical-ntk), never
+/// through the N·k × P Jacobian:
 ///
-///     K = Σ_l (D_l D_lᵀ) ⊙ (c_l²·A_{l−1}A_{l−1}ᵀ + s_b²)
+///     K = Σ_l r_l·(D_l D_lᵀ) ⊙ (c_l²·A_{l−1}A_{l−1}ᵀ + s_l²)
 ///
-/// with D_l = ∂f/∂z_l per (sample, output) row and A_{l−1} the layer's inputs. Rows and columns are
-/// sample-major: index i·k + a for sample i and output a.
+/// with D_l = ∂f/∂z_l per (sample, output) row, A_{l−1} the layer's inputs, and c_l, s_l and the learning-rate
+/// scale r_l from its ``DenseLayer``: the kernel of GD with per-layer rates η·r_l, which is the plain
+/// K_θ = J Jᵀ when every r_l = 1 (every parameterization so far). Rows and columns are sample-major: index
+/// i·k + a for sample i and output a.
 ///
 /// The network may run in float32 (``MLPNetwork`` of `Float`): its passes and each layer's two Gram products
 /// (`ssyrk`) are then single precision, and their entries are widened to float64 in the Hadamard
@@ -44,7 +47,7 @@ public enum EmpiricalNTK {
                                       derivatives: [DenseMatrix<Scalar>]) -> Matrix {
         let k = architecture.outputs
         let r = pass.output.rows * k
-        let sb2 = architecture.biasScale * architecture.biasScale
+        let layers = architecture.layers
         let n = pass.output.rows
         var result = Matrix(rows: r, cols: r)
         guard r > 0 else { return result }
@@ -59,11 +62,10 @@ public enum EmpiricalNTK {
         var h = [Scalar](unsafeUninitializedCapacity: hCount) { _, c in c = hCount }
         for i0 in stride(from: 0, to: n, by: samplesPerPanel) {
             let i1 = min(i0 + samplesPerPanel, n)
-            for l in 0..<architecture.layerCount {
-                let c = architecture.weightScale(layer: l)
-                gramPanel(derivatives[l], rows: (i0 * k)..<(i1 * k), into: &g)
-                gramPanel(pass.inputs[l], rows: i0..<i1, alpha: Scalar(c * c), into: &h)
-                accumulatePanel(&result, g, h, samples: i0..<i1, outputs: k, biasTerm: sb2)
+            for (l, layer) in layers.enumerated() {
+                gramPanel(derivatives[l], rows: (i0 * k)..<(i1 * k), alpha: Scalar(layer.learningRateScale), into: &g)
+                gramPanel(pass.inputs[l], rows: i0..<i1, alpha: Scalar(layer.weightMultiplier * layer.weightMultiplier), into: &h)
+                accumulatePanel(&result, g, h, samples: i0..<i1, outputs: k, biasTerm: layer.biasMultiplier * layer.biasMultiplier)
             }
         }
         BLAS.symmetrizeFromUpper(&result)
@@ -141,15 +143,13 @@ public enum EmpiricalNTK {
     public static func kernel<Scalar>(_ model: MLPNetwork<Scalar>, _ x1: Matrix, _ x2: Matrix) -> Matrix {
         let p1 = model.forward(Scalar.converting(x1)), p2 = model.forward(Scalar.converting(x2))
         let d1 = outputDerivatives(model, p1), d2 = outputDerivatives(model, p2)
-        let a = model.architecture
-        let k = a.outputs
-        let sb2 = a.biasScale * a.biasScale
+        let k = model.architecture.outputs
         var result = Matrix(rows: x1.rows * k, cols: x2.rows * k)
-        for l in 0..<a.layerCount {
-            let c = a.weightScale(layer: l)
-            let g = BLAS.product(d1[l], d2[l], transB: .transposed)
+        for (l, layer) in model.architecture.layers.enumerated() {
+            let c = layer.weightMultiplier, s = layer.biasMultiplier
+            let g = BLAS.product(d1[l], d2[l], transB: .transposed, alpha: Scalar(layer.learningRateScale))
             let h = BLAS.product(p1.inputs[l], p2.inputs[l], transB: .transposed, alpha: Scalar(c * c))
-            accumulate(&result, g, h, outputs: k, biasTerm: sb2)
+            accumulate(&result, g, h, outputs: k, biasTerm: s * s)
         }
         return result
     }

@@ -2,7 +2,7 @@
 public typealias MLP = MLPNetwork<Double>
 
 /// A fully connected network f(x) = z_{H+1}, z_l = c_l·a_{l−1}W_l + s_b·b_l, a_l = φ(z_l), a_0 = x,
-/// with c_l and s_b from the ``Parameterization`` (DESIGN.md §2). Inputs are rows of a matrix.
+/// with c_l and s_b from each layer's ``DenseLayer`` description (Docs/Conventions.md#model). Inputs are rows of a matrix.
 ///
 /// `Scalar` is the precision of the parameters and of every pass: `Double` (``MLP``), or `Float` for
 /// `--precision float32`, where each gemm is an sgemm. The arithmetic is the same; only its rounding differs.
@@ -33,9 +33,9 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
         precondition(x.cols == architecture.inputDim, "input has \(x.cols) columns, the network expects \(architecture.inputDim)")
         var inputs = [x]
         var derivatives: [DenseMatrix<Scalar>] = []
-        let sb = Scalar(architecture.biasScale)
-        for l in 0..<architecture.layerCount {
+        for (l, layer) in architecture.layers.enumerated() {
             let w = parameters.weights[l]
+            let sb = Scalar(layer.biasMultiplier)
             // Every entry is written below (the bias rows, or gemm with β = 0 over w.rows > 0 terms).
             var z = sb != 0 || w.rows > 0 ? DenseMatrix<Scalar>(uninitializedRows: x.rows, cols: w.cols)
                 : DenseMatrix<Scalar>(rows: x.rows, cols: w.cols)
@@ -49,14 +49,14 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
                     }
                 }
             }
-            BLAS.gemm(inputs[l], w, alpha: Scalar(architecture.weightScale(layer: l)), beta: sb != 0 ? 1 : 0, into: &z)
-            if l == architecture.depth {
+            BLAS.gemm(inputs[l], w, alpha: Scalar(layer.weightMultiplier), beta: sb != 0 ? 1 : 0, into: &z)
+            guard let activation = layer.activation else {
                 return ForwardPass(inputs: inputs, derivatives: derivatives, output: z)
             }
-            derivatives.append(Scalar.activate(architecture.activation, &z))
+            derivatives.append(Scalar.activate(activation, &z))
             inputs.append(z)
         }
-        fatalError("unreachable: the last layer returns")
+        fatalError("unreachable: the readout layer has no activation and returns")
     }
 
     /// The forward pass on float64 inputs (rounded to `Scalar`; no copy for `Double`).
@@ -83,13 +83,14 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
         precondition(seeds.cols == architecture.outputs && seeds.rows == pass.output.rows * rowsPerSample)
         var deltas = [DenseMatrix<Scalar>](repeating: DenseMatrix(rows: 0, cols: 0), count: architecture.layerCount)
         deltas[architecture.depth] = seeds
+        let layers = architecture.layers
         var l = architecture.depth
         while l > 0 {
             let w = parameters.weights[l]
             // gemm (β = 0) over n_{l+1} > 0 terms writes every entry.
             var d = w.cols > 0 ? DenseMatrix<Scalar>(uninitializedRows: seeds.rows, cols: w.rows)
                 : DenseMatrix<Scalar>(rows: seeds.rows, cols: w.rows)
-            BLAS.gemm(deltas[l], w, transB: .transposed, alpha: Scalar(architecture.weightScale(layer: l)), into: &d)
+            BLAS.gemm(deltas[l], w, transB: .transposed, alpha: Scalar(layers[l].weightMultiplier), into: &d)
             let phiPrime = pass.derivatives[l - 1]
             let n = d.cols
             d.data.withUnsafeMutableBufferPointer { pd in
@@ -116,13 +117,12 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
     public func gradient(_ pass: ForwardPass<Scalar>, deltas: [DenseMatrix<Scalar>]) -> NetworkParameters<Scalar> {
         var gw: [DenseMatrix<Scalar>] = []
         var gb: [[Scalar]] = []
-        let sb = Scalar(architecture.biasScale)
-        for l in 0..<architecture.layerCount {
+        for (l, layer) in architecture.layers.enumerated() {
             let a = pass.inputs[l]
-            gw.append(BLAS.product(a, deltas[l], transA: .transposed, alpha: Scalar(architecture.weightScale(layer: l))))
-            if architecture.hasBias {
+            gw.append(BLAS.product(a, deltas[l], transA: .transposed, alpha: Scalar(layer.weightMultiplier)))
+            if layer.hasBias {
                 var g = [Scalar](repeating: 0, count: deltas[l].cols)
-                BLAS.gemv(deltas[l], [Scalar](repeating: sb, count: deltas[l].rows), transA: .transposed, into: &g)
+                BLAS.gemv(deltas[l], [Scalar](repeating: Scalar(layer.biasMultiplier), count: deltas[l].rows), transA: .transposed, into: &g)
                 gb.append(g)
             } else {
                 gb.append([])

@@ -1,4 +1,4 @@
-/// The shape and initialization law of a fully connected network (DESIGN.md §2).
+/// The shape and initialization law of a fully connected network (Docs/Conventions.md).
 ///
 /// Layer l = 1…depth+1 maps n_{l−1} → n_l with n_0 = `inputDim`, n_1…n_depth = `width`,
 /// n_{depth+1} = `outputs`. Hidden layers apply `activation`; the last layer is linear.
@@ -37,17 +37,23 @@ public struct MLPArchitecture: Codable, Equatable, Sendable {
     /// [n_0, n_1, …, n_{depth+1}].
     public var layerSizes: [Int] { [inputDim] + Array(repeating: width, count: depth) + [outputs] }
 
-    /// Factor on a_{l−1}W_l for layer index `l` in 0..<layerCount (layer l+1 in the math).
-    public func weightScale(layer l: Int) -> Double {
-        parameterization.weightScale(weightStd: weightStd, fanIn: layerSizes[l])
+    /// The weight layers l = 1…depth+1 (index 0..<layerCount), each with its multipliers, initialization,
+    /// learning-rate scale and infinite-width maps as the parameterization defines them.
+    public var layers: [DenseLayer] {
+        let s = layerSizes
+        return (0..<layerCount).map { l in
+            parameterization.layer(fanIn: s[l], fanOut: s[l + 1], activation: l < depth ? activation : nil,
+                                   weightStd: weightStd, biasStd: biasStd, hasBias: hasBias)
+        }
     }
 
-    /// Factor on b_l (0 without biases).
-    public var biasScale: Double { hasBias ? parameterization.biasScale(biasStd: biasStd) : 0 }
+    /// The same architecture with hidden width `width`.
+    public func withWidth(_ width: Int) -> MLPArchitecture {
+        var a = self
+        a.width = width
+        return a
+    }
 
     /// Number of trainable parameters P.
-    public var parameterCount: Int {
-        let s = layerSizes
-        return (0..<layerCount).reduce(0) { $0 + s[$1] * s[$1 + 1] + (hasBias ? s[$1 + 1] : 0) }
-    }
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 }

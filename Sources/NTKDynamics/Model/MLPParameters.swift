@@ -28,8 +28,15 @@ public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
     /// θ ← θ + α·other  (`?axpy` per tensor, α rounded to `Scalar`).
     @inlinable
     public mutating func add(_ other: NetworkParameters, scaledBy alpha: Double) {
-        let a = Scalar(alpha)
+        add(other, scaledBy: alpha, layerScales: [Double](repeating: 1, count: weights.count))
+    }
+
+    /// θ_l ← θ_l + α·r_l·other_l for each layer l (`?axpy` per tensor, α·r_l rounded to `Scalar`).
+    @inlinable
+    public mutating func add(_ other: NetworkParameters, scaledBy alpha: Double, layerScales r: [Double]) {
+        precondition(r.count == weights.count)
         for l in weights.indices {
+            let a = Scalar(alpha * r[l])
             BLAS.axpy(a, other.weights[l].data, &weights[l].data)
             BLAS.axpy(a, other.biases[l], &biases[l])
         }
@@ -100,14 +107,13 @@ public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
 extension NetworkParameters where Scalar == Double {
     /// Draws initial parameters for `architecture` from `rng`, layer by layer, W_l then b_l.
     public init(initializing architecture: MLPArchitecture, rng: inout RandomSource) {
-        let sizes = architecture.layerSizes
         var w: [Matrix] = []
         var b: [[Double]] = []
-        for l in 0..<architecture.layerCount {
-            let std = architecture.parameterization.weightInitStd(weightStd: architecture.weightStd, fanIn: sizes[l])
-            w.append(Matrix(rows: sizes[l], cols: sizes[l + 1], data: rng.normals(sizes[l] * sizes[l + 1], std: std)))
-            if architecture.hasBias {
-                b.append(rng.normals(sizes[l + 1], std: architecture.parameterization.biasInitStd(biasStd: architecture.biasStd)))
+        for layer in architecture.layers {
+            w.append(Matrix(rows: layer.fanIn, cols: layer.fanOut,
+                            data: rng.normals(layer.fanIn * layer.fanOut, std: layer.weightInitStd)))
+            if layer.hasBias {
+                b.append(rng.normals(layer.fanOut, std: layer.biasInitStd))
             } else {
                 b.append([])
             }
