@@ -70,14 +70,30 @@ struct CommandLineValidationTests {
         #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
     }
 
+    /// A valid command line and what it must have set, read back from the parsed command.
+    struct ValidInput: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        var holds: @Sendable (RunCommand) -> Bool
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
     @Test(arguments: [
-        ["--width", "64,128"], ["run", "--width", "8", "--depth", "0", "--activation", "linear"],
-        ["--dataset", "sine", "--input-dim", "1"], ["--lr", "0.3"], ["--no-bias"], ["--steps", "0"],
-        ["--data", "some.csv", "--target-columns", "-1"], ["--data", "some.csv", "--target-columns", "-2,-1"],
+        ValidInput(arguments: ["--width", "64,128"]) { $0.model.width.values == [64, 128] },
+        ValidInput(arguments: ["run", "--width", "8", "--depth", "0", "--activation", "linear"]) {
+            $0.model.width.values == [8] && $0.model.depth == 0 && $0.model.activation == .linear
+        },
+        ValidInput(arguments: ["--dataset", "sine", "--input-dim", "1"]) { $0.data.dataset == .sine && $0.data.inputDim == 1 },
+        ValidInput(arguments: ["--lr", "0.3"]) { $0.training.lr == 0.3 && $0.training.settings.learningRate == 0.3 },
+        ValidInput(arguments: ["--no-bias"]) { $0.model.noBias },
+        ValidInput(arguments: ["--steps", "0"]) { $0.training.steps == 0 },
+        ValidInput(arguments: ["--data", "some.csv", "--target-columns", "-1"]) {
+            $0.data.dataFile == "some.csv" && $0.data.targetColumns == "-1"
+        },
+        ValidInput(arguments: ["--data", "some.csv", "--target-columns", "-2,-1"]) { $0.data.targetColumns == "-2,-1" },
     ])
-    func acceptsValidInput(_ arguments: [String]) throws {
-        let command = try NTKDynamicsCommand.parseAsRoot(arguments)
-        #expect(command is RunCommand)
+    func acceptsValidInput(_ input: ValidInput) throws {
+        let command = try #require(try NTKDynamicsCommand.parseAsRoot(input.arguments) as? RunCommand)
+        #expect(input.holds(command))
     }
 
     @Test func widthListParsesEveryEntry() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NTKDynamics
 
-/// The structured empirical NTK against J·Jᵀ from the naive reference Jacobian (DESIGN.md §2).
+/// The structured empirical NTK against J·Jᵀ from the naive reference Jacobian (Docs/Conventions.md).
 @Suite("Empirical NTK")
 struct EmpiricalNTKTests {
     /// The reference itself: its forward pass agrees with the library's, its parameter order is

@@ -140,19 +140,27 @@ struct GradientTests {
         }
     }
 
-    /// Repeated steps decrease the loss at a small learning rate (a sign check on the update).
-    @Test("GD at a small learning rate decreases the loss")
-    func lossDecreases() {
-        for c in Case.all where c.outputs == 2 {
-            var gd = c.descent(learningRate: c.loss == .mean ? 0.05 : 0.005)
-            let y = c.targets()
-            var last = Double.infinity
-            for _ in 0..<5 {
-                let f = gd.step(measureKernel: false).output.data
-                let l = c.loss.loss(f, y, samples: c.net.samples, outputs: c.outputs)
-                #expect(l < last, "\(c.testDescription)")
-                last = l
-            }
+    /// One step moves L by −η‖∇L‖² to first order: (L(θ − η∇L) − L(θ))/(−η‖∇L‖²) = 1 + O(η). So the update
+    /// has the sign and the size of η·∇L (a step of 2η·∇L, or along a stale gradient, fails), and the ratio's
+    /// error shrinks about tenfold with η.
+    @Test("A GD step changes L by −η‖∇L‖² to first order", arguments: Case.all)
+    func firstOrderLossChange(c: Case) {
+        let y = c.targets()
+        func loss(_ gd: inout GradientDescent<Double>) -> Double {
+            c.loss.loss(gd.step(measureKernel: false, update: false).output.data, y, samples: c.net.samples, outputs: c.outputs)
         }
+        func ratioError(learningRate eta: Double) -> Double {
+            var gd = c.descent(learningRate: eta)
+            let g = gd.gradient().flattened
+            let squaredNorm = g.reduce(0) { $0 + $1 * $1 }
+            let before = loss(&gd)
+            _ = gd.step(measureKernel: false)
+            let after = loss(&gd)
+            return abs((after - before) / (-eta * squaredNorm) - 1)
+        }
+        let base = c.loss == .mean ? 1e-3 : 1e-4
+        let coarse = ratioError(learningRate: base), fine = ratioError(learningRate: base / 10)
+        #expect(coarse < 0.05, "\(c.testDescription): first-order ratio off by \(coarse)")
+        #expect(fine < coarse / 5 || fine < 1e-6, "\(c.testDescription): \(coarse) at η, \(fine) at η/10")
     }
 }

@@ -85,7 +85,7 @@ enum KernelMapReference {
         closedForm(act, q1: q1, c: c, q2: q2) ?? trapezoid(act, q1: q1, c: c, q2: q2)
     }
 
-    /// Σ and Θ for one pair of inputs by the recursion of DESIGN.md §2 written out for scalars, with the
+    /// Σ and Θ for one pair of inputs by the recursion of Docs/Conventions.md written out for scalars, with the
     /// standard-parameterization terms (fan-in·T, 1 per bias) from Docs/InfiniteWidth.md.
     static func kernels(_ x: [Double], _ y: [Double], _ a: MLPArchitecture) -> (nngp: Double, ntk: Double) {
         let d = Double(x.count)

@@ -119,11 +119,4 @@ struct PrecisionTests {
         #expect(bad.stderr.contains("double") && bad.stderr.contains("float32") && bad.stderr.contains("float64"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.file("never").path))
     }
-
-    @Test func memoryEstimateShrinksInFloat32() {
-        let a = MLPArchitecture(inputDim: 8, width: 4096, depth: 2)
-        let e64 = MemoryEstimate(architecture: a, samples: 256, testSamples: 256, analyticKernel: false, precision: .float64)
-        let e32 = MemoryEstimate(architecture: a, samples: 256, testSamples: 256, analyticKernel: false, precision: .float32)
-        #expect(e32.bytes < e64.bytes)
-    }
 }

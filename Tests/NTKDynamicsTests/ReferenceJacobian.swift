@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NTKDynamics
 
-/// An independent, deliberately naive implementation of the network math of DESIGN.md §2, used as the
+/// An independent, deliberately naive implementation of the network math of Docs/Conventions.md, used as the
 /// reference the library is tested against.
 ///
 /// Everything here is plain Swift loops over `[Double]` arrays, one sample and one scalar at a time:
@@ -41,7 +41,7 @@ enum Reference {
 
     static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 
-    // MARK: Scales straight from DESIGN.md §2.
+    // MARK: Scales straight from Docs/Conventions.md (Model).
 
     static func sizes(_ a: MLPArchitecture) -> [Int] {
         var s = [a.inputDim]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NTKDynamics
 
-/// The run directory other tools read (DESIGN.md §3), written by the real executable.
+/// The run directory other tools read (Docs/LogFormat.md), written by the real executable.
 @Suite(.serialized)
 struct RunDirectoryContractTests {
     @Test func npyRoundTripOfKnownValues() throws {

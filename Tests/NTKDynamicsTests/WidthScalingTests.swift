@@ -5,7 +5,7 @@ import Testing
 /// The finite-width error of the NTK prediction shrinks with width (Lee et al. 2019: O(1/√n)).
 ///
 /// One hidden ReLU layer, N = 32 gaussian inputs in d = 4, targets sin(Σx), mean loss, η = η_crit/2,
-/// 300 GD steps. gap_t = ‖f_t^GD − f_t^discrete‖ / ‖f_0 − y‖ on the training points (DESIGN.md §2).
+/// 300 GD steps. gap_t = ‖f_t^GD − f_t^discrete‖ / ‖f_0 − y‖ on the training points (Docs/Conventions.md).
 @Suite("Width scaling")
 struct WidthScalingTests {
     static let samples = 32

@@ -8,7 +8,7 @@ public enum PredictionForm: String, CaseIterable, Codable, Sendable {
     case discrete
 }
 
-/// The NTK prediction of training from the initial kernel (DESIGN.md §2):
+/// The NTK prediction of training from the initial kernel (Docs/Conventions.md):
 /// the network linearized at θ_0, trained by GD with learning rate η on squared loss.
 ///
 /// With K̃_0 = K_0/ν = V·Λ·Vᵀ (eigenvalues clipped at 0) and c = Vᵀ(f_0 − y):

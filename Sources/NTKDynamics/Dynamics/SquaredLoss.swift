@@ -1,4 +1,4 @@
-/// Squared loss over N points with k outputs (DESIGN.md §2):
+/// Squared loss over N points with k outputs (Docs/Conventions.md):
 /// `mean`: L = 1/(2·N·k)·Σ‖f(x_i) − y_i‖²,  `sum`: L = 1/2·Σ‖f(x_i) − y_i‖².
 public enum LossNormalization: String, CaseIterable, Codable, Sendable {
     case mean

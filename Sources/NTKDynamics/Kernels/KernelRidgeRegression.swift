@@ -42,7 +42,7 @@ public enum KernelRidgeRegressionError: Error, Equatable, CustomStringConvertibl
 ///
 /// K, Y and f₀ use one layout: K is R × R and Y is R × m (R = N·k with a single column for the
 /// sample-major (N·k)×(N·k) kernels, or R = N with k columns for a scalar kernel Θ whose ⊗I_k is implied).
-/// λ is on the scale of K as given (the unnormalized K of DESIGN.md §2, before any division by N·k).
+/// λ is on the scale of K as given (the unnormalized K of Docs/Conventions.md, before any division by N·k).
 public struct KernelRidgeRegression: Sendable {
     /// How the diagonal jitter grows when `dpotrf` fails: jitter_1 = `initialRelative`·s, then ×`growthFactor`,
     /// up to `maximumRelative`·s, where s is the mean diagonal of K + λI (1 if that is not positive).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes NumPy `.npy` files (format version 1.0): little-endian float64, C order (DESIGN.md §3).
+/// Writes NumPy `.npy` files (format version 1.0): little-endian float64, C order (Docs/LogFormat.md).
 public enum NPYWriter {
     /// The bytes of an `.npy` file holding `values` with `shape` (row-major; product of shape = count).
     public static func encode(_ values: [Double], shape: [Int]) -> Data {

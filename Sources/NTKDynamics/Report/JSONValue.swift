@@ -52,7 +52,7 @@ public enum JSONValue: Decodable, Equatable, Sendable {
 }
 
 /// A JSON object file (config.json, summary.json). Keys are looked up at the top level and then under
-/// "model" (DESIGN.md §3 allows either). A missing key and a JSON null both read as nil.
+/// "model" (Docs/LogFormat.md allows either). A missing key and a JSON null both read as nil.
 public struct JSONObject: Sendable {
     public var values: [String: JSONValue]
 
