@@ -8,7 +8,7 @@
 /// `Scalar` is the network's precision: with `Float` the passes, ∂L/∂f, the gradient and the update
 /// θ ← θ − η·∇L are single precision (η rounded to float32); f_t and K_t are returned as float64, K_t
 /// accumulated in float64 (``EmpiricalNTK``).
-public struct GradientDescent<Scalar: BLASScalar>: Sendable {
+public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     public private(set) var model: MLPNetwork<Scalar>
     /// Training inputs in the network's precision, N × d.
     public let inputs: DenseMatrix<Scalar>

@@ -24,10 +24,6 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable, Codable {
     /// ‖x‖₂ (`cblas_?nrm2`), in this precision.
     static func nrm2(count: Int, _ x: UnsafePointer<Self>) -> Self
 
-    /// Applies φ to every entry of `z` in place and returns φ′ at the original entries
-    /// (``Activation/apply(_:)`` for this precision).
-    static func activate(_ activation: Activation, _ z: inout DenseMatrix<Self>) -> DenseMatrix<Self>
-
     /// The values of a float64 matrix in this precision (rounded to nearest; no copy for `Double`).
     static func converting(_ m: Matrix) -> DenseMatrix<Self>
     /// The values as float64 (exact; no copy for `Double`).
@@ -71,8 +67,6 @@ extension Double: BLASScalar {
         cblas_dnrm2(blasint(count), x, 1)
     }
 
-    public static func activate(_ activation: Activation, _ z: inout Matrix) -> Matrix { activation.apply(&z) }
-
     @inline(__always)
     public static func converting(_ m: Matrix) -> Matrix { m }
 
@@ -115,10 +109,6 @@ extension Float: BLASScalar {
     @inline(__always)
     public static func nrm2(count: Int, _ x: UnsafePointer<Float>) -> Float {
         cblas_snrm2(blasint(count), x, 1)
-    }
-
-    public static func activate(_ activation: Activation, _ z: inout DenseMatrix<Float>) -> DenseMatrix<Float> {
-        activation.apply(&z)
     }
 
     public static func converting(_ m: Matrix) -> DenseMatrix<Float> {

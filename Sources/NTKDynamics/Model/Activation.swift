@@ -20,39 +20,42 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
     /// only when depth is 0 (with hidden layers it is multilinear in the weights).
     case linear
 
-    /// φ(z).
-    @inlinable
-    public func value(_ z: Double) -> Double {
+    /// φ(z), in the precision of `z`.
+    @inlinable @inline(__always)
+    public func value<S: NetworkScalar>(_ z: S) -> S {
         switch self {
         case .relu: return z > 0 ? z : 0
-        case .tanh: return Foundation.tanh(z)
-        case .erf: return Foundation.erf(z)
-        case .gelu: return 0.5 * z * (1 + Foundation.erf(z * 0.7071067811865476))
+        case .tanh: return S.tanh(z)
+        case .erf: return S.erf(z)
+        case .gelu: return 0.5 * z * (1 + S.erf(z * 0.7071067811865476))
         case .linear: return z
         }
     }
 
-    /// φ′(z).
-    @inlinable
-    public func derivative(_ z: Double) -> Double {
+    /// φ′(z), in the precision of `z`.
+    @inlinable @inline(__always)
+    public func derivative<S: NetworkScalar>(_ z: S) -> S {
         switch self {
         case .relu: return z > 0 ? 1 : 0
         case .tanh:
-            let t = Foundation.tanh(z)
+            let t = S.tanh(z)
             return 1 - t * t
-        case .erf: return 1.1283791670955126 * Foundation.exp(-z * z)
+        case .erf: return 1.1283791670955126 * S.exp(-z * z)
         case .gelu:
-            return 0.5 * (1 + Foundation.erf(z * 0.7071067811865476))
-                + z * 0.3989422804014327 * Foundation.exp(-0.5 * z * z)
+            return 0.5 * (1 + S.erf(z * 0.7071067811865476)) + z * 0.3989422804014327 * S.exp(-0.5 * z * z)
         case .linear: return 1
         }
     }
 
-    /// Applies φ to every entry of `z` in place and returns φ′ at the original entries.
+    /// Applies φ to every entry of `z` in place and returns φ′ at the original entries, in the matrix's precision.
+    ///
+    /// `@inlinable` so that each caller's precision gets a specialized loop (an unspecialized generic loop would
+    /// call φ through a witness table per entry).
     ///
     /// - Complexity: O(rows·cols), one pass.
-    public func apply(_ z: inout Matrix) -> Matrix {
-        var d = Matrix(rows: z.rows, cols: z.cols)
+    @inlinable
+    public func apply<S: NetworkScalar>(_ z: inout DenseMatrix<S>) -> DenseMatrix<S> {
+        var d = DenseMatrix<S>(rows: z.rows, cols: z.cols)
         let n = z.data.count
         z.data.withUnsafeMutableBufferPointer { pz in
             d.data.withUnsafeMutableBufferPointer { pd in
@@ -68,70 +71,7 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
                     for i in 0..<n { pd[i] = 1 }
                 case .tanh:
                     for i in 0..<n {
-                        let t = Foundation.tanh(pz[i])
-                        pz[i] = t
-                        pd[i] = 1 - t * t
-                    }
-                default:
-                    for i in 0..<n {
-                        let v = pz[i]
-                        pd[i] = derivative(v)
-                        pz[i] = value(v)
-                    }
-                }
-            }
-        }
-        return d
-    }
-
-    /// φ(z) in single precision: the formulas of ``value(_:)-(Double)`` in `Float` arithmetic
-    /// (`--precision float32`).
-    @inlinable
-    public func value(_ z: Float) -> Float {
-        switch self {
-        case .relu: return z > 0 ? z : 0
-        case .tanh: return Foundation.tanh(z)
-        case .erf: return Foundation.erf(z)
-        case .gelu: return 0.5 * z * (1 + Foundation.erf(z * 0.70710678))
-        case .linear: return z
-        }
-    }
-
-    /// φ′(z) in single precision (``derivative(_:)-(Double)`` in `Float` arithmetic).
-    @inlinable
-    public func derivative(_ z: Float) -> Float {
-        switch self {
-        case .relu: return z > 0 ? 1 : 0
-        case .tanh:
-            let t = Foundation.tanh(z)
-            return 1 - t * t
-        case .erf: return 1.1283792 * Foundation.exp(-z * z)
-        case .gelu:
-            return 0.5 * (1 + Foundation.erf(z * 0.70710678)) + z * 0.39894228 * Foundation.exp(-0.5 * z * z)
-        case .linear: return 1
-        }
-    }
-
-    /// ``apply(_:)-(Matrix)`` in single precision: φ in place, φ′ returned.
-    ///
-    /// - Complexity: O(rows·cols), one pass.
-    public func apply(_ z: inout DenseMatrix<Float>) -> DenseMatrix<Float> {
-        var d = DenseMatrix<Float>(rows: z.rows, cols: z.cols)
-        let n = z.data.count
-        z.data.withUnsafeMutableBufferPointer { pz in
-            d.data.withUnsafeMutableBufferPointer { pd in
-                switch self {
-                case .relu:
-                    for i in 0..<n {
-                        let v = pz[i]
-                        pd[i] = v > 0 ? 1 : 0
-                        pz[i] = v > 0 ? v : 0
-                    }
-                case .linear:
-                    for i in 0..<n { pd[i] = 1 }
-                case .tanh:
-                    for i in 0..<n {
-                        let t = Foundation.tanh(pz[i])
+                        let t = S.tanh(pz[i])
                         pz[i] = t
                         pd[i] = 1 - t * t
                     }

@@ -8,7 +8,7 @@ public typealias MLP = MLPNetwork<Double>
 /// `--precision float32`, where each gemm is an sgemm. The arithmetic is the same; only its rounding differs.
 /// The passes are `@inlinable` so that callers in other modules (ntk-bench, the tests) get code specialized
 /// to their scalar instead of the unspecialized generic loops.
-public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
+public struct MLPNetwork<Scalar: NetworkScalar>: Sendable {
     public let architecture: MLPArchitecture
     public var parameters: NetworkParameters<Scalar>
 
@@ -21,7 +21,7 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
 
     /// The network with the same architecture and `other`'s parameters rounded to this precision.
     @inlinable
-    public init<Other: BLASScalar>(converting other: MLPNetwork<Other>) {
+    public init<Other: NetworkScalar>(converting other: MLPNetwork<Other>) {
         self.init(architecture: other.architecture, parameters: NetworkParameters(converting: other.parameters))
     }
 
@@ -53,7 +53,7 @@ public struct MLPNetwork<Scalar: BLASScalar>: Sendable {
             guard let activation = layer.activation else {
                 return ForwardPass(inputs: inputs, derivatives: derivatives, output: z)
             }
-            derivatives.append(Scalar.activate(activation, &z))
+            derivatives.append(activation.apply(&z))
             inputs.append(z)
         }
         fatalError("unreachable: the readout layer has no activation and returns")
@@ -140,7 +140,7 @@ extension MLPNetwork where Scalar == Double {
 }
 
 /// What a forward pass keeps for backpropagation and for the NTK, in the network's precision.
-public struct ForwardPass<Scalar: BLASScalar>: Sendable {
+public struct ForwardPass<Scalar: NetworkScalar>: Sendable {
     /// A_0 = X, A_1, …, A_H: the inputs of each weight layer (N × n_l).
     public let inputs: [DenseMatrix<Scalar>]
     /// φ′(z_1), …, φ′(z_H) (N × n_l).
