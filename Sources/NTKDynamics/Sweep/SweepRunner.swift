@@ -107,7 +107,7 @@ public struct SweepRunner: Sendable {
         var s = settings
         s.seed = cell.seed
         let experiment = try NTKExperiment(architecture: architecture(cell.width), dataset: dataset, settings: s)
-        let dir = try RunDirectory.create(at: url, force: false)
+        let dir = try RunDirectory.create(at: url)
         return try RunRecorder.record(experiment, data: data, command: command, into: dir, writeArrays: writeArrays,
                                       dataSeed: settings.seed, shouldContinue: shouldContinue)
     }
