@@ -7,7 +7,7 @@ public struct OutputOptions: ParsableArguments {
     @Option(help: "Run directory (default runs/<timestamp>-w<width>). An existing non-empty one is refused without --force.")
     public var out: String?
 
-    @Flag(help: "Replace an existing output directory that holds an earlier ntk-dynamics run.")
+    @Flag(help: "Replace an existing output directory that holds an earlier ntk-dynamics output, atomically.")
     public var force = false
 
     @Option(name: .customLong("print-every"), parsing: .unconditional, help: "Print a table row every this many steps (default: about 20 rows per run).")
