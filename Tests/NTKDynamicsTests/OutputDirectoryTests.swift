@@ -272,6 +272,28 @@ struct OutputDirectoryEndToEndTests {
         #expect(try OutputDirectoryTests.hidden(in: disk.url).isEmpty)
     }
 
+    /// Removing the old run fails partway (a folder in it is a mount point): the new run is written whole
+    /// first, and the leftover is named.
+    @Test(.enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
+    func anOldRunThatCannotBeRemovedDoesNotCostTheNewOne() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let out = scratch.file("run"), aside = scratch.file(".run.ntk-old")
+        #expect(try ToolProcess.run(Self.tiny + ["--out", out.path]).status == 0)
+        let busy = out.appendingPathComponent("arrays/params_init")
+        #expect(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", busy.path]) == 0)
+        defer {
+            for mount in [busy, aside.appendingPathComponent("arrays/params_init")] { _ = Tmpfs.shell(["umount", mount.path]) }
+        }
+        let r = try ToolProcess.run(Self.tiny + ["--seed", "9", "--out", out.path, "--force"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        #expect(summary["status"] as? String == "completed")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as! [String: Any]
+        #expect(config["seed"] as? Int == 9)
+        #expect(r.stderr.contains(aside.path) && r.stderr.contains("busy"), "\(r.stderr)")
+    }
+
     /// --force through a symlink replaces the directory it points to; the link stays.
     @Test func forceThroughASymlinkWritesTheTargetAndKeepsTheLink() throws {
         let scratch = ScratchDirectory()

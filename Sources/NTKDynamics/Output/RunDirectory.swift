@@ -56,11 +56,16 @@ public struct RunDirectory: Sendable {
     /// text is often only "NSCocoaErrorDomain error 512").
     public static func reason(_ error: any Error) -> String {
         let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
+        var code: Int32?
+        if ns.domain == NSPOSIXErrorDomain {
+            code = Int32(ns.code)
+        } else if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? any Error,
+                  (underlying as NSError).domain == NSPOSIXErrorDomain {
+            code = Int32((underlying as NSError).code)
         }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return error.localizedDescription
+        guard let code else { return error.localizedDescription }
+        let text = String(cString: strerror(code))
+        return (ns.userInfo[NSFilePathErrorKey] as? String).map { "\($0): \(text)" } ?? text
     }
 
     public init(url: URL) { self.url = url }
