@@ -67,9 +67,8 @@ public struct KernelCommand: ParsableCommand {
     public func run() throws {
         SignalTrap.install()
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
-        let root = output.directory(suffix: "kernel")
         // Held until the command ends, so no other command writes or replaces the directory meanwhile.
-        let claim = try OutputClaim.take(root)
+        let (root, claim) = try OutputClaim.take(out: output.out, defaultBase: OutputOptions.defaultName(suffix: "kernel"))
         try claim.writing { try write(root, claim) }
     }
 

@@ -33,9 +33,9 @@ public struct RunCommand: ParsableCommand {
         SignalTrap.install()
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
-        let root = output.directory(suffix: widths.count == 1 ? "w\(widths[0])" : "widths")
         // Held until the command ends, so no other command writes or replaces the directory meanwhile.
-        let claim = try OutputClaim.take(root)
+        let (root, claim) = try OutputClaim.take(
+            out: output.out, defaultBase: OutputOptions.defaultName(suffix: widths.count == 1 ? "w\(widths[0])" : "widths"))
         try claim.writing { try write(root, claim) }
     }
 

@@ -67,9 +67,8 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
-        let root = URL(fileURLWithPath: out ?? Self.defaultDirectory())
         // Held until the command ends (a resume too), so two sweeps never write one directory at once.
-        let claim = try OutputClaim.take(root)
+        let (root, claim) = try OutputClaim.take(out: out, defaultBase: OutputOptions.defaultName(suffix: "sweep"))
         try claim.writing { try write(root, claim) }
     }
 
@@ -191,12 +190,5 @@ public struct SweepCommand: ParsableCommand {
 
     private func note(_ line: String) {
         FileHandle.standardError.write(Data("\(line)\n".utf8))
-    }
-
-    static func defaultDirectory() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmmss"
-        f.locale = Locale(identifier: "en_US_POSIX")
-        return "runs/\(f.string(from: Date()))-sweep"
     }
 }

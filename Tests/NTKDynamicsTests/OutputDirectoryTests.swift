@@ -255,6 +255,30 @@ struct OutputDirectoryEndToEndTests {
         #expect(try OutputDirectoryTests.snapshot(scratch.url) == before)
     }
 
+    /// Where the parent may not be written (here a read-only mount), no lock file can be made beside the
+    /// directory: the directory itself is locked, and `report` still works when nobody holds it.
+    @Test(.enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
+    func aDirectoryInAReadOnlyParentIsLockedItself() throws {
+        let parent = ScratchDirectory()
+        try FileManager.default.createDirectory(at: parent.url, withIntermediateDirectories: true)
+        let run = parent.file("run")
+        #expect(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", parent.path]) == 0)
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        #expect(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", run.path]) == 0)
+        defer { _ = Tmpfs.shell(["umount", run.path]); _ = Tmpfs.shell(["umount", parent.path]); parent.cleanup() }
+        try OutputDirectoryTests.lay(run, ["config.json": OutputDirectoryTests.marked, "steps.csv": "step\n0\n"])
+        #expect(Tmpfs.shell(["mount", "-o", "remount,ro", parent.path]) == 0)
+
+        let claim = try OutputClaim(run)
+        let held = try ToolProcess.run(["report", run.path])
+        #expect(held.status == NTKExitStatus.locked, "\(held.stderr)")
+        #expect(held.stderr.contains(run.path))
+        claim.finish(keepingNew: true)
+        let free = try ToolProcess.run(["report", run.path])
+        #expect(free.status == 0, "\(free.stderr)")
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("report.html").path))
+    }
+
     /// A full disk stops the new run: the old one must still be there, whole.
     @Test(.enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
     func aFailedReplacementLeavesTheOldRunWhole() throws {

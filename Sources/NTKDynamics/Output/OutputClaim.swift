@@ -5,7 +5,8 @@ import Foundation
 ///
 /// * **Lock.** `flock` on `.<name>.ntk-lock` beside the directory (in its parent, so that it survives the
 ///   directory being replaced); the file holds the holder's pid and is removed on release. The lock is on
-///   the symlink-free path, so two spellings of one directory share it.
+///   the symlink-free path, so two spellings of one directory share it. Where the parent may not be
+///   written, an existing directory is locked itself (`flock` on the directory), without a pid.
 /// * **Atomic replacement.** With `--force`, the earlier output is renamed to `.<name>.ntk-old` beside it
 ///   (one `rename`, same filesystem) and an empty directory is created in its place. When the command has
 ///   written its output (also a diverged or interrupted one), the old copy is removed; when it fails with
@@ -14,12 +15,13 @@ import Foundation
 public final class OutputClaim: @unchecked Sendable {
     /// The output directory, symlink-free.
     public let url: URL
-    /// The lock file beside it.
-    public let lockFile: URL
+    /// The lock file beside it (the directory itself when its parent may not be written).
+    public private(set) var lockFile: URL
     /// Where an earlier output is kept while a `--force` replaces it.
     public let aside: URL
     private var descriptor: Int32 = -1
     private var hasAside = false
+    private var lockIsDirectory = false
     private var prepared = false
     /// Parent folders this claim created (removed again when nothing was written into them).
     private var createdParents: [URL] = []
@@ -111,7 +113,7 @@ public final class OutputClaim: @unchecked Sendable {
         if !FileManager.default.fileExists(atPath: url.path) {
             for p in createdParents.reversed() { rmdir(p.path) }  // only if empty
         }
-        unlink(lockFile.path)  // while still holding the lock; see lock()
+        if !lockIsDirectory { unlink(lockFile.path) }  // while still holding the lock; see lock()
         close(descriptor)
         descriptor = -1
     }
@@ -137,7 +139,11 @@ public final class OutputClaim: @unchecked Sendable {
         while true {
             let fd = open(lockFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                let reason = String(cString: strerror(errno))
+                let code = errno
+                if [EACCES, EPERM, EROFS].contains(code) && OutputInventory.isDirectory(url) {
+                    return try lockDirectoryItself()
+                }
+                let reason = String(cString: strerror(code))
                 for p in createdParents.reversed() { rmdir(p.path) }
                 throw OutputError.cannotWrite(path: url.path, reason: "cannot create its lock file \(lockFile.path): \(reason)")
             }
@@ -157,6 +163,22 @@ public final class OutputClaim: @unchecked Sendable {
             }
             close(fd)
         }
+    }
+
+    /// The fallback of a parent folder that may not be written: `--force` cannot rename the directory there
+    /// anyway, so locking its inode is enough.
+    private func lockDirectoryItself() throws {
+        lockFile = url
+        lockIsDirectory = true
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw OutputError.cannotWrite(path: url.path, reason: "cannot open it to lock it: \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw OutputError.locked(path: url.path, lockFile: url.path, holder: nil)
+        }
+        descriptor = fd
     }
 
     private static func readPid(_ fd: Int32) -> Int32? {

@@ -62,19 +62,12 @@ public struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// The output directory: `--out`, or a new `runs/<timestamp>-<suffix>` that does not exist yet.
-    public func directory(suffix: String) -> URL {
-        if let out { return URL(fileURLWithPath: out) }
+    /// The default name without `--out`: `runs/<yyyyMMdd-HHmmss>-<suffix>` (``OutputClaim/take(out:defaultBase:)``
+    /// appends `-2`, `-3`, … while the name is taken).
+    public static func defaultName(suffix: String) -> String {
         let f = DateFormatter()
         f.dateFormat = "yyyyMMdd-HHmmss"
         f.locale = Locale(identifier: "en_US_POSIX")
-        let base = "runs/\(f.string(from: Date()))-\(suffix)"
-        var candidate = base
-        var n = 2
-        while FileManager.default.fileExists(atPath: candidate) {
-            candidate = "\(base)-\(n)"
-            n += 1
-        }
-        return URL(fileURLWithPath: candidate)
+        return "runs/\(f.string(from: Date()))-\(suffix)"
     }
 }
