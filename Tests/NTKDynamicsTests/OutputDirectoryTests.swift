@@ -333,6 +333,22 @@ struct OutputDirectoryEndToEndTests {
         #expect(try OutputDirectoryTests.hidden(in: scratch.url).isEmpty && OutputDirectoryTests.hidden(in: scratch.file("runs")).isEmpty)
     }
 
+    /// Resuming replaces a cell that did not finish, but never a file someone put into it.
+    @Test func resumeKeepsForeignFilesInAnUnfinishedCell() throws {
+        let sweep = ScratchDirectory()
+        defer { sweep.cleanup() }
+        let command = ["sweep", "--widths", "8", "--seeds", "1", "--samples", "4", "--test-samples", "1", "--steps", "2",
+                       "--quiet", "--out", sweep.path]
+        #expect(try ToolProcess.run(command).status == 0)
+        let cell = sweep.file("runs/w8-s0")
+        try FileManager.default.removeItem(at: cell.appendingPathComponent("summary.json"))  // as if killed
+        try OutputDirectoryTests.lay(cell, ["notes.txt": "mine"])
+        let r = try ToolProcess.run(command)
+        #expect(r.status == NTKExitStatus.failure, "\(r.stderr)")
+        #expect(r.stderr.contains("notes.txt") && r.stderr.contains(cell.path), "\(r.stderr)")
+        #expect(try String(contentsOf: cell.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
+    }
+
     @Test func mergeIntoItsOwnShardIsRefusedAndTheShardKept() throws {
         let shard = ScratchDirectory()
         defer { shard.cleanup() }

@@ -73,6 +73,13 @@ public enum OutputInventory {
         return .success(kind)
     }
 
+    /// The entries of the run directory `url` that the tool does not write (`name/` for a folder).
+    public static func foreignEntries(ofRun url: URL) -> [String] {
+        var foreign: [String] = []
+        checkRun(url, "", &foreign)
+        return foreign
+    }
+
     // MARK: - Layout checks
 
     /// A run directory: its files and `arrays/` (`*.npy` and `params_init/*.npy`).
