@@ -237,6 +237,25 @@ struct OutputDirectoryEndToEndTests {
         }
     }
 
+    /// What the tool really writes is recognised: each kind is replaced by a `--force` run, leaving nothing beside it.
+    @Test(arguments: [["--width", "8,16", "--samples", "4", "--steps", "2", "--quiet"],
+                      ["kernel", "--width", "8,16", "--samples", "4", "--seeds", "2", "--quiet"],
+                      ["sweep", "--widths", "8,16", "--seeds", "1", "--samples", "4", "--steps", "2", "--keep-arrays", "--quiet"],
+                      ["--width", "8", "--samples", "4", "--steps", "2", "--quiet"]])
+    func forceReplacesEachKindTheToolWrote(writer: [String]) throws {
+        let parent = ScratchDirectory()
+        defer { parent.cleanup() }
+        let out = parent.file("out")
+        #expect(try ToolProcess.run(writer + ["--out", out.path]).status == 0)
+        let r = try ToolProcess.run(Self.tiny + ["--seed", "3", "--out", out.path, "--force"])
+        #expect(r.status == 0, "\(writer): \(r.stderr)")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as! [String: Any]
+        #expect(config["seed"] as? Int == 3)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("runs").path)
+                && !FileManager.default.fileExists(atPath: out.appendingPathComponent("w8").path), "nothing of the old output is left")
+        #expect(try OutputDirectoryTests.hidden(in: parent.url).isEmpty)
+    }
+
     /// The test holds the lock; every command that writes the directory stops at once with 75.
     @Test(arguments: [["--width", "8", "--samples", "4", "--steps", "2", "--force"],
                       ["sweep", "--widths", "8", "--seeds", "1", "--samples", "4", "--steps", "2"],
