@@ -62,7 +62,7 @@ public enum OutputInventory {
                 let u = url.appendingPathComponent(name)
                 if isWidthName(name) && isDirectory(u) {
                     checkRun(u, "\(name)/", &foreign)
-                } else if !(widthListFiles.contains(name) && isRegularFile(u)) {
+                } else if !(widthListFiles.contains(name) && isRegularFile(u)) && !isAtomicWriteLeftover(name, u) {
                     foreign.append(decorated(url, name))
                 }
             }
@@ -92,7 +92,7 @@ public enum OutputInventory {
                                   _ foreign: inout [String]) {
         for name in names(in: url) {
             let u = url.appendingPathComponent(name)
-            if files.contains(name) && isRegularFile(u) { continue }
+            if files.contains(name) && isRegularFile(u) || isAtomicWriteLeftover(name, u) { continue }
             if subfolders.contains(name) && isDirectory(u) {
                 if name == "arrays" { checkArrays(u, "\(prefix)arrays/", allowParams: true, &foreign) }
                 continue
@@ -104,7 +104,7 @@ public enum OutputInventory {
     private static func checkArrays(_ url: URL, _ prefix: String, allowParams: Bool, _ foreign: inout [String]) {
         for name in names(in: url) {
             let u = url.appendingPathComponent(name)
-            if name.hasSuffix(".npy") && isRegularFile(u) { continue }
+            if name.hasSuffix(".npy") && isRegularFile(u) || isAtomicWriteLeftover(name, u) { continue }
             if allowParams && name == "params_init" && isDirectory(u) {
                 checkArrays(u, "\(prefix)params_init/", allowParams: false, &foreign)
                 continue
@@ -114,6 +114,12 @@ public enum OutputInventory {
     }
 
     // MARK: - Helpers
+
+    /// The temporary file of an atomic write (Foundation's `Data.write(options: .atomic)` names it
+    /// `.dat.nosync<hex>.<random>`) that a killed command left before its rename.
+    static func isAtomicWriteLeftover(_ name: String, _ url: URL) -> Bool {
+        name.hasPrefix(".dat.nosync") && isRegularFile(url)
+    }
 
     /// The JSON object in `url` when it is one the tool wrote (`"tool": "ntk-dynamics"`).
     static func toolJSON(_ url: URL) -> [String: Any]? {
