@@ -12,6 +12,8 @@ public enum NTKExitStatus {
     public static let diverged: Int32 = 3
     /// `--check-rates TOL` found a measured per-mode rate further than TOL (relative) from its prediction.
     public static let rateCheckFailed: Int32 = 4
+    /// The output directory is in use: another command holds its lock (EX_TEMPFAIL; Docs/CLI.md#guarantees).
+    public static let locked: Int32 = 75
     /// Interrupted by SIGINT (128 + 2).
     public static let interrupted: Int32 = 130
     /// Interrupted by SIGTERM (128 + 15).

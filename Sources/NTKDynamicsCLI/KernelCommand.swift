@@ -67,6 +67,12 @@ public struct KernelCommand: ParsableCommand {
     public func run() throws {
         SignalTrap.install()
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
+        // Held until the command ends, so no other command writes or replaces the directory meanwhile.
+        let (root, claim) = try OutputClaim.take(out: output.out, defaultBase: OutputOptions.defaultName(suffix: "kernel"))
+        try claim.writing { try write(root, claim) }
+    }
+
+    private func write(_ root: URL, _ claim: OutputClaim) throws {
         let widths = model.width.values
         let largest = widths.max()!
         let dataSettings = data.settings
@@ -99,9 +105,8 @@ public struct KernelCommand: ParsableCommand {
         let nngp = scalar.nngp.kroneckerIdentity(outputs: k)
         let quadratureCheck = try quadratureErrorEstimate(analytic, x)
 
-        let root = output.directory(suffix: "kernel")
         // Like RunDirectory.create, without the params_init folder a training run fills.
-        try RunDirectory.prepare(root, force: output.force)
+        try claim.prepare(force: output.force)
         do {
             try FileManager.default.createDirectory(at: root.appendingPathComponent("arrays"), withIntermediateDirectories: true)
         } catch {

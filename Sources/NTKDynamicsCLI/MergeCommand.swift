@@ -29,11 +29,39 @@ public struct MergeCommand: ParsableCommand {
                 throw ValidationError("'\(d)' is not a sweep directory (no sweep_config.json); give directories written by `ntk-dynamics sweep`.")
             }
         }
+        try checkOverlap()
+    }
+
+    /// Refuses an `--out` that is a shard or inside one, and a shard inside `--out`, compared as
+    /// symlink-free paths: `--force` would delete the shard's runs (Docs/CLI.md#guarantees).
+    private func checkOverlap() throws {
+        let target: URL
+        do {
+            target = try OutputClaim.resolve(URL(fileURLWithPath: out))
+        } catch let error as OutputError {
+            throw ValidationError("--out: \(error.description)")
+        }
+        func within(_ a: String, _ b: String) -> Bool { a == b || a.hasPrefix(b.hasSuffix("/") ? b : b + "/") }
+        for d in directories {
+            guard let shard = try? OutputClaim.resolve(URL(fileURLWithPath: d)) else { continue }
+            if within(target.path, shard.path) {
+                let where_ = target.path == shard.path ? "is the shard" : "is inside the shard"
+                throw ValidationError("--out \(out) \(where_) '\(d)' (\(shard.path)); merging into it would overwrite the shard's files. Give --out a directory outside every shard.")
+            }
+            if within(shard.path, target.path) {
+                throw ValidationError("the shard '\(d)' is inside --out \(out) (\(target.path)); replacing --out would delete it. Give --out a directory outside every shard.")
+            }
+        }
     }
 
     public func run() throws {
+        let claim = try OutputClaim.take(URL(fileURLWithPath: out))
+        try claim.writing { try mergeReportingErrors(claim) }
+    }
+
+    private func mergeReportingErrors(_ claim: OutputClaim) throws {
         do {
-            try merge()
+            try merge(claim)
         } catch let error as SweepError {
             throw ValidationError(error.description)
         } catch let error as OutputError {
@@ -41,7 +69,7 @@ public struct MergeCommand: ParsableCommand {
         }
     }
 
-    private func merge() throws {
+    private func merge(_ claim: OutputClaim) throws {
         var config: SweepConfiguration?
         var byCell: [SweepCell: (row: SweepRow, path: String)] = [:]
         for d in directories {
@@ -73,11 +101,10 @@ public struct MergeCommand: ParsableCommand {
         let grid = Set(SweepGrid(widths: merged.widths, seedCount: merged.seeds.count, baseSeed: merged.seeds[0]).cells)
         let missing = grid.subtracting(byCell.keys).sorted()
         let root = URL(fileURLWithPath: out)
-        if force, try RunDirectory.checkWritable(root, force: true),
-           !FileManager.default.fileExists(atPath: root.appendingPathComponent("sweep_config.json").path) {
-            throw ValidationError("--out \(out) holds an ntk-dynamics run, not a merge or sweep; merge --force replaces only an earlier merge. Choose another --out.")
+        if force, let kind = try RunDirectory.checkWritable(root, force: true), kind != .merge && kind != .sweep {
+            throw ValidationError("--out \(out) holds an ntk-dynamics \(kind.rawValue), not a merge or sweep; merge --force replaces only an earlier merge. Choose another --out.")
         }
-        try RunDirectory.prepare(root, force: force)
+        try claim.prepare(force: force, replaceable: [.merge, .sweep])
         try RunDirectory(url: root).writeJSON(merged, to: "sweep_config.json")
         let rows = byCell.values.map(\.row).sorted { $0.cell < $1.cell }
         let summary = try SweepReport.write(rows: rows, config: merged, to: root)

@@ -33,6 +33,9 @@ public struct ReportCommand: ParsableCommand {
     }
 
     public func run() throws {
+        // report.html is rewritten: not while another command writes or replaces the directory.
+        let claim = try OutputClaim.take(URL(fileURLWithPath: directory))
+        defer { claim.finish(keepingNew: true) }
         let written: [URL]
         do {
             written = try RunReport.write(runDirectory: URL(fileURLWithPath: directory), includeWidthRuns: !noRuns)

@@ -33,6 +33,14 @@ public struct RunCommand: ParsableCommand {
         SignalTrap.install()
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
+        // Held until the command ends, so no other command writes or replaces the directory meanwhile.
+        let (root, claim) = try OutputClaim.take(
+            out: output.out, defaultBase: OutputOptions.defaultName(suffix: widths.count == 1 ? "w\(widths[0])" : "widths"))
+        try claim.writing { try write(root, claim) }
+    }
+
+    private mutating func write(_ root: URL, _ claim: OutputClaim) throws {
+        let widths = model.width.values
         let dataset = try loadData()
         for w in widths {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
@@ -47,17 +55,17 @@ public struct RunCommand: ParsableCommand {
             throw ValidationError("--ridge needs test points to predict, and this data leaves none: give a test set (--test-data, --test-fraction, or fewer --samples).")
         }
         let dataSettings = data.settings(for: dataset)
-        let root = output.directory(suffix: widths.count == 1 ? "w\(widths[0])" : "widths")
         var results: [(width: Int, summary: RunSummary, directory: URL)] = []
         rateCheckFailed = false
 
         if widths.count > 1 {
-            try RunDirectory.prepare(root, force: output.force)
+            try claim.prepare(force: output.force)
             say("widths \(model.width.defaultValueDescription): each runs with the same data and seed; η = \(training.lr.map { "\($0)" } ?? "\(training.settings.learningRateFactor)·η_crit of each width")")
         }
         for w in widths {
             let dirURL = widths.count == 1 ? root : root.appendingPathComponent("w\(w)")
-            let summary = try runOne(width: w, dataset: dataset, dataSettings: dataSettings, into: dirURL)
+            let summary = try runOne(width: w, dataset: dataset, dataSettings: dataSettings, into: dirURL,
+                                     claim: widths.count == 1 ? claim : nil)
             results.append((w, summary, dirURL))
             if widths.count > 1 {
                 // Rewritten after every width, so an interrupted list keeps the table of what finished.
@@ -82,12 +90,15 @@ public struct RunCommand: ParsableCommand {
         }
     }
 
-    private mutating func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dirURL: URL) throws -> RunSummary {
+    /// - Parameter claim: the claim to prepare the directory with (a single width's run is the whole `--out`).
+    private mutating func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dirURL: URL,
+                                 claim: OutputClaim?) throws -> RunSummary {
         let architecture = model.architecture(width: width, inputDim: dataset.inputDim, outputs: dataset.outputs)
         let settings = training.settings
         let experiment = try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings)
         // Created only once K₀ and its eigendecomposition succeeded: a failure leaves no half directory.
-        let dir = try RunDirectory.create(at: dirURL, force: output.force)
+        try claim?.prepare(force: output.force)
+        let dir = try RunDirectory.create(at: dirURL)
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
         say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)" + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : ""))
         say("η = \(ProgressTable.number(eta)) = \(String(format: "%.3f", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")

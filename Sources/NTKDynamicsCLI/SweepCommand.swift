@@ -53,6 +53,13 @@ public struct SweepCommand: ParsableCommand {
             throw ValidationError("--jobs \(jobs) is out of range; use 1 to 256 runs at once.")
         }
         if let out, out.isEmpty { throw ValidationError("--out is empty; give a directory path.") }
+        if let out {
+            do {
+                _ = try OutputClaim.resolve(URL(fileURLWithPath: out))
+            } catch let error as OutputError {
+                throw ValidationError("--out: \(error.description)")
+            }
+        }
         if training.lrFactor != nil && training.lr != nil {
             throw ValidationError("--lr and --lr-factor conflict: give one.")
         }
@@ -60,6 +67,12 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
+        // Held until the command ends (a resume too), so two sweeps never write one directory at once.
+        let (root, claim) = try OutputClaim.take(out: out, defaultBase: OutputOptions.defaultName(suffix: "sweep"))
+        try claim.writing { try write(root, claim) }
+    }
+
+    private func write(_ root: URL, _ claim: OutputClaim) throws {
         // Several runs at once take one BLAS thread each (SweepRunner); one at a time takes every core.
         BLAS.threadCount = (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 ? 1 : OutputOptions.defaultThreads
         let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
@@ -72,7 +85,6 @@ public struct SweepCommand: ParsableCommand {
             a.width = width
             return a
         }
-        let root = URL(fileURLWithPath: out ?? Self.defaultDirectory())
 
         // The widest runs may go `jobs` at a time.
         let need = MemoryEstimate(architecture: architecture(grid.widths.last!), samples: dataset.trainCount,
@@ -106,7 +118,7 @@ public struct SweepCommand: ParsableCommand {
             testEvery: settings.testEvery, modes: settings.modes, kernelLayout: settings.kernelLayout,
             kernel: settings.analyticKernel ? "analytic" : "empirical", quadratureDegree: settings.quadratureDegree,
             ridge: settings.ridge, precision: settings.precision, shard: shardSpec.description)
-        try prepare(root, config: config)
+        try prepare(root, config: config, claim: claim)
 
         let cells = grid.cells(in: shardSpec)
         let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
@@ -152,7 +164,7 @@ public struct SweepCommand: ParsableCommand {
     }
 
     /// Creates the sweep directory, or checks that an existing one holds the same sweep (resume).
-    private func prepare(_ root: URL, config: SweepConfiguration) throws {
+    private func prepare(_ root: URL, config: SweepConfiguration, claim: OutputClaim) throws {
         let configURL = root.appendingPathComponent("sweep_config.json")
         if FileManager.default.fileExists(atPath: configURL.path) {
             let existing = try SweepConfiguration.read(configURL)
@@ -171,19 +183,12 @@ public struct SweepCommand: ParsableCommand {
             } catch let error as OutputError {
                 throw ValidationError("--out: \(error.description)")
             }
-            try RunDirectory.prepare(root, force: false)
+            try claim.prepare(force: false)
             try RunDirectory(url: root).writeJSON(config, to: "sweep_config.json")
         }
     }
 
     private func note(_ line: String) {
         FileHandle.standardError.write(Data("\(line)\n".utf8))
-    }
-
-    static func defaultDirectory() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmmss"
-        f.locale = Locale(identifier: "en_US_POSIX")
-        return "runs/\(f.string(from: Date()))-sweep"
     }
 }

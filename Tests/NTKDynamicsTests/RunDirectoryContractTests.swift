@@ -8,7 +8,7 @@ struct RunDirectoryContractTests {
     @Test func npyRoundTripOfKnownValues() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
-        let dir = try RunDirectory.create(at: scratch.url, force: false)
+        let dir = try RunDirectory.create(at: scratch.url)
         let values: [Double] = [0, -1.5, .pi, 1e-300, -0.0, 6.02214076e23]
         try dir.writeArray("m", values, shape: [2, 3])
         try dir.writeArray("v", [1, 2, 3], shape: [3])

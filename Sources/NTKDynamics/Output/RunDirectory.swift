@@ -1,59 +1,71 @@
 import Foundation
 
-/// A run directory (DESIGN.md §3): `config.json`, `steps.csv`, `spectrum.csv`, `summary.json`, `arrays/*.npy`.
+/// A run directory (Docs/LogFormat.md): `config.json`, `steps.csv`, `summary.json`, `arrays/*.npy`.
 ///
-/// Creating one never touches a non-empty directory unless `force` is set, and even then only one that
-/// holds an earlier ntk-dynamics run. JSON files are written atomically (temporary file, then rename).
+/// Creating one never touches a non-empty directory: replacing an earlier output (`--force`) is
+/// ``OutputClaim``'s, and only for a directory ``OutputInventory`` recognises. JSON files are written
+/// atomically (temporary file, then rename).
 public struct RunDirectory: Sendable {
     public let url: URL
 
-    /// Files whose presence marks a directory as an ntk-dynamics output (one run or several widths).
-    public static let markerFiles = ["config.json", "steps.csv", "widths.csv", "sweep_config.json", "sweep.csv"]
-
-    /// Creates (or, with `force`, empties and reuses) the directory at `url`.
+    /// Creates the directory at `url` (absent or empty) with its `arrays/params_init` folder.
     ///
-    /// - Throws: ``OutputError/directoryNotEmpty(path:)`` when it holds files and `force` is false, or when
-    ///   `force` is true but it does not look like an ntk-dynamics output (so `--force` cannot wipe an
-    ///   unrelated folder); ``OutputError/notADirectory(path:)``; ``OutputError/cannotWrite(path:reason:)``.
-    public static func create(at url: URL, force: Bool) throws -> RunDirectory {
-        try prepare(url, force: force)
+    /// - Throws: ``OutputError/directoryNotEmpty(path:)``, ``OutputError/notADirectory(path:)``,
+    ///   ``OutputError/cannotWrite(path:reason:)``.
+    public static func create(at url: URL) throws -> RunDirectory {
+        try prepare(url)
         let dir = RunDirectory(url: url)
         try dir.makeDirectory(url.appendingPathComponent("arrays/params_init"))
         return dir
     }
 
-    /// Checks that `url` may be written, and creates it (empty).
-    public static func prepare(_ url: URL, force: Bool) throws {
-        let fm = FileManager.default
-        if try checkWritable(url, force: force) {
-                do {
-                    try fm.removeItem(at: url)
-                } catch {
-                    throw OutputError.cannotWrite(path: url.path, reason: "could not remove the earlier run: \(error.localizedDescription)")
-                }
-        }
+    /// Checks that `url` is absent or empty, and creates it (empty).
+    public static func prepare(_ url: URL) throws {
+        try checkWritable(url, force: false)
         try RunDirectory(url: url).makeDirectory(url)
     }
 
     /// Checks, without changing anything, that `url` may be used as an output directory.
     ///
-    /// - Returns: true when it holds an earlier run that `force` allows replacing.
-    /// - Throws: the errors of ``create(at:force:)``.
+    /// - Returns: the kind of earlier output that `force` allows replacing; nil when `url` is absent or empty.
+    /// - Throws: ``OutputError/directoryNotEmpty(path:)`` when it holds files and `force` is false;
+    ///   ``OutputError/notAnOutput(path:reason:)`` when `force` is true but ``OutputInventory`` does not
+    ///   recognise it as an output of a kind in `replaceable` (so `--force` cannot wipe an unrelated folder);
+    ///   ``OutputError/notADirectory(path:)``; the path errors of ``OutputClaim/resolve(_:)``.
     @discardableResult
-    public static func checkWritable(_ url: URL, force: Bool) throws -> Bool {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: url.path, isDirectory: &isDir) else { return false }
-        guard isDir.boolValue else { throw OutputError.notADirectory(path: url.path) }
-        let contents = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
-        if contents.isEmpty { return false }
+    public static func checkWritable(_ url: URL, force: Bool,
+                                     replaceable: Set<OutputKind> = Set(OutputKind.allCases)) throws -> OutputKind? {
+        let resolved = try OutputClaim.resolve(url)
+        guard OutputInventory.fileType(resolved) != nil else { return nil }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: resolved.path)) ?? []
+        if contents.isEmpty { return nil }
         guard force else { throw OutputError.directoryNotEmpty(path: url.path) }
-        guard contents.contains(where: markerFiles.contains) else {
-            throw OutputError.cannotWrite(
-                path: url.path,
-                reason: "it is not empty and holds no earlier ntk-dynamics run (no config.json, steps.csv, widths.csv or sweep_config.json), so --force will not delete it; choose another --out")
+        switch OutputInventory.classify(resolved) {
+        case .failure(let error):
+            throw error
+        case .success(let kind):
+            guard replaceable.contains(kind) else {
+                let names = OutputKind.allCases.filter(replaceable.contains).map(\.rawValue).joined(separator: " or ")
+                throw OutputError.notAnOutput(path: url.path, reason: "it holds an ntk-dynamics \(kind.rawValue), and this command replaces only a \(names)")
+            }
+            return kind
         }
-        return true
+    }
+
+    /// The reason of a Foundation file error in words: the POSIX error beneath it when there is one (its own
+    /// text is often only "NSCocoaErrorDomain error 512").
+    public static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        var code: Int32?
+        if ns.domain == NSPOSIXErrorDomain {
+            code = Int32(ns.code)
+        } else if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? any Error,
+                  (underlying as NSError).domain == NSPOSIXErrorDomain {
+            code = Int32((underlying as NSError).code)
+        }
+        guard let code else { return error.localizedDescription }
+        let text = String(cString: strerror(code))
+        return (ns.userInfo[NSFilePathErrorKey] as? String).map { "\($0): \(text)" } ?? text
     }
 
     public init(url: URL) { self.url = url }
@@ -107,7 +119,7 @@ public struct RunDirectory: Sendable {
         do {
             try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
         } catch {
-            throw OutputError.cannotWrite(path: u.path, reason: error.localizedDescription)
+            throw OutputError.cannotWrite(path: u.path, reason: Self.reason(error))
         }
     }
 }

@@ -101,13 +101,18 @@ public struct SweepRunner: Sendable {
 
     private func runCell(_ cell: SweepCell, root: URL, shouldContinue: () -> Bool) throws -> RunSummary {
         let url = Self.directory(of: cell, in: root)
-        if FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.removeItem(at: url)  // left by an interrupted run of this sweep
+        if OutputInventory.fileType(url) != nil {
+            // Left by an interrupted run of this sweep; removed only when it holds nothing else (Docs/CLI.md#guarantees).
+            let foreign = OutputInventory.foreignEntries(ofRun: url)
+            guard foreign.isEmpty else {
+                throw OutputError.cannotWrite(path: url.path, reason: "this unfinished sweep run holds \(foreign.joined(separator: ", ")), which ntk-dynamics did not write, so the resumed sweep will not delete it; move them away and rerun")
+            }
+            try FileManager.default.removeItem(at: url)
         }
         var s = settings
         s.seed = cell.seed
         let experiment = try NTKExperiment(architecture: architecture(cell.width), dataset: dataset, settings: s)
-        let dir = try RunDirectory.create(at: url, force: false)
+        let dir = try RunDirectory.create(at: url)
         return try RunRecorder.record(experiment, data: data, command: command, into: dir, writeArrays: writeArrays,
                                       dataSeed: settings.seed, shouldContinue: shouldContinue)
     }

@@ -7,7 +7,7 @@ public struct OutputOptions: ParsableArguments {
     @Option(help: "Run directory (default runs/<timestamp>-w<width>). An existing non-empty one is refused without --force.")
     public var out: String?
 
-    @Flag(help: "Replace an existing output directory that holds an earlier ntk-dynamics run.")
+    @Flag(help: "Replace an existing output directory that holds an earlier ntk-dynamics output, atomically.")
     public var force = false
 
     @Option(name: .customLong("print-every"), parsing: .unconditional, help: "Print a table row every this many steps (default: about 20 rows per run).")
@@ -62,19 +62,12 @@ public struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// The output directory: `--out`, or a new `runs/<timestamp>-<suffix>` that does not exist yet.
-    public func directory(suffix: String) -> URL {
-        if let out { return URL(fileURLWithPath: out) }
+    /// The default name without `--out`: `runs/<yyyyMMdd-HHmmss>-<suffix>` (``OutputClaim/take(out:defaultBase:)``
+    /// appends `-2`, `-3`, … while the name is taken).
+    public static func defaultName(suffix: String) -> String {
         let f = DateFormatter()
         f.dateFormat = "yyyyMMdd-HHmmss"
         f.locale = Locale(identifier: "en_US_POSIX")
-        let base = "runs/\(f.string(from: Date()))-\(suffix)"
-        var candidate = base
-        var n = 2
-        while FileManager.default.fileExists(atPath: candidate) {
-            candidate = "\(base)-\(n)"
-            n += 1
-        }
-        return URL(fileURLWithPath: candidate)
+        return "runs/\(f.string(from: Date()))-\(suffix)"
     }
 }

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import NTKDynamics
+
+extension OutputClaim {
+    /// Takes the lock on a command's output directory; a directory held by another command ends this one
+    /// with ``NTKExitStatus/locked`` (Docs/CLI.md#guarantees).
+    static func take(_ url: URL) throws -> OutputClaim {
+        do {
+            return try OutputClaim(url)
+        } catch let error as OutputError {
+            guard case .locked = error else { throw error }
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            throw ExitCode(NTKExitStatus.locked)
+        }
+    }
+
+    /// Takes `out`, or without it the first free name of `defaultBase`, `defaultBase-2`, …: a name that
+    /// exists, or that another command has just locked, is skipped, so two commands started in the same
+    /// second never share a default directory.
+    ///
+    /// - Returns: the directory as the command names it, and the claim on it.
+    static func take(out: String?, defaultBase: String) throws -> (URL, OutputClaim) {
+        if let out {
+            let url = URL(fileURLWithPath: out)
+            return (url, try take(url))
+        }
+        let fm = FileManager.default
+        for n in 1... {
+            let candidate = URL(fileURLWithPath: n == 1 ? defaultBase : "\(defaultBase)-\(n)")
+            guard !fm.fileExists(atPath: candidate.path) else { continue }
+            let claim: OutputClaim
+            do {
+                claim = try OutputClaim(candidate)
+            } catch OutputError.locked {
+                continue
+            }
+            if fm.fileExists(atPath: candidate.path) {
+                claim.finish(keepingNew: true)
+                continue
+            }
+            return (candidate, claim)
+        }
+        fatalError("unreachable: the loop above ends only by returning")
+    }
+
+    /// Runs `body`, which writes the directory, then ends the claim: the new output is kept when `body`
+    /// returns or ends with an exit status (a diverged, interrupted or rate-checked run has written its
+    /// directory); after any other error an output set aside by `--force` is put back.
+    func writing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            let result = try body()
+            report(finish(keepingNew: true))
+            return result
+        } catch let exit as ExitCode {
+            report(finish(keepingNew: true))
+            throw exit
+        } catch {
+            report(finish(keepingNew: false))
+            throw error
+        }
+    }
+
+    private func report(_ warning: String?) {
+        guard let warning else { return }
+        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+    }
+}
