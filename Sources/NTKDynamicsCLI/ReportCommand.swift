@@ -33,9 +33,17 @@ public struct ReportCommand: ParsableCommand {
     }
 
     public func run() throws {
-        // report.html is rewritten: not while another command writes or replaces the directory.
-        let claim = try OutputClaim.take(URL(fileURLWithPath: directory))
-        defer { claim.finish(keepingNew: true) }
+        // report.html is replaced atomically and only read logs go into it, so a report may be drawn while a run
+        // still writes the directory (the run rewrites report.html when it ends); otherwise it holds the lock
+        // like every writer (Docs/CLI.md#guarantees).
+        var claim: OutputClaim?
+        do {
+            claim = try OutputClaim(URL(fileURLWithPath: directory))
+        } catch let error as OutputError {
+            guard case let .locked(path, _, holder) = error else { throw error }
+            FileHandle.standardError.write(Data("note: '\(path)' is being written by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown")); this report shows its logs so far, and that command rewrites report.html when it ends\n".utf8))
+        }
+        defer { claim?.finish(keepingNew: true) }
         let written: [URL]
         do {
             written = try RunReport.write(runDirectory: URL(fileURLWithPath: directory), includeWidthRuns: !noRuns)
