@@ -166,7 +166,7 @@ public struct KernelCommand: ParsableCommand {
                 }
                 let s = seed &+ UInt64(i)
                 let kernelStart = clock.now
-                var rng = RandomSource(seed: s, stream: 2)
+                var rng = RandomSource(seed: s, stream: .parameters)
                 let network = MLP(architecture: architecture, rng: &rng)
                 let k0 = EmpiricalNTK.kernel(network, x)
                 let error = KernelComparison.relativeError(k0, reference: reference)

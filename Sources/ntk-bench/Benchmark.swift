@@ -79,7 +79,7 @@ struct Benchmark: ParsableCommand {
             let data = DataSettings(dataset: .gaussian, samples: n, testSamples: n, inputDim: inputDim).generate(seed: 0)
             for w in parse(widths)! {
                 let a = MLPArchitecture(inputDim: inputDim, width: w, depth: depth)
-                var rng = RandomSource(seed: 0, stream: 2)
+                var rng = RandomSource(seed: 0, stream: .parameters)
                 let model = MLP(architecture: a, rng: &rng)
                 var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
                                          loss: .mean, learningRate: 1e-6)

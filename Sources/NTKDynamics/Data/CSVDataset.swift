@@ -410,11 +410,11 @@ public enum CSVDataset {
         let testTable = test ?? train
         var selection: String
         if let test {
-            trainRows = permutation(train.rowCount, seed: options.seed, stream: 5)
-            testRows = permutation(test.rowCount, seed: options.seed, stream: 6)
+            trainRows = permutation(train.rowCount, seed: options.seed, stream: .trainRows)
+            testRows = permutation(test.rowCount, seed: options.seed, stream: .testRows)
             selection = "training rows from \(train.file), test rows from \(test.file)"
         } else {
-            let order = permutation(train.rowCount, seed: options.seed, stream: 5)
+            let order = permutation(train.rowCount, seed: options.seed, stream: .trainRows)
             let testCount = Int((options.testFraction * Double(train.rowCount)).rounded())
             testRows = Array(order.prefix(testCount))
             trainRows = Array(order.dropFirst(testCount))
@@ -569,7 +569,7 @@ public enum CSVDataset {
     }
 
     /// A permutation of 0..<n from `seed` (Fisher–Yates on ``RandomSource``).
-    public static func permutation(_ n: Int, seed: UInt64, stream: UInt64) -> [Int] {
+    public static func permutation(_ n: Int, seed: UInt64, stream: RandomSource.Stream) -> [Int] {
         var rng = RandomSource(seed: seed, stream: stream)
         var p = Array(0..<n)
         if n > 1 {

@@ -70,7 +70,7 @@ public enum DigitsDataset {
             labels.append(label)
             if classes.contains(label) { eligible.append(i) }
         }
-        let order = CSVDataset.permutation(eligible.count, seed: options.seed, stream: 5).map { eligible[$0] }
+        let order = CSVDataset.permutation(eligible.count, seed: options.seed, stream: .trainRows).map { eligible[$0] }
         let what = "rows with label \(classes.map(String.init).joined(separator: ","))"
         guard options.samples <= order.count else {
             throw CSVDataError(.tooFewRows(available: order.count, requested: options.samples,

@@ -29,9 +29,9 @@ public enum SyntheticDataset: String, CaseIterable, Codable, Sendable {
         precondition(fixedInputDim == nil || fixedInputDim == inputDim, "\(rawValue) has input dimension \(fixedInputDim!)")
         // Separate streams: the test set does not change with --samples or --noise, nor the training
         // inputs with the noise level.
-        var trainRNG = RandomSource(seed: seed, stream: 1)
-        var testRNG = RandomSource(seed: seed, stream: 3)
-        var noiseRNG = RandomSource(seed: seed, stream: 4)
+        var trainRNG = RandomSource(seed: seed, stream: .trainInputs)
+        var testRNG = RandomSource(seed: seed, stream: .testInputs)
+        var noiseRNG = RandomSource(seed: seed, stream: .trainNoise)
         let xTrain: Matrix
         var yTrain: Matrix
         (xTrain, yTrain) = draw(samples, inputDim: inputDim, outputs: outputs, rng: &trainRNG)

@@ -50,7 +50,7 @@ public final class NTKExperiment {
         self.architecture = architecture
         self.dataset = dataset
         self.settings = settings
-        var rng = RandomSource(seed: settings.seed, stream: 2)
+        var rng = RandomSource(seed: settings.seed, stream: .parameters)
         let model = MLP(architecture: architecture, rng: &rng)
         initialParameters = model.parameters
         normalizer = settings.loss.normalizer(samples: dataset.trainCount, outputs: dataset.outputs)

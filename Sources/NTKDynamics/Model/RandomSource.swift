@@ -7,6 +7,29 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
     private var spareNormal: Double?
 
+    /// The independent uses of one seed (Docs/Conventions.md#seeding). A stream's number is part of every
+    /// recorded run's reproducibility: never renumber one; add new uses at the end.
+    public enum Stream: UInt64, Sendable {
+        /// The training inputs of a synthetic dataset.
+        case trainInputs = 1
+        /// The network's initial parameters, layer by layer (`run`, `sweep` and `kernel` draw the same network
+        /// from the same seed through this stream).
+        case parameters = 2
+        /// The test inputs of a synthetic dataset.
+        case testInputs = 3
+        /// The training targets' noise.
+        case trainNoise = 4
+        /// The permutation that splits and selects the rows of a real dataset.
+        case trainRows = 5
+        /// The permutation of the rows of `--test-data`.
+        case testRows = 6
+    }
+
+    /// A generator for `seed` on one of its named streams.
+    public init(seed: UInt64, stream: Stream) {
+        self.init(seed: seed, stream: stream.rawValue)
+    }
+
     /// A generator for `seed`; `stream` separates independent uses of one seed (data, parameters, …).
     public init(seed: UInt64, stream: UInt64 = 0) {
         var x = seed &+ 0x9E37_79B9_7F4A_7C15 &* (stream &+ 1)
