@@ -142,8 +142,7 @@ public struct SweepCommand: ParsableCommand {
             FileHandle.standardError.write(Data(line.utf8))
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        let wall = (clock.now - start).components
-        let wallSeconds = Double(wall.seconds) + Double(wall.attoseconds) * 1e-18
+        let wallSeconds = (clock.now - start).seconds
 
         let summary = try SweepReport.write(rows: rows, config: config, to: root)
         print(SweepReport.render(summary, rows: rows))

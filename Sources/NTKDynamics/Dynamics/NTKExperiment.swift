@@ -303,14 +303,6 @@ public final class NTKExperiment {
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let c = components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-    }
-}
-
 /// A run that cannot start.
 public enum ExperimentError: Error, Equatable, CustomStringConvertible, Sendable {
     /// λ_max(K̃_0) ≤ 0 or not finite: the network's outputs do not depend on its parameters at these inputs.

@@ -115,7 +115,10 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    private func makeDirectory(_ u: URL) throws {
+    /// Creates the folder `u` (and its parents).
+    ///
+    /// - Throws: ``OutputError/cannotWrite(path:reason:)``.
+    public func makeDirectory(_ u: URL) throws {
         do {
             try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
         } catch {
