@@ -223,7 +223,7 @@ public struct KernelCommand: ParsableCommand {
         fflush(nil)
         if let signal = SignalTrap.received {
             warn("interrupted; kernel.csv and summary.json hold the seeds that finished (status \"interrupted\").")
-            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+            throw ExitCode(NTKExitStatus.afterSignal(signal))
         }
     }
 

@@ -72,7 +72,7 @@ public struct RunCommand: ParsableCommand {
             print("widths table: \(root.appendingPathComponent("widths.csv").path)")
         }
         if let signal = SignalTrap.received {
-            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+            throw ExitCode(NTKExitStatus.afterSignal(signal))
         }
         if results.contains(where: { $0.summary.status == .diverged }) {
             throw ExitCode(NTKExitStatus.diverged)

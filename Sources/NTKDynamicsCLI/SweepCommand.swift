@@ -143,7 +143,7 @@ public struct SweepCommand: ParsableCommand {
         SweepReport.writeHTML(root)
         if let signal = SignalTrap.received {
             note("interrupted: \(rows.count) of \(cells.count) runs finished; rerun the same command to complete the rest.")
-            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+            throw ExitCode(NTKExitStatus.afterSignal(signal))
         }
         if rows.contains(where: { $0.status == .diverged }) {
             note("some runs diverged at η = \(ProgressTable.number(settings.learningRate!)) (sweep.csv status column); they are left out of the fits.")
