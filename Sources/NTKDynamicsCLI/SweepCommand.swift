@@ -106,7 +106,8 @@ public struct SweepCommand: ParsableCommand {
             testEvery: settings.testEvery, modes: settings.modes, kernelLayout: settings.kernelLayout,
             kernel: settings.analyticKernel ? "analytic" : "empirical", quadratureDegree: settings.quadratureDegree,
             ridge: settings.ridge, precision: settings.precision, shard: shardSpec.description)
-        try prepare(root, config: config)
+        // A resumed sweep keeps the η its finished runs used (a derived η may differ in its last bits).
+        settings.learningRate = try prepare(root, config: config).lr
 
         let cells = grid.cells(in: shardSpec)
         let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
@@ -152,17 +153,20 @@ public struct SweepCommand: ParsableCommand {
     }
 
     /// Creates the sweep directory, or checks that an existing one holds the same sweep (resume).
-    private func prepare(_ root: URL, config: SweepConfiguration) throws {
+    /// - Returns: the sweep's configuration: the one on disk for a resumed sweep.
+    private func prepare(_ root: URL, config: SweepConfiguration) throws -> SweepConfiguration {
         let configURL = root.appendingPathComponent("sweep_config.json")
         if FileManager.default.fileExists(atPath: configURL.path) {
             let existing = try SweepConfiguration.read(configURL)
+            // The cause alone, without the usage text (which says nothing about it); exit 64 as a usage error.
             if let difference = existing.sameSweep(as: config) {
-                throw ValidationError("--out \(root.path) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
+                throw refusal("--out \(root.path) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
             }
             if existing.shard != config.shard {
-                throw ValidationError("--out \(root.path) holds shard \(existing.shard) of this sweep, not \(config.shard); give each shard its own --out.")
+                throw refusal("--out \(root.path) holds shard \(existing.shard) of this sweep, not \(config.shard); give each shard its own --out.")
             }
             note("resuming the sweep in \(root.path): finished runs are kept")
+            return existing
         } else {
             do {
                 try RunDirectory.checkWritable(root, force: false)
@@ -173,7 +177,14 @@ public struct SweepCommand: ParsableCommand {
             }
             try RunDirectory.prepare(root, force: false)
             try RunDirectory(url: root).writeJSON(config, to: "sweep_config.json")
+            return config
         }
+    }
+
+    /// Prints `message` as an error and gives the usage exit status, without the usage text.
+    private func refusal(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        return ExitCode(NTKExitStatus.usage)
     }
 
     private func note(_ line: String) {
