@@ -66,7 +66,7 @@ public struct KernelCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
-        BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
+        if let capped = output.applyThreads() { warn(capped) }
         let widths = model.width.values
         let largest = widths.max()!
         let dataSettings = data.settings

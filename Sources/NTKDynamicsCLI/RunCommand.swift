@@ -31,7 +31,7 @@ public struct RunCommand: ParsableCommand {
 
     public mutating func run() throws {
         SignalTrap.install()
-        BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
+        if let capped = output.applyThreads() { warn(capped) }
         let widths = model.width.values
         let dataset = try loadData()
         for w in widths {
