@@ -1,7 +1,7 @@
 /// How a run ended.
 public enum RunStatus: String, Codable, Sendable {
     case completed
-    /// The training loss or a parameter became NaN or infinite (η too large).
+    /// A GD quantity became NaN or infinite, or the loss passed 10¹⁰ × its initial value (Docs/Conventions.md).
     case diverged
     /// Stopped from outside (a signal) before the last step.
     case interrupted

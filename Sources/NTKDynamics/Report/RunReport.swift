@@ -137,9 +137,10 @@ public enum RunReport {
         case "diverged"?:
             let at = logs.divergedAtStep.map(String.init) ?? "?"
             let ratio = s?.number("lr_over_lr_crit").map { " η = \(Ticks.text($0))·η_crit." } ?? ""
-            return [("Diverged at step \(at)\(req): a training loss became NaN or ±∞. The curves stop at the last logged step \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)", true)]
+            let because = s?.string("diverged_because") ?? "a training loss became NaN or ±∞"
+            return [("Diverged at step \(at)\(req): \(because). The curves stop at the last logged step \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)", true)]
         case "interrupted"?:
-            return [("Interrupted after step \(s?.int("last_step") ?? lastLogged ?? 0)\(req) (SIGINT/SIGTERM); the curves show the steps logged before.", true)]
+            return [("Interrupted after step \(s?.int("last_step") ?? lastLogged ?? 0)\(req) (SIGINT/SIGTERM/SIGHUP); the curves show the steps logged before.", true)]
         case let other?:
             return [("Status: \(other).", true)]
         case nil:
