@@ -26,10 +26,13 @@ extension NTKDynamicsCommand {
             try command.run()
             if reportStandardOutputFailure() { Foundation.exit(NTKExitStatus.failure) }
             exit()
+        } catch where exitCode(for: error).isSuccess {
+            // --help and --version: printed here, so that a failed write is noticed too.
+            let text = fullMessage(for: error)
+            if !text.isEmpty { print(text) }
+            Foundation.exit(reportStandardOutputFailure() ? NTKExitStatus.failure : 0)
         } catch {
-            // ExitCode(0) from --help or --version counts as success, as in `exit(withError:)`.
-            let succeeded = (error as? ExitCode)?.isSuccess == true || exitCode(for: error).isSuccess
-            if reportStandardOutputFailure() && succeeded { Foundation.exit(NTKExitStatus.failure) }
+            reportStandardOutputFailure()
             exit(withError: error)
         }
     }
@@ -55,7 +58,7 @@ extension NTKDynamicsCommand {
         if fstat(1, &info) == 0, info.st_mode & S_IFMT == S_IFIFO || info.st_mode & S_IFMT == S_IFSOCK {
             return false  // the reader closed the pipe: `ntk-dynamics … | head`
         }
-        FileHandle.standardError.write(Data("Error: could not write the output to standard output (\(reason)); the run directory, if any, is complete, but the printed summary is lost.\n".utf8))
+        FileHandle.standardError.write(Data("Error: could not write to standard output (\(reason)); what the command printed there is lost (files it wrote, such as a run directory, are not affected).\n".utf8))
         return true
     }
 }
