@@ -75,7 +75,7 @@ struct ProgressTable {
             case .converged: what = "GD still converged without a loss spike"
             case .notConverged: what = "GD did not bring the loss below its initial value"
             }
-            lines.append("  above η_crit     η = \(String(format: "%.3f", s.learningRateRatio))·η_crit: the linearized model diverges along its top mode; \(what)")
+            lines.append("  above η_crit     η = \(String(format: "%.4g", s.learningRateRatio))·η_crit: the linearized model diverges along its top mode; \(what)")
         }
         return lines.joined(separator: "\n")
     }
