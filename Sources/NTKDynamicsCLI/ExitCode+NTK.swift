@@ -18,4 +18,9 @@ public enum NTKExitStatus {
     public static let interrupted: Int32 = 130
     /// Interrupted by SIGTERM (128 + 15).
     public static let terminated: Int32 = 143
+    /// Interrupted by SIGHUP (128 + 1): the terminal closed or the ssh session was lost.
+    public static let hangup: Int32 = 129
+
+    /// 128 + the signal's number, the status a shell shows for a process that a signal ended.
+    public static func afterSignal(_ signal: Int32) -> Int32 { 128 + signal }
 }

@@ -66,7 +66,7 @@ public struct KernelCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
-        BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
+        if let capped = output.applyThreads() { warn(capped) }
         // Held until the command ends, so no other command writes or replaces the directory meanwhile.
         let (root, claim) = try OutputClaim.take(out: output.out, defaultBase: OutputOptions.defaultName(suffix: "kernel"))
         try claim.writing { try write(root, claim) }
@@ -104,7 +104,7 @@ public struct KernelCommand: ParsableCommand {
         printConclusion(summary, study, directory: root)
         if let signal = SignalTrap.received {
             warn("interrupted; kernel.csv and summary.json hold the seeds that finished (status \"interrupted\").")
-            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+            throw ExitCode(NTKExitStatus.afterSignal(signal))
         }
     }
 

@@ -32,7 +32,7 @@ struct ProgressTable {
         var lines = ["summary (width \(width)): \(s.status.rawValue) after \(s.lastStep) of \(s.stepsRequested) steps"]
         lines.append("  K̃₀ eigenvalues  λ_min \(n(s.lambdaMin))  λ_max \(n(s.lambdaMax))  condition number \(n(s.conditionNumber))"
                      + (s.clippedEigenvalues > 0 ? "  (\(s.clippedEigenvalues) negative round-off eigenvalues clipped to 0)" : ""))
-        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.3f", s.learningRateRatio))·η_crit  (η_crit = 2/λ_max = \(n(s.criticalLearningRate)))")
+        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.4g", s.learningRateRatio))·η_crit  (η_crit = 2/λ_max = \(n(s.criticalLearningRate)))")
         lines.append("  train loss       GD \(n(s.finalTrainLossGD))  NTK flow \(n(s.finalTrainLossNTK))  NTK discrete \(n(s.finalTrainLossNTKDiscrete))  (initial \(n(s.initialTrainLoss)))")
         lines.append("  test loss        GD \(n(s.finalTestLossGD))  NTK flow \(n(s.finalTestLossNTK))  NTK discrete \(n(s.finalTestLossNTKDiscrete))")
         if s.finalTestAccuracyGD != nil || s.finalTestAccuracyNTK != nil {
@@ -75,7 +75,7 @@ struct ProgressTable {
             case .converged: what = "GD still converged without a loss spike"
             case .notConverged: what = "GD did not bring the loss below its initial value"
             }
-            lines.append("  above η_crit     η = \(String(format: "%.3f", s.learningRateRatio))·η_crit: the linearized model diverges along its top mode; \(what)")
+            lines.append("  above η_crit     η = \(String(format: "%.4g", s.learningRateRatio))·η_crit: the linearized model diverges along its top mode; \(what)")
         }
         return lines.joined(separator: "\n")
     }

@@ -52,5 +52,13 @@ public struct ReportCommand: ParsableCommand {
             throw ExitCode(NTKExitStatus.failure)
         }
         for url in written { print("report: \(url.path)") }
+        // The page notes them too; say so where a script sees it.
+        let root = URL(fileURLWithPath: directory)
+        let runs = [root] + WidthListLogs.subrunDirectories(of: root).map { root.appendingPathComponent($0.name) }
+        for run in runs {
+            for name in RunLogs.cutShortLogs(in: run) {
+                FileHandle.standardError.write(Data("warning: \(run.appendingPathComponent(name).path) ends in a row that was cut short (a write that failed partway, e.g. a full disk); the report leaves that row out.\n".utf8))
+            }
+        }
     }
 }

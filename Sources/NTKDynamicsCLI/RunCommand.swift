@@ -31,7 +31,7 @@ public struct RunCommand: ParsableCommand {
 
     public mutating func run() throws {
         SignalTrap.install()
-        BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
+        if let capped = output.applyThreads() { warn(capped) }
         let widths = model.width.values
         // Held until the command ends, so no other command writes or replaces the directory meanwhile.
         let (root, claim) = try OutputClaim.take(
@@ -80,7 +80,7 @@ public struct RunCommand: ParsableCommand {
             print("widths table: \(root.appendingPathComponent("widths.csv").path)")
         }
         if let signal = SignalTrap.received {
-            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+            throw ExitCode(NTKExitStatus.afterSignal(signal))
         }
         if results.contains(where: { $0.summary.status == .diverged }) {
             throw ExitCode(NTKExitStatus.diverged)
@@ -101,7 +101,7 @@ public struct RunCommand: ParsableCommand {
         let dir = try RunDirectory.create(at: dirURL)
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
         say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)" + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : ""))
-        say("η = \(ProgressTable.number(eta)) = \(String(format: "%.3f", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
+        say("η = \(ProgressTable.number(eta)) = \(String(format: "%.4g", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
         if eta > crit {
             warn("η = \(ProgressTable.number(eta)) is above η_crit = \(ProgressTable.number(crit)): the linearized model diverges along its top mode (catapult regime); GD may spike, converge elsewhere, or diverge.")
         }
@@ -119,7 +119,7 @@ public struct RunCommand: ParsableCommand {
         switch summary.status {
         case .completed: break
         case .diverged:
-            warn("training diverged at step \(summary.divergedAtStep ?? summary.lastStep): the loss is no longer finite. η = \(ProgressTable.number(eta)) is \(String(format: "%.2f", eta / crit))·η_crit; try --lr-factor below 1 (η_crit = \(ProgressTable.number(crit))). Rows up to step \(summary.lastStep) are kept in steps.csv.")
+            warn(Self.divergenceMessage(summary, eta: eta, crit: crit, targets: dataset.trainTargets.data))
         case .interrupted:
             warn("interrupted after step \(summary.lastStep); logs closed and summary.json written (status \"interrupted\").")
         }
@@ -136,6 +136,23 @@ public struct RunCommand: ParsableCommand {
         }
         fflush(nil)
         return summary
+    }
+
+    /// What to tell the user about a diverged run: what diverged, and the likely cause. At η ≤ η_crit the
+    /// linearized dynamics are stable, so a divergence there comes from the scale of the data (a loss that
+    /// overflows within a step or two), not from the step size.
+    static func divergenceMessage(_ summary: RunSummary, eta: Double, crit: Double, targets: [Double]) -> String {
+        let step = summary.divergedAtStep ?? summary.lastStep
+        let what = summary.divergedBecause ?? "the loss is no longer finite"
+        let ratio = String(format: "%.4g", eta / crit)
+        let kept = summary.divergedAtStep == 0 ? "No step was finite, so steps.csv has no rows."
+            : "Rows up to step \(summary.lastStep) are kept in steps.csv."
+        if eta <= crit {
+            let largest = targets.map(abs).max() ?? 0
+            let loss = summary.initialTrainLoss.map { String(format: "%.4g", $0) } ?? "not finite"
+            return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit, where the linearized dynamics are stable, so the step size is not the cause: the scale of the data is (initial training loss \(loss), largest |target| \(String(format: "%.4g", largest))). Rescale the targets (and inputs) to order 1. \(kept)"
+        }
+        return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit; try --lr-factor below 1 or a smaller --lr (η_crit = \(ProgressTable.number(crit))). \(kept)"
     }
 
     /// The run's data; a data file that cannot be used ends the command before anything is written.

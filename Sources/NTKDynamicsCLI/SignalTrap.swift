@@ -3,12 +3,15 @@ import Foundation
 /// The signal that asked the run to stop (0 while none has arrived).
 nonisolated(unsafe) private var pendingSignal: Int32 = 0
 
-/// Turns SIGINT and SIGTERM into a flag the training loop polls, so the run can finish its current
-/// step, close its logs and write `summary.json` before exiting with 130 or 143.
+/// Turns SIGINT, SIGTERM and SIGHUP into a flag the training loop polls, so the run can finish its current
+/// step, close its logs and write `summary.json` before exiting with 130, 143 or 129 (Docs/CLI.md, "Signals").
+/// SIGHUP is what a closed terminal or a lost ssh session sends: without a handler it would kill the run
+/// before its summary.
 enum SignalTrap {
     static func install() {
         signal(SIGINT) { pendingSignal = $0 }
         signal(SIGTERM) { pendingSignal = $0 }
+        signal(SIGHUP) { pendingSignal = $0 }
         // `ntk-dynamics … | head` closes stdout early: keep training and writing the run directory instead of
         // dying halfway (printing to the closed pipe then fails quietly).
         signal(SIGPIPE, SIG_IGN)
@@ -18,6 +21,7 @@ enum SignalTrap {
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGHUP)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 

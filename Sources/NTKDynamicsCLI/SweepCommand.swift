@@ -118,7 +118,8 @@ public struct SweepCommand: ParsableCommand {
             testEvery: settings.testEvery, modes: settings.modes, kernelLayout: settings.kernelLayout,
             kernel: settings.analyticKernel ? "analytic" : "empirical", quadratureDegree: settings.quadratureDegree,
             ridge: settings.ridge, precision: settings.precision, shard: shardSpec.description)
-        try prepare(root, config: config, claim: claim)
+        // A resumed sweep keeps the η its finished runs used (a derived η may differ in its last bits).
+        settings.learningRate = try prepare(root, config: config, claim: claim).lr
 
         let cells = grid.cells(in: shardSpec)
         let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
@@ -154,7 +155,7 @@ public struct SweepCommand: ParsableCommand {
         SweepReport.writeHTML(root)
         if let signal = SignalTrap.received {
             note("interrupted: \(rows.count) of \(cells.count) runs finished; rerun the same command to complete the rest.")
-            throw ExitCode(signal == SIGTERM ? NTKExitStatus.terminated : NTKExitStatus.interrupted)
+            throw ExitCode(NTKExitStatus.afterSignal(signal))
         }
         if rows.contains(where: { $0.status == .diverged }) {
             note("some runs diverged at η = \(ProgressTable.number(settings.learningRate!)) (sweep.csv status column); they are left out of the fits.")
@@ -163,17 +164,20 @@ public struct SweepCommand: ParsableCommand {
     }
 
     /// Creates the sweep directory, or checks that an existing one holds the same sweep (resume).
-    private func prepare(_ root: URL, config: SweepConfiguration, claim: OutputClaim) throws {
+    /// - Returns: the sweep's configuration: the one on disk for a resumed sweep.
+    private func prepare(_ root: URL, config: SweepConfiguration, claim: OutputClaim) throws -> SweepConfiguration {
         let configURL = root.appendingPathComponent("sweep_config.json")
         if FileManager.default.fileExists(atPath: configURL.path) {
             let existing = try SweepConfiguration.read(configURL)
+            // The cause alone, without the usage text (which says nothing about it); exit 64 as a usage error.
             if let difference = existing.sameSweep(as: config) {
-                throw ValidationError("--out \(root.path) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
+                throw refusal("--out \(root.path) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
             }
             if existing.shard != config.shard {
-                throw ValidationError("--out \(root.path) holds shard \(existing.shard) of this sweep, not \(config.shard); give each shard its own --out.")
+                throw refusal("--out \(root.path) holds shard \(existing.shard) of this sweep, not \(config.shard); give each shard its own --out.")
             }
             note("resuming the sweep in \(root.path): finished runs are kept")
+            return existing
         } else {
             do {
                 try RunDirectory.checkWritable(root, force: false)
@@ -184,7 +188,14 @@ public struct SweepCommand: ParsableCommand {
             }
             try claim.prepare(force: false)
             try RunDirectory(url: root).writeJSON(config, to: "sweep_config.json")
+            return config
         }
+    }
+
+    /// Prints `message` as an error and gives the usage exit status, without the usage text.
+    private func refusal(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        return ExitCode(NTKExitStatus.usage)
     }
 
     private func note(_ line: String) {

@@ -3,4 +3,4 @@ import NTKDynamicsCLI
 
 // Freed arrays stay in the heap for the next GD step instead of being unmapped and faulted in again.
 HeapTuning.retainFreedMemory()
-NTKDynamicsCommand.main()
+NTKDynamicsCommand.runAsTool()

@@ -289,7 +289,7 @@ struct CSVDatasetTests {
                   options: CSVDataOptions(testSamples: 3),
                   problem: .tooFewRows(available: 2, requested: 3, what: "--test-samples 3"), file: "test.csv", line: 3),
         BadChoice(name: "test fraction leaves no training row", train: "a,y\n1,2\n", options: CSVDataOptions(testFraction: 0.6),
-                  problem: .tooFewRows(available: 0, requested: 1, what: "--test-fraction 0.6 leaves no training row; a run"),
+                  problem: .noTrainingRows(testFraction: 0.6, rows: 1),
                   file: "train.csv", line: 2),
     ]
 

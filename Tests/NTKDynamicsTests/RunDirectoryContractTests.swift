@@ -182,7 +182,7 @@ struct RunDirectoryContractTests {
         #expect(Double(last[2])?.isFinite == true)
     }
 
-    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
     func signalClosesTheLogsAndWritesAnInterruptedSummary(signal: Int32, expectedStatus: Int32) throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -258,7 +258,7 @@ struct RunReportTests {
         #expect(logs.summary == nil && logs.status == nil)
         #expect(logs.steps?.rowCount == 13)
         #expect(logs.problems.contains { $0.contains("summary.json is missing") })
-        #expect(logs.problems.contains { $0.contains("1 incomplete row") })
+        #expect(logs.problems.contains { $0.contains("steps.csv ends in a row that was cut short") })
         let (html, plots) = try report(run.url)
         #expect(html.contains("No summary.json: the run is still going or was killed."))
         #expect(html.contains("last step 12 of 1000"))

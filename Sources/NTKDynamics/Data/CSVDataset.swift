@@ -54,6 +54,8 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
     public enum Problem: Equatable, Sendable {
         case fileNotFound
         case notAFile
+        /// A device, a FIFO or a socket: not a file that can be read as a table (/dev/null, a pipe).
+        case notARegularFile
         case unreadable(reason: String)
         case empty
         case notUTF8
@@ -65,6 +67,12 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
         case nonNumeric(cell: String, firstRow: Bool)
         /// NaN, ±infinity, or a number beyond the range of a double.
         case nonFinite(cell: String)
+        /// A NUL byte inside the cell (C's strtod would stop there and read a shorter number).
+        case nulByte(cell: String)
+        /// A hexadecimal number such as `0x1p3` (Docs/RealData.md: read as Python's float() would, which refuses it).
+        case hexadecimal(cell: String)
+        /// `--test-fraction` puts every one of `rows` rows in the test set.
+        case noTrainingRows(testFraction: Double, rows: Int)
         /// The test file names this column `found` where the training file has `expected`.
         case headerMismatch(found: String, expected: String, trainFile: String)
         /// One file has a header row and the other does not.
@@ -120,6 +128,8 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
             return "no such file; give the path of a CSV file of numbers"
         case .notAFile:
             return "this is a directory, not a file; give the path of a CSV file"
+        case .notARegularFile:
+            return "this is not a regular file (a device, a FIFO or a socket); give the path of a CSV file saved on disk"
         case let .unreadable(reason):
             return "the file cannot be read (\(reason))"
         case .empty:
@@ -136,6 +146,13 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
             let quote = cell.contains("\"") || cell.contains("\n") || cell.contains("\r") ? " (an unclosed quote?)" : ""
             let header = firstRow ? " (a first row is taken as a header only when none of its cells is a number: pass --header if it is one)" : ""
             return "'\(Self.shown(cell))' is not a number\(quote); every cell must hold a number\(header)"
+        case let .nulByte(cell):
+            return "'\(Self.shown(cell))' holds a NUL byte (\\u{0}), which would cut the number short; remove it (a binary file, or a broken export?)"
+        case let .hexadecimal(cell):
+            return "'\(Self.shown(cell))' is a hexadecimal number; write it in decimal (Python's float(), NumPy and pandas refuse it too)"
+        case let .noTrainingRows(testFraction, rows):
+            let most = rows > 1 ? "a fraction below \(String(format: "%.4g", (Double(rows) - 0.5) / Double(rows))) leaves at least one training row" : "a file of 1 row cannot be split"
+            return "--test-fraction \(testFraction) puts all \(rows) row\(rows == 1 ? "" : "s") in the test set and leaves none to train on; \(most), or give the test rows in --test-data"
         case let .nonFinite(cell):
             return "'\(Self.shown(cell))' is not a finite number; NaN and infinite values cannot be trained on — remove or impute them"
         case let .headerMismatch(found, expected, trainFile):
@@ -159,6 +176,7 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .noInputColumns(columns):
             return "all \(columns) column\(columns == 1 ? " is a target" : "s are targets"), so no input is left; a file needs at least one input column and one target column"
         case let .tooFewRows(available, requested, what):
+            if available == 0 { return "\(what) asks for \(requested) rows, but none are available" }
             return "\(what) asks for \(requested) rows, but only \(available) \(available == 1 ? "is" : "are") available; ask for \(available) or fewer"
         case let .invalidLabel(cell, reason):
             return "class label '\(Self.shown(cell))' \(reason)"
@@ -206,6 +224,11 @@ public struct NumericTable: Sendable, Equatable {
             throw CSVDataError(.fileNotFound, file: name)
         }
         guard !isDirectory.boolValue else { throw CSVDataError(.notAFile, file: name) }
+        // Reading /dev/null or a FIFO fails with a misleading "permission" error, or blocks: say what it is.
+        var info = stat()
+        if stat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw CSVDataError(.notARegularFile, file: name)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -261,12 +284,16 @@ public struct NumericTable: Sendable, Equatable {
             }
             for (j, cell) in row.enumerated() {
                 let t = Self.trimmed(cell)
-                if let v = Double(t), v.isFinite {
+                if let v = Double(t), v.isFinite, !Self.isHexadecimal(t), !t.utf8.contains(0) {
                     table.values.append(v)
                     continue
                 }
                 let problem: CSVDataError.Problem
-                if t.isEmpty {
+                if t.utf8.contains(0) {
+                    problem = .nulByte(cell: String(t))
+                } else if Self.isHexadecimal(t) {
+                    problem = .hexadecimal(cell: String(t))
+                } else if t.isEmpty {
                     problem = .missingValue
                 } else if Double(t) != nil {
                     problem = .nonFinite(cell: String(t))
@@ -285,6 +312,14 @@ public struct NumericTable: Sendable, Equatable {
             throw CSVDataError(.noDataRows, file: file, line: line, column: 1)
         }
         return table
+    }
+
+    /// Whether a cell is written in hexadecimal (`0x1p3`, `-0X1A`), which Swift's Double() accepts and
+    /// Python's float() does not (Docs/RealData.md, "Numbers").
+    static func isHexadecimal(_ t: Substring) -> Bool {
+        var u = t.utf8[...]
+        if let c = u.first, c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { u = u.dropFirst() }
+        return u.count >= 2 && u.first == UInt8(ascii: "0") && (u.dropFirst().first.map { $0 | 0x20 } == UInt8(ascii: "x"))
     }
 
     /// A cell without surrounding spaces and tabs.
@@ -422,7 +457,7 @@ public enum CSVDataset {
                 ? "a random \(testCount) of the \(train.rowCount) rows (test fraction \(options.testFraction), seed \(options.seed)) are the test set, the other \(trainRows.count) the training set"
                 : "every row is a training row; no test set"
             guard !trainRows.isEmpty else {
-                throw CSVDataError(.tooFewRows(available: 0, requested: 1, what: "--test-fraction \(options.testFraction) leaves no training row; a run"),
+                throw CSVDataError(.noTrainingRows(testFraction: options.testFraction, rows: train.rowCount),
                                    file: train.file, line: train.lines.last, column: nil)
             }
         }
@@ -463,9 +498,17 @@ public enum CSVDataset {
         if options.standardize {
             let s = Standardization.fitAndApply(train: &xTrain, test: &xTest)
             standardization = s
-            for j in s.constantColumns {
-                warnings.append(DataWarning(file: train.file, column: inputs[j] + 1,
-                                            message: "input column \(inputs[j] + 1) (\"\(train.name(ofColumn: inputs[j]))\") is constant (\(s.mean[j])) in the training split; standardization centers it but cannot scale it"))
+            // One warning per constant column, up to 5; more are summarised in one line (a wide file can have thousands).
+            let constant = s.constantColumns
+            if constant.count <= 5 {
+                for j in constant {
+                    warnings.append(DataWarning(file: train.file, column: inputs[j] + 1,
+                                                message: "input column \(inputs[j] + 1) (\"\(train.name(ofColumn: inputs[j]))\") is constant (\(s.mean[j])) in the training split; standardization centers it but cannot scale it"))
+                }
+            } else {
+                let names = constant.prefix(5).map { "\(inputs[$0] + 1) (\"\(train.name(ofColumn: inputs[$0]))\")" }.joined(separator: ", ")
+                warnings.append(DataWarning(file: train.file,
+                                            message: "\(constant.count) of the \(inputs.count) input columns are constant in the training split (columns \(names), …); standardization centers them but cannot scale them, and they carry no information"))
             }
         }
         var dataset = Dataset(name: "csv", trainInputs: xTrain, trainTargets: yTrain, testInputs: xTest, testTargets: yTest)

@@ -139,6 +139,10 @@ public final class NTKExperiment {
 
         var status = RunStatus.completed
         var divergedAt: Int?
+        var divergedBecause: String?
+        let initialLoss = loss(initialTrainOutput.data, y, data.trainCount)
+        // Docs/Conventions.md, "Divergence": a loss past this bound is divergence even while it is finite.
+        let lossBound = initialLoss > 0 ? Self.divergenceLossFactor * initialLoss : .infinity
         var last: StepRecord?
         var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
         var maxGapAnalytic: Double?
@@ -177,10 +181,17 @@ public final class NTKExperiment {
             let evaluation = gd.step(measureKernel: measure, update: t < steps)
             let f = evaluation.output.data
             let trainLoss = loss(f, y, data.trainCount)
-            // The loss alone can miss a NaN parameter (ReLU maps a NaN pre-activation to 0).
-            if !trainLoss.isFinite || !parametersFinite {
+            let stepTestLoss = testStep && hasTestSet ? fTest.map { loss($0, yTest, data.testCount) } : nil
+            let stepDrift = evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / k0Norm }
+            // Any non-finite quantity of the trained network, or a loss past the bound, ends the run
+            // (Docs/Conventions.md, "Divergence"). The loss alone can miss a NaN parameter (ReLU maps a NaN
+            // pre-activation to 0); a finite θ whose distance to θ₀ overflows is as far gone.
+            if let reason = Self.divergence(trainLoss: trainLoss, bound: lossBound, initialLoss: initialLoss,
+                                            parametersFinite: parametersFinite, weightChange: weightChange,
+                                            testLoss: stepTestLoss, drift: stepDrift) {
                 status = .diverged
                 divergedAt = t
+                divergedBecause = reason
                 break
             }
             latestTrainOutput = f
@@ -189,8 +200,8 @@ public final class NTKExperiment {
                 testSnapshots.append((t, fTest, predictor.testOutput(step: t, form: .discrete)))
             }
             var drift: Double? = t == 0 ? 0 : nil
-            if let kt = evaluation.kernel {
-                drift = kt.frobeniusDistance(to: initialKernel) / k0Norm
+            if let kt = evaluation.kernel, let stepDrift {
+                drift = stepDrift
                 latestKernel = kt
                 latestKernelStep = t
                 lastDrift = drift
@@ -224,7 +235,7 @@ public final class NTKExperiment {
                 var testLossGD: Double?, testGap: Double?
                 var accuracyGD: Double?, accuracyNTK: Double?
                 if testStep, hasTestSet, let fTest {
-                    testLossGD = loss(fTest, yTest, data.testCount)
+                    testLossGD = stepTestLoss
                     testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
                     maxTestGap = max(maxTestGap, testGap!)
                     lastTestLossGD = testLossGD
@@ -273,6 +284,7 @@ public final class NTKExperiment {
                                   learningRate: learningRate)
         return RunSummary(
             status: status, lastStep: last?.step ?? 0, stepsRequested: steps, divergedAtStep: divergedAt,
+            divergedBecause: divergedBecause,
             lambdaMin: p.minEigenvalue, lambdaMax: p.maxEigenvalue,
             conditionNumber: p.minEigenvalue > 0 ? finiteOrNil(p.maxEigenvalue / p.minEigenvalue) : nil,
             clippedEigenvalues: p.clippedCount, learningRate: learningRate,
@@ -281,7 +293,7 @@ public final class NTKExperiment {
             finalTrainLossNTKDiscrete: finiteOrNil(last?.trainLossNTKDiscrete),
             finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestStep: lastTestStep, finalTestLossNTK: finiteOrNil(last?.testLossNTK ?? nil),
             finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete ?? nil),
-            initialTrainLoss: finiteOrNil(loss(initialTrainOutput.data, y, data.trainCount)),
+            initialTrainLoss: finiteOrNil(initialLoss),
             finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
             maxTestGap: hasTestSet ? finiteOrNil(maxTestGap) : nil, finalKernelDrift: finiteOrNil(lastDrift),
             maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),
@@ -300,6 +312,31 @@ public final class NTKExperiment {
             finalTrainLossAnalytic: finiteOrNil(last?.trainLossAnalytic),
             finalTestLossAnalytic: finiteOrNil(last?.testLossAnalytic),
             maxGapAnalytic: finiteOrNil(maxGapAnalytic))
+    }
+}
+
+extension NTKExperiment {
+    /// A training loss above this multiple of the initial loss is divergence (Docs/Conventions.md, "Divergence").
+    ///
+    /// Below η_crit GD on a wide network lowers the loss; above it, a catapult (Lewkowycz et al. 2020) raises the
+    /// loss by a few orders of magnitude before it falls. 10¹⁰ leaves that room many times over, and still stops
+    /// a run that grows geometrically (×10 a step or more) within a few steps of passing it, long before
+    /// anything overflows, so the rows that are kept are meaningful numbers.
+    public static let divergenceLossFactor = 1e10
+
+    /// Why a step is divergence, in words; nil when it is not.
+    static func divergence(trainLoss: Double, bound: Double, initialLoss: Double, parametersFinite: Bool,
+                           weightChange: Double, testLoss: Double?, drift: Double?) -> String? {
+        func g(_ v: Double) -> String { v.isFinite ? String(format: "%.4g", v) : CSVLogWriter.format(v) }
+        if !trainLoss.isFinite { return "the training loss is \(g(trainLoss))" }
+        if !parametersFinite { return "a parameter is no longer finite" }
+        if trainLoss > bound {
+            return "the training loss \(g(trainLoss)) exceeds 1e10 × the initial loss \(g(initialLoss))"
+        }
+        if !weightChange.isFinite { return "the weight change ‖θ_t − θ₀‖/‖θ₀‖ is \(g(weightChange))" }
+        if let testLoss, !testLoss.isFinite { return "the test loss is \(g(testLoss))" }
+        if let drift, !drift.isFinite { return "the kernel drift is \(g(drift))" }
+        return nil
     }
 }
 

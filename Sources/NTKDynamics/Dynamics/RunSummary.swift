@@ -1,7 +1,7 @@
 /// How a run ended.
 public enum RunStatus: String, Codable, Sendable {
     case completed
-    /// The training loss or a parameter became NaN or infinite (η too large).
+    /// A GD quantity became NaN or infinite, or the loss passed 10¹⁰ × its initial value (Docs/Conventions.md).
     case diverged
     /// Stopped from outside (a signal) before the last step.
     case interrupted
@@ -15,6 +15,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var stepsRequested: Int
     /// The step at which a non-finite value appeared, for a diverged run.
     @NullEncoded public var divergedAtStep: Int?
+    /// What made the run diverge, in words (Docs/Conventions.md, "Divergence"); nil unless `status` is diverged.
+    @NullEncoded public var divergedBecause: String? = nil
     /// λ_min(K̃_0) after clipping at 0.
     public var lambdaMin: Double
     public var lambdaMax: Double
@@ -78,6 +80,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
+        case divergedBecause = "diverged_because"
         case lambdaMin = "lambda_min", lambdaMax = "lambda_max", conditionNumber = "condition_number"
         case clippedEigenvalues = "clipped_eigenvalues", learningRate = "lr", criticalLearningRate = "lr_crit"
         case learningRateRatio = "lr_over_lr_crit"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Appends rows to a CSV file as they come, one `write` per complete row (or group of rows), so a file that is
-/// cut short (a crash, a signal) never ends in half a row. Numbers use Swift's shortest round-trip
+/// cut short (a crash, a signal) never ends in half a row; a write that fails partway (a full disk) is undone. Numbers use Swift's shortest round-trip
 /// representation (full precision); a missing value is an empty cell.
 public final class CSVLogWriter {
     private let handle: FileHandle
@@ -55,9 +55,13 @@ public final class CSVLogWriter {
     }
 
     private func write(_ text: String) throws {
+        let start = try? handle.offset()
         do {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
+            // One write(2) can store part of its bytes before the disk fills: cut the file back to where this
+            // row (or group of rows) began, so the file still ends with a whole row (Docs/LogFormat.md).
+            if let start { try? handle.truncate(atOffset: start) }
             throw OutputError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }
     }

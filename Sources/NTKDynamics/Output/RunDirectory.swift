@@ -80,14 +80,10 @@ public struct RunDirectory: Sendable {
         return d
     }
 
-    /// Encodes `value` as pretty, key-sorted JSON into `name`, atomically.
+    /// Encodes `value` as pretty, key-sorted JSON into `name`, atomically; a non-finite number is `null`.
     public func writeJSON<T: Encodable>(_ value: T, to name: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // A stray NaN or ∞ must never make the summary of a finished run unwritable.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = try encoder.encode(value)
-        try write(data + Data("\n".utf8), to: name)
+        // A stray NaN or ∞ must never make the summary of a finished run unwritable: it is written as null.
+        try write(JSONText.encode(value), to: name)
     }
 
     /// Writes `arrays/<name>.npy` (name may contain a subfolder, e.g. "params_init/W0").

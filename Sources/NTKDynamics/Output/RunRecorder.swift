@@ -92,12 +92,14 @@ public enum RunRecorder {
         let csv = try CSVLogWriter(url: dir.file("spectrum.csv"), columns: spectrumColumns)
         let n = p.eigen.values.count
         let f = CSVLogWriter.format
+        // A run that diverged at step 0 (a loss that overflows from the start) has no GD residuals: empty cells.
+        let finalGD = e.latestModeResiduals.count == n ? e.latestModeResiduals.map(f) : Array(repeating: "", count: n)
         for rate in e.modeRates {
             let i = n - 1 - rate.rank
             try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), f(rate.predictedDiscrete),
                                    f(rate.predictedFlow), rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
                                    String(rate.steps), rate.relativeError.map(f) ?? "", rate.status.rawValue,
-                                   f(p.initialModeResiduals[i]), f(e.latestModeResiduals[i]), f(ntkResiduals[i]),
+                                   f(p.initialModeResiduals[i]), finalGD[i], f(ntkResiduals[i]),
                                    analyticValues.map { f($0[$0.count - 1 - rate.rank]) } ?? ""])
         }
         try csv.close()

@@ -50,10 +50,30 @@ public struct RunLogs: Sendable {
         steps = read("steps.csv", CSVTable.init(contentsOf:))
         spectrum = read("spectrum.csv", CSVTable.init(contentsOf:))
         summary = read("summary.json", JSONObject.init(contentsOf:))
-        if let s = steps, s.skippedRows > 0 {
-            problems.append("steps.csv: \(s.skippedRows) incomplete row\(s.skippedRows == 1 ? "" : "s") skipped")
+        let cutShort = Self.cutShortLogs(in: directory)
+        for (name, table) in [("steps.csv", steps), ("spectrum.csv", spectrum)] {
+            // The cut-short last row is reported below; other skipped rows have a wrong number of cells.
+            let skipped = (table?.skippedRows ?? 0) - (cutShort.contains(name) ? 1 : 0)
+            if skipped > 0 { problems.append("\(name): \(skipped) incomplete row\(skipped == 1 ? "" : "s") skipped") }
+        }
+        for name in cutShort {
+            problems.append("\(name) ends in a row that was cut short (a write that failed partway, e.g. a full disk); that row is left out")
         }
         self.problems = problems
+    }
+
+    /// The CSV logs in `directory` whose last line has no newline: a row cut short by a write that failed
+    /// partway. Only the last byte of each file is read (modes.csv can be large).
+    public static func cutShortLogs(in directory: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".csv") }.sorted().filter { name in
+            guard let handle = try? FileHandle(forReadingFrom: directory.appendingPathComponent(name)) else { return false }
+            defer { try? handle.close() }
+            guard let end = try? handle.seekToEnd(), end > 0 else { return false }
+            try? handle.seek(toOffset: end - 1)
+            guard let last = try? handle.read(upToCount: 1) else { return false }
+            return last != Data("\n".utf8)
+        }
     }
 
     /// Whether `directory` holds a run or a width list.

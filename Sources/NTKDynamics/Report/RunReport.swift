@@ -128,7 +128,7 @@ public enum RunReport {
     static func statusLines(_ logs: RunLogs) -> [(String, Bool)] {
         let s = logs.summary
         let steps = logs.column("step")?.compactMap { $0 } ?? []
-        let lastLogged = steps.last.map { Int($0) }
+        let lastLogged = steps.last.flatMap { Int(exactly: $0) }  // nil for a step of nan, inf or ≥ 2⁶³
         let requested = s?.int("steps_requested") ?? logs.config?.int("steps")
         let req = requested.map { " of \($0)" } ?? ""
         switch logs.status {
@@ -137,9 +137,10 @@ public enum RunReport {
         case "diverged"?:
             let at = logs.divergedAtStep.map(String.init) ?? "?"
             let ratio = s?.number("lr_over_lr_crit").map { " η = \(Ticks.text($0))·η_crit." } ?? ""
-            return [("Diverged at step \(at)\(req): a training loss became NaN or ±∞. The curves stop at the last logged step \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)", true)]
+            let because = s?.string("diverged_because") ?? "a training loss became NaN or ±∞"
+            return [("Diverged at step \(at)\(req): \(because). The curves stop at the last logged step \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)", true)]
         case "interrupted"?:
-            return [("Interrupted after step \(s?.int("last_step") ?? lastLogged ?? 0)\(req) (SIGINT/SIGTERM); the curves show the steps logged before.", true)]
+            return [("Interrupted after step \(s?.int("last_step") ?? lastLogged ?? 0)\(req) (SIGINT/SIGTERM/SIGHUP); the curves show the steps logged before.", true)]
         case let other?:
             return [("Status: \(other).", true)]
         case nil:
@@ -408,10 +409,11 @@ public enum RunReport {
               gd.shape[1] == xt.values.count, !xt.values.isEmpty else { return [] }
         let perSnapshot = gd.values.count / max(steps.values.count, 1)
         let k = perSnapshot / xt.values.count
-        return steps.values.enumerated().map { s, step in
+        return steps.values.enumerated().compactMap { s, step in
+            guard let t = Int(exactly: step) else { return nil }  // a damaged array: leave the snapshot out
             let base = s * perSnapshot
             let pick = { (v: [Double]) in (0..<xt.values.count).map { v[base + $0 * k] } }
-            return (Int(step), xt.values, pick(gd.values), pick(ntk.values))
+            return (t, xt.values, pick(gd.values), pick(ntk.values))
         }
     }
 
@@ -456,7 +458,7 @@ public enum RunReport {
                                                         lineWidth: last ? 2 : 1.3)))
         }
         // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
-        let lastStep = logs.summary?.int("last_step") ?? logs.column("step")?.compactMap { $0 }.last.map { Int($0) }
+        let lastStep = logs.summary?.int("last_step") ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
         if snapshots.isEmpty, let t = lastStep, t > 0, let p = NTKPrediction(logs: logs) {
             let shown = Array(Set([Swift.max(1, t / 10), t])).sorted()
             for (i, s) in shown.enumerated() {

@@ -49,10 +49,17 @@ public enum Ticks {
             return Linear(lo: Swift.max(-big, t.lo * 4), hi: Swift.min(big, t.hi * 4), step: t.step * 4,
                           values: t.values.map { $0 * 4 }.filter(\.isFinite))
         }
+        // A range so narrow that its powers of ten underflow (subnormal data): scale up by 2⁶⁰⁰, tick, scale back.
+        if b - a < 1e-290 {
+            let k = 0x1p600
+            let t = linear(lo: a * k, hi: b * k, count: count)
+            return Linear(lo: t.lo / k, hi: t.hi / k, step: t.step / k, values: t.values.map { $0 / k })
+        }
         let range = niceNumber(b - a, round: false)
         let step = niceNumber(range / Double(Swift.max(1, count - 1)), round: true)
         let first = Foundation.floor(a / step), last = Foundation.ceil(b / step)
-        let n = Int(Swift.min(last - first, 1000))
+        let span = last - first
+        let n = span.isFinite ? Int(Swift.min(span, 1000)) : 0  // never Int(NaN), whatever the range
         let values = (0...Swift.max(0, n)).map { clean((first + Double($0)) * step, step: step) }
         return Linear(lo: values.first ?? a, hi: values.last ?? b, step: step, values: values)
     }
@@ -140,6 +147,8 @@ public enum Ticks {
     public static func label(_ v: Double, step: Double) -> String {
         guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "∞" : "−∞") }
         if v == 0 { return "0" }
+        // A step that underflowed to 0 (subnormal data) must not reach Int(log10(0)).
+        let step = step.isFinite && step > 0 ? step : Swift.abs(v)
         let magnitude = Swift.max(Swift.abs(v), step)
         let e = Int(Foundation.floor(Foundation.log10(magnitude) + 1e-9))
         if e >= 6 || e <= -5 || step < 1e-5 {

@@ -62,6 +62,16 @@ public struct OutputOptions: ParsableArguments {
         }
     }
 
+    /// Sets the OpenBLAS thread count: `--threads`, or every core. OpenBLAS silently caps a count above the
+    /// number it was built for (64 for Debian's); that cap is returned as a warning instead of going unsaid.
+    public func applyThreads() -> String? {
+        let requested = threads ?? Self.defaultThreads
+        BLAS.threadCount = requested
+        let used = BLAS.threadCount
+        guard used < requested, let threads else { return nil }
+        return "--threads \(threads) is more than this OpenBLAS runs (at most \(used) threads); using \(used)."
+    }
+
     /// The default name without `--out`: `runs/<yyyyMMdd-HHmmss>-<suffix>` (``OutputClaim/take(out:defaultBase:)``
     /// appends `-2`, `-3`, … while the name is taken).
     public static func defaultName(suffix: String) -> String {

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+
+/// C's `stdout` stream. Swift 6 refuses every use of the C global as shared mutable state, so it is
+/// looked up by name (glibc's RTLD_DEFAULT is the null handle).
+private func standardOutputStream() -> UnsafeMutablePointer<FILE>? {
+    dlsym(nil, "stdout")?.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee
+}
+
+extension NTKDynamicsCommand {
+    /// The tool's entry point: ArgumentParser's `main()`, plus two checks it lacks (Docs/CLI.md, "Exit status").
+    ///
+    /// * `help TOPIC` with a TOPIC that is no subcommand is a usage error (exit 64); ArgumentParser printed the
+    ///   top-level help and exited 0, which hides a typo.
+    /// * Output that could not be written to stdout (`>/dev/full`, a full disk) is reported on stderr, and a
+    ///   command that otherwise succeeded exits 1. A pipe whose reader went away (`| head`) is not an error:
+    ///   SIGPIPE is ignored so that the run completes its directory (SignalTrap).
+    public static func runAsTool() -> Never {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let topic = unknownHelpTopic(arguments) {
+            FileHandle.standardError.write(Data("Error: 'help \(topic)': no such command; the commands are \(commandNames.joined(separator: ", ")) (try 'ntk-dynamics help run').\n".utf8))
+            Foundation.exit(NTKExitStatus.usage)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            if reportStandardOutputFailure() { Foundation.exit(NTKExitStatus.failure) }
+            exit()
+        } catch where exitCode(for: error).isSuccess {
+            // --help and --version: printed here, so that a failed write is noticed too.
+            let text = fullMessage(for: error)
+            if !text.isEmpty { print(text) }
+            Foundation.exit(reportStandardOutputFailure() ? NTKExitStatus.failure : 0)
+        } catch {
+            reportStandardOutputFailure()
+            exit(withError: error)
+        }
+    }
+
+    /// The subcommands' names.
+    static var commandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
+
+    /// The topic of `help TOPIC…` when it names no subcommand; nil otherwise.
+    static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        return arguments.dropFirst().first { !$0.hasPrefix("-") && !commandNames.contains($0) }
+    }
+
+    /// Flushes stdout; if what was printed could not all be written to a file or device, says so on stderr.
+    /// - Returns: whether a write to stdout failed.
+    @discardableResult
+    static func reportStandardOutputFailure() -> Bool {
+        let flushed = fflush(nil) == 0
+        let failed = !flushed || standardOutputStream().map { ferror($0) != 0 } ?? false
+        let reason = String(cString: strerror(errno))
+        guard failed else { return false }
+        var info = stat()
+        if fstat(1, &info) == 0, info.st_mode & S_IFMT == S_IFIFO || info.st_mode & S_IFMT == S_IFSOCK {
+            return false  // the reader closed the pipe: `ntk-dynamics … | head`
+        }
+        FileHandle.standardError.write(Data("Error: could not write to standard output (\(reason)); what the command printed there is lost (files it wrote, such as a run directory, are not affected).\n".utf8))
+        return true
+    }
+}
