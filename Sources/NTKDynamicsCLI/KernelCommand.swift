@@ -66,6 +66,7 @@ public struct KernelCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
+        try BLASCoreNotice.announce(quiet: output.quiet)
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
         let largest = widths.max()!
@@ -295,6 +296,8 @@ struct KernelConfiguration: Encodable {
     @NullEncoded var ridge: Double?
     var blasThreads: Int
     var blasCore: String
+    @NullEncoded var blasCoreLibrary: String?
+    var blasCoreReason: String
     var command: [String]
 
     init(command c: KernelCommand, architecture a: MLPArchitecture, widths: [Int], data: DataSettings) {
@@ -319,7 +322,10 @@ struct KernelConfiguration: Encodable {
         quadratureDegree = c.quadratureDegree
         ridge = c.ridge
         blasThreads = BLAS.threadCount
-        blasCore = BLAS.coreName
+        let blasStatus = BLASCoreStartup.status
+        blasCore = blasStatus.core
+        blasCoreLibrary = blasStatus.libraryCore
+        blasCoreReason = blasStatus.reason.rawValue
         command = CommandLine.arguments
     }
 
@@ -327,7 +333,8 @@ struct KernelConfiguration: Encodable {
         case tool, subcommand, version, width, widths, depth, activation, weightStd = "weight_std", biasStd = "bias_std"
         case bias, parameterization, inputDim = "input_dim", outputs, parameterCount = "parameter_count", seed, seeds
         case dataset, samples, testSamples = "test_samples", noise, kernelMaps = "kernel_maps"
-        case quadratureDegree = "quadrature_degree", ridge, blasThreads = "blas_threads", blasCore = "blas_core", command
+        case quadratureDegree = "quadrature_degree", ridge, blasThreads = "blas_threads", blasCore = "blas_core"
+        case blasCoreLibrary = "blas_core_library", blasCoreReason = "blas_core_reason", command
     }
 }
 

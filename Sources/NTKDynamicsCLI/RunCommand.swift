@@ -31,6 +31,7 @@ public struct RunCommand: ParsableCommand {
 
     public mutating func run() throws {
         SignalTrap.install()
+        try BLASCoreNotice.announce(quiet: output.quiet)
         BLAS.threadCount = output.threads ?? OutputOptions.defaultThreads
         let widths = model.width.values
         let dataset = try loadData()

@@ -60,6 +60,7 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
+        try BLASCoreNotice.announce(quiet: quiet)
         // Several runs at once take one BLAS thread each (SweepRunner); one at a time takes every core.
         BLAS.threadCount = (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 ? 1 : OutputOptions.defaultThreads
         let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
