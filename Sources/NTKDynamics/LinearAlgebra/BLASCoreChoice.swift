@@ -86,6 +86,12 @@ public struct BLASCoreChoice: Sendable, Equatable {
     /// re-execution can be tested on a machine whose library does not fall back.
     public static let treatAsFallbackVariable = "NTK_DYNAMICS_TEST_TREAT_AS_FALLBACK"
 
+    /// Whether ``preferenceVariable`` asks for the library's own choice.
+    static func optsOut(_ environment: [String: String]) -> Bool {
+        guard let preference = environment[preferenceVariable] else { return false }
+        return !preference.isEmpty && preference.lowercased() != "auto"
+    }
+
     /// - Parameters:
     ///   - libraryCore: the family OpenBLAS runs with (`openblas_get_corename()`), its own choice unless
     ///     `OPENBLAS_CORETYPE` is set.
@@ -94,9 +100,7 @@ public struct BLASCoreChoice: Sendable, Equatable {
     public static func decide(libraryCore: String, cpu: CPUFeatures, environment: [String: String]) -> BLASCoreChoice {
         let keep = { (reason: BLASCoreReason) in BLASCoreChoice(core: libraryCore, reason: reason, reexecute: false) }
         if environment[coreTypeVariable] != nil { return keep(.environment) }
-        if let preference = environment[preferenceVariable], !preference.isEmpty, preference.lowercased() != "auto" {
-            return keep(.optOut)
-        }
+        if optsOut(environment) { return keep(.optOut) }
         guard let best = OpenBLASFamily.best(for: cpu), let bestLevel = OpenBLASFamily.level(best) else { return keep(.library) }
         let forced = environment[treatAsFallbackVariable] == "1"
         guard let libraryLevel = OpenBLASFamily.level(libraryCore) else {
@@ -182,9 +186,7 @@ public struct BLASCoreStatus: Sendable, Equatable {
             }
         }
         if coreType != nil { return BLASCoreStatus(core: core, libraryCore: nil, reason: .environment) }
-        if let preference = environment[BLASCoreChoice.preferenceVariable], !preference.isEmpty, preference.lowercased() != "auto" {
-            return BLASCoreStatus(core: core, libraryCore: core, reason: .optOut)
-        }
+        if BLASCoreChoice.optsOut(environment) { return BLASCoreStatus(core: core, libraryCore: core, reason: .optOut) }
         return BLASCoreStatus(core: core, libraryCore: core, reason: .library)
     }
 }
