@@ -17,7 +17,9 @@ enum BLASCoreNotice {
         }
         switch s.reason {
         case .automatic:
-            return ("OpenBLAS kernels: \(s.core) instead of the library's own \(library), a generic fallback on this processor (\(BLASCoreChoice.preferenceVariable)=library keeps the library's choice; Docs/CLI.md).", false)
+            let why = ProcessInfo.processInfo.environment[BLASCoreChoice.treatAsFallbackVariable] == "1"
+                ? "treated as a fallback (\(BLASCoreChoice.treatAsFallbackVariable)=1)" : "a generic fallback on this processor"
+            return ("OpenBLAS kernels: \(s.core) instead of the library's own \(library), \(why) (\(BLASCoreChoice.preferenceVariable)=library keeps the library's choice; Docs/CLI.md).", false)
         case .selfCheckFailed:
             return ("warning: OpenBLAS \(s.rejectedCore ?? "?") kernels failed the start-up self-check (\(s.failure ?? "?")); running with the library's own \(s.core) kernels.", true)
         case .library, .environment, .optOut:
