@@ -23,15 +23,20 @@ struct BLASCoreReexecTests {
         try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
+    /// A short run into `scratch/name`: its result and its config.json.
+    static func smallRun(_ scratch: ScratchDirectory, _ name: String, quiet: Bool = false,
+                         environment: [String: String?]) throws -> (ToolProcess.Result, [String: Any]) {
+        let r = try ToolProcess.run(["run", "--samples", "8", "--test-samples", "0", "--width", "8", "--steps", "1",
+                                     "--out", scratch.file(name).path] + (quiet ? ["--quiet"] : []),
+                                    environment: environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        return (r, try config(scratch.file(name).appendingPathComponent("config.json")))
+    }
+
     /// The family this machine's library takes on its own, from a run without the test variable.
     static func libraryCore(_ scratch: ScratchDirectory) throws -> String {
-        let out = scratch.file("plain").path
-        let r = try ToolProcess.run(["run", "--samples", "8", "--test-samples", "0", "--width", "8", "--steps", "1",
-                                     "--out", out, "--quiet"],
-                                    environment: ["NTK_DYNAMICS_TEST_TREAT_AS_FALLBACK": nil, "NTK_DYNAMICS_BLAS_CORE": nil,
-                                                  "NTK_DYNAMICS_BLAS_CORE_CHANGED": nil])
-        #expect(r.status == 0)
-        let c = try config(URL(fileURLWithPath: out).appendingPathComponent("config.json"))
+        let (r, c) = try smallRun(scratch, "plain", quiet: true, environment: [
+            "NTK_DYNAMICS_TEST_TREAT_AS_FALLBACK": nil, "NTK_DYNAMICS_BLAS_CORE": nil, "NTK_DYNAMICS_BLAS_CORE_CHANGED": nil])
         #expect(!r.stderr.contains("OpenBLAS kernels:"))
         return try #require(c["blas_core"] as? String)
     }
@@ -93,17 +98,12 @@ struct BLASCoreReexecTests {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let library = try Self.libraryCore(scratch)
-        let small = ["run", "--samples", "8", "--test-samples", "0", "--width", "8", "--steps", "1"]
-        let quiet = try ToolProcess.run(small + ["--out", scratch.file("quiet").path, "--quiet"], environment: Self.forced())
-        #expect(quiet.status == 0)
+        let (quiet, q) = try Self.smallRun(scratch, "quiet", quiet: true, environment: Self.forced())
         #expect(!quiet.stderr.contains("OpenBLAS"))
-        #expect(try Self.config(scratch.file("quiet/config.json"))["blas_core_reason"] as? String == "automatic")
+        #expect(q["blas_core_reason"] as? String == "automatic")
 
-        let kept = try ToolProcess.run(small + ["--out", scratch.file("kept").path],
-                                       environment: Self.forced(["NTK_DYNAMICS_BLAS_CORE": "library"]))
-        #expect(kept.status == 0)
+        let (kept, c) = try Self.smallRun(scratch, "kept", environment: Self.forced(["NTK_DYNAMICS_BLAS_CORE": "library"]))
         #expect(!kept.stderr.contains("OpenBLAS"))
-        let c = try Self.config(scratch.file("kept/config.json"))
         #expect(c["blas_core_reason"] as? String == "opt-out")
         #expect(c["blas_core"] as? String == library)
         #expect(c["blas_core_library"] as? String == library)
@@ -115,14 +115,11 @@ struct BLASCoreReexecTests {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let library = try Self.libraryCore(scratch)
-        let r = try ToolProcess.run(["run", "--samples", "8", "--test-samples", "0", "--width", "8", "--steps", "1",
-                                     "--out", scratch.file("back").path, "--quiet"],
-                                    environment: Self.forced(["NTK_DYNAMICS_TEST_FAIL_SELF_CHECK": "1"]))
-        #expect(r.status == 0)
+        let (r, c) = try Self.smallRun(scratch, "back", quiet: true,
+                                       environment: Self.forced(["NTK_DYNAMICS_TEST_FAIL_SELF_CHECK": "1"]))
         let warnings = r.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: OpenBLAS") }
         #expect(warnings.count == 1)
         #expect(warnings.first?.contains("self-check") == true)
-        let c = try Self.config(scratch.file("back/config.json"))
         #expect(c["blas_core_reason"] as? String == "self-check-failed")
         #expect(c["blas_core"] as? String == library)
         #expect(c["blas_core_library"] as? String == library)
