@@ -19,9 +19,12 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
+        // XGETBV: which register states (AVX, AVX-512) the OS saves, for the choice of OpenBLAS kernels
+        // (LinearAlgebra/CPUFeatures.swift).
+        .target(name: "CNTKCPU"),
         .target(
             name: "NTKDynamics",
-            dependencies: ["CLapack", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: ["CLapack", "CNTKCPU", .product(name: "CSV", package: "CSV.swift")],
             // The UCI handwritten digits as shipped by scikit-learn (CC BY 4.0; see the README beside it).
             resources: [.copy("Resources/digits.csv"), .copy("Resources/digits-README.md")]
         ),

@@ -66,6 +66,7 @@ public struct KernelCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
+        try BLASCoreNotice.announce(quiet: output.quiet)
         if let capped = output.applyThreads() { warn(capped) }
         // Held until the command ends, so no other command writes or replaces the directory meanwhile.
         let (root, claim) = try OutputClaim.take(out: output.out, defaultBase: OutputOptions.defaultName(suffix: "kernel"))

@@ -31,6 +31,7 @@ public struct RunCommand: ParsableCommand {
 
     public mutating func run() throws {
         SignalTrap.install()
+        try BLASCoreNotice.announce(quiet: output.quiet)
         if let capped = output.applyThreads() { warn(capped) }
         let widths = model.width.values
         // Held until the command ends, so no other command writes or replaces the directory meanwhile.

@@ -67,6 +67,7 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         SignalTrap.install()
+        try BLASCoreNotice.announce(quiet: quiet)
         // Held until the command ends (a resume too), so two sweeps never write one directory at once.
         let (root, claim) = try OutputClaim.take(out: out, defaultBase: OutputOptions.defaultName(suffix: "sweep"))
         try claim.writing { try write(root, claim) }

@@ -3,7 +3,6 @@ import Foundation
 import NTKDynamics
 
 /// `ntk-bench`: the machine's dgemm rate, then the hot paths of ntk-dynamics as a fraction of it.
-@main
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntk-bench",
@@ -53,9 +52,11 @@ struct Benchmark: ParsableCommand {
     }
 
     func run() throws {
-        HeapTuning.retainFreedMemory()  // as ntk-dynamics does
         BLAS.threadCount = threads
-        print("OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) threads; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+        let core = BLASCoreStartup.status
+        print("OpenBLAS core \(core.core) (reason \(core.reason.rawValue); the library's own choice \(core.libraryCore ?? "not made: OPENBLAS_CORETYPE is set")"
+              + (core.rejectedCore.map { "; \($0) failed the self-check: \(core.failure ?? "")" } ?? "")
+              + "), \(BLAS.threadCount) threads; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
         let dgemmRate = measureGemm(Double.self, name: "dgemm")
         let sgemmRate = float32 ? measureGemm(Float.self, name: "sgemm") : nil
         print(String(format: "dgemm rate used below: %.1f GFLOP/s", dgemmRate / 1e9)

@@ -20,24 +20,28 @@ struct ToolProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    /// Starts the tool with `arguments`.
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts the tool with `arguments`; `environment` adds (or, with nil, removes) variables of this
+    /// process's environment; `stdin`, when given, is a file opened as the tool's standard input.
+    static func start(_ arguments: [String], environment changes: [String: String?] = [:],
+                      stdin: URL? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
         try process.run()
         return (process, out, err)
     }
 
     /// Runs the tool to completion.
-    static func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    static func run(_ arguments: [String], environment: [String: String?] = [:], stdin: URL? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment, stdin: stdin)
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -27,6 +27,8 @@ public struct KernelConfiguration: Encodable, Sendable {
     @NullEncoded var ridge: Double?
     var blasThreads: Int
     var blasCore: String
+    @NullEncoded var blasCoreLibrary: String?
+    var blasCoreReason: String
     var command: [String]
 
     /// The settings of `study` on data drawn by `data`, made by the command line `command`.
@@ -53,7 +55,10 @@ public struct KernelConfiguration: Encodable, Sendable {
         quadratureDegree = c.quadratureDegree
         ridge = c.ridge
         blasThreads = BLAS.threadCount
-        blasCore = BLAS.coreName
+        let blasStatus = BLASCoreStartup.status
+        blasCore = blasStatus.core
+        blasCoreLibrary = blasStatus.libraryCore
+        blasCoreReason = blasStatus.reason.rawValue
         self.command = command
     }
 
@@ -61,6 +66,7 @@ public struct KernelConfiguration: Encodable, Sendable {
         case tool, subcommand, version, width, widths, depth, activation, weightStd = "weight_std", biasStd = "bias_std"
         case bias, parameterization, inputDim = "input_dim", outputs, parameterCount = "parameter_count", seed, seeds
         case dataset, samples, testSamples = "test_samples", noise, kernelMaps = "kernel_maps"
-        case quadratureDegree = "quadrature_degree", ridge, blasThreads = "blas_threads", blasCore = "blas_core", command
+        case quadratureDegree = "quadrature_degree", ridge, blasThreads = "blas_threads", blasCore = "blas_core"
+        case blasCoreLibrary = "blas_core_library", blasCoreReason = "blas_core_reason", command
     }
 }

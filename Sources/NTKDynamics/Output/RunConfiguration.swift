@@ -29,9 +29,13 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var samples: Int
     public var testSamples: Int
     public var noise: Double
-    /// OpenBLAS threads and the kernel family it selected.
+    /// OpenBLAS threads and the kernel family in use.
     public var blasThreads: Int
     public var blasCore: String
+    /// The family OpenBLAS chose on its own; null when `OPENBLAS_CORETYPE` was set by the user.
+    @NullEncoded public var blasCoreLibrary: String?
+    /// Why `blas_core` is in use (``BLASCoreReason``: library, environment, automatic, opt-out, self-check-failed).
+    @NullEncoded public var blasCoreReason: String?
     /// The command line that made the run.
     public var command: [String]
     /// The kernel of the linearized prediction (``KernelLayout``).
@@ -80,7 +84,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         testSamples = data.testSamples
         noise = data.noise
         blasThreads = BLAS.threadCount
-        blasCore = BLAS.coreName
+        let blasStatus = BLASCoreStartup.status
+        blasCore = blasStatus.core
+        blasCoreLibrary = blasStatus.libraryCore
+        blasCoreReason = blasStatus.reason.rawValue
         self.command = command
         kernelLayout = s.kernelLayout
         modes = s.modes
@@ -107,7 +114,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case parameterization, inputDim = "input_dim", outputs, parameterCount = "parameter_count", loss, lr
         case lrCrit = "lr_crit", lrFactor = "lr_factor", steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every"
         case seed, dataset, samples, testSamples = "test_samples", noise, blasThreads = "blas_threads"
-        case blasCore = "blas_core", command, kernelLayout = "kernel_layout", kernelLayoutNote = "kernel_layout_note"
+        case blasCore = "blas_core", blasCoreLibrary = "blas_core_library", blasCoreReason = "blas_core_reason", command, kernelLayout = "kernel_layout", kernelLayoutNote = "kernel_layout_note"
         case modes, kernel, quadratureDegree = "quadrature_degree", ridge, dataSeed = "data_seed"
         case dataSource = "data_source", precision
     }
