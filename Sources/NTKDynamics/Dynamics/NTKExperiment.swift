@@ -43,8 +43,12 @@ public final class NTKExperiment {
     public let initialCrossKernel: Matrix
     /// The prediction from the analytic infinite-width NTK, when `settings.analyticKernel` is set.
     public let infiniteWidth: InfiniteWidthPrediction?
+    /// Kernel ridge regression with K₀ and Θ on the test points, with `settings.ridge` (computed with the
+    /// kernels, so that a system that cannot be factorized stops the run before anything is written).
+    public private(set) var ridge: RidgeComparison?
 
-    /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
+    /// - Throws: ``LAPACKError`` if the eigendecomposition or the ridge regression's factorization fails,
+    ///   ``ExperimentError`` if K̃_0 is zero.
     public init(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
         precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
         self.architecture = architecture
@@ -91,6 +95,7 @@ public final class NTKExperiment {
                                           normalizer: normalizer, learningRate: learningRate,
                                           quadratureDegree: settings.quadratureDegree)
             : nil
+        ridge = try settings.ridge.map { try RidgeComparison(ridge: $0, experiment: self) }
     }
 
     /// f_0 on the training and test inputs, K_0 and K_0(X*, X) (full layout) of `model`, all float64.
@@ -119,199 +124,177 @@ public final class NTKExperiment {
         }
     }
 
-    /// ``run(shouldContinue:onRecord:)`` with the network in its precision.
+    /// ``run(shouldContinue:onRecord:)`` with the network in its precision: step, check, record, accumulate.
     private func train<Scalar>(_ model: MLPNetwork<Scalar>, shouldContinue: () -> Bool,
                                onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
-        let data = dataset
-        let k = data.outputs
-        let theta0 = model.parameters
-        var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
+        var gd = GradientDescent(model: model, inputs: dataset.trainInputs, targets: dataset.trainTargets,
                                  loss: settings.loss, learningRate: learningRate)
-        let y = data.trainTargets.data, yTest = data.testTargets.data
-        let initialResidualNorm = distance(initialTrainOutput.data, y)
-        let initialTestResidualNorm = distance(initialTestOutput.data, yTest)
-        let thetaNorm = theta0.norm
-        let theta0Finite = theta0.isFinite
-        let k0Norm = initialKernel.frobeniusNorm
-        func loss(_ f: [Double], _ t: [Double], _ n: Int) -> Double {
-            settings.loss.loss(f, t, samples: n, outputs: k)
-        }
-
-        var status = RunStatus.completed
-        var divergedAt: Int?
-        var divergedBecause: String?
-        let initialLoss = loss(initialTrainOutput.data, y, data.trainCount)
-        // Docs/Conventions.md, "Divergence": a loss past this bound is divergence even while it is finite.
-        let lossBound = initialLoss > 0 ? Self.divergenceLossFactor * initialLoss : .infinity
-        var last: StepRecord?
-        var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
-        var maxGapAnalytic: Double?
+        let reference = StepReference(self, theta0: model.parameters)
         var tracker = ModeRateTracker(eigenvalues: predictor.clippedValues,
                                       initialResiduals: predictor.initialModeResiduals, learningRate: learningRate)
-        var lossesGD: [Double] = [], lossesNTK: [Double] = []
-        let modeCount = min(settings.modes, predictor.clippedValues.count)
-        let vectors = predictor.eigen.vectors
-        var lastDrift: Double? = 0
-        var lastTestLossGD: Double?, lastTestStep: Int?
+        var accumulator = SummaryAccumulator()
+        var end = SummaryAccumulator.Ending(status: .completed, trainingSeconds: 0, ridge: ridge)
         var pending: StepRecord?
-        let hasTestSet = data.testCount > 0
-        var lastAccuracyGD: Double?, lastAccuracyNTK: Double?
         let clock = ContinuousClock()
         let start = clock.now
         let steps = settings.steps
         let snapshotSteps = Set([0, steps / 4, steps / 2, steps])
         testSnapshots = []
-        var t = 0
-        while t <= steps {
+        for t in 0...steps {
             if t > 0 && !shouldContinue() {
-                status = .interrupted
+                end.status = .interrupted
                 break
             }
-            let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
             let logged = t % settings.logEvery == 0 || t == steps
-            let theta = gd.model.parameters
-            let distanceToStart = theta.distance(to: theta0)
-            let weightChange = thetaNorm > 0 ? distanceToStart / thetaNorm : 0
-            // A finite ‖θ_t − θ_0‖ with θ_0 finite means θ_t is finite: the full scan runs only otherwise.
-            let parametersFinite = (theta0Finite && distanceToStart.isFinite) || theta.isFinite
-            // f_t on the test inputs, evaluated before this step's update.
             let snapshot = snapshotSteps.contains(t)
-            let testStep = logged && (t % settings.testEvery == 0 || t == steps)
-            let fTest = testStep || snapshot ? gd.model(data.testInputs).data : nil
-            let evaluation = gd.step(measureKernel: measure, update: t < steps)
-            let f = evaluation.output.data
-            let trainLoss = loss(f, y, data.trainCount)
-            let stepTestLoss = testStep && hasTestSet ? fTest.map { loss($0, yTest, data.testCount) } : nil
-            let stepDrift = evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / k0Norm }
-            // Any non-finite quantity of the trained network, or a loss past the bound, ends the run
-            // (Docs/Conventions.md, "Divergence"). The loss alone can miss a NaN parameter (ReLU maps a NaN
-            // pre-activation to 0); a finite θ whose distance to θ₀ overflows is as far gone.
-            if let reason = Self.divergence(trainLoss: trainLoss, bound: lossBound, initialLoss: initialLoss,
-                                            parametersFinite: parametersFinite, weightChange: weightChange,
-                                            testLoss: stepTestLoss, drift: stepDrift) {
-                status = .diverged
-                divergedAt = t
-                divergedBecause = reason
+            let o = observe(&gd, step: t, reference, logged: logged, snapshot: snapshot)
+            if let reason = Self.divergence(trainLoss: o.trainLoss, bound: reference.lossBound, initialLoss: reference.initialLoss,
+                                            parametersFinite: o.parametersFinite, weightChange: o.weightChange,
+                                            testLoss: o.testLoss, drift: o.drift) {
+                (end.status, end.divergedAt, end.divergedBecause) = (.diverged, t, reason)
                 break
             }
-            latestTrainOutput = f
+            latestTrainOutput = o.output
             currentStep = t
-            if snapshot, let fTest {
+            if snapshot, let fTest = o.testOutput {
                 testSnapshots.append((t, fTest, predictor.testOutput(step: t, form: .discrete)))
             }
-            var drift: Double? = t == 0 ? 0 : nil
-            if let kt = evaluation.kernel, let stepDrift {
-                drift = stepDrift
+            if let kt = o.kernel {
                 latestKernel = kt
                 latestKernelStep = t
-                lastDrift = drift
-                maxDrift = max(maxDrift, drift!)
             }
-            var residual = f
-            BLAS.axpy(-1, y, &residual)
-            let modeResiduals = BLAS.matvec(vectors, residual, transA: .transposed)
-            tracker.add(step: t, residuals: modeResiduals)
-            latestModeResiduals = modeResiduals
-            let predictedModes = predictor.modeResiduals(step: t, form: .discrete)
-            let fDiscrete = predictor.trainOutput(step: t, form: .discrete)
-            let fFlow = predictor.trainOutput(step: t, form: .flow)
-            let gap = distance(f, fDiscrete) / initialResidualNorm
-            let gapFlow = distance(f, fFlow) / initialResidualNorm
-            maxGap = max(maxGap, gap)
-            maxGapFlow = max(maxGapFlow, gapFlow)
-            let ntkLoss = loss(fDiscrete, y, data.trainCount)
-            var analytic: (trainLoss: Double, gap: Double)?
-            if let inf = infiniteWidth?.predictor {
-                let fInf = inf.trainOutput(step: t, form: .discrete)
-                analytic = (loss(fInf, y, data.trainCount), distance(f, fInf) / initialResidualNorm)
-                maxGapAnalytic = max(maxGapAnalytic ?? 0, analytic!.gap)
-            }
-            lossesGD.append(trainLoss)
-            lossesNTK.append(ntkLoss)
+            var residual = o.output
+            BLAS.axpy(-1, dataset.trainTargets.data, &residual)
+            latestModeResiduals = BLAS.matvec(predictor.eigen.vectors, residual, transA: .transposed)
+            tracker.add(step: t, residuals: latestModeResiduals)
             // Every step builds its row (cheap next to the step itself); unlogged rows are kept as `pending` so
             // a run that diverges or is interrupted between logged steps still logs its last finite step.
-            do {
-                let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
-                var testLossGD: Double?, testGap: Double?
-                var accuracyGD: Double?, accuracyNTK: Double?
-                if testStep, hasTestSet, let fTest {
-                    testLossGD = stepTestLoss
-                    testGap = initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / initialTestResidualNorm : 0
-                    maxTestGap = max(maxTestGap, testGap!)
-                    lastTestLossGD = testLossGD
-                    lastTestStep = t
-                    if data.task == .classification {
-                        accuracyGD = ClassTargets.accuracy(fTest, yTest, outputs: k)
-                        accuracyNTK = ClassTargets.accuracy(fTestDiscrete, yTest, outputs: k)
-                        (lastAccuracyGD, lastAccuracyNTK) = (accuracyGD, accuracyNTK)
-                    }
-                }
-                let record = StepRecord(
-                    step: t, time: (clock.now - start).seconds,
-                    trainLossGD: trainLoss,
-                    trainLossNTK: loss(fFlow, y, data.trainCount),
-                    trainLossNTKDiscrete: ntkLoss,
-                    testLossGD: testLossGD,
-                    testLossNTK: hasTestSet ? loss(predictor.testOutput(step: t, form: .flow), yTest, data.testCount) : nil,
-                    testLossNTKDiscrete: hasTestSet ? loss(fTestDiscrete, yTest, data.testCount) : nil,
-                    gap: gap, gapFlow: gapFlow, testGap: testGap, kernelDrift: drift, weightChange: weightChange,
-                    modes: (0..<modeCount).map { rank in
-                        let i = predictedModes.count - 1 - rank
-                        return ModeSample(rank: rank, eigenvalue: predictor.clippedValues[i],
-                                          residualGD: modeResiduals[i], residualNTK: predictedModes[i])
-                    },
-                    testAccuracyGD: accuracyGD, testAccuracyNTK: accuracyNTK,
-                    trainLossAnalytic: analytic?.trainLoss,
-                    testLossAnalytic: hasTestSet ? infiniteWidth.map { loss($0.predictor.testOutput(step: t, form: .discrete), yTest, data.testCount) } : nil,
-                    gapAnalytic: analytic?.gap)
-                if logged {
-                    try onRecord(record)
-                    last = record
-                    pending = nil
-                } else {
-                    pending = record
-                }
+            let record = makeRecord(o, reference, time: (clock.now - start).seconds)
+            accumulator.add(record)
+            if logged {
+                try onRecord(record)
+                accumulator.logged(record)
+                pending = nil
+            } else {
+                pending = record
             }
-            t += 1
         }
-        if status != .completed, let p = pending, p.step > (last?.step ?? -1) {
+        if end.status != .completed, let p = pending, p.step > (accumulator.last?.step ?? -1) {
             try onRecord(p)
-            last = p
+            accumulator.logged(p)
         }
         modeRates = tracker.rates
-        let p = predictor
-        let lossRates = LossRates(lossesGD: lossesGD, lossesNTK: lossesNTK, lambdaMin: p.minEigenvalue,
-                                  learningRate: learningRate)
-        return RunSummary(
-            status: status, lastStep: last?.step ?? 0, stepsRequested: steps, divergedAtStep: divergedAt,
-            divergedBecause: divergedBecause,
-            lambdaMin: p.minEigenvalue, lambdaMax: p.maxEigenvalue,
-            conditionNumber: p.minEigenvalue > 0 ? finiteOrNil(p.maxEigenvalue / p.minEigenvalue) : nil,
-            clippedEigenvalues: p.clippedCount, learningRate: learningRate,
-            criticalLearningRate: p.criticalLearningRate, learningRateRatio: learningRate / p.criticalLearningRate,
-            finalTrainLossGD: finiteOrNil(last?.trainLossGD), finalTrainLossNTK: finiteOrNil(last?.trainLossNTK),
-            finalTrainLossNTKDiscrete: finiteOrNil(last?.trainLossNTKDiscrete),
-            finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestStep: lastTestStep, finalTestLossNTK: finiteOrNil(last?.testLossNTK ?? nil),
-            finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete ?? nil),
-            initialTrainLoss: finiteOrNil(initialLoss),
-            finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
-            maxTestGap: hasTestSet ? finiteOrNil(maxTestGap) : nil, finalKernelDrift: finiteOrNil(lastDrift),
-            maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),
-            finalKernelStep: latestKernelStep,
-            parameterCount: architecture.parameterCount, initialKernelSeconds: initialKernelSeconds,
-            eigendecompositionSeconds: eigendecompositionSeconds, trainingSeconds: (clock.now - start).seconds,
-            lossRatePredictedLambdaMin: finiteOrNil(lossRates.predictedFromLambdaMin),
-            lossRateMeasuredGD: finiteOrNil(lossRates.measuredGD), lossRateNTK: finiteOrNil(lossRates.measuredNTK),
-            lossRateWindow: lossRates.window.map { [$0.lowerBound, $0.upperBound] },
-            maxTrainLossGD: finiteOrNil(lossesGD.max()), maxTrainLossStep: lossesGD.indices.max { lossesGD[$0] < lossesGD[$1] },
-            gdOutcome: GDOutcome(status: status, losses: lossesGD),
-            measuredModes: modeRates.filter { $0.status == .measured }.count,
-            finalTestAccuracyGD: finiteOrNil(lastAccuracyGD), finalTestAccuracyNTK: finiteOrNil(lastAccuracyNTK),
-            lambdaMaxAnalytic: finiteOrNil(infiniteWidth?.predictor.maxEigenvalue),
-            kernelDistanceAnalytic: finiteOrNil(infiniteWidth?.kernelDistance),
-            finalTrainLossAnalytic: finiteOrNil(last?.trainLossAnalytic),
-            finalTestLossAnalytic: finiteOrNil(last?.testLossAnalytic),
-            maxGapAnalytic: finiteOrNil(maxGapAnalytic))
+        end.trainingSeconds = (clock.now - start).seconds
+        return accumulator.summary(of: self, end)
+    }
+
+    /// What every step compares against: the targets, the initial residual norms, ‖θ₀‖, ‖K₀‖ and the divergence bound.
+    private struct StepReference<Scalar: NetworkScalar> {
+        let theta0: NetworkParameters<Scalar>
+        let theta0Finite: Bool
+        let thetaNorm: Double
+        let k0Norm: Double
+        let initialResidualNorm: Double
+        let initialTestResidualNorm: Double
+        let initialLoss: Double
+        /// Docs/Conventions.md, "Divergence": a loss past this bound is divergence even while it is finite.
+        let lossBound: Double
+
+        init(_ e: NTKExperiment, theta0: NetworkParameters<Scalar>) {
+            self.theta0 = theta0
+            theta0Finite = theta0.isFinite
+            thetaNorm = theta0.norm
+            k0Norm = e.initialKernel.frobeniusNorm
+            initialResidualNorm = distance(e.initialTrainOutput.data, e.dataset.trainTargets.data)
+            initialTestResidualNorm = distance(e.initialTestOutput.data, e.dataset.testTargets.data)
+            initialLoss = e.loss(e.initialTrainOutput.data, e.dataset.trainTargets.data, e.dataset.trainCount)
+            lossBound = initialLoss > 0 ? NTKExperiment.divergenceLossFactor * initialLoss : .infinity
+        }
+    }
+
+    /// What GD showed at step t, before its update.
+    private struct StepObservation {
+        let step: Int
+        /// f_t on the training inputs, sample-major.
+        let output: [Double]
+        let trainLoss: Double
+        let weightChange: Double
+        let parametersFinite: Bool
+        /// f_t on the test inputs, at test and snapshot steps.
+        let testOutput: [Double]?
+        /// Whether the test set is evaluated (and logged) at this step.
+        let testStep: Bool
+        /// The GD test loss at test steps.
+        let testLoss: Double?
+        /// K_t and its drift ‖K_t − K₀‖_F/‖K₀‖_F, at the steps K_t is measured.
+        let kernel: Matrix?
+        let drift: Double?
+    }
+
+    /// Evaluates GD at step t and takes its update (none at the last step).
+    private func observe<Scalar>(_ gd: inout GradientDescent<Scalar>, step t: Int, _ ref: StepReference<Scalar>,
+                                 logged: Bool, snapshot: Bool) -> StepObservation {
+        let steps = settings.steps
+        let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
+        let theta = gd.model.parameters
+        let distanceToStart = theta.distance(to: ref.theta0)
+        // A finite ‖θ_t − θ_0‖ with θ_0 finite means θ_t is finite: the full scan runs only otherwise.
+        let parametersFinite = (ref.theta0Finite && distanceToStart.isFinite) || theta.isFinite
+        let testStep = logged && (t % settings.testEvery == 0 || t == steps)
+        // f_t on the test inputs, evaluated before this step's update.
+        let fTest = testStep || snapshot ? gd.model(dataset.testInputs).data : nil
+        let evaluation = gd.step(measureKernel: measure, update: t < steps)
+        let f = evaluation.output.data
+        let hasTestSet = dataset.testCount > 0
+        return StepObservation(
+            step: t, output: f, trainLoss: loss(f, dataset.trainTargets.data, dataset.trainCount),
+            weightChange: ref.thetaNorm > 0 ? distanceToStart / ref.thetaNorm : 0, parametersFinite: parametersFinite,
+            testOutput: fTest, testStep: testStep,
+            testLoss: testStep && hasTestSet ? fTest.map { loss($0, dataset.testTargets.data, dataset.testCount) } : nil,
+            kernel: evaluation.kernel, drift: evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / ref.k0Norm })
+    }
+
+    /// The logged row of a step: GD beside the flow, discrete and (with Θ) infinite-width predictions.
+    private func makeRecord<Scalar>(_ o: StepObservation, _ ref: StepReference<Scalar>, time: Double) -> StepRecord {
+        let t = o.step, f = o.output
+        let y = dataset.trainTargets.data, yTest = dataset.testTargets.data
+        let n = dataset.trainCount, nTest = dataset.testCount, hasTestSet = nTest > 0
+        let predictedModes = predictor.modeResiduals(step: t, form: .discrete)
+        let fDiscrete = predictor.trainOutput(step: t, form: .discrete)
+        let fFlow = predictor.trainOutput(step: t, form: .flow)
+        let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
+        var record = StepRecord(
+            step: t, time: time, trainLossGD: o.trainLoss, trainLossNTK: loss(fFlow, y, n),
+            trainLossNTKDiscrete: loss(fDiscrete, y, n), testLossGD: nil,
+            testLossNTK: hasTestSet ? loss(predictor.testOutput(step: t, form: .flow), yTest, nTest) : nil,
+            testLossNTKDiscrete: hasTestSet ? loss(fTestDiscrete, yTest, nTest) : nil,
+            gap: distance(f, fDiscrete) / ref.initialResidualNorm, gapFlow: distance(f, fFlow) / ref.initialResidualNorm,
+            testGap: nil, kernelDrift: t == 0 ? 0 : o.drift, weightChange: o.weightChange,
+            modes: (0..<min(settings.modes, predictor.clippedValues.count)).map { rank in
+                let i = predictedModes.count - 1 - rank
+                return ModeSample(rank: rank, eigenvalue: predictor.clippedValues[i],
+                                  residualGD: latestModeResiduals[i], residualNTK: predictedModes[i])
+            })
+        if o.testStep, hasTestSet, let fTest = o.testOutput {
+            record.testLossGD = o.testLoss
+            record.testGap = ref.initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / ref.initialTestResidualNorm : 0
+            if dataset.task == .classification {
+                record.testAccuracyGD = ClassTargets.accuracy(fTest, yTest, outputs: dataset.outputs)
+                record.testAccuracyNTK = ClassTargets.accuracy(fTestDiscrete, yTest, outputs: dataset.outputs)
+            }
+        }
+        if let inf = infiniteWidth?.predictor {
+            let fInf = inf.trainOutput(step: t, form: .discrete)
+            record.trainLossAnalytic = loss(fInf, y, n)
+            record.gapAnalytic = distance(f, fInf) / ref.initialResidualNorm
+            record.testLossAnalytic = hasTestSet ? loss(inf.testOutput(step: t, form: .discrete), yTest, nTest) : nil
+        }
+        return record
+    }
+
+    /// The run's loss on `f` against targets `y` of `n` points.
+    fileprivate func loss(_ f: [Double], _ y: [Double], _ n: Int) -> Double {
+        settings.loss.loss(f, y, samples: n, outputs: dataset.outputs)
     }
 }
 

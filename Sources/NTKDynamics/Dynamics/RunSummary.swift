@@ -75,7 +75,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
     @NullEncoded public var finalTrainLossAnalytic: Double? = nil
     @NullEncoded public var finalTestLossAnalytic: Double? = nil
     @NullEncoded public var maxGapAnalytic: Double? = nil
-    /// Kernel ridge regression test losses with K₀ and Θ (`--ridge`), filled in by the caller.
+    /// Kernel ridge regression test losses with K₀ and Θ (`--ridge`).
     @NullEncoded public var ridge: RidgeComparison? = nil
 
     enum CodingKeys: String, CodingKey {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs an ``NTKExperiment`` into a ``RunDirectory``, writing the whole contract of DESIGN.md §3.
+/// Runs an ``NTKExperiment`` into a ``RunDirectory``, writing the whole run-directory contract of Docs/LogFormat.md.
 ///
 /// Order: `config.json` and the initial arrays first, then `steps.csv` row by row as training goes,
 /// then `arrays/ntk_final.npy`, `spectrum.csv` and `summary.json` (also for a diverged or interrupted run).
@@ -25,9 +25,7 @@ public enum RunRecorder {
 
         let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns)
         let modes = try CSVLogWriter(url: dir.file("modes.csv"), columns: ModeSample.columns)
-        // Before training, so a ridge that cannot be factorized fails the run before it costs anything.
-        let ridge = try experiment.settings.ridge.map { try RidgeComparison(ridge: $0, experiment: experiment) }
-        var summary = try experiment.run(shouldContinue: shouldContinue) { record in
+        let summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: record.cells)
             // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
             try modes.append(rows: record.modes.map { m in
@@ -39,7 +37,6 @@ public enum RunRecorder {
         try modes.close()
         if writeArrays { try writeFinalArrays(experiment, dir) }
         try writeSpectrum(experiment, dir)
-        summary.ridge = ridge
         try dir.writeJSON(summary, to: "summary.json")
         return summary
     }

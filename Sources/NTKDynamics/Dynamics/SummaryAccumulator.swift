@@ -1,0 +1,90 @@
+/// The running maxima and finals of a run, fed one ``StepRecord`` per evaluated step, from which the run's
+/// ``RunSummary`` is made (Docs/LogFormat.md#summaryjson).
+///
+/// A new per-step quantity becomes a summary figure here alone: ``add(_:)`` folds it in, ``summary(of:_:)``
+/// reports it.
+struct SummaryAccumulator {
+    /// The last record passed to ``logged(_:)``: the source of every `final_*` figure.
+    private(set) var last: StepRecord?
+    private var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
+    private var maxGapAnalytic: Double?
+    /// The training losses of GD and of the discrete prediction at every evaluated step (the loss-rate fit).
+    private(set) var lossesGD: [Double] = [], lossesNTK: [Double] = []
+    /// The drift at the last step K_t was measured (0 at t = 0).
+    private var lastDrift: Double? = 0
+    private var lastTestLossGD: Double?, lastTestStep: Int?
+    private var lastAccuracyGD: Double?, lastAccuracyNTK: Double?
+
+    /// Folds in the record of an evaluated step, logged or not.
+    mutating func add(_ r: StepRecord) {
+        if let d = r.kernelDrift {
+            lastDrift = d
+            maxDrift = max(maxDrift, d)
+        }
+        maxGap = max(maxGap, r.gap)
+        maxGapFlow = max(maxGapFlow, r.gapFlow)
+        if let g = r.gapAnalytic { maxGapAnalytic = max(maxGapAnalytic ?? 0, g) }
+        lossesGD.append(r.trainLossGD)
+        lossesNTK.append(r.trainLossNTKDiscrete)
+        if let loss = r.testLossGD {
+            if let g = r.testGap { maxTestGap = max(maxTestGap, g) }
+            lastTestLossGD = loss
+            lastTestStep = r.step
+            if r.testAccuracyGD != nil || r.testAccuracyNTK != nil {
+                (lastAccuracyGD, lastAccuracyNTK) = (r.testAccuracyGD, r.testAccuracyNTK)
+            }
+        }
+    }
+
+    /// Marks `r` as written to the logs: the finals of the summary are its values.
+    mutating func logged(_ r: StepRecord) { last = r }
+
+    /// How the training loop ended.
+    struct Ending {
+        var status: RunStatus
+        var divergedAt: Int?
+        var divergedBecause: String?
+        var trainingSeconds: Double
+        var ridge: RidgeComparison?
+    }
+
+    /// The summary of `e`'s run, which ended as `end` says.
+    func summary(of e: NTKExperiment, _ end: Ending) -> RunSummary {
+        let p = e.predictor
+        let loss = { (f: [Double], y: [Double], n: Int) in e.settings.loss.loss(f, y, samples: n, outputs: e.dataset.outputs) }
+        let lossRates = LossRates(lossesGD: lossesGD, lossesNTK: lossesNTK, lambdaMin: p.minEigenvalue, learningRate: e.learningRate)
+        var s = RunSummary(
+            status: end.status, lastStep: last?.step ?? 0, stepsRequested: e.settings.steps, divergedAtStep: end.divergedAt,
+            divergedBecause: end.divergedBecause,
+            lambdaMin: p.minEigenvalue, lambdaMax: p.maxEigenvalue,
+            conditionNumber: p.minEigenvalue > 0 ? finiteOrNil(p.maxEigenvalue / p.minEigenvalue) : nil,
+            clippedEigenvalues: p.clippedCount, learningRate: e.learningRate,
+            criticalLearningRate: p.criticalLearningRate, learningRateRatio: e.learningRate / p.criticalLearningRate,
+            finalTrainLossGD: finiteOrNil(last?.trainLossGD), finalTrainLossNTK: finiteOrNil(last?.trainLossNTK),
+            finalTrainLossNTKDiscrete: finiteOrNil(last?.trainLossNTKDiscrete),
+            finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestStep: lastTestStep,
+            finalTestLossNTK: finiteOrNil(last?.testLossNTK ?? nil),
+            finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete ?? nil),
+            initialTrainLoss: finiteOrNil(loss(e.initialTrainOutput.data, e.dataset.trainTargets.data, e.dataset.trainCount)),
+            finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
+            maxTestGap: e.dataset.testCount > 0 ? finiteOrNil(maxTestGap) : nil, finalKernelDrift: finiteOrNil(lastDrift),
+            maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),
+            finalKernelStep: e.latestKernelStep,
+            parameterCount: e.architecture.parameterCount, initialKernelSeconds: e.initialKernelSeconds,
+            eigendecompositionSeconds: e.eigendecompositionSeconds, trainingSeconds: end.trainingSeconds,
+            lossRatePredictedLambdaMin: finiteOrNil(lossRates.predictedFromLambdaMin),
+            lossRateMeasuredGD: finiteOrNil(lossRates.measuredGD), lossRateNTK: finiteOrNil(lossRates.measuredNTK),
+            lossRateWindow: lossRates.window.map { [$0.lowerBound, $0.upperBound] },
+            maxTrainLossGD: finiteOrNil(lossesGD.max()), maxTrainLossStep: lossesGD.indices.max { lossesGD[$0] < lossesGD[$1] },
+            gdOutcome: GDOutcome(status: end.status, losses: lossesGD),
+            measuredModes: e.modeRates.filter { $0.status == .measured }.count,
+            finalTestAccuracyGD: finiteOrNil(lastAccuracyGD), finalTestAccuracyNTK: finiteOrNil(lastAccuracyNTK),
+            lambdaMaxAnalytic: finiteOrNil(e.infiniteWidth?.predictor.maxEigenvalue),
+            kernelDistanceAnalytic: finiteOrNil(e.infiniteWidth?.kernelDistance),
+            finalTrainLossAnalytic: finiteOrNil(last?.trainLossAnalytic),
+            finalTestLossAnalytic: finiteOrNil(last?.testLossAnalytic),
+            maxGapAnalytic: finiteOrNil(maxGapAnalytic))
+        s.ridge = end.ridge
+        return s
+    }
+}
