@@ -117,7 +117,8 @@ public struct KernelCommand: ParsableCommand {
                                   expansionNodes: reference.activation.hasClosedFormKernelMaps ? 0
                                       : AnalyticNTK.expansionDegree(quadratureDegree: quadratureDegree))
         guard need.fits() else {
-            throw ValidationError("N = \(dataset.trainCount) points at width \(reference.width) need about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use fewer --samples, fewer or smaller --width values, or no --ridge.")
+            throw Console.memoryRefusal(need, subject: "N = \(dataset.trainCount) points at width \(reference.width) need",
+                                        advice: "use fewer --samples, fewer or smaller --width values, or no --ridge.")
         }
     }
 
@@ -162,18 +163,10 @@ public struct KernelCommand: ParsableCommand {
         return cells.map { pad($0, 12) }.joined()
     }
 
-    private static func pad(_ s: String, _ n: Int) -> String {
-        String(repeating: " ", count: max(1, n - s.count)) + s
-    }
+    private static func pad(_ s: String, _ n: Int) -> String { Console.pad(s, n) }
 
-    private func say(_ line: String) {
-        guard !output.quiet else { return }
-        print(line)
-        fflush(nil)
-    }
+    private func say(_ line: String) { Console(quiet: output.quiet).say(line) }
 
-    private func warn(_ line: String) {
-        FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
-    }
+    private func warn(_ line: String) { Console.warn(line) }
 }
 

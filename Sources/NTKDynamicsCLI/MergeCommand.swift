@@ -97,8 +97,8 @@ public struct MergeCommand: ParsableCommand {
             }
         }
         var merged = config!
-        merged.shard = "merged"
-        let grid = Set(SweepGrid(widths: merged.widths, seedCount: merged.seeds.count, baseSeed: merged.seeds[0]).cells)
+        merged.sweep.shard = "merged"
+        let grid = Set(SweepGrid(widths: merged.sweep.widths, seedCount: merged.sweep.seeds.count, baseSeed: merged.sweep.seeds[0]).cells)
         let missing = grid.subtracting(byCell.keys).sorted()
         let root = URL(fileURLWithPath: out)
         if force, let kind = try RunDirectory.checkWritable(root, force: true), kind != .merge && kind != .sweep {

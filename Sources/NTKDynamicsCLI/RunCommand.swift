@@ -46,10 +46,10 @@ public struct RunCommand: ParsableCommand {
         for w in widths {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
-                                      analyticKernel: training.kernel == .analytic, precision: training.precision,
+                                      kernel: training.kernel, precision: training.precision,
                                       quadratureDegree: training.quadratureDegree)
             guard need.fits() else {
-                throw ValidationError("width \(w) needs about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use a smaller --width, --depth or --samples.")
+                throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: "use a smaller --width, --depth or --samples.")
             }
         }
         if training.ridge != nil && dataset.testCount == 0 {
@@ -185,13 +185,7 @@ public struct RunCommand: ParsableCommand {
         }
     }
 
-    private func say(_ line: String) {
-        guard !output.quiet else { return }
-        print(line)
-        fflush(nil)
-    }
+    private func say(_ line: String) { Console(quiet: output.quiet).say(line) }
 
-    private func warn(_ line: String) {
-        FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
-    }
+    private func warn(_ line: String) { Console.warn(line) }
 }

@@ -89,11 +89,13 @@ public struct SweepCommand: ParsableCommand {
 
         // The widest runs may go `jobs` at a time.
         let need = MemoryEstimate(architecture: architecture(grid.widths.last!), samples: dataset.trainCount,
-                                  testSamples: dataset.testCount, analyticKernel: training.kernel == .analytic,
+                                  testSamples: dataset.testCount, kernel: training.kernel,
                                   precision: training.precision)
         let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(grid.cells(in: shardSpec).count, 1)))
-        guard MemoryEstimate(bytes: need.bytes * concurrent).fits() else {
-            throw ValidationError("\(Int(concurrent)) runs of width \(grid.widths.last!) at once need about \(MemoryEstimate.describe(need.bytes * concurrent)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); use --jobs 1, a smaller width or fewer --samples.")
+        let together = MemoryEstimate(bytes: need.bytes * concurrent)
+        guard together.fits() else {
+            throw Console.memoryRefusal(together, subject: "\(Int(concurrent)) runs of width \(grid.widths.last!) at once need",
+                                        advice: "use --jobs 1, a smaller width or fewer --samples.")
         }
         // One η for all widths: explicit, or a fraction of η_crit of the widest network (closest to the limit).
         var settings = training.settings
@@ -103,24 +105,17 @@ public struct SweepCommand: ParsableCommand {
             settings.learningRate = lr
         } else {
             let widest = grid.widths.last!
-            var probe = settings
-            probe.steps = 0
-            let e = try NTKExperiment(architecture: architecture(widest), dataset: dataset, settings: probe)
-            let crit = e.predictor.criticalLearningRate
+            let crit = try NTKExperiment.criticalLearningRate(architecture: architecture(widest), dataset: dataset, settings: settings)
             settings.learningRate = settings.learningRateFactor * crit
             lrSource = "\(settings.learningRateFactor)·η_crit of width \(widest), seed \(training.seed) (η_crit = \(ProgressTable.number(crit)))"
         }
         let a = architecture(grid.widths[0])
         let config = SweepConfiguration(
-            widths: grid.widths, seeds: grid.seeds, depth: a.depth, activation: a.activation,
-            parameterization: a.parameterization, weightStd: a.weightStd, biasStd: a.biasStd, bias: a.hasBias,
-            data: dataSettings, dataSeed: training.seed, loss: settings.loss, lr: settings.learningRate!,
-            lrSource: lrSource, steps: settings.steps, kernelEvery: settings.kernelEvery, logEvery: settings.logEvery,
-            testEvery: settings.testEvery, modes: settings.modes, kernelLayout: settings.kernelLayout,
-            kernel: settings.analyticKernel ? "analytic" : "empirical", quadratureDegree: settings.quadratureDegree,
-            ridge: settings.ridge, precision: settings.precision, shard: shardSpec.description)
+            network: NetworkRecord(a), training: TrainingRecord(settings),
+            sweep: .init(widths: grid.widths, seeds: grid.seeds, data: dataSettings, dataSeed: training.seed,
+                         lr: settings.learningRate!, lrSource: lrSource, shard: shardSpec.description))
         // A resumed sweep keeps the η its finished runs used (a derived η may differ in its last bits).
-        settings.learningRate = try prepare(root, config: config, claim: claim).lr
+        settings.learningRate = try prepare(root, config: config, claim: claim).sweep.lr
 
         let cells = grid.cells(in: shardSpec)
         let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
@@ -174,8 +169,8 @@ public struct SweepCommand: ParsableCommand {
             if let difference = existing.sameSweep(as: config) {
                 throw refusal("--out \(root.path) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
             }
-            if existing.shard != config.shard {
-                throw refusal("--out \(root.path) holds shard \(existing.shard) of this sweep, not \(config.shard); give each shard its own --out.")
+            if existing.sweep.shard != config.sweep.shard {
+                throw refusal("--out \(root.path) holds shard \(existing.sweep.shard) of this sweep, not \(config.sweep.shard); give each shard its own --out.")
             }
             note("resuming the sweep in \(root.path): finished runs are kept")
             return existing
@@ -193,13 +188,7 @@ public struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// Prints `message` as an error and gives the usage exit status, without the usage text.
-    private func refusal(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-        return ExitCode(NTKExitStatus.usage)
-    }
+    private func refusal(_ message: String) -> ExitCode { Console.refusal(message) }
 
-    private func note(_ line: String) {
-        FileHandle.standardError.write(Data("\(line)\n".utf8))
-    }
+    private func note(_ line: String) { Console.note(line) }
 }

@@ -1,45 +1,50 @@
 import Foundation
 import NTKDynamics
 
-/// `sweep_config.json`: what makes two sweep directories parts of the same sweep.
+/// `sweep_config.json` (Docs/LogFormat.md#sweep_configjson): what makes two sweep directories parts of the same
+/// sweep. Keys at top level but `data`: the network and training records shared with a run's `config.json`, and
+/// the sweep's own.
 struct SweepConfiguration: Codable, Equatable {
-    var tool = "ntk-dynamics"
-    var version = NTKDynamicsVersion.current
-    var widths: [Int]
-    var seeds: [UInt64]
-    var depth: Int
-    var activation: Activation
-    var parameterization: Parameterization
-    var weightStd: Double
-    var biasStd: Double
-    var bias: Bool
-    var data: DataSettings
-    var dataSeed: UInt64
-    var loss: LossNormalization
-    /// η, the same for every width.
-    var lr: Double
-    /// How η was chosen.
-    var lrSource: String
-    var steps: Int
-    var kernelEvery: Int
-    var logEvery: Int
-    var testEvery: Int
-    var modes: Int
-    var kernelLayout: KernelLayout
-    /// "empirical" or "analytic".
-    var kernel: String
-    var quadratureDegree: Int
-    @NullEncoded var ridge: Double?
-    /// "float64" or "float32" (`--precision`); a sweep written before the option existed has none and ran float64.
-    @NullEncoded var precision: Precision?
-    /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
-    var shard: String
+    var network: NetworkRecord
+    var training: TrainingRecord
+    var sweep: SweepRecord
 
-    enum CodingKeys: String, CodingKey {
-        case tool, version, widths, seeds, depth, activation, parameterization, weightStd = "weight_std"
-        case biasStd = "bias_std", bias, data, dataSeed = "data_seed", loss, lr, lrSource = "lr_source", steps
-        case kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every", shard
-        case modes, kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge, precision
+    /// What only a sweep's configuration records.
+    struct SweepRecord: Codable, Equatable {
+        var tool = "ntk-dynamics"
+        var version = NTKDynamicsVersion.current
+        var widths: [Int]
+        var seeds: [UInt64]
+        var data: DataSettings
+        var dataSeed: UInt64
+        /// η, the same for every width.
+        var lr: Double
+        /// How η was chosen.
+        var lrSource: String
+        /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
+        var shard: String
+
+        enum CodingKeys: String, CodingKey {
+            case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
+        }
+    }
+
+    init(network: NetworkRecord, training: TrainingRecord, sweep: SweepRecord) {
+        self.network = network
+        self.training = training
+        self.sweep = sweep
+    }
+
+    init(from decoder: any Decoder) throws {
+        network = try NetworkRecord(from: decoder)
+        training = try TrainingRecord(from: decoder)
+        sweep = try SweepRecord(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try network.encode(to: encoder)
+        try training.encode(to: encoder)
+        try sweep.encode(to: encoder)
     }
 
     /// How far apart two η derived from η_crit may be and still be the same sweep: 10⁻⁹ relative.
@@ -54,16 +59,16 @@ struct SweepConfiguration: Codable, Equatable {
     /// The settings that must agree between shards and between a sweep and its resumption.
     func sameSweep(as other: SweepConfiguration) -> String? {
         var a = self, b = other
-        a.shard = ""; b.shard = ""
-        a.version = ""; b.version = ""
-        a.precision = a.precision ?? .float64; b.precision = b.precision ?? .float64
+        a.sweep.shard = ""; b.sweep.shard = ""
+        a.sweep.version = ""; b.sweep.version = ""
+        a.training.precision = a.training.precision ?? .float64; b.training.precision = b.training.precision ?? .float64
         // η derived from η_crit (not given with --lr): equal within the tolerance, and its description
         // without the printed η_crit, which can differ in its last digit for the same reason.
-        if a.lrSource != "--lr" && b.lrSource != "--lr",
-           abs(a.lr - b.lr) <= Self.derivedLearningRateTolerance * max(abs(a.lr), abs(b.lr)) {
-            b.lr = a.lr
-            a.lrSource = Self.withoutPrintedCriticalRate(a.lrSource)
-            b.lrSource = Self.withoutPrintedCriticalRate(b.lrSource)
+        if a.sweep.lrSource != "--lr" && b.sweep.lrSource != "--lr",
+           abs(a.sweep.lr - b.sweep.lr) <= Self.derivedLearningRateTolerance * max(abs(a.sweep.lr), abs(b.sweep.lr)) {
+            b.sweep.lr = a.sweep.lr
+            a.sweep.lrSource = Self.withoutPrintedCriticalRate(a.sweep.lrSource)
+            b.sweep.lrSource = Self.withoutPrintedCriticalRate(b.sweep.lrSource)
         }
         guard a != b else { return nil }
         let ea = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(a))) as? [String: Any] ?? [:]
@@ -88,55 +93,5 @@ struct SweepConfiguration: Codable, Equatable {
         } catch {
             throw SweepError.malformed(path: url.path, reason: "not a readable sweep_config.json (\(error))")
         }
-    }
-}
-
-/// The table printed at the end of a sweep or merge, and the two files it leaves.
-enum SweepReport {
-    static func write(rows: [SweepRow], config: SweepConfiguration, to root: URL) throws -> SweepSummary {
-        let dir = RunDirectory(url: root)
-        try dir.write(Data(SweepRow.csv(rows).utf8), to: "sweep.csv")
-        let summary = SweepSummary(rows: rows)
-        try dir.writeJSON(summary, to: "sweep_summary.json")
-        return summary
-    }
-
-    /// `report.html` of the sweep; a failure to draw is a warning.
-    static func writeHTML(_ root: URL) {
-        do {
-            _ = try RunReport.write(runDirectory: root)
-        } catch {
-            FileHandle.standardError.write(Data("warning: could not write report.html in \(root.path): \(error)\n".utf8))
-        }
-    }
-
-    static func render(_ summary: SweepSummary, rows: [SweepRow]) -> String {
-        let n = ProgressTable.number
-        func meanSD(_ m: SweepSummary.Metric, _ w: Int) -> String {
-            guard let s = m.perWidth.first(where: { $0.width == w }), let mean = s.mean else { return "n/a" }
-            return n(mean) + (s.std.map { "±" + n($0) } ?? "")
-        }
-        let drift = summary.metrics.first { $0.column == "final_kernel_drift" }!
-        let weights = summary.metrics.first { $0.column == "final_weight_change" }!
-        let gap = summary.metrics.first { $0.column == "max_gap" }!
-        func pad(_ s: String, _ k: Int) -> String { String(repeating: " ", count: max(1, k - s.count)) + s }
-        var lines = [["width", "runs", "drift", "Δθ/θ", "max gap", "loss GD", "loss NTK"].enumerated()
-            .map { pad($1, $0 < 2 ? 7 : 20) }.joined()]
-        for w in summary.widths {
-            let r = rows.filter { $0.cell.width == w && $0.status == .completed }
-            func mean(_ c: String) -> String {
-                let v = r.compactMap { $0.value(c) }
-                return v.isEmpty ? "n/a" : n(v.reduce(0, +) / Double(v.count))
-            }
-            lines.append([pad(String(w), 7), pad("\(r.count)", 7), pad(meanSD(drift, w), 20), pad(meanSD(weights, w), 20),
-                          pad(meanSD(gap, w), 20), pad(mean("final_train_loss_gd"), 20), pad(mean("final_train_loss_ntk_discrete"), 20)]
-                .joined())
-        }
-        lines.append("log-log slope against width (95% CI across seeds; theory: O(width^-1/2) bounds, drift often closer to -1):")
-        for m in summary.metrics {
-            let ci = m.fit.ci95.map { "[\(n($0[0])), \(n($0[1]))]" } ?? "n/a"
-            lines.append("  \(m.column.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n(m.fit.slope))  CI \(ci)  (\(m.fit.points) runs)")
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -36,7 +36,5 @@ enum WidthsTable {
         return lines.joined(separator: "\n")
     }
 
-    private static func pad(_ s: String, _ n: Int) -> String {
-        String(repeating: " ", count: max(1, n - s.count)) + s
-    }
+    private static func pad(_ s: String, _ n: Int) -> String { Console.pad(s, n) }
 }

@@ -9,7 +9,7 @@ struct InfiniteWidthRunTests {
                            analytic: Bool = true, ridge: Double? = nil) throws -> NTKExperiment {
         let data = DataSettings(dataset: .gaussian, samples: samples, testSamples: 6, inputDim: 3).generate(seed: 3)
         var settings = TrainingSettings(steps: steps, learningRateFactor: 0.5, kernelEvery: 50, seed: seed)
-        settings.analyticKernel = analytic
+        settings.kernel = analytic ? .analytic : .empirical
         settings.ridge = ridge
         return try NTKExperiment(architecture: MLPArchitecture(inputDim: 3, width: width, depth: 1, activation: .erf),
                                  dataset: data, settings: settings)

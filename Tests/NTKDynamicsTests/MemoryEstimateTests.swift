@@ -35,16 +35,16 @@ struct MemoryEstimateTests {
 
     @Test func estimateGrowsWithEveryDimension() {
         let base = MLPArchitecture(inputDim: 8, width: 256, depth: 2)
-        let e = MemoryEstimate(architecture: base, samples: 256, testSamples: 64, analyticKernel: false).bytes
+        let e = MemoryEstimate(architecture: base, samples: 256, testSamples: 64, kernel: .empirical).bytes
         var wider = base; wider.width = 512
         var deeper = base; deeper.depth = 3
-        #expect(MemoryEstimate(architecture: wider, samples: 256, testSamples: 64, analyticKernel: false).bytes > e)
-        #expect(MemoryEstimate(architecture: deeper, samples: 256, testSamples: 64, analyticKernel: false).bytes > e)
-        #expect(MemoryEstimate(architecture: base, samples: 512, testSamples: 64, analyticKernel: false).bytes > e)
-        #expect(MemoryEstimate(architecture: base, samples: 256, testSamples: 64, analyticKernel: true).bytes > e)
+        #expect(MemoryEstimate(architecture: wider, samples: 256, testSamples: 64, kernel: .empirical).bytes > e)
+        #expect(MemoryEstimate(architecture: deeper, samples: 256, testSamples: 64, kernel: .empirical).bytes > e)
+        #expect(MemoryEstimate(architecture: base, samples: 512, testSamples: 64, kernel: .empirical).bytes > e)
+        #expect(MemoryEstimate(architecture: base, samples: 256, testSamples: 64, kernel: .analytic).bytes > e)
         // The (N·k)² kernels dominate at large N: doubling N about quadruples that part.
-        let big = MemoryEstimate(architecture: base, samples: 8192, testSamples: 0, analyticKernel: false).bytes
-        let bigger = MemoryEstimate(architecture: base, samples: 16384, testSamples: 0, analyticKernel: false).bytes
+        let big = MemoryEstimate(architecture: base, samples: 8192, testSamples: 0, kernel: .empirical).bytes
+        let bigger = MemoryEstimate(architecture: base, samples: 16384, testSamples: 0, kernel: .empirical).bytes
         #expect(bigger / big > 3.5 && bigger / big < 4.1)
     }
 
@@ -71,7 +71,7 @@ struct MemoryEstimateTests {
     func estimateIsWithinAFactorOfTheMeasuredPeak() throws {
         let measured = try Self.measuredPeakBytes(["--width", "256", "--samples", "1536", "--test-samples", "256", "--steps", "2"])
         let estimate = MemoryEstimate(architecture: MLPArchitecture(inputDim: 8, width: 256, depth: 2), samples: 1536,
-                                      testSamples: 256, analyticKernel: false).bytes
+                                      testSamples: 256, kernel: .empirical).bytes
         #expect(estimate > 0.7 * measured && estimate < 1.5 * measured, "estimate \(estimate / 1e6) MB, measured \(measured / 1e6) MB")
     }
 

@@ -8,11 +8,10 @@ import Testing
 @Suite(.serialized)
 struct SweepToleranceTests {
     static func config(lr: Double, lrSource: String) -> SweepConfiguration {
-        SweepConfiguration(widths: [32, 64], seeds: [0, 1], depth: 1, activation: .relu, parameterization: .ntk,
-                           weightStd: 1.5, biasStd: 0.05, bias: true, data: DataSettings(), dataSeed: 0, loss: .mean,
-                           lr: lr, lrSource: lrSource, steps: 30, kernelEvery: 10, logEvery: 1, testEvery: 10, modes: 10,
-                           kernelLayout: .full, kernel: "empirical", quadratureDegree: 0, ridge: nil, precision: .float64,
-                           shard: "0/1")
+        SweepConfiguration(network: NetworkRecord(MLPArchitecture(inputDim: 8, width: 32, depth: 1)),
+                           training: TrainingRecord(TrainingSettings(steps: 30)),
+                           sweep: .init(widths: [32, 64], seeds: [0, 1], data: DataSettings(), dataSeed: 0, lr: lr,
+                                        lrSource: lrSource, shard: "0/1"))
     }
 
     @Test func aDerivedLearningRateMayDifferInItsLastBits() {

@@ -19,7 +19,7 @@ import Foundation
 public struct MemoryEstimate: Sendable, Equatable {
     public let bytes: Double
 
-    public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, analyticKernel: Bool,
+    public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, kernel: KernelChoice,
                 precision: Precision = .float64, quadratureDegree: Int = GaussHermiteRule.defaultDegree) {
         let k = Double(a.outputs)
         let r = Double(n) * k, rTest = Double(nTest) * k
@@ -28,7 +28,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         network += 2 * Double(n + nTest) * units         // activations and φ′
         network += (r + Double(n)) * units               // D_l for every (sample, output) row, and GD's signals
         var values = 6 * r * r + 3 * rTest * r           // float64: K₀, K_t, eigenvectors, K̃₀, an allowance
-        if analyticKernel {
+        if kernel == .analytic {
             values += 3 * r * r + 2 * rTest * r
             if !a.activation.hasClosedFormKernelMaps {   // the Hermite coefficients of X and X*
                 values += 12 * Double(n + nTest) * Double(AnalyticNTK.expansionDegree(quadratureDegree: quadratureDegree))

@@ -41,7 +41,7 @@ public final class NTKExperiment {
 
     /// K_0(X*, X) in the kernel layout of the run, (N*·k) × (N·k).
     public let initialCrossKernel: Matrix
-    /// The prediction from the analytic infinite-width NTK, when `settings.analyticKernel` is set.
+    /// The prediction from the analytic infinite-width NTK, when `settings.kernel` is `.analytic`.
     public let infiniteWidth: InfiniteWidthPrediction?
     /// Kernel ridge regression with K₀ and Θ on the test points, with `settings.ridge` (computed with the
     /// kernels, so that a system that cannot be factorized stops the run before anything is written).
@@ -89,13 +89,38 @@ public final class NTKExperiment {
         predictor = LinearizedPredictor(eigen: eigen, effectiveCrossKernel: cross, initialOutput: initialTrainOutput.data,
                                         targets: dataset.trainTargets.data, initialTestOutput: initialTestOutput.data,
                                         learningRate: learningRate)
-        infiniteWidth = settings.analyticKernel
+        infiniteWidth = settings.kernel == .analytic
             ? try InfiniteWidthPrediction(architecture: architecture, dataset: dataset, initialKernel: initialKernel,
                                           initialTrainOutput: initialTrainOutput, initialTestOutput: initialTestOutput,
                                           normalizer: normalizer, learningRate: learningRate,
                                           quadratureDegree: settings.quadratureDegree)
             : nil
         ridge = try settings.ridge.map { try RidgeComparison(ridge: $0, experiment: self) }
+    }
+
+    /// η_crit = 2/λ_max(K̃_0) of the network that `settings.seed` draws, without the rest of a run's setup (no test
+    /// kernels, no Θ, no ridge): what a sweep fixes η from. The same arithmetic as ``init(architecture:dataset:settings:)``,
+    /// so it equals that run's `predictor.criticalLearningRate` bit for bit.
+    ///
+    /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
+    public static func criticalLearningRate(architecture: MLPArchitecture, dataset: Dataset,
+                                            settings: TrainingSettings) throws -> Double {
+        var rng = RandomSource(seed: settings.seed, stream: .parameters)
+        let model = MLP(architecture: architecture, rng: &rng)
+        func trainKernel<Scalar>(_ m: MLPNetwork<Scalar>) -> Matrix {
+            let pass = m.forward(Scalar.converting(dataset.trainInputs))
+            return EmpiricalNTK.kernel(m.architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(m, pass))
+        }
+        let kernel = switch settings.precision {
+        case .float64: trainKernel(model)
+        case .float32: trainKernel(MLPNetwork<Float>(converting: model))
+        }
+        let eigen = try settings.kernelLayout.effectiveEigendecomposition(
+            kernel, outputs: dataset.outputs, normalizer: settings.loss.normalizer(samples: dataset.trainCount, outputs: dataset.outputs))
+        guard let top = eigen.values.last, top > 0, top.isFinite else {
+            throw ExperimentError.degenerateKernel(lambdaMax: eigen.values.last ?? 0)
+        }
+        return LinearizedPredictor.criticalLearningRate(eigen)
     }
 
     /// f_0 on the training and test inputs, K_0 and K_0(X*, X) (full layout) of `model`, all float64.
@@ -310,7 +335,7 @@ extension NTKExperiment {
     /// Why a step is divergence, in words; nil when it is not.
     static func divergence(trainLoss: Double, bound: Double, initialLoss: Double, parametersFinite: Bool,
                            weightChange: Double, testLoss: Double?, drift: Double?) -> String? {
-        func g(_ v: Double) -> String { v.isFinite ? String(format: "%.4g", v) : CSVLogWriter.format(v) }
+        func g(_ v: Double) -> String { v.isFinite ? String(format: "%.4g", v) : "\(v)" }  // nan, inf, -inf
         if !trainLoss.isFinite { return "the training loss is \(g(trainLoss))" }
         if !parametersFinite { return "a parameter is no longer finite" }
         if trainLoss > bound {

@@ -45,12 +45,6 @@ public struct StepRecord: Sendable, Equatable {
         "train_loss_ntk_analytic", "test_loss_ntk_analytic", "gap_analytic",
     ]
 
-    /// The row of `steps.csv`: the step as an integer, numbers in full precision, an empty cell for a
-    /// value not measured at this step.
-    public var cells: [String] {
-        [String(step)] + values.dropFirst().map { $0.map(CSVLogWriter.format) ?? "" }
-    }
-
     /// The values in the order of ``columns``; nil for a value not measured at this step.
     public var values: [Double?] {
         [Double(step), time, trainLossGD, trainLossNTK, trainLossNTKDiscrete,

@@ -21,8 +21,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// The kernel of the linearized prediction for k outputs: the exact one, or the output average ⊗ I_k.
     public var kernelLayout: KernelLayout = .full
 
-    /// Also predict from the analytic infinite-width NTK Θ (``InfiniteWidthPrediction``).
-    public var analyticKernel = false
+    /// Which kernels the run predicts from: K₀ alone, or also the analytic infinite-width Θ (``InfiniteWidthPrediction``).
+    public var kernel: KernelChoice = .empirical
     /// Gauss–Hermite degree for Θ of tanh and gelu.
     public var quadratureDegree = GaussHermiteRule.defaultDegree
     /// Kernel ridge regression on the test points with this ridge (``RidgeComparison``), when set.
@@ -44,4 +44,12 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         self.seed = seed
         self.kernelLayout = kernelLayout
     }
+}
+
+/// Which kernels a training run predicts from (`--kernel`, config key `kernel`).
+public enum KernelChoice: String, CaseIterable, Codable, Sendable {
+    /// The empirical K₀ of the network itself.
+    case empirical
+    /// K₀, and the analytic infinite-width Θ beside it.
+    case analytic
 }

@@ -88,7 +88,7 @@ public struct TrainingOptions: ParsableArguments {
         var s = TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
                                  kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, modes: modes,
                                  seed: seed, kernelLayout: kernelLayout)
-        s.analyticKernel = kernel == .analytic
+        s.kernel = kernel
         s.quadratureDegree = quadratureDegree
         s.ridge = ridge
         s.precision = precision
@@ -96,11 +96,7 @@ public struct TrainingOptions: ParsableArguments {
     }
 }
 
-/// Which kernels a training run predicts from.
-public enum KernelChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case empirical
-    case analytic
-}
+extension KernelChoice: ExpressibleByArgument {}
 
 extension KernelLayout: ExpressibleByArgument {}
 

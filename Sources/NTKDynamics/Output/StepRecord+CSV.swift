@@ -1,0 +1,7 @@
+extension StepRecord {
+    /// The row of `steps.csv` (Docs/LogFormat.md#stepscsv): the step as an integer, numbers in full precision, an
+    /// empty cell for a value not measured at this step.
+    public var cells: [String] {
+        [String(step)] + values.dropFirst().map { $0.map(CSVLogWriter.format) ?? "" }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import NTKDynamics
+
+/// The table printed at the end of a sweep or merge, and the two files it leaves.
+enum SweepReport {
+    static func write(rows: [SweepRow], config: SweepConfiguration, to root: URL) throws -> SweepSummary {
+        let dir = RunDirectory(url: root)
+        try dir.write(Data(SweepRow.csv(rows).utf8), to: "sweep.csv")
+        let summary = SweepSummary(rows: rows)
+        try dir.writeJSON(summary, to: "sweep_summary.json")
+        return summary
+    }
+
+    /// `report.html` of the sweep; a failure to draw is a warning.
+    static func writeHTML(_ root: URL) {
+        do {
+            _ = try RunReport.write(runDirectory: root)
+        } catch {
+            Console.warn("could not write report.html in \(root.path): \(error)")
+        }
+    }
+
+    static func render(_ summary: SweepSummary, rows: [SweepRow]) -> String {
+        let n = ProgressTable.number
+        func meanSD(_ m: SweepSummary.Metric, _ w: Int) -> String {
+            guard let s = m.perWidth.first(where: { $0.width == w }), let mean = s.mean else { return "n/a" }
+            return n(mean) + (s.std.map { "±" + n($0) } ?? "")
+        }
+        let drift = summary.metrics.first { $0.column == "final_kernel_drift" }!
+        let weights = summary.metrics.first { $0.column == "final_weight_change" }!
+        let gap = summary.metrics.first { $0.column == "max_gap" }!
+        let pad = Console.pad
+        var lines = [["width", "runs", "drift", "Δθ/θ", "max gap", "loss GD", "loss NTK"].enumerated()
+            .map { pad($1, $0 < 2 ? 7 : 20) }.joined()]
+        for w in summary.widths {
+            let r = rows.filter { $0.cell.width == w && $0.status == .completed }
+            func mean(_ c: String) -> String {
+                let v = r.compactMap { $0.value(c) }
+                return v.isEmpty ? "n/a" : n(v.reduce(0, +) / Double(v.count))
+            }
+            lines.append([pad(String(w), 7), pad("\(r.count)", 7), pad(meanSD(drift, w), 20), pad(meanSD(weights, w), 20),
+                          pad(meanSD(gap, w), 20), pad(mean("final_train_loss_gd"), 20), pad(mean("final_train_loss_ntk_discrete"), 20)]
+                .joined())
+        }
+        lines.append("log-log slope against width (95% CI across seeds; theory: O(width^-1/2) bounds, drift often closer to -1):")
+        for m in summary.metrics {
+            let ci = m.fit.ci95.map { "[\(n($0[0])), \(n($0[1]))]" } ?? "n/a"
+            lines.append("  \(m.column.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n(m.fit.slope))  CI \(ci)  (\(m.fit.points) runs)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
