@@ -210,6 +210,21 @@ struct ParameterizationTests {
         #expect(Self.maxRelativeDistance(f, h) > 1e-3, "plain standard must not follow ntk")
     }
 
+    // MARK: Infinite width.
+
+    @Test("AnalyticNTK refuses mup, mean-field and explicit layers with a typed error")
+    func analyticRefuses() throws {
+        let mup = MLPArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .mup)
+        var meanField = mup
+        meanField.parameterization = .meanField
+        meanField.depth = 1
+        for a in [mup, meanField, Self.mupPerLayerForm(mup)] {
+            let error = try #require(throws: AnalyticNTK.NoKernelLimit.self) { _ = try AnalyticNTK(architecture: a) }
+            #expect(error.description.contains("no fixed kernel"))
+        }
+        _ = try AnalyticNTK(architecture: MLPArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .standard))
+    }
+
     // MARK: Lazy against feature learning.
 
     /// ‖K_T − K₀‖_F/‖K₀‖_F after `steps` GD steps at η = ½·η_crit, one hidden layer, N = 32.
