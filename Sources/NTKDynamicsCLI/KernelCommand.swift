@@ -15,7 +15,7 @@ public struct KernelCommand: ParsableCommand {
             the mean error against the width on log-log axes (theory: about −1/2). Initialization i uses seed \
             --seed + i, so the first one is the initialization of `run --seed SEED`; the data use --seed. \
             Under --parameterization standard Θ grows with the width and is evaluated at each width \
-            (Docs/InfiniteWidth.md). The quadrature runs on every core unless --threads says otherwise.
+            (Docs/InfiniteWidth.md); mup and mean-field have no Θ and are refused (Docs/Parameterizations.md). The quadrature runs on every core unless --threads says otherwise.
             """
     )
 
