@@ -231,6 +231,11 @@ struct ParameterizationTests {
             let error = try #require(throws: AnalyticNTK.NoKernelLimit.self) { _ = try AnalyticNTK(architecture: a) }
             #expect(error.description.contains("no fixed kernel"))
         }
+        let explicit = MLPArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .ntk, hasBias: false)
+        let error = try #require(throws: AnalyticNTK.NoKernelLimit.self) {
+            _ = try AnalyticNTK(architecture: Self.standardWithNTKRates(explicit))
+        }
+        #expect(error.explicitLayers && error.description.contains("one width"))
         _ = try AnalyticNTK(architecture: MLPArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .standard))
     }
 

@@ -27,7 +27,14 @@ public struct AnalyticNTK: Sendable {
     public struct NoKernelLimit: Error, CustomStringConvertible, Sendable {
         public let parameterization: Parameterization
 
-        public var description: String { Self.explanation(parameterization) }
+        /// Whether the refusal is for layers given one by one (``MLPArchitecture/explicitLayers``), whose maps are
+        /// values at one width, not a width limit.
+        public var explicitLayers = false
+
+        public var description: String {
+            explicitLayers ? "layers given one by one (explicitLayers) are numbers at one width; AnalyticNTK computes the kernel of a parameterization's width limit."
+                : Self.explanation(parameterization)
+        }
 
         /// Why `--kernel analytic` and the `kernel` command cannot give Θ under `p` (Docs/Parameterizations.md#infinite-width).
         public static func explanation(_ p: Parameterization) -> String {
@@ -68,7 +75,8 @@ public struct AnalyticNTK: Sendable {
     public init(architecture: MLPArchitecture, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
                 threads: Int? = nil) throws {
         guard architecture.parameterization.hasKernelLimit && architecture.explicitLayers == nil else {
-            throw NoKernelLimit(parameterization: architecture.parameterization)
+            throw NoKernelLimit(parameterization: architecture.parameterization,
+                                explicitLayers: architecture.parameterization.hasKernelLimit)
         }
         precondition(GaussHermiteRule.degreeRange.contains(quadratureDegree),
                      "quadrature degree \(quadratureDegree) is outside \(GaussHermiteRule.degreeRange)")
