@@ -38,7 +38,7 @@ public struct AnalyticNTK: Sendable {
 
         /// Why `--kernel analytic` and the `kernel` command cannot give Θ under `p` (Docs/Parameterizations.md#infinite-width).
         public static func explanation(_ p: Parameterization) -> String {
-            "--parameterization \(p.rawValue) has no infinite-width NTK to compare with: its kernel at initialization does have a finite limit, but training moves it by O(1) at every width (feature learning: the hidden features change by O(1)), so no fixed kernel describes training and a Θ curve would be wrong; the logits also start at O(1/√n), tending to 0. Use --parameterization ntk or standard for Θ, or --kernel empirical to compare GD with the prediction from the kernel at initialization (Docs/Parameterizations.md)."
+            "--parameterization \(p.rawValue) has no infinite-width NTK to compare with: its kernel at initialization does have a finite limit, but training moves it by O(1) at every width (feature learning: the hidden features change by O(1)), so no fixed kernel describes training and a Θ curve would be wrong; the logits also start at O(1/√n), tending to 0. Use --parameterization ntk or standard for Θ, or `ntk-dynamics run --kernel empirical` (the default) to compare GD with the prediction from the kernel at initialization (Docs/Parameterizations.md)."
         }
     }
 
