@@ -15,7 +15,7 @@ public struct KernelCommand: ParsableCommand {
             the mean error against the width on log-log axes (theory: about −1/2). Initialization i uses seed \
             --seed + i, so the first one is the initialization of `run --seed SEED`; the data use --seed. \
             Under --parameterization standard Θ grows with the width and is evaluated at each width \
-            (Docs/InfiniteWidth.md). The quadrature runs on every core unless --threads says otherwise.
+            (Docs/InfiniteWidth.md); mup and mean-field have no Θ and are refused (Docs/Parameterizations.md). The quadrature runs on every core unless --threads says otherwise.
             """
     )
 
@@ -43,6 +43,7 @@ public struct KernelCommand: ParsableCommand {
 
     public func validate() throws {
         try data.requireSynthetic(command: "kernel")
+        try model.requireKernelLimit(for: "The kernel command")
         // The shared Output group carries options of training runs that mean nothing here.
         for (given, name) in [(output.printEvery != nil, "--print-every"), (output.checkRates != nil, "--check-rates"),
                               (output.checkModes != nil, "--check-modes")] where given {

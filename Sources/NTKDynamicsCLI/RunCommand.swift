@@ -24,6 +24,7 @@ public struct RunCommand: ParsableCommand {
     private var rateCheckFailed = false
 
     public func validate() throws {
+        if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
         if training.ridge != nil && !data.isRealData && data.testSamples == 0 {
             throw ValidationError("--ridge needs test points to predict: give --test-samples 1 or more.")
         }

@@ -21,7 +21,17 @@ struct CommandLineValidationTests {
         BadInput(arguments: ["--depth", "-1"], mentions: ["--depth", "-1"]),
         BadInput(arguments: ["--steps", "-3"], mentions: ["--steps", "-3"]),
         BadInput(arguments: ["--activation", "sigmoid"], mentions: ["sigmoid", "relu"]),
-        BadInput(arguments: ["--parameterization", "mup"], mentions: ["mup", "ntk"]),
+        BadInput(arguments: ["--parameterization", "mu"], mentions: ["mu", "ntk", "mup", "mean-field"]),
+        BadInput(arguments: ["--parameterization", "mup", "--depth", "0"], mentions: ["mup", "--depth", "hidden layer"]),
+        BadInput(arguments: ["--parameterization", "mean-field", "--depth", "2"], mentions: ["mean-field", "--depth 1", "mup"]),
+        BadInput(arguments: ["--parameterization", "mean-field", "--depth", "0"], mentions: ["mean-field", "--depth 1"]),
+        BadInput(arguments: ["--parameterization", "mup", "--kernel", "analytic"],
+                 mentions: ["--kernel analytic", "mup", "O(1)", "no fixed kernel", "--kernel empirical"]),
+        BadInput(arguments: ["--parameterization", "mean-field", "--depth", "1", "--kernel", "analytic"],
+                 mentions: ["--kernel analytic", "mean-field", "no fixed kernel"]),
+        BadInput(arguments: ["kernel", "--parameterization", "mup"], mentions: ["kernel command", "mup", "no fixed kernel"]),
+        BadInput(arguments: ["sweep", "--widths", "8,16", "--parameterization", "mup", "--kernel", "analytic"],
+                 mentions: ["--kernel analytic", "mup"]),
         BadInput(arguments: ["--loss", "l1"], mentions: ["l1", "mean"]),
         BadInput(arguments: ["--dataset", "mnist"], mentions: ["mnist", "gaussian"]),
         BadInput(arguments: ["--lr", "0"], mentions: ["--lr", "> 0"]),
@@ -85,6 +95,8 @@ struct CommandLineValidationTests {
         ValidInput(arguments: ["--dataset", "sine", "--input-dim", "1"]) { $0.data.dataset == .sine && $0.data.inputDim == 1 },
         ValidInput(arguments: ["--lr", "0.3"]) { $0.training.lr == 0.3 && $0.training.settings.learningRate == 0.3 },
         ValidInput(arguments: ["--no-bias"]) { $0.model.noBias },
+        ValidInput(arguments: ["--parameterization", "mup", "--depth", "3"]) { $0.model.parameterization == .mup },
+        ValidInput(arguments: ["--parameterization", "mean-field", "--depth", "1"]) { $0.model.parameterization == .meanField },
         ValidInput(arguments: ["--steps", "0"]) { $0.training.steps == 0 },
         ValidInput(arguments: ["--data", "some.csv", "--target-columns", "-1"]) {
             $0.data.dataFile == "some.csv" && $0.data.targetColumns == "-1"
@@ -99,6 +111,19 @@ struct CommandLineValidationTests {
     @Test func widthListParsesEveryEntry() throws {
         let command = try #require(try NTKDynamicsCommand.parseAsRoot(["--width", "64, 256,1024"]) as? RunCommand)
         #expect(command.model.width.values == [64, 256, 1024])
+    }
+
+    /// The refusals of the infinite-width kernel under mup and mean-field come from validation, before `run()`:
+    /// the output directory is never created.
+    @Test func refusesAnalyticKernelUnderMupBeforeWriting() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ntk-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for arguments in [["run", "--parameterization", "mup", "--kernel", "analytic", "--out", dir.path],
+                          ["kernel", "--parameterization", "mean-field", "--depth", "1", "--out", dir.path]] {
+            let error = try #require(throws: (any Error).self) { _ = try NTKDynamicsCommand.parseAsRoot(arguments) }
+            #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
+            #expect(!FileManager.default.fileExists(atPath: dir.path))
+        }
     }
 
     @Test func refusesExistingNonEmptyOutputAndLeavesItAlone() throws {

@@ -46,26 +46,28 @@ struct EmpiricalNTKTests {
         #expect(err < 1e-13, "forward relative error \(err)")
     }
 
-    @Test("K(X, X) equals J·Jᵀ", arguments: TinyNet.all)
+    /// K^r = Σ_l r_l·J_l·J_lᵀ, the kernel of GD with per-layer rates: J Jᵀ under ntk, standard and mup
+    /// (every r_l = 1), n·J Jᵀ under mean-field; the reference reads its factors and rates from its own table.
+    @Test("K(X, X) equals Σ_l r_l·J_l·J_lᵀ", arguments: TinyNet.all)
     func kernelEqualsJJt(net: TinyNet) {
         let model = net.model()
         let xs = net.inputs()
         let j = Reference.jacobian(xs, net.architecture, flat: model.parameters.flattened)
-        let reference = naiveProductTransposed(j, j)
+        let reference = Reference.weightedKernel(j, j, rates: Reference.rates(net.architecture))
         let k = EmpiricalNTK.kernel(model, Matrix(xs))
         #expect(k.rows == xs.count * net.outputs && k.cols == k.rows)
         let err = relativeFrobeniusError(k, reference)
-        #expect(err < 1e-10, "K vs J·Jᵀ: relative Frobenius error \(err)")
+        #expect(err < 1e-10, "K vs Σ_l r_l·J_l·J_lᵀ: relative Frobenius error \(err)")
     }
 
-    @Test("K(X₁, X₂) equals J₁·J₂ᵀ", arguments: TinyNet.all)
+    @Test("K(X₁, X₂) equals Σ_l r_l·J₁,l·J₂,lᵀ", arguments: TinyNet.all)
     func crossKernelEqualsJ1J2t(net: TinyNet) {
         let model = net.model()
         let x1 = net.inputs(4, stream: 10), x2 = net.inputs(3, stream: 11)
         let theta = model.parameters.flattened
         let j1 = Reference.jacobian(x1, net.architecture, flat: theta)
         let j2 = Reference.jacobian(x2, net.architecture, flat: theta)
-        let reference = naiveProductTransposed(j1, j2)
+        let reference = Reference.weightedKernel(j1, j2, rates: Reference.rates(net.architecture))
         let k = EmpiricalNTK.kernel(model, Matrix(x1), Matrix(x2))
         #expect(k.rows == 4 * net.outputs && k.cols == 3 * net.outputs)
         let err = relativeFrobeniusError(k, reference)

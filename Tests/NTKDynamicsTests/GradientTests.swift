@@ -11,9 +11,10 @@ struct GradientTests {
         var outputs: Int
         var loss: LossNormalization
         var hasBias = true
+        var depth = 2
 
         var net: TinyNet {
-            TinyNet(activation: activation, parameterization: parameterization, depth: 2, outputs: outputs,
+            TinyNet(activation: activation, parameterization: parameterization, depth: depth, outputs: outputs,
                     hasBias: hasBias, samples: 6)
         }
 
@@ -41,11 +42,15 @@ struct GradientTests {
                     }
                 }
             }
-            // The other parameterization and the bias-free network, once each.
+            // The other parameterizations and the bias-free network, once each; mean-field has one hidden layer
+            // and rates r_l = n, mup depth 2 has all three kinds of layer.
             for k in [1, 2] {
                 cases.append(Case(activation: .tanh, parameterization: .standard, outputs: k, loss: .mean))
                 cases.append(Case(activation: .gelu, parameterization: .ntk, outputs: k, loss: .sum, hasBias: false))
+                cases.append(Case(activation: .tanh, parameterization: .mup, outputs: k, loss: .mean))
+                cases.append(Case(activation: .gelu, parameterization: .meanField, outputs: k, loss: .mean, depth: 1))
             }
+            cases.append(Case(activation: .relu, parameterization: .mup, outputs: 1, loss: .sum, hasBias: false, depth: 1))
             return cases
         }()
     }
@@ -80,6 +85,16 @@ struct GradientTests {
         let err = naiveDistance(g, fd) / naiveNorm(fd)
         #expect(err < 1e-6, "gradient vs finite differences: relative error \(err)")
 
+        // One GD step moves each parameter by η·r_l times its finite-difference derivative, r_l the layer's rate
+        // from the reference's own table (n under mean-field, 1 elsewhere).
+        var stepped = gd
+        _ = stepped.step(measureKernel: false)
+        let rates = Reference.rates(a)
+        let moved = zip(theta, stepped.model.parameters.flattened).map { ($0 - $1) / gd.learningRate }
+        let scaledFD = zip(rates, fd).map { $0 * $1 }
+        let errStep = naiveDistance(moved, scaledFD) / naiveNorm(scaledFD)
+        #expect(errStep < 1e-6, "(θ₀ − θ₁)/η vs r_l·finite differences: relative error \(errStep)")
+
         // And against the reference Jacobian: ∇L = Jᵀ(f − y)/ν (a sharper check than FD).
         let j = Reference.jacobian(xs, a, flat: theta)
         let exact = naiveTransposedMatVec(j, zip(f0, y).map { ($0 - $1) / nu })
@@ -100,12 +115,13 @@ struct GradientTests {
         #expect(e0.kernel == nil)
 
         let theta0 = start.parameters.flattened
-        let update = naiveNorm(grad.flattened) * eta
+        let update = naiveNorm(zip(Reference.rates(c.net.architecture), grad.flattened).map { $0 * $1 }) * eta
         #expect(update > 0)
 
-        // θ_1 = θ_0 − η∇L(θ_0) on the plain path …
+        // θ_1 = θ_0 − η·r_l·∇_l L(θ_0) on the plain path …
         var expected = theta0
-        for (i, gi) in grad.flattened.enumerated() { expected[i] -= eta * gi }
+        let rates = Reference.rates(c.net.architecture)
+        for (i, gi) in grad.flattened.enumerated() { expected[i] -= eta * rates[i] * gi }
         let errPlain = naiveDistance(plain.model.parameters.flattened, expected) / update
         #expect(errPlain < 1e-12, "plain step vs θ − η∇L: \(errPlain) of the update")
 
@@ -123,8 +139,8 @@ struct GradientTests {
         let k0 = EmpiricalNTK.kernel(start, withKernel.inputs)
         #expect(kernel.frobeniusDistance(to: k0) <= 1e-13 * k0.frobeniusNorm)
         let j = Reference.jacobian(c.net.inputs(), c.net.architecture, flat: theta0)
-        let errRef = relativeFrobeniusError(kernel, naiveProductTransposed(j, j))
-        #expect(errRef < 1e-10, "step kernel vs J₀J₀ᵀ: \(errRef)")
+        let errRef = relativeFrobeniusError(kernel, Reference.weightedKernel(j, j, rates: rates))
+        #expect(errRef < 1e-10, "step kernel vs Σ_l r_l·J₀,l·J₀,lᵀ: \(errRef)")
         let k1 = EmpiricalNTK.kernel(withKernel.model, withKernel.inputs)
         #expect(kernel.frobeniusDistance(to: k1) > 1e-6 * k0.frobeniusNorm, "the step must report K(θ_0), and θ moved")
     }
@@ -140,9 +156,9 @@ struct GradientTests {
         }
     }
 
-    /// One step moves L by −η‖∇L‖² to first order: (L(θ − η∇L) − L(θ))/(−η‖∇L‖²) = 1 + O(η). So the update
-    /// has the sign and the size of η·∇L (a step of 2η·∇L, or along a stale gradient, fails), and the ratio's
-    /// error shrinks about tenfold with η.
+    /// One step moves L by −η·Σ_j r_j·(∂L/∂θ_j)² to first order (‖∇L‖² when every rate r_j is 1), so the ratio
+    /// of the two is 1 + O(η). So the update has the sign and the size of η·r·∇L (a step of 2η·∇L, a missing
+    /// rate, or a stale gradient fails), and the ratio's error shrinks about tenfold with η.
     @Test("A GD step changes L by −η‖∇L‖² to first order", arguments: Case.all)
     func firstOrderLossChange(c: Case) {
         let y = c.targets()
@@ -152,7 +168,7 @@ struct GradientTests {
         func ratioError(learningRate eta: Double) -> Double {
             var gd = c.descent(learningRate: eta)
             let g = gd.gradient().flattened
-            let squaredNorm = g.reduce(0) { $0 + $1 * $1 }
+            let squaredNorm = zip(Reference.rates(c.net.architecture), g).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
             let before = loss(&gd)
             _ = gd.step(measureKernel: false)
             let after = loss(&gd)

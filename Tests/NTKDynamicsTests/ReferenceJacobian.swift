@@ -8,10 +8,11 @@ import Testing
 /// Everything here is plain Swift loops over `[Double]` arrays, one sample and one scalar at a time:
 /// no BLAS, no ``Matrix`` arithmetic, and none of ``MLP/forward(_:)``, ``MLP/backpropagate(_:seeds:rowsPerSample:)``,
 /// ``MLP/gradient(_:deltas:)``, ``EmpiricalNTK``, ``Activation/value(_:)`` or ``Parameterization``'s scale
-/// functions. The scales are written out from the design note:
+/// functions. The scales are written out from Docs/Conventions.md and Docs/Parameterizations.md:
 ///
 ///     "ntk":      z_l = σ_w/√n_{l−1} · a_{l−1}W_l + σ_b · b_l
 ///     "standard": z_l = a_{l−1}W_l + b_l
+///     "mup", "mean-field": z_l = n^(−a_l) · a_{l−1}W_l + n^(−a_bias) · b_l, rates n^(−c) (``abc(_:layer:depth:)``)
 ///
 /// and the bias term is absent when `hasBias == false`.
 enum Reference {
@@ -50,19 +51,71 @@ enum Reference {
         return s
     }
 
-    /// The factor on a_{l−1}W_l for weight layer `l` (0-based).
-    static func weightFactor(_ a: MLPArchitecture, layer l: Int) -> Double {
-        switch a.parameterization {
-        case .ntk: return a.weightStd / Double(sizes(a)[l]).squareRoot()
-        case .standard: return 1
+    /// One layer's factors: z_l = c·a_{l−1}W_l + s·b_l, and GD moves W_l and b_l by η·r·∇L.
+    struct Scales: Equatable {
+        var c: Double
+        var s: Double
+        var r: Double
+    }
+
+    /// The exponents of Yang & Hu 2021 (arXiv 2011.14522, Table 3), typed again here: the factor on a weight is
+    /// n^(−a), the learning-rate scale n^(−c), n the hidden width. A bias is a weight from the constant input 1,
+    /// so the biases of hidden units take the input layer's a and the readout's bias, from 1 to the O(1) outputs,
+    /// takes a = 0 under μP; MFP = μP moved by θ = ½ (a + ½, c − 1).
+    ///
+    ///     μP:  input a = −½, hidden a = 0, readout a = ½; hidden-unit bias a = −½, readout bias a = 0; c = 0
+    ///     MFP: input a = 0, readout a = 1; hidden-unit bias a = 0, readout bias a = ½; c = −1 (one hidden layer)
+    static func abc(_ p: Parameterization, layer l: Int, depth: Int) -> (weight: Double, bias: Double, c: Double) {
+        let input = l == 0, readout = l == depth
+        switch p {
+        case .mup: return (input ? -0.5 : readout ? 0.5 : 0, readout ? 0 : -0.5, 0)
+        case .meanField: return (input ? 0 : 1, readout ? 0.5 : 0, -1)
+        case .ntk, .standard: fatalError("ntk and standard are written out in scales(_:)")
         }
     }
 
-    /// The factor on b_l (unused without biases).
-    static func biasFactor(_ a: MLPArchitecture) -> Double {
-        switch a.parameterization {
-        case .ntk: return a.biasStd
-        case .standard: return 1
+    /// The per-layer factors straight from Docs/Conventions.md (Model) and Docs/Parameterizations.md; for a network
+    /// given by ``MLPArchitecture/explicitLayers`` (the tests' per-layer forms), the factors those layers state.
+    static func scales(_ a: MLPArchitecture) -> [Scales] {
+        if let layers = a.explicitLayers {
+            return layers.map { Scales(c: $0.weightMultiplier, s: $0.biasMultiplier, r: $0.learningRateScale) }
+        }
+        let s = sizes(a), n = Double(a.width)
+        return (0..<(s.count - 1)).map { l in
+            switch a.parameterization {
+            case .ntk: return Scales(c: a.weightStd / Double(s[l]).squareRoot(), s: a.hasBias ? a.biasStd : 0, r: 1)
+            case .standard: return Scales(c: 1, s: a.hasBias ? 1 : 0, r: 1)
+            case .mup, .meanField:
+                let e = abc(a.parameterization, layer: l, depth: a.depth)
+                return Scales(c: pow(n, -e.weight), s: a.hasBias ? pow(n, -e.bias) : 0, r: pow(n, -e.c))
+            }
+        }
+    }
+
+    /// The factor on a_{l−1}W_l for weight layer `l` (0-based).
+    static func weightFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].c }
+
+    /// The factor on b_l of weight layer `l` (unused without biases).
+    static func biasFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].s }
+
+    /// r_j for every parameter j, in the order of ``MLPParameters/flattened``: GD moves θ_j by η·r_j·∂L/∂θ_j.
+    static func rates(_ a: MLPArchitecture) -> [Double] {
+        let s = sizes(a), sc = scales(a)
+        var r: [Double] = []
+        for l in 0..<(s.count - 1) {
+            r += [Double](repeating: sc[l].r, count: s[l] * s[l + 1] + (a.hasBias ? s[l + 1] : 0))
+        }
+        return r
+    }
+
+    /// Σ_j r_j·J₁[:, j]·J₂[:, j]ᵀ = Σ_l r_l·J₁,l·J₂,lᵀ, the kernel of GD with per-layer rates.
+    static func weightedKernel(_ j1: [[Double]], _ j2: [[Double]], rates r: [Double]) -> [[Double]] {
+        j1.map { ra in
+            j2.map { rb in
+                var acc = 0.0
+                for j in ra.indices { acc += r[j] * ra[j] * rb[j] }
+                return acc
+            }
         }
     }
 
@@ -134,7 +187,7 @@ enum Reference {
             for q in 0..<s[l + 1] {
                 var acc = 0.0
                 for pIdx in 0..<s[l] { acc += input[pIdx] * p.w[l][pIdx][q] }
-                z[q] = c * acc + (a.hasBias ? biasFactor(a) * p.b[l][q] : 0)
+                z[q] = c * acc + (a.hasBias ? biasFactor(a, layer: l) * p.b[l][q] : 0)
             }
             zs.append(z)
             input = z.map { phi(a.activation, $0) }
@@ -191,7 +244,7 @@ enum Reference {
                         }
                     }
                     if a.hasBias {
-                        for q in 0..<s[l + 1] { row[bOffset[l] + q] = biasFactor(a) * delta[q] }
+                        for q in 0..<s[l + 1] { row[bOffset[l] + q] = biasFactor(a, layer: l) * delta[q] }
                     }
                     if l == 0 { break }
                     var prev = [Double](repeating: 0, count: s[l])
@@ -327,12 +380,13 @@ struct TinyNet: CustomTestStringConvertible, Sendable {
         "\(activation.rawValue) \(parameterization.rawValue) H=\(depth) k=\(outputs) \(hasBias ? "bias" : "no-bias")"
     }
 
-    /// Every activation × parameterization × depth 0,1,2 × k ∈ {1, 3} × bias on/off.
+    /// Every activation × parameterization × depth 0,1,2 (those the parameterization supports) × k ∈ {1, 3} × bias on/off.
     static let all: [TinyNet] = {
         var cases: [TinyNet] = []
         for act in Activation.allCases {
             for par in Parameterization.allCases {
-                for depth in 0...2 {
+                // mup needs a hidden layer, mean-field exactly one (Parameterization.unsupportedDepthReason).
+                for depth in 0...2 where par.unsupportedDepthReason(depth) == nil {
                     for k in [1, 3] {
                         for bias in [true, false] {
                             cases.append(TinyNet(activation: act, parameterization: par, depth: depth,

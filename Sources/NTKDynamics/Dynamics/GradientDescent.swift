@@ -1,5 +1,5 @@
 /// Full-batch gradient descent θ_l ← θ_l − η·r_l·∇_l L(θ) on squared loss (Docs/Conventions.md#learning-rate-and-time),
-/// with r_l each layer's learning-rate scale (1 in the ntk and standard parameterizations).
+/// with r_l each layer's learning-rate scale (n under mean-field, 1 in ntk, standard and mup; Docs/Parameterizations.md).
 ///
 /// Each ``step(measureKernel:update:)`` evaluates the network at the current θ_t (and, when asked, its
 /// empirical NTK K_t), then moves to θ_{t+1}. For one output the kernel and the gradient share the

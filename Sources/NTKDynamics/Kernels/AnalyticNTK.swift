@@ -23,6 +23,25 @@ import Foundation
 /// Θ ⊗ I_k in the sample-major layout of ``EmpiricalNTK`` (row i·k + a for sample i, output a), scaled
 /// like the empirical K (before dividing by any loss normalizer).
 public struct AnalyticNTK: Sendable {
+    /// The parameterization has no fixed infinite-width kernel for this recursion to compute.
+    public struct NoKernelLimit: Error, CustomStringConvertible, Sendable {
+        public let parameterization: Parameterization
+
+        /// Whether the refusal is for layers given one by one (``MLPArchitecture/explicitLayers``), whose maps are
+        /// values at one width, not a width limit.
+        public var explicitLayers = false
+
+        public var description: String {
+            explicitLayers ? "layers given one by one (explicitLayers) are numbers at one width; AnalyticNTK computes the kernel of a parameterization's width limit."
+                : Self.explanation(parameterization)
+        }
+
+        /// Why `--kernel analytic` and the `kernel` command cannot give Θ under `p` (Docs/Parameterizations.md#infinite-width).
+        public static func explanation(_ p: Parameterization) -> String {
+            "--parameterization \(p.rawValue) has no infinite-width NTK to compare with: its kernel at initialization does have a finite limit, but training moves it by O(1) at every width (feature learning: the hidden features change by O(1)), so no fixed kernel describes training and a Θ curve would be wrong; the logits also start at O(1/√n), tending to 0. Use --parameterization ntk or standard for Θ, or `ntk-dynamics run --kernel empirical` (the default) to compare GD with the prediction from the kernel at initialization (Docs/Parameterizations.md)."
+        }
+    }
+
     /// Σ and Θ on one pair of input sets.
     public struct Kernels: Sendable {
         /// The NNGP Σ = Σ_{H+1}: the covariance of each output of f at initialization.
@@ -50,9 +69,15 @@ public struct AnalyticNTK: Sendable {
     /// - Parameters:
     ///   - quadratureDegree: nodes per dimension of the Gauss–Hermite rule used for tanh and gelu.
     ///   - threads: threads for the quadrature path; nil uses every active processor.
-    /// - Throws: ``LAPACKError`` if the Gauss–Hermite rule cannot be computed.
+    /// - Throws: ``NoKernelLimit`` under the mup and mean-field parameterizations, which have no fixed
+    ///   infinite-width kernel (Docs/Parameterizations.md#infinite-width); ``LAPACKError`` if the Gauss–Hermite
+    ///   rule cannot be computed.
     public init(architecture: MLPArchitecture, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
                 threads: Int? = nil) throws {
+        guard architecture.parameterization.hasKernelLimit && architecture.explicitLayers == nil else {
+            throw NoKernelLimit(parameterization: architecture.parameterization,
+                                explicitLayers: architecture.parameterization.hasKernelLimit)
+        }
         precondition(GaussHermiteRule.degreeRange.contains(quadratureDegree),
                      "quadrature degree \(quadratureDegree) is outside \(GaussHermiteRule.degreeRange)")
         self.architecture = architecture

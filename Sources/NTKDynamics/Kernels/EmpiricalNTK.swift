@@ -6,7 +6,7 @@
 ///
 /// with D_l = ∂f/∂z_l per (sample, output) row, A_{l−1} the layer's inputs, and c_l, s_l and the learning-rate
 /// scale r_l from its ``DenseLayer``: the kernel of GD with per-layer rates η·r_l, which is the plain
-/// K_θ = J Jᵀ when every r_l = 1 (every parameterization so far). Rows and columns are sample-major: index
+/// K_θ = J Jᵀ when every r_l = 1 (ntk, standard, mup; n·J Jᵀ under mean-field). Rows and columns are sample-major: index
 /// i·k + a for sample i and output a.
 ///
 /// The network may run in float32 (``MLPNetwork`` of `Float`): its passes and each layer's two Gram products

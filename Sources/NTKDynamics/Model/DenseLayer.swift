@@ -23,7 +23,7 @@ public struct DenseLayer: Equatable, Sendable {
     public var weightInitStd: Double
     /// u_l, the standard deviation of a raw bias draw (no draw is made without biases).
     public var biasInitStd: Double
-    /// r_l: GD moves this layer's parameters by η·r_l·∇L (1 in every parameterization so far).
+    /// r_l: GD moves this layer's parameters by η·r_l·∇L (n under mean-field, 1 in the other parameterizations).
     public var learningRateScale: Double
     /// φ applied to z_l, or nil for the readout layer, which is linear.
     public var activation: Activation?

@@ -16,6 +16,10 @@ public struct MLPArchitecture: Codable, Equatable, Sendable {
     public var biasStd: Double
     /// Whether the layers have (trainable) biases; `false` is neural-tangents' `b_std=None`.
     public var hasBias: Bool
+    /// Layers given one by one instead of by `parameterization`, or nil (every run). The tests build the
+    /// "per-layer init + per-layer learning rate" forms of Docs/Parameterizations.md#the-symmetry this way;
+    /// not encoded (a run's config.json describes its parameterization).
+    public var explicitLayers: [DenseLayer]? = nil
 
     public init(inputDim: Int, width: Int, depth: Int = 2, outputs: Int = 1,
                 activation: Activation = .relu, parameterization: Parameterization = .ntk,
@@ -31,6 +35,10 @@ public struct MLPArchitecture: Codable, Equatable, Sendable {
         self.hasBias = hasBias
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case inputDim, width, depth, outputs, activation, parameterization, weightStd, biasStd, hasBias
+    }
+
     /// Number of weight layers, depth + 1.
     public var layerCount: Int { depth + 1 }
 
@@ -38,17 +46,26 @@ public struct MLPArchitecture: Codable, Equatable, Sendable {
     public var layerSizes: [Int] { [inputDim] + Array(repeating: width, count: depth) + [outputs] }
 
     /// The weight layers l = 1…depth+1 (index 0..<layerCount), each with its multipliers, initialization,
-    /// learning-rate scale and infinite-width maps as the parameterization defines them.
+    /// learning-rate scale and infinite-width maps as the parameterization defines them (or ``explicitLayers``).
+    ///
+    /// - Precondition: the parameterization supports `depth` (``Parameterization/unsupportedDepthReason(_:)``;
+    ///   the command line refuses the others first).
     public var layers: [DenseLayer] {
+        if let explicitLayers { return explicitLayers }
+        if let reason = parameterization.unsupportedDepthReason(depth) { preconditionFailure(reason) }
         let s = layerSizes
         return (0..<layerCount).map { l in
-            parameterization.layer(fanIn: s[l], fanOut: s[l + 1], activation: l < depth ? activation : nil,
+            parameterization.layer(position: .init(layer: l, depth: depth), fanIn: s[l], fanOut: s[l + 1], width: width,
+                                   activation: l < depth ? activation : nil,
                                    weightStd: weightStd, biasStd: biasStd, hasBias: hasBias)
         }
     }
 
     /// The same architecture with hidden width `width`.
+    ///
+    /// - Precondition: no ``explicitLayers`` (their sizes are fixed).
     public func withWidth(_ width: Int) -> MLPArchitecture {
+        precondition(explicitLayers == nil || width == self.width, "explicit layers have a fixed width")
         var a = self
         a.width = width
         return a

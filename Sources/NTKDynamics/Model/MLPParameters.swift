@@ -5,7 +5,7 @@ public typealias MLPParameters = NetworkParameters<Double>
 /// for l = 0..<layerCount. Without biases `biases` holds empty arrays.
 ///
 /// Values are the raw parameters GD updates: N(0, 1) draws at initialization in the "ntk"
-/// parameterization, the scaled draws in "standard". Draws are always made in float64; a float32
+/// parameterization, the scaled draws v_l·N(0, 1) of each layer's ``DenseLayer`` in the others. Draws are always made in float64; a float32
 /// network starts from their rounding (``init(converting:)``).
 public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
     public var weights: [DenseMatrix<Scalar>]

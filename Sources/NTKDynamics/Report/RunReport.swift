@@ -155,7 +155,7 @@ public enum RunReport {
         guard let config else { return [("config.json", "missing", "the configuration could not be read")] }
         let known: [(String, String)] = [
             ("width", "hidden width n"), ("depth", "hidden layers H"), ("activation", "φ"),
-            ("parameterization", "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b"),
+            ("parameterization", "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; mup, mean-field: Docs/Parameterizations.md"),
             ("weight_std", "σ_w"), ("bias_std", "σ_b"), ("bias", "layers have biases"),
             ("parameter_count", "trainable parameters P"), ("dataset", "synthetic data set"),
             ("input_dim", "input dimension d"), ("outputs", "outputs k"), ("samples", "training points N"),

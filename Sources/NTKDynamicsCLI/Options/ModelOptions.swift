@@ -12,7 +12,7 @@ public struct ModelOptions: ParsableArguments {
     @Option(help: "Hidden-layer activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
     public var activation: Activation = .relu
 
-    @Option(help: "ntk: z = σ_w/√n·aW + σ_b·b with N(0,1) parameters; standard: z = aW + b with W ~ N(0, σ_w²/n), b ~ N(0, σ_b²).")
+    @Option(help: "ntk: z = σ_w/√n·aW + σ_b·b with N(0,1) parameters; standard: z = aW + b with W ~ N(0, σ_w²/n), b ~ N(0, σ_b²); mup: Yang & Hu's μP (readout multiplier 1/√n, draws of std ∝ 1/√n, logits O(1/√n) at init, features learn at any width); mean-field: f = (1/n)·Σ v·φ(z), rate η·n, --depth 1 only. Tables: Docs/Parameterizations.md.")
     public var parameterization: Parameterization = .ntk
 
     @Option(name: .customLong("weight-std"), parsing: .unconditional, help: "σ_w, the weight scale (> 0).")
@@ -41,6 +41,7 @@ public struct ModelOptions: ParsableArguments {
         guard depth >= 0 && depth <= Self.maxDepth else {
             throw ValidationError("--depth \(depth) is out of range; use 0 to \(Self.maxDepth) hidden layers.")
         }
+        if let reason = parameterization.unsupportedDepthReason(depth) { throw ValidationError(reason) }
         guard weightStd.isFinite && weightStd > 0 else {
             throw ValidationError("--weight-std \(weightStd) is invalid; σ_w must be a finite number > 0.")
         }
@@ -51,6 +52,14 @@ public struct ModelOptions: ParsableArguments {
             if noBias {
                 throw ValidationError("--bias-std and --no-bias conflict: --no-bias removes the biases; drop one of the two.")
             }
+        }
+    }
+
+    /// Refuses the infinite-width kernel Θ under a parameterization that has none (mup, mean-field);
+    /// `what` names the option or command that asked for it.
+    func requireKernelLimit(for what: String) throws {
+        guard parameterization.hasKernelLimit else {
+            throw ValidationError("\(what) needs the infinite-width NTK Θ. " + AnalyticNTK.NoKernelLimit.explanation(parameterization))
         }
     }
 
