@@ -6,7 +6,7 @@ import Testing
 /// kernels"). On a machine whose library does not fall back, NTK_DYNAMICS_TEST_TREAT_AS_FALLBACK=1 makes the
 /// tool take that path anyway. These tests never set OPENBLAS_CORETYPE: where the environment sets it, the
 /// tool must leave it alone, and the tests check that instead.
-@Suite(.tags(.endToEnd))
+@Suite(.tags(.endToEnd), .endToEndEnabled)
 struct BLASCoreReexecTests {
     /// OPENBLAS_CORETYPE as the environment of the test run sets it (never changed here).
     static let userCoreType = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
@@ -48,7 +48,7 @@ struct BLASCoreReexecTests {
 
     /// Arguments with spaces and non-ASCII characters, data read from stdin, and status 0 survive; config.json
     /// records the family, the library's own and the reason; stderr has the one line.
-    @Test func argumentsStdinAndSuccessSurviveTheReexecution() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func argumentsStdinAndSuccessSurviveTheReexecution() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let library = try Self.libraryCore(scratch)
@@ -83,7 +83,7 @@ struct BLASCoreReexecTests {
 
     /// A usage error keeps its status 64 and its message through the re-execution; an empty argument and a
     /// non-ASCII one arrive as they were given.
-    @Test func usageErrorsSurviveTheReexecution() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func usageErrorsSurviveTheReexecution() throws {
         let empty = try ToolProcess.run(["run", "--width", "8", "--out", ""], environment: Self.forced())
         #expect(empty.status == 64)
         #expect(empty.stderr.contains("--out is empty"))
@@ -93,7 +93,7 @@ struct BLASCoreReexecTests {
     }
 
     /// --quiet drops the line, not the record; NTK_DYNAMICS_BLAS_CORE=library keeps the library's family.
-    @Test(.enabled(if: userCoreType == nil, "OPENBLAS_CORETYPE is set: the tool changes nothing"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: userCoreType == nil, "OPENBLAS_CORETYPE is set: the tool changes nothing"))
     func quietAndOptOut() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -110,7 +110,7 @@ struct BLASCoreReexecTests {
     }
 
     /// A family that fails the self-check is replaced by the library's own, with a warning (even under --quiet).
-    @Test(.enabled(if: userCoreType == nil, "OPENBLAS_CORETYPE is set: the tool changes nothing"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: userCoreType == nil, "OPENBLAS_CORETYPE is set: the tool changes nothing"))
     func failedSelfCheckGoesBackToTheLibrary() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -126,7 +126,7 @@ struct BLASCoreReexecTests {
     }
 
     /// `kernel` and the runs of a `sweep` record the same keys.
-    @Test(.enabled(if: userCoreType == nil, "OPENBLAS_CORETYPE is set: the tool changes nothing"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: userCoreType == nil, "OPENBLAS_CORETYPE is set: the tool changes nothing"))
     func kernelAndSweepRecordTheFamily() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -6,7 +6,7 @@ import Testing
 /// Messages that misled (issue 14): each now names the cause, with a fitting exit status.
 @Suite(.serialized)
 struct CLIMessageTests {
-    @Test(.tags(.endToEnd)) func helpForAnUnknownCommandIsAUsageError() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func helpForAnUnknownCommandIsAUsageError() throws {
         let r = try ToolProcess.run(["help", "frobnicate"])
         #expect(r.status == NTKExitStatus.usage)
         #expect(r.stderr.contains("frobnicate") && r.stderr.contains("no such command"), "\(r.stderr)")
@@ -17,7 +17,7 @@ struct CLIMessageTests {
 
     /// Output lost to a full device is reported on stderr, and the command fails: a run (whose directory is
     /// whole all the same) and --version alike.
-    @Test(.tags(.endToEnd), arguments: [true, false])
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [true, false])
     func aFailedWriteToStandardOutputIsReported(run: Bool) throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -38,7 +38,7 @@ struct CLIMessageTests {
     }
 
     /// A thread count OpenBLAS caps is said, not silently changed.
-    @Test(.tags(.endToEnd)) func aCappedThreadCountIsAWarning() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func aCappedThreadCountIsAWarning() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let r = try ToolProcess.run(["--width", "8", "--samples", "4", "--steps", "1", "--threads", "1000", "--out", scratch.path, "--quiet"])
@@ -50,7 +50,7 @@ struct CLIMessageTests {
 
     /// η/η_crit in %g style: --lr 1e308 used to print a 300-digit ratio (1e300 too, in the summary's
     /// "above η_crit" line).
-    @Test(.tags(.endToEnd), arguments: ["1e308", "1e300"])
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: ["1e308", "1e300"])
     func aHugeLearningRateRatioIsPrintedShort(lr: String) throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

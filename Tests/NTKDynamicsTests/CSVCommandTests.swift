@@ -55,7 +55,7 @@ struct CSVCommandTests {
                 mentions: ["train.csv, line 1", "index 7", "3 columns"]),
     ]
 
-    @Test(arguments: badFiles)
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: badFiles)
     func badDataFileStopsBeforeAnythingIsWritten(_ bad: BadFile) throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -82,7 +82,7 @@ struct CSVCommandTests {
 
     /// A run on a CSV file: config.json records the files, columns, split and standardization statistics;
     /// duplicate training points are a warning, and the run goes on.
-    @Test func csvRunRecordsItsDataAndWarnsAboutDuplicates() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func csvRunRecordsItsDataAndWarnsAboutDuplicates() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)

@@ -27,7 +27,7 @@ enum Tmpfs {
 @Suite(.serialized, .enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
 struct FullDiskTests {
     /// 64 KiB fills while writing the initial arrays, 400 KiB while streaming steps.csv/modes.csv.
-    @Test(arguments: ["64k", "400k"])
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: ["64k", "400k"])
     func fullDiskIsAClearErrorNamingTheFile(size: String) throws {
         let disk = ScratchDirectory()
         try FileManager.default.createDirectory(at: disk.url, withIntermediateDirectories: true)

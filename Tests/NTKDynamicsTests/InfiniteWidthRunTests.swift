@@ -60,7 +60,7 @@ struct InfiniteWidthRunTests {
         #expect(abs(heavy.testLossEmpirical - f0Loss) < 1e-6 * f0Loss)
     }
 
-    @Test func runDirectoryHoldsTheAnalyticKernelAndColumns() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func runDirectoryHoldsTheAnalyticKernelAndColumns() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let r = try ToolProcess.run(["--width", "64", "--depth", "1", "--samples", "10", "--test-samples", "4",

@@ -66,7 +66,7 @@ struct KernelCommandTests {
     }
 
     /// The executable's run directory holds what the issue lists, and its numbers are the library's.
-    @Test(arguments: [1, 2])
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [1, 2])
     func writesTheRunDirectory(outputs: Int) throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -133,7 +133,7 @@ struct KernelCommandTests {
         #expect(summary["slope"] as? Double != nil && summary["ridge_test_loss_analytic"] as? Double != nil)
     }
 
-    @Test func closedFormRunWithoutRidgeHasNulls() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func closedFormRunWithoutRidgeHasNulls() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let result = try ToolProcess.run([

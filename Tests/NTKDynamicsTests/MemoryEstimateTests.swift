@@ -5,7 +5,7 @@ import Testing
 /// Runs that cannot fit are refused up front; the estimate tracks the real peak memory.
 @Suite(.serialized)
 struct MemoryEstimateTests {
-    @Test func runTooLargeForTheMachineIsRefusedWithTheFigures() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func runTooLargeForTheMachineIsRefusedWithTheFigures() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let r = try ToolProcess.run(["--width", "65536", "--depth", "8", "--steps", "1", "--out", scratch.path])
@@ -21,7 +21,7 @@ struct MemoryEstimateTests {
         kernelCommand: MLPArchitecture(inputDim: 8, width: 1024), samples: 16384, testSamples: 256, widths: 5,
         ridge: true, expansionNodes: 0)
 
-    @Test(.enabled(if: !hugeKernelEstimate.fits(), "this machine has the memory for it"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: !hugeKernelEstimate.fits(), "this machine has the memory for it"))
     func kernelCommandTooLargeForTheMachineIsRefusedWithTheFigures() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -67,7 +67,7 @@ struct MemoryEstimateTests {
     }
 
     /// Peak resident memory of a child run, measured by GNU time, against the estimate.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
     func estimateIsWithinAFactorOfTheMeasuredPeak() throws {
         let measured = try Self.measuredPeakBytes(["--width", "256", "--samples", "1536", "--test-samples", "256", "--steps", "2"])
         let estimate = MemoryEstimate(architecture: MLPArchitecture(inputDim: 8, width: 256, depth: 2), samples: 1536,
@@ -76,7 +76,7 @@ struct MemoryEstimateTests {
     }
 
     /// The kernel command's estimate against its measured peak (tanh: the Hermite coefficients count too).
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
     func kernelEstimateIsWithinAFactorOfTheMeasuredPeak() throws {
         let measured = try Self.measuredPeakBytes(["kernel", "--activation", "tanh", "--width", "256", "--samples", "1536",
                                                    "--seeds", "1"])

@@ -85,7 +85,7 @@ struct ModeRateTests {
         #expect(rates[2].status == .noMeasurableDecay)
     }
 
-    @Test func slightlyAboveCriticalOnTheLinearModelDivergesWithStatus3() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func slightlyAboveCriticalOnTheLinearModelDivergesWithStatus3() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         // |1 − 1.05·2| = 1.1 per step: the top mode overflows after about 7 400 steps.
@@ -113,7 +113,7 @@ struct ModeRateTests {
         #expect((summary["diverged_because"] as? String)?.contains("exceeds 1e10") == true)
     }
 
-    @Test func checkRatesWithNothingMeasurableFails() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func checkRatesWithNothingMeasurableFails() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         // One step: no mode has the steps a rate fit needs, so none has a rate to check. (η far above η_crit
@@ -124,7 +124,7 @@ struct ModeRateTests {
         #expect(r.stderr.contains("no mode had a measurable rate"))
     }
 
-    @Test func checkRatesExitsWith4WhenARateIsOff() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func checkRatesExitsWith4WhenARateIsOff() throws {
         let scratch = ScratchDirectory(), other = ScratchDirectory()
         defer { scratch.cleanup(); other.cleanup() }
         let common = ["--width", "64", "--depth", "1", "--samples", "12", "--test-samples", "2", "--steps", "150",

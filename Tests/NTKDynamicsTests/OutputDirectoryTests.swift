@@ -220,11 +220,11 @@ struct OutputDirectoryTests {
 }
 
 /// The same guarantees through the built tool.
-@Suite(.serialized, .tags(.endToEnd))
+@Suite(.serialized, .tags(.endToEnd), .endToEndEnabled)
 struct OutputDirectoryEndToEndTests {
     static let tiny = ["--width", "8", "--samples", "4", "--test-samples", "1", "--steps", "2", "--quiet"]
 
-    @Test func forceLeavesAProjectFolderWhole() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func forceLeavesAProjectFolderWhole() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         try OutputDirectoryTests.lay(scratch.url, ["config.json": #"{"name": "my project"}"#, "src/main.c": "int main;",
@@ -239,7 +239,7 @@ struct OutputDirectoryEndToEndTests {
     }
 
     /// What the tool really writes is recognised: each kind is replaced by a `--force` run, leaving nothing beside it.
-    @Test(arguments: [["--width", "8,16", "--samples", "4", "--steps", "2", "--quiet"],
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [["--width", "8,16", "--samples", "4", "--steps", "2", "--quiet"],
                       ["kernel", "--width", "8,16", "--samples", "4", "--seeds", "2", "--quiet"],
                       ["sweep", "--widths", "8,16", "--seeds", "1", "--samples", "4", "--steps", "2", "--keep-arrays", "--quiet"],
                       ["--width", "8", "--samples", "4", "--steps", "2", "--quiet"]])
@@ -258,7 +258,7 @@ struct OutputDirectoryEndToEndTests {
     }
 
     /// The test holds the lock; every command that writes the directory stops at once with 75.
-    @Test(arguments: [["--width", "8", "--samples", "4", "--steps", "2", "--force"],
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [["--width", "8", "--samples", "4", "--steps", "2", "--force"],
                       ["sweep", "--widths", "8", "--seeds", "1", "--samples", "4", "--steps", "2"],
                       ["kernel", "--width", "8", "--samples", "4", "--seeds", "1", "--force"]])
     func aCommandIntoALockedDirectoryExits75(command: [String]) throws {
@@ -276,7 +276,7 @@ struct OutputDirectoryEndToEndTests {
 
     /// `report` only reads the logs and replaces report.html atomically: on a directory a run still writes (here
     /// the test holds its lock) it draws the logs so far, says that another command holds it, and changes no log.
-    @Test(.tags(.endToEnd))
+    @Test(.tags(.endToEnd), .endToEndEnabled)
     func reportDrawsADirectoryThatIsStillBeingWritten() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -298,7 +298,7 @@ struct OutputDirectoryEndToEndTests {
 
     /// Where the parent may not be written (here a read-only mount), no lock file can be made beside the
     /// directory: the directory itself is locked, and `report` still works when nobody holds it.
-    @Test(.enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
     func aDirectoryInAReadOnlyParentIsLockedItself() throws {
         let parent = ScratchDirectory()
         try FileManager.default.createDirectory(at: parent.url, withIntermediateDirectories: true)
@@ -321,7 +321,7 @@ struct OutputDirectoryEndToEndTests {
     }
 
     /// A full disk stops the new run: the old one must still be there, whole.
-    @Test(.enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
     func aFailedReplacementLeavesTheOldRunWhole() throws {
         let disk = ScratchDirectory()
         try FileManager.default.createDirectory(at: disk.url, withIntermediateDirectories: true)
@@ -339,7 +339,7 @@ struct OutputDirectoryEndToEndTests {
 
     /// Removing the old run fails partway (a folder in it is a mount point): the new run is written whole
     /// first, and the leftover is named.
-    @Test(.enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
     func anOldRunThatCannotBeRemovedDoesNotCostTheNewOne() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -360,7 +360,7 @@ struct OutputDirectoryEndToEndTests {
     }
 
     /// --force through a symlink replaces the directory it points to; the link stays.
-    @Test func forceThroughASymlinkWritesTheTargetAndKeepsTheLink() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func forceThroughASymlinkWritesTheTargetAndKeepsTheLink() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let target = scratch.file("runs/today"), link = scratch.file("latest")
@@ -375,7 +375,7 @@ struct OutputDirectoryEndToEndTests {
     }
 
     /// Resuming replaces a cell that did not finish, but never a file someone put into it.
-    @Test func resumeKeepsForeignFilesInAnUnfinishedCell() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func resumeKeepsForeignFilesInAnUnfinishedCell() throws {
         let sweep = ScratchDirectory()
         defer { sweep.cleanup() }
         let command = ["sweep", "--widths", "8", "--seeds", "1", "--samples", "4", "--test-samples", "1", "--steps", "2",
@@ -390,7 +390,7 @@ struct OutputDirectoryEndToEndTests {
         #expect(try String(contentsOf: cell.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
     }
 
-    @Test func mergeIntoItsOwnShardIsRefusedAndTheShardKept() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func mergeIntoItsOwnShardIsRefusedAndTheShardKept() throws {
         let shard = ScratchDirectory()
         defer { shard.cleanup() }
         let sweep = ["sweep", "--widths", "8", "--seeds", "1", "--samples", "4", "--test-samples", "1", "--steps", "2",

@@ -103,7 +103,7 @@ struct PrecisionTests {
     }
 
     /// The built tool: `--precision float32` trains and says so in config.json; a bad value is a usage error.
-    @Test func commandLine() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func commandLine() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let ok = try ToolProcess.run(["--width", "32", "--samples", "8", "--test-samples", "4", "--steps", "20",

@@ -45,7 +45,7 @@ struct RealDataAccuracyTests {
     }
 
     /// `--dataset digits` through the built tool: accuracy in steps.csv, summary.json and the printed summary.
-    @Test func digitsRunThroughTheTool() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func digitsRunThroughTheTool() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let result = try ToolProcess.run(["--dataset", "digits", "--classes", "0,1", "--samples", "60", "--test-samples", "40",
@@ -76,7 +76,7 @@ struct RealDataAccuracyTests {
     }
 
     /// Ten classes with the trace layout: k = 10 outputs and the layout recorded in config.json.
-    @Test func tenClassDigitsWithTraceLayoutThroughTheTool() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func tenClassDigitsWithTraceLayoutThroughTheTool() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let result = try ToolProcess.run(["--dataset", "digits", "--samples", "30", "--test-samples", "20", "--width", "32",

@@ -46,7 +46,7 @@ struct RobustnessTests {
         }
     }
 
-    @Test func manyShortRunsAllEndWithAClearResult() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func manyShortRunsAllEndWithAClearResult() throws {
         var rng = RandomSource(seed: 5)
         for i in 0..<24 {
             let scratch = ScratchDirectory()
@@ -67,7 +67,7 @@ struct RobustnessTests {
         }
     }
 
-    @Test func unwritableOutputIsAClearError() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func unwritableOutputIsAClearError() throws {
         let result = try ToolProcess.run(["--width", "8", "--steps", "1", "--samples", "3", "--out", "/proc/ntk-cannot-write"])
         #expect(result.status == NTKExitStatus.failure)
         #expect(result.stderr.contains("cannot write '/proc/ntk-cannot-write'"))

@@ -18,7 +18,7 @@ struct RunDirectoryContractTests {
         #expect(try NPYArray(contentsOf: scratch.file("arrays/v.npy")).shape == [3])
     }
 
-    @Test(arguments: [1, 3])
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [1, 3])
     func smallRunWritesTheWholeContract(outputs: Int) throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
@@ -105,7 +105,7 @@ struct RunDirectoryContractTests {
         }
     }
 
-    @Test func sameSeedGivesIdenticalLogsAndArrays() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func sameSeedGivesIdenticalLogsAndArrays() throws {
         let a = ScratchDirectory(), b = ScratchDirectory()
         defer { a.cleanup(); b.cleanup() }
         let common = ["--width", "24", "--samples", "10", "--test-samples", "4", "--steps", "20", "--seed", "7"]
@@ -129,7 +129,7 @@ struct RunDirectoryContractTests {
         #expect(try Data(contentsOf: a.file("arrays/x_train.npy")) != Data(contentsOf: other.file("arrays/x_train.npy")))
     }
 
-    @Test func widthListWritesOneRunPerWidthAndATable() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func widthListWritesOneRunPerWidthAndATable() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let result = try ToolProcess.run(["--width", "8,32", "--samples", "10", "--test-samples", "3", "--steps", "10",
@@ -145,7 +145,7 @@ struct RunDirectoryContractTests {
         #expect(try Data(contentsOf: scratch.file("w8/arrays/x_train.npy")) == Data(contentsOf: scratch.file("w32/arrays/x_train.npy")))
     }
 
-    @Test func existingOutputIsRefusedWithExit64AndUnchanged() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func existingOutputIsRefusedWithExit64AndUnchanged() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
@@ -156,13 +156,13 @@ struct RunDirectoryContractTests {
         #expect(try String(contentsOf: scratch.file("config.json"), encoding: .utf8) == "mine")
     }
 
-    @Test func badOptionExitsWithUsageStatus() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func badOptionExitsWithUsageStatus() throws {
         let result = try ToolProcess.run(["--width", "0"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--width"))
     }
 
-    @Test func divergenceStopsWithStatus3AndKeepsTheLog() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func divergenceStopsWithStatus3AndKeepsTheLog() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         // A linear model at η = 5·η_crit: the top mode grows by |1 − 10| = 9 per step until it overflows.
@@ -182,7 +182,7 @@ struct RunDirectoryContractTests {
         #expect(Double(last[2])?.isFinite == true)
     }
 
-    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
     func signalClosesTheLogsAndWritesAnInterruptedSummary(signal: Int32, expectedStatus: Int32) throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }

@@ -434,7 +434,7 @@ struct RunReportTests {
         }
     }
 
-    @Test func reportSubcommandThroughTheExecutable() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func reportSubcommandThroughTheExecutable() throws {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         _ = try SyntheticRun.completed(at: scratch.url, steps: 10)

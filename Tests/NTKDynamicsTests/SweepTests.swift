@@ -67,7 +67,7 @@ struct SweepTests {
         }
     }
 
-    @Test func shardsMergedEqualTheWholeSweep() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func shardsMergedEqualTheWholeSweep() throws {
         let whole = ScratchDirectory(), a = ScratchDirectory(), b = ScratchDirectory(), merged = ScratchDirectory()
         defer { [whole, a, b, merged].forEach { $0.cleanup() } }
         #expect(try ToolProcess.run(Self.common + ["--out", whole.path]).status == 0)
@@ -86,7 +86,7 @@ struct SweepTests {
         }
     }
 
-    @Test func mergeRefusesShardsOfDifferentSweeps() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func mergeRefusesShardsOfDifferentSweeps() throws {
         let a = ScratchDirectory(), b = ScratchDirectory(), merged = ScratchDirectory()
         defer { [a, b, merged].forEach { $0.cleanup() } }
         #expect(try ToolProcess.run(Self.common + ["--shard", "0/2", "--out", a.path]).status == 0)
@@ -101,7 +101,7 @@ struct SweepTests {
         #expect(!FileManager.default.fileExists(atPath: merged.file("sweep.csv").path))
     }
 
-    @Test func mergeForceReplacesAnEarlierMergeOnly() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func mergeForceReplacesAnEarlierMergeOnly() throws {
         let a = ScratchDirectory(), merged = ScratchDirectory()
         defer { [a, merged].forEach { $0.cleanup() } }
         #expect(try ToolProcess.run(Self.common + ["--shard", "0/1", "--out", a.path]).status == 0)
@@ -120,7 +120,7 @@ struct SweepTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: run.path).sorted() == before)
     }
 
-    @Test func sweepWithDivergedRunsExits3() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func sweepWithDivergedRunsExits3() throws {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
         let r = try ToolProcess.run(["sweep", "--widths", "8,16", "--depth", "0", "--activation", "linear", "--samples", "6",
@@ -132,7 +132,7 @@ struct SweepTests {
     }
 
     /// Runs at once take one BLAS thread each; a sweep of one run at a time gives that run every core.
-    @Test(arguments: [1, 2])
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [1, 2])
     func blasThreadsFollowJobs(jobs: Int) throws {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
@@ -147,7 +147,7 @@ struct SweepTests {
         #expect(config["blas_threads"] as? Int == expected, "\(config["blas_threads"] ?? "missing")")
     }
 
-    @Test func resumedSweepEqualsAnUninterruptedOne() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func resumedSweepEqualsAnUninterruptedOne() throws {
         let whole = ScratchDirectory(), resumed = ScratchDirectory()
         defer { [whole, resumed].forEach { $0.cleanup() } }
         let slow = ["sweep", "--widths", "32,64,128,256", "--depth", "1", "--samples", "16", "--test-samples", "3",
@@ -177,7 +177,7 @@ struct SweepTests {
         #expect(try Self.rows(resumed) == Self.rows(whole))
     }
 
-    @Test func resumingWithOtherSettingsIsRefused() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func resumingWithOtherSettingsIsRefused() throws {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
         #expect(try ToolProcess.run(Self.common + ["--out", dir.path]).status == 0)
@@ -188,7 +188,7 @@ struct SweepTests {
         #expect(try String(contentsOf: dir.file("sweep.csv"), encoding: .utf8) == before)
     }
 
-    @Test func realSweepHasANegativeDriftSlope() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func realSweepHasANegativeDriftSlope() throws {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
         let r = try ToolProcess.run(["sweep", "--widths", "64,128,256,512,1024", "--depth", "1", "--samples", "16",

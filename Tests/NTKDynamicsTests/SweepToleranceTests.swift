@@ -40,7 +40,7 @@ struct SweepToleranceTests {
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
-    @Test(.tags(.endToEnd)) func resumeAndMergeAcceptADerivedRateThatDiffersInTheLastBit() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func resumeAndMergeAcceptADerivedRateThatDiffersInTheLastBit() throws {
         let a = ScratchDirectory(), b = ScratchDirectory(), merged = ScratchDirectory()
         defer { [a, b, merged].forEach { $0.cleanup() } }
         #expect(try ToolProcess.run(Self.common + ["--shard", "0/2", "--out", a.path, "--jobs", "2"]).status == 0)
@@ -54,7 +54,7 @@ struct SweepToleranceTests {
     }
 
     /// A refused resume says why, without the top-level usage text.
-    @Test(.tags(.endToEnd)) func aRefusedResumePrintsTheCauseWithoutUsage() throws {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func aRefusedResumePrintsTheCauseWithoutUsage() throws {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
         #expect(try ToolProcess.run(Self.common + ["--out", dir.path]).status == 0)

@@ -1,5 +1,5 @@
 /// One run: a real network trained by full-batch GD beside the NTK prediction from its own
-/// initialization, with kernel drift and weight change (DESIGN.md §1–2).
+/// initialization, with kernel drift and weight change (Docs/Conventions.md).
 ///
 /// Construction draws the network, measures K_0 on the training inputs and K_0(X*, X), eigendecomposes
 /// K̃_0 and fixes η. ``run(shouldContinue:onRecord:)`` then trains and reports every logged step.
