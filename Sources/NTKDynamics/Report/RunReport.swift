@@ -459,10 +459,10 @@ public enum RunReport {
         }
         // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
         let lastStep = logs.summary?.int("last_step") ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
-        if snapshots.isEmpty, let t = lastStep, t > 0, let p = NTKPrediction(logs: logs) {
+        if snapshots.isEmpty, let t = lastStep, t > 0, let p = linearizedPredictor(logs) {
             let shown = Array(Set([Swift.max(1, t / 10), t])).sorted()
             for (i, s) in shown.enumerated() {
-                let f = p.trainOutput(step: s)
+                let f = p.trainOutput(step: s, form: .discrete)
                 let column0 = stride(from: 0, to: f.count, by: k).map { f[$0] }
                 let last = i == shown.count - 1
                 series.append(PlotSeries(id: "ntk_discrete_t\(s)", label: "NTK discrete at t = \(s) (training points)",
@@ -485,7 +485,7 @@ public enum RunReport {
         let plot = LinePlot(id: "function", title: "Learned function (1-D input)", x: Axis("input x"), y: Axis("output f(x)"),
                             series: series, notes: notes, plotHeight: 300)
         return [Figure(section: "Learned function", plot: plot, caption:
-            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ; the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
+            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
     }
 }
 
@@ -498,36 +498,32 @@ extension SeriesStyle {
     }
 }
 
-/// The discrete NTK prediction on the training points, recomputed from arrays/ntk_init.npy, f₀ and y
-/// as in Docs/LogFormat.md ("Recompute the discrete NTK prediction from the saved K0").
-struct NTKPrediction {
-    var eigen: SymmetricEigendecomposition
-    var clipped: [Double]
-    var coefficients: [Double]
-    var targets: [Double]
-    var eta: Double
-
-    /// nil when an array or setting is missing, or the kernel is too large to decompose for a report.
-    init?(logs: RunLogs, maxRows: Int = 1024) {
+extension RunReport {
+    /// The run's linearized (NTK) prediction on the training points, rebuilt from arrays/ntk_init.npy,
+    /// f_train_init.npy, y_train.npy and config.json the way ``NTKExperiment`` builds it: K̃₀ in the run's
+    /// `kernel_layout` (Docs/RealData.md; `full` when config.json has no such key, as before the option
+    /// existed), divided by ν of its `loss`, and η = `lr` (Docs/LogFormat.md, "Recompute the discrete NTK
+    /// prediction from the saved K0"). The run directory holds no cross-kernel K₀(X*, X), so the predictor
+    /// has no test points.
+    ///
+    /// nil when an array or setting is missing or does not fit, or the kernel is too large to decompose
+    /// for a report.
+    static func linearizedPredictor(_ logs: RunLogs, maxRows: Int = 1024) -> LinearizedPredictor? {
         guard let k0 = logs.array("ntk_init"), k0.shape.count == 2, k0.shape[0] == k0.shape[1], k0.shape[0] <= maxRows,
               let y = logs.array("y_train"), let f0 = logs.array("f_train_init"),
               y.values.count == k0.shape[0], f0.values.count == y.values.count,
               let eta = logs.config?.number("lr") ?? logs.summary?.number("lr") else { return nil }
         let r = k0.shape[0]
-        let nu = logs.config?.string("loss") == "sum" ? 1.0 : Double(r)
-        guard let e = try? SymmetricEigendecomposition(Matrix(rows: r, cols: r, data: k0.values.map { $0 / nu })) else { return nil }
-        eigen = e
-        clipped = e.values.map { Swift.max($0, 0) }
-        let residual = zip(f0.values, y.values).map { $0 - $1 }
-        coefficients = (0..<r).map { j in (0..<r).reduce(0) { $0 + e.vectors[$1, j] * residual[$1] } }
-        targets = y.values
-        self.eta = eta
-    }
-
-    /// f_t = y + V (1 − ηλ⁺)^t c.
-    func trainOutput(step t: Int) -> [Double] {
-        let r = targets.count
-        let h = zip(clipped, coefficients).map { Foundation.pow(1 - eta * $0, Double(t)) * $1 }
-        return (0..<r).map { i in targets[i] + (0..<r).reduce(0) { $0 + eigen.vectors[i, $1] * h[$1] } }
+        let outputs = y.columnCount
+        guard r > 0, outputs >= 1, r % outputs == 0,
+              let layout = KernelLayout(rawValue: logs.config?.string("kernel_layout") ?? KernelLayout.full.rawValue),
+              let loss = LossNormalization(rawValue: logs.config?.string("loss") ?? LossNormalization.mean.rawValue)
+        else { return nil }
+        let normalizer = loss.normalizer(samples: r / outputs, outputs: outputs)
+        guard let eigen = try? layout.effectiveEigendecomposition(Matrix(rows: r, cols: r, data: k0.values),
+                                                                  outputs: outputs, normalizer: normalizer)
+        else { return nil }
+        return LinearizedPredictor(eigen: eigen, effectiveCrossKernel: Matrix(rows: 0, cols: r), initialOutput: f0.values,
+                                   targets: y.values, initialTestOutput: [], learningRate: eta)
     }
 }
