@@ -288,6 +288,16 @@ public enum RunReport {
         return figures
     }
 
+    /// A plot of relative distances (gap, drift) against the step: on a log axis when they blow up
+    /// (``autoKind(_:)``), otherwise on a linear axis that includes 0.
+    static func relativeChangePlot(id: String, title: String, y label: String, series: [PlotSeries], notes: [String],
+                                   markers: [VerticalMarker]) -> LinePlot {
+        let kind = autoKind(series.flatMap { $0.points.map(\.y) })
+        return LinePlot(id: id, title: title, x: Axis(stepAxis, nice: false),
+                        y: Axis(label + (kind == .log ? " (log scale)" : ""), kind: kind, includeZero: true),
+                        series: series, notes: notes, markers: markers)
+    }
+
     static func gapFigures(_ logs: RunLogs) -> [Figure] {
         guard let steps = logs.column("step") else { return [] }
         let (notes, markers) = divergenceNotesAndMarkers(logs)
@@ -305,11 +315,8 @@ public enum RunReport {
                                         style: SeriesStyle(color: Palette.vermillion, dash: "10 3 2 3", lineWidth: 1.6)))
         }
         if !gapSeries.isEmpty {
-            let kind = autoKind(gapSeries.flatMap { $0.points.map(\.y) })
-            let plot = LinePlot(id: "gap", title: "Gap between GD and the NTK prediction",
-                                x: Axis(stepAxis, nice: false),
-                                y: Axis("gap ‖f_GD − f_NTK‖/‖f₀ − y‖" + (kind == .log ? " (log scale)" : ""), kind: kind, includeZero: true),
-                                series: gapSeries, notes: notes, markers: markers)
+            let plot = relativeChangePlot(id: "gap", title: "Gap between GD and the NTK prediction",
+                                          y: "gap ‖f_GD − f_NTK‖/‖f₀ − y‖", series: gapSeries, notes: notes, markers: markers)
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
                 "gap = ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (discrete and flow predictions), and ‖f_t^GD(X*) − f_t^discrete(X*)‖/‖f₀(X*) − y*‖ on the test points. 0 means GD follows its linearization exactly; it shrinks like 1/√n with the width n in the NTK regime."))
         }
@@ -323,11 +330,8 @@ public enum RunReport {
             driftSeries.append(PlotSeries(id: "weight_change", label: "weight change ‖θ_t − θ₀‖/‖θ₀‖", x: steps, y: w, style: gd))
         }
         if !driftSeries.isEmpty {
-            let kind = autoKind(driftSeries.flatMap { $0.points.map(\.y) })
-            let plot = LinePlot(id: "drift", title: "Kernel drift and weight change",
-                                x: Axis(stepAxis, nice: false),
-                                y: Axis("relative change" + (kind == .log ? " (log scale)" : ""), kind: kind, includeZero: true),
-                                series: driftSeries, notes: notes, markers: markers)
+            let plot = relativeChangePlot(id: "drift", title: "Kernel drift and weight change",
+                                          y: "relative change", series: driftSeries, notes: notes, markers: markers)
             let every = logs.config?.int("kernel_every").map { " every \($0) steps and at the last step" } ?? ""
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
                 "Kernel drift: relative Frobenius distance of the empirical NTK K_t from K₀, measured\(every) (markers; the line joins the measurements). Weight change: relative distance of all raw parameters from their initial values. Both vanish like 1/√n as the width n grows (lazy training)."))
