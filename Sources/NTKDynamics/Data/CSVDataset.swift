@@ -109,15 +109,7 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 
     /// `FILE, line L, column C ("name")`, as much of it as is known.
-    public var location: String {
-        var s = file
-        if let line { s += ", line \(line)" }
-        if let column {
-            s += ", column \(column)"
-            if let columnName { s += " (\"\(columnName)\")" }
-        }
-        return s
-    }
+    public var location: String { DataWarning.place(file: file, line: line, column: column, columnName: columnName) }
 
     public var description: String { "\(location): \(message)" }
 
