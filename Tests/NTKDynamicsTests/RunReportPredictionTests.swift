@@ -72,6 +72,29 @@ struct RunReportPredictionTests {
         }
     }
 
+    /// Older and newer config.json files: without `kernel_layout` and `lr` (η then comes from summary.json) the
+    /// prediction is the full-layout one; a layout this version does not know draws no prediction.
+    @Test func settingsMissingFromOrUnknownToConfigJSON() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try writeTwoOutputRun(at: scratch.url, layout: nil, steps: 40)
+        let config = scratch.file("config.json")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"lr\" : 0.5,", with: "").utf8).write(to: config)
+        #expect(try !String(contentsOf: config, encoding: .utf8).contains("\"lr\""))
+        let expected = (0..<4).map { i in
+            DataPoint(Self.x[i], Self.y[i][0] + power(Self.blocks[i], eta: 0.5, steps: 40,
+                                                      [Self.f0[i][0] - Self.y[i][0], Self.f0[i][1] - Self.y[i][1]])[0])
+        }.sorted { $0.x < $1.x }
+        let got = try drawnOutput0(scratch.url, step: 40) ?? []
+        #expect(got.count == 4 && zip(got, expected).allSatisfy { $0.x == $1.x && Swift.abs($0.y - $1.y) < 1e-12 }, "\(got)")
+
+        try Data(text.replacingOccurrences(of: "\"width\" : 64", with: "\"width\" : 64, \"kernel_layout\" : \"blockwise\"").utf8)
+            .write(to: config)
+        #expect(try drawnOutput0(scratch.url, step: 40) == nil)
+        #expect(try RunReport.linearizedPredictor(RunLogs(directory: scratch.url)) == nil)
+    }
+
     /// A run through the library (1-D sine, k = 3 outputs): without its snapshots the report redraws the NTK
     /// prediction from the saved arrays, and it equals the run's own predictor; its loss equals the logged
     /// train_loss_ntk_discrete.

@@ -504,10 +504,9 @@ extension SeriesStyle {
 
 extension RunReport {
     /// The run's linearized (NTK) prediction on the training points, rebuilt from arrays/ntk_init.npy,
-    /// f_train_init.npy, y_train.npy and config.json the way ``NTKExperiment`` builds it: K̃₀ in the run's
-    /// `kernel_layout` (Docs/RealData.md; `full` when config.json has no such key, as before the option
-    /// existed), divided by ν of its `loss`, and η = `lr` (Docs/LogFormat.md, "Recompute the discrete NTK
-    /// prediction from the saved K0"). The run directory holds no cross-kernel K₀(X*, X), so the predictor
+    /// f_train_init.npy, y_train.npy and config.json (``PredictionSettings``) the way ``NTKExperiment`` builds
+    /// it: K̃₀ in the run's `kernel_layout` (Docs/RealData.md), divided by ν of its `loss`, and η = `lr`
+    /// (Docs/LogFormat.md, "Recompute the discrete NTK prediction from the saved K0"). The run directory holds no cross-kernel K₀(X*, X), so the predictor
     /// has no test points.
     ///
     /// nil when an array or setting is missing or does not fit, or the kernel is too large to decompose
@@ -516,13 +515,11 @@ extension RunReport {
         guard let k0 = logs.array("ntk_init"), k0.shape.count == 2, k0.shape[0] == k0.shape[1], k0.shape[0] <= maxRows,
               let y = logs.array("y_train"), let f0 = logs.array("f_train_init"),
               y.values.count == k0.shape[0], f0.values.count == y.values.count,
-              let eta = logs.config?.number("lr") ?? logs.summary?.number("lr") else { return nil }
+              let settings = PredictionSettings(directory: logs.directory), let eta = settings.learningRate,
+              let layout = settings.kernelLayout, let loss = settings.loss else { return nil }
         let r = k0.shape[0]
         let outputs = y.columnCount
-        guard r > 0, outputs >= 1, r % outputs == 0,
-              let layout = KernelLayout(rawValue: logs.config?.string("kernel_layout") ?? KernelLayout.full.rawValue),
-              let loss = LossNormalization(rawValue: logs.config?.string("loss") ?? LossNormalization.mean.rawValue)
-        else { return nil }
+        guard r > 0, outputs >= 1, r % outputs == 0 else { return nil }
         let normalizer = loss.normalizer(samples: r / outputs, outputs: outputs)
         guard let eigen = try? layout.effectiveEigendecomposition(Matrix(rows: r, cols: r, data: k0.values),
                                                                   outputs: outputs, normalizer: normalizer)
