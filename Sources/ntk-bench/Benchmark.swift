@@ -53,19 +53,47 @@ struct Benchmark: ParsableCommand {
 
     func run() throws {
         BLAS.threadCount = threads
-        let core = BLASCoreStartup.status
-        print("OpenBLAS core \(core.core) (reason \(core.reason.rawValue); the library's own choice \(core.libraryCore ?? "not made: OPENBLAS_CORETYPE is set")"
-              + (core.rejectedCore.map { "; \($0) failed the self-check: \(core.failure ?? "")" } ?? "")
-              + "), \(BLAS.threadCount) threads; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+        printCore()
         let dgemmRate = measureGemm(Double.self, name: "dgemm")
         let sgemmRate = float32 ? measureGemm(Float.self, name: "sgemm") : nil
         print(String(format: "dgemm rate used below: %.1f GFLOP/s", dgemmRate / 1e9)
               + (sgemmRate.map { String(format: ", sgemm rate %.1f GFLOP/s (%.2f× dgemm)", $0 / 1e9, $0 / dgemmRate) } ?? "") + "\n")
 
+        var table = Table(depth: depth, dgemmRate: dgemmRate, sgemmRate: sgemmRate)
+        print(Table.line(Table.header))
+        for n in parse(samples)! {
+            let data = DataSettings(dataset: .gaussian, samples: n, testSamples: n, inputDim: inputDim).generate(seed: 0)
+            for w in parse(widths)! {
+                let a = MLPArchitecture(inputDim: inputDim, width: w, depth: depth)
+                var rng = RandomSource(seed: 0, stream: .parameters)
+                let model = MLP(architecture: a, rng: &rng)
+                measureNetwork(model, data, &table)
+                if float32 { measureFloat32(MLPNetwork<Float>(converting: model), data, &table) }
+                if eigen { try measureEigen(model, data, &table) }
+            }
+        }
+        if let csv {
+            let text = ([Table.header] + table.rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+            try text.write(toFile: csv, atomically: true, encoding: .utf8)
+            print("\nwrote \(csv)")
+        }
+    }
+
+    /// The rows measured so far, each printed as it is added; the ratios are against the rates of this run.
+    struct Table {
+        static let header = ["n", "width", "depth", "what", "ms", "GFLOP/s", "vs_dgemm", "vs_sgemm"]
+        let depth: Int
+        let dgemmRate: Double
+        let sgemmRate: Double?
         var rows: [[String]] = []
-        let header = ["n", "width", "depth", "what", "ms", "GFLOP/s", "vs_dgemm", "vs_sgemm"]
-        print(header.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())
-        func report(_ n: Int, _ w: Int, _ what: String, _ seconds: Double, _ flops: Double?, single: Bool = false) {
+
+        static func line(_ cells: [String]) -> String {
+            cells.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined()
+        }
+
+        /// Adds and prints the row of `what` at (n, width): `seconds`, and when `flops` is known the rate and
+        /// the time against the dgemm (and, for `single`, the sgemm) rate.
+        mutating func report(_ n: Int, _ w: Int, _ what: String, _ seconds: Double, _ flops: Double?, single: Bool = false) {
             let gflops = flops.map { $0 / seconds / 1e9 }
             let ratio = flops.map { seconds / ($0 / dgemmRate) }
             let sRatio = single ? flops.flatMap { f in sgemmRate.map { seconds / (f / $0) } } : nil
@@ -73,82 +101,86 @@ struct Benchmark: ParsableCommand {
                          gflops.map { String(format: "%.1f", $0) } ?? "", ratio.map { String(format: "%.2f", $0) } ?? "",
                          sRatio.map { String(format: "%.2f", $0) } ?? ""]
             rows.append(cells)
-            print(cells.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())
+            print(Self.line(cells))
         }
+    }
 
-        for n in parse(samples)! {
-            let data = DataSettings(dataset: .gaussian, samples: n, testSamples: n, inputDim: inputDim).generate(seed: 0)
-            for w in parse(widths)! {
-                let a = MLPArchitecture(inputDim: inputDim, width: w, depth: depth)
-                var rng = RandomSource(seed: 0, stream: .parameters)
-                let model = MLP(architecture: a, rng: &rng)
-                var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
-                                         loss: .mean, learningRate: 1e-6)
-                report(n, w, "forward", medianSeconds(repetitions: repetitions) { _ = model(data.trainInputs) },
-                       FlopCounts.forward(a, samples: n))
-                report(n, w, "gd_step", medianSeconds(repetitions: repetitions) { _ = gd.step(measureKernel: false) },
-                       FlopCounts.gradientDescentStep(a, samples: n))
-                report(n, w, "ntk", medianSeconds(repetitions: repetitions) { _ = EmpiricalNTK.kernel(model, data.trainInputs) },
-                       FlopCounts.kernel(a, samples: n))
-                report(n, w, "gd_step+ntk", medianSeconds(repetitions: repetitions) { _ = gd.step(measureKernel: true) },
-                       FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n))
-                if float32 {
-                    let model32 = MLPNetwork<Float>(converting: model)
-                    var gd32 = GradientDescent(model: model32, inputs: data.trainInputs, targets: data.trainTargets,
-                                               loss: .mean, learningRate: 1e-6)
-                    report(n, w, "forward_f32", medianSeconds(repetitions: repetitions) { _ = model32(data.trainInputs) },
-                           FlopCounts.forward(a, samples: n), single: true)
-                    report(n, w, "gd_step_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: false) },
-                           FlopCounts.gradientDescentStep(a, samples: n), single: true)
-                    report(n, w, "ntk_f32", medianSeconds(repetitions: repetitions) { _ = EmpiricalNTK.kernel(model32, data.trainInputs) },
-                           FlopCounts.kernel(a, samples: n), single: true)
-                    report(n, w, "gd_step+ntk_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: true) },
-                           FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n),
-                           single: true)
-                    // The Gram products of the float32 kernel: ssyrk then widen the n×n result (EmpiricalNTK does this per
-                    // 256-row panel, widening as it accumulates), against widening the n×width factors and dsyrk.
-                    // One hidden layer's D_l and A_l.
-                    let pass = model32.forward(data.trainInputs)
-                    let d = EmpiricalNTK.outputDerivatives(model32, pass)[1], act = pass.inputs[1]
-                    let gramFlops = 2 * Double(n) * Double(n) * Double(w)
-                    report(n, w, "grams_ssyrk", medianSeconds(repetitions: repetitions) {
-                        _ = Float.float64(BLAS.gram(d))
-                        _ = Float.float64(BLAS.gram(act))
-                    }, gramFlops, single: true)
-                    report(n, w, "grams_dsyrk", medianSeconds(repetitions: repetitions) {
-                        _ = BLAS.gram(Float.float64(d))
-                        _ = BLAS.gram(Float.float64(act))
-                    }, gramFlops, single: true)
-                }
-                guard eigen else { continue }
-                var k = EmpiricalNTK.kernel(model, data.trainInputs)
-                BLAS.scale(&k.data, by: 1 / Double(n))
-                report(n, w, "dsyevd", try medianSeconds(repetitions: repetitions) { _ = try SymmetricEigendecomposition(k) }, nil)
-                let experiment = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 0))
-                let p = experiment.predictor
-                report(n, w, "prediction", medianSeconds(repetitions: repetitions) {
-                    for form in PredictionForm.allCases {
-                        _ = p.trainOutput(step: 100, form: form)
-                        _ = p.testOutput(step: 100, form: form)
-                    }
-                }, nil)
-                if fullRunSteps > 0 {
-                    for precision in float32 ? [Precision.float64, .float32] : [.float64] {
-                        var settings = TrainingSettings(steps: fullRunSteps, kernelEvery: 10)
-                        settings.precision = precision
-                        let seconds = try medianSeconds(repetitions: 1, warmup: 0) {
-                            let e = try NTKExperiment(architecture: a, dataset: data, settings: settings)
-                            _ = e.run { _ in }
-                        }
-                        report(n, w, "run_\(fullRunSteps)_steps" + (precision == .float32 ? "_f32" : ""), seconds, nil)
-                    }
-                }
+    /// The OpenBLAS kernel family in use, why, and the threads.
+    func printCore() {
+        let core = BLASCoreStartup.status
+        print("OpenBLAS core \(core.core) (reason \(core.reason.rawValue); the library's own choice \(core.libraryCore ?? "not made: OPENBLAS_CORETYPE is set")"
+              + (core.rejectedCore.map { "; \($0) failed the self-check: \(core.failure ?? "")" } ?? "")
+              + "), \(BLAS.threadCount) threads; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+    }
+
+    /// Forward pass, GD step, NTK and GD step with the NTK of the float64 network.
+    func measureNetwork(_ model: MLP, _ data: Dataset, _ table: inout Table) {
+        let a = model.architecture, n = data.trainInputs.rows, w = a.width
+        var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
+                                 loss: .mean, learningRate: 1e-6)
+        table.report(n, w, "forward", medianSeconds(repetitions: repetitions) { _ = model(data.trainInputs) },
+                     FlopCounts.forward(a, samples: n))
+        table.report(n, w, "gd_step", medianSeconds(repetitions: repetitions) { _ = gd.step(measureKernel: false) },
+                     FlopCounts.gradientDescentStep(a, samples: n))
+        table.report(n, w, "ntk", medianSeconds(repetitions: repetitions) { _ = EmpiricalNTK.kernel(model, data.trainInputs) },
+                     FlopCounts.kernel(a, samples: n))
+        table.report(n, w, "gd_step+ntk", medianSeconds(repetitions: repetitions) { _ = gd.step(measureKernel: true) },
+                     FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n))
+    }
+
+    /// The same for the float32 network (--precision float32), and the two ways of forming its Gram products.
+    func measureFloat32(_ model32: MLPNetwork<Float>, _ data: Dataset, _ table: inout Table) {
+        let a = model32.architecture, n = data.trainInputs.rows, w = a.width
+        var gd32 = GradientDescent(model: model32, inputs: data.trainInputs, targets: data.trainTargets,
+                                   loss: .mean, learningRate: 1e-6)
+        table.report(n, w, "forward_f32", medianSeconds(repetitions: repetitions) { _ = model32(data.trainInputs) },
+                     FlopCounts.forward(a, samples: n), single: true)
+        table.report(n, w, "gd_step_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: false) },
+                     FlopCounts.gradientDescentStep(a, samples: n), single: true)
+        table.report(n, w, "ntk_f32", medianSeconds(repetitions: repetitions) { _ = EmpiricalNTK.kernel(model32, data.trainInputs) },
+                     FlopCounts.kernel(a, samples: n), single: true)
+        table.report(n, w, "gd_step+ntk_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: true) },
+                     FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n),
+                     single: true)
+        // The Gram products of the float32 kernel: ssyrk then widen the n×n result (EmpiricalNTK does this per
+        // 256-row panel, widening as it accumulates), against widening the n×width factors and dsyrk.
+        // One hidden layer's D_l and A_l.
+        let pass = model32.forward(data.trainInputs)
+        let d = EmpiricalNTK.outputDerivatives(model32, pass)[1], act = pass.inputs[1]
+        let gramFlops = 2 * Double(n) * Double(n) * Double(w)
+        table.report(n, w, "grams_ssyrk", medianSeconds(repetitions: repetitions) {
+            _ = Float.float64(BLAS.gram(d))
+            _ = Float.float64(BLAS.gram(act))
+        }, gramFlops, single: true)
+        table.report(n, w, "grams_dsyrk", medianSeconds(repetitions: repetitions) {
+            _ = BLAS.gram(Float.float64(d))
+            _ = BLAS.gram(Float.float64(act))
+        }, gramFlops, single: true)
+    }
+
+    /// dsyevd of K̃₀, the prediction from it, and whole runs of --full-run-steps steps.
+    func measureEigen(_ model: MLP, _ data: Dataset, _ table: inout Table) throws {
+        let a = model.architecture, n = data.trainInputs.rows, w = a.width
+        var k = EmpiricalNTK.kernel(model, data.trainInputs)
+        BLAS.scale(&k.data, by: 1 / Double(n))
+        table.report(n, w, "dsyevd", try medianSeconds(repetitions: repetitions) { _ = try SymmetricEigendecomposition(k) }, nil)
+        let experiment = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 0))
+        let p = experiment.predictor
+        table.report(n, w, "prediction", medianSeconds(repetitions: repetitions) {
+            for form in PredictionForm.allCases {
+                _ = p.trainOutput(step: 100, form: form)
+                _ = p.testOutput(step: 100, form: form)
             }
-        }
-        if let csv {
-            let text = ([header] + rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
-            try text.write(toFile: csv, atomically: true, encoding: .utf8)
-            print("\nwrote \(csv)")
+        }, nil)
+        guard fullRunSteps > 0 else { return }
+        for precision in float32 ? [Precision.float64, .float32] : [.float64] {
+            var settings = TrainingSettings(steps: fullRunSteps, kernelEvery: 10)
+            settings.precision = precision
+            let seconds = try medianSeconds(repetitions: 1, warmup: 0) {
+                let e = try NTKExperiment(architecture: a, dataset: data, settings: settings)
+                _ = e.run { _ in }
+            }
+            table.report(n, w, "run_\(fullRunSteps)_steps" + (precision == .float32 ? "_f32" : ""), seconds, nil)
         }
     }
 

@@ -109,15 +109,7 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 
     /// `FILE, line L, column C ("name")`, as much of it as is known.
-    public var location: String {
-        var s = file
-        if let line { s += ", line \(line)" }
-        if let column {
-            s += ", column \(column)"
-            if let columnName { s += " (\"\(columnName)\")" }
-        }
-        return s
-    }
+    public var location: String { DataWarning.place(file: file, line: line, column: column, columnName: columnName) }
 
     public var description: String { "\(location): \(message)" }
 
@@ -440,76 +432,19 @@ public enum CSVDataset {
         }
         if let test { try checkCompatible(test, with: train) }
 
-        // Rows of each split (indices into the tables), in permuted order.
-        var trainRows: [Int], testRows: [Int]
+        var rows = try splitRows(train: train, test: test, options: options)
+        let trainAvailable = rows.train.count, testAvailable = rows.test.count
+        try keepRequestedSamples(&rows, train: train, test: test, options: options)
         let testTable = test ?? train
-        var selection: String
-        if let test {
-            trainRows = permutation(train.rowCount, seed: options.seed, stream: .trainRows)
-            testRows = permutation(test.rowCount, seed: options.seed, stream: .testRows)
-            selection = "training rows from \(train.file), test rows from \(test.file)"
-        } else {
-            let order = permutation(train.rowCount, seed: options.seed, stream: .trainRows)
-            let testCount = Int((options.testFraction * Double(train.rowCount)).rounded())
-            testRows = Array(order.prefix(testCount))
-            trainRows = Array(order.dropFirst(testCount))
-            selection = options.testFraction > 0
-                ? "a random \(testCount) of the \(train.rowCount) rows (test fraction \(options.testFraction), seed \(options.seed)) are the test set, the other \(trainRows.count) the training set"
-                : "every row is a training row; no test set"
-            guard !trainRows.isEmpty else {
-                throw CSVDataError(.noTrainingRows(testFraction: options.testFraction, rows: train.rowCount),
-                                   file: train.file, line: train.lines.last, column: nil)
-            }
-        }
-        let trainAvailable = trainRows.count, testAvailable = testRows.count
-        if let n = options.samples {
-            guard n <= trainRows.count else {
-                let split = test == nil && options.testFraction > 0 ? " after the test split" : ""
-                throw CSVDataError(.tooFewRows(available: trainRows.count, requested: n,
-                                               what: "--samples \(n)\(split == "" ? "" : " (training rows\(split))")"),
-                                   file: train.file, line: train.lines.last, column: nil)
-            }
-            trainRows = Array(trainRows.prefix(n))
-            selection += "; --samples keeps \(n) training rows drawn by seed \(options.seed)"
-        }
-        if let n = options.testSamples {
-            guard n <= testRows.count else {
-                throw CSVDataError(.tooFewRows(available: testRows.count, requested: n, what: "--test-samples \(n)"),
-                                   file: testTable.file, line: testTable.lines.last, column: nil)
-            }
-            testRows = Array(testRows.prefix(n))
-            selection += "; --test-samples keeps \(n) test rows drawn by seed \(options.seed)"
-        }
-        trainRows.sort()
-        testRows.sort()
+        var xTrain = matrix(train, rows.train, inputs), xTest = matrix(testTable, rows.test, inputs)
+        let yTrain = matrix(train, rows.train, targets), yTest = matrix(testTable, rows.test, targets)
 
-        func matrix(_ table: NumericTable, _ rows: [Int], _ columns: [Int]) -> Matrix {
-            var m = Matrix(rows: rows.count, cols: columns.count)
-            for (r, i) in rows.enumerated() {
-                for (c, j) in columns.enumerated() { m.data[r * columns.count + c] = table[i, j] }
-            }
-            return m
-        }
-        var xTrain = matrix(train, trainRows, inputs), xTest = matrix(testTable, testRows, inputs)
-        let yTrain = matrix(train, trainRows, targets), yTest = matrix(testTable, testRows, targets)
-
-        var warnings = duplicateWarnings(xTrain, yTrain, lines: trainRows.map { train.lines[$0] }, file: train.file)
+        var warnings = duplicateWarnings(xTrain, yTrain, lines: rows.train.map { train.lines[$0] }, file: train.file)
         var standardization: Standardization?
         if options.standardize {
             let s = Standardization.fitAndApply(train: &xTrain, test: &xTest)
             standardization = s
-            // One warning per constant column, up to 5; more are summarised in one line (a wide file can have thousands).
-            let constant = s.constantColumns
-            if constant.count <= 5 {
-                for j in constant {
-                    warnings.append(DataWarning(file: train.file, column: inputs[j] + 1,
-                                                message: "input column \(inputs[j] + 1) (\"\(train.name(ofColumn: inputs[j]))\") is constant (\(s.mean[j])) in the training split; standardization centers it but cannot scale it"))
-                }
-            } else {
-                let names = constant.prefix(5).map { "\(inputs[$0] + 1) (\"\(train.name(ofColumn: inputs[$0]))\")" }.joined(separator: ", ")
-                warnings.append(DataWarning(file: train.file,
-                                            message: "\(constant.count) of the \(inputs.count) input columns are constant in the training split (columns \(names), …); standardization centers them but cannot scale them, and they carry no information"))
-            }
+            warnings += constantColumnWarnings(s, inputs: inputs, train: train)
         }
         var dataset = Dataset(name: "csv", trainInputs: xTrain, trainTargets: yTrain, testInputs: xTest, testTargets: yTest)
         dataset.source = DataSource(
@@ -517,13 +452,89 @@ public enum CSVDataset {
             inputColumns: inputs.map(train.name(ofColumn:)), targetColumns: targets.map(train.name(ofColumn:)),
             rowsAvailable: train.rowCount, testRowsAvailable: test?.rowCount,
             testFraction: test == nil ? options.testFraction : nil,
-            selection: selection + (options.samples != nil || options.testSamples != nil
+            selection: rows.selection + (options.samples != nil || options.testSamples != nil
                 ? " (of \(trainAvailable) training and \(testAvailable) test rows)" : ""),
             inputScaling: options.standardize
                 ? "standardized: (x − mean)/std per input column with the training split's mean and population std (std 0: centered only)"
                 : "none (values as in the file)",
             standardization: standardization)
         return LoadedDataset(dataset: dataset, warnings: warnings)
+    }
+
+    /// The rows of each split (indices into the tables) in permuted order, and the selection in words.
+    typealias SplitRows = (train: [Int], test: [Int], selection: String)
+
+    /// The training and test rows before `samples`/`testSamples`: a test table's rows, or the split of the
+    /// training table by `testFraction`.
+    static func splitRows(train: NumericTable, test: NumericTable?, options: CSVDataOptions) throws(CSVDataError) -> SplitRows {
+        if let test {
+            return (permutation(train.rowCount, seed: options.seed, stream: .trainRows),
+                    permutation(test.rowCount, seed: options.seed, stream: .testRows),
+                    "training rows from \(train.file), test rows from \(test.file)")
+        }
+        let order = permutation(train.rowCount, seed: options.seed, stream: .trainRows)
+        let testCount = Int((options.testFraction * Double(train.rowCount)).rounded())
+        let testRows = Array(order.prefix(testCount))
+        let trainRows = Array(order.dropFirst(testCount))
+        let selection = options.testFraction > 0
+            ? "a random \(testCount) of the \(train.rowCount) rows (test fraction \(options.testFraction), seed \(options.seed)) are the test set, the other \(trainRows.count) the training set"
+            : "every row is a training row; no test set"
+        guard !trainRows.isEmpty else {
+            throw CSVDataError(.noTrainingRows(testFraction: options.testFraction, rows: train.rowCount),
+                               file: train.file, line: train.lines.last, column: nil)
+        }
+        return (trainRows, testRows, selection)
+    }
+
+    /// Keeps the first `samples`/`testSamples` rows of each split in permuted order (more than there are is
+    /// an error), then sorts each split back into file order.
+    static func keepRequestedSamples(_ rows: inout SplitRows, train: NumericTable, test: NumericTable?,
+                                     options: CSVDataOptions) throws(CSVDataError) {
+        if let n = options.samples {
+            guard n <= rows.train.count else {
+                let split = test == nil && options.testFraction > 0 ? " after the test split" : ""
+                throw CSVDataError(.tooFewRows(available: rows.train.count, requested: n,
+                                               what: "--samples \(n)\(split == "" ? "" : " (training rows\(split))")"),
+                                   file: train.file, line: train.lines.last, column: nil)
+            }
+            rows.train = Array(rows.train.prefix(n))
+            rows.selection += "; --samples keeps \(n) training rows drawn by seed \(options.seed)"
+        }
+        if let n = options.testSamples {
+            let testTable = test ?? train
+            guard n <= rows.test.count else {
+                throw CSVDataError(.tooFewRows(available: rows.test.count, requested: n, what: "--test-samples \(n)"),
+                                   file: testTable.file, line: testTable.lines.last, column: nil)
+            }
+            rows.test = Array(rows.test.prefix(n))
+            rows.selection += "; --test-samples keeps \(n) test rows drawn by seed \(options.seed)"
+        }
+        rows.train.sort()
+        rows.test.sort()
+    }
+
+    /// The cells of `rows` × `columns` of a table, as a matrix in that order.
+    static func matrix(_ table: NumericTable, _ rows: [Int], _ columns: [Int]) -> Matrix {
+        var m = Matrix(rows: rows.count, cols: columns.count)
+        for (r, i) in rows.enumerated() {
+            for (c, j) in columns.enumerated() { m.data[r * columns.count + c] = table[i, j] }
+        }
+        return m
+    }
+
+    /// One warning per input column that is constant in the training split, up to 5; more are summarised in
+    /// one line (a wide file can have thousands).
+    static func constantColumnWarnings(_ s: Standardization, inputs: [Int], train: NumericTable) -> [DataWarning] {
+        let constant = s.constantColumns
+        guard constant.count <= 5 else {
+            let names = constant.prefix(5).map { "\(inputs[$0] + 1) (\"\(train.name(ofColumn: inputs[$0]))\")" }.joined(separator: ", ")
+            return [DataWarning(file: train.file,
+                                message: "\(constant.count) of the \(inputs.count) input columns are constant in the training split (columns \(names), …); standardization centers them but cannot scale them, and they carry no information")]
+        }
+        return constant.map { j in
+            DataWarning(file: train.file, column: inputs[j] + 1,
+                        message: "input column \(inputs[j] + 1) (\"\(train.name(ofColumn: inputs[j]))\") is constant (\(s.mean[j])) in the training split; standardization centers it but cannot scale it")
+        }
     }
 
     /// 0-based target columns of `table`.

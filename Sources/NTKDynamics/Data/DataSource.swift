@@ -87,11 +87,17 @@ public struct DataWarning: Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String {
-        var place = file
-        if let line { place += ", line \(line)" }
-        if let column { place += ", column \(column)" }
-        return "\(place): \(message)"
+    public var description: String { "\(Self.place(file: file, line: line, column: column)): \(message)" }
+
+    /// `FILE, line L, column C ("name")`, as much of it as is known: where a data problem is, in messages.
+    static func place(file: String, line: Int?, column: Int?, columnName: String? = nil) -> String {
+        var s = file
+        if let line { s += ", line \(line)" }
+        if let column {
+            s += ", column \(column)"
+            if let columnName { s += " (\"\(columnName)\")" }
+        }
+        return s
     }
 }
 

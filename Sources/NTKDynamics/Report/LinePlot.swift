@@ -218,9 +218,28 @@ public struct LinePlot: Sendable {
         return out
     }
 
-    /// The SVG document.
-    public func svg() -> String {
-        let c = Markup.coordinate
+    /// Where everything goes: the resolved axes, the notes as wrapped lines, the margins, the plotting area
+    /// and the scales that map data to pixels.
+    struct Layout {
+        var xr: ResolvedAxis
+        var yr: ResolvedAxis
+        var allNotes: [String]
+        var noteLines: [[String]]
+        var left: Double
+        var top: Double
+        var plotWidth: Double
+        var plotHeight: Double
+        var bottomAxis: Double
+        var height: Double
+        var legend: Legend
+        var xs: Scale
+        var ys: Scale
+
+        var right: Double { left + plotWidth }
+        var bottom: Double { top + plotHeight }
+    }
+
+    func layout() -> Layout {
         let xData = series.flatMap { s in s.points.filter { yAxis.kind == .linear || ($0.y > 0 && $0.y.isFinite) }.map(\.x) }
         let yData = series.flatMap { s in s.points.filter { xAxis.kind == .linear || ($0.x > 0 && $0.x.isFinite) }.map(\.y) }
         let xr = Self.resolve(xAxis, data: Scale.placeable(xData + markers.map(\.x), kind: xAxis.kind))
@@ -241,104 +260,154 @@ public struct LinePlot: Sendable {
 
         let xs = Scale(kind: xAxis.kind, domain: (xr.lo, xr.hi), range: (left, left + plotWidth))
         let ys = Scale(kind: yAxis.kind, domain: (yr.lo, yr.hi), range: (top + plotHeight, top))
+        return Layout(xr: xr, yr: yr, allNotes: allNotes, noteLines: noteLines, left: left, top: top, plotWidth: plotWidth,
+                      plotHeight: plotHeight, bottomAxis: bottomAxis, height: height, legend: legend, xs: xs, ys: ys)
+    }
+
+    /// The SVG document.
+    public func svg() -> String {
+        let c = Markup.coordinate
+        let l = layout()
         let clipID = "clip-\(id)"
 
-        return SVGWriter.document(width: width, height: height, attributes: [
+        return SVGWriter.document(width: width, height: l.height, attributes: [
             ("class", "plot"), ("data-plot", id), ("font-family", Self.font), ("role", "img"),
         ]) { svg in
-            svg.text("title", [:], title)
-            svg.element("rect", ["class": "background", "x": "0", "y": "0", "width": c(width), "height": c(height), "fill": "white"])
-            svg.text("text", ["class": "title", "x": c(left), "y": c(10 + Self.titleFont), "font-size": c(Self.titleFont),
-                              "font-weight": "bold", "fill": "#222"], title)
-            var lineY = 10 + Self.titleFont + 8 + Self.noteFont
-            for (note, lines) in zip(allNotes, noteLines) {
-                let warning = note.lowercased().contains("diverged") || note.contains("not drawn") || note.lowercased().contains("interrupted")
-                for line in lines {
-                    svg.text("text", ["class": "note", "x": c(left), "y": c(lineY), "font-size": c(Self.noteFont),
-                                      "fill": warning ? "#a33000" : "#444", "font-style": "italic"], line)
-                    lineY += Self.noteFont + 3
-                }
-            }
+            drawTitleAndNotes(&svg, l)
             svg.group("defs", [:]) { d in
                 d.group("clipPath", ["id": clipID]) { cp in
-                    cp.element("rect", ["x": c(left), "y": c(top), "width": c(plotWidth), "height": c(plotHeight)])
+                    cp.element("rect", ["x": c(l.left), "y": c(l.top), "width": c(l.plotWidth), "height": c(l.plotHeight)])
                 }
             }
-            // Grid and ticks.
-            svg.group("g", ["class": "grid", "stroke": "#e4e4e4", "stroke-width": "1"]) { g in
-                for v in yr.minor { if let p = ys.map(v) { g.element("line", ["x1": c(left), "x2": c(left + plotWidth), "y1": c(p), "y2": c(p), "stroke": "#f2f2f2"]) } }
-                for v in xr.minor { if let p = xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(top), "y2": c(top + plotHeight), "stroke": "#f2f2f2"]) } }
-                for t in yr.major { if let p = ys.map(t.value) { g.element("line", ["x1": c(left), "x2": c(left + plotWidth), "y1": c(p), "y2": c(p)]) } }
-                for t in xr.major { if let p = xs.map(t.value) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(top), "y2": c(top + plotHeight)]) } }
-            }
-            svg.group("g", ["class": "axis x-axis", "font-size": c(Self.tickFont), "fill": "#333"]) { g in
-                g.element("line", ["x1": c(left), "x2": c(left + plotWidth), "y1": c(top + plotHeight), "y2": c(top + plotHeight), "stroke": "#333"])
-                for v in xr.minor { if let p = xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(top + plotHeight), "y2": c(top + plotHeight + 3), "stroke": "#333"]) } }
-                for t in xr.major {
-                    guard let p = xs.map(t.value) else { continue }
-                    g.element("line", ["x1": c(p), "x2": c(p), "y1": c(top + plotHeight), "y2": c(top + plotHeight + 5), "stroke": "#333"])
-                    g.text("text", ["class": "tick-label", "x": c(p), "y": c(top + plotHeight + 17), "text-anchor": "middle"], t.label)
-                }
-                g.text("text", ["class": "axis-label", "x": c(left + plotWidth / 2), "y": c(top + plotHeight + 18 + Self.labelFont + 4),
-                                "text-anchor": "middle", "font-size": c(Self.labelFont)], xAxis.label)
-            }
-            svg.group("g", ["class": "axis y-axis", "font-size": c(Self.tickFont), "fill": "#333"]) { g in
-                g.element("line", ["x1": c(left), "x2": c(left), "y1": c(top), "y2": c(top + plotHeight), "stroke": "#333"])
-                for v in yr.minor { if let p = ys.map(v) { g.element("line", ["x1": c(left - 3), "x2": c(left), "y1": c(p), "y2": c(p), "stroke": "#333"]) } }
-                for t in yr.major {
-                    guard let p = ys.map(t.value) else { continue }
-                    g.element("line", ["x1": c(left - 5), "x2": c(left), "y1": c(p), "y2": c(p), "stroke": "#333"])
-                    g.text("text", ["class": "tick-label", "x": c(left - 7), "y": c(p + Self.tickFont * 0.35), "text-anchor": "end"], t.label)
-                }
-                let ly = top + plotHeight / 2, lx = 4 + Self.labelFont
-                g.text("text", ["class": "axis-label", "x": c(lx), "y": c(ly), "text-anchor": "middle",
-                                "font-size": c(Self.labelFont), "transform": "rotate(-90 \(c(lx)) \(c(ly)))"], yAxis.label)
-            }
+            drawGrid(&svg, l)
+            drawXAxis(&svg, l)
+            drawYAxis(&svg, l)
             svg.group("g", ["class": "series-group", "clip-path": "url(#\(clipID))"]) { g in
-                for m in markers {
-                    guard let p = xs.map(m.x) else { continue }
-                    g.element("line", ["class": "marker", "x1": c(p), "x2": c(p), "y1": c(top), "y2": c(top + plotHeight),
-                                       "stroke": m.color, "stroke-width": "1.2", "stroke-dasharray": "2 3"])
-                }
-                for s in series {
-                    let pixels: [PixelPoint?] = s.points.map { pt in
-                        guard let px = xs.map(pt.x), let py = ys.map(pt.y) else { return nil }
-                        return PixelPoint(x: px, y: py)
-                    }
-                    if s.style.hasLine {
-                        let d = PathBuilder.line(Downsample.minMax(pixels, bucketWidth: bucketWidth), dot: s.style.lineWidth)
-                        var attrs: [(String, String)] = [
-                            ("class", "series series-line"), ("data-series", s.id), ("d", d), ("fill", "none"),
-                            ("stroke", s.style.color), ("stroke-width", c(s.style.lineWidth)),
-                            ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
-                        ]
-                        if let dash = s.style.dash { attrs.append(("stroke-dasharray", dash)) }
-                        g.element("path", attributes: attrs)
-                    }
-                    if s.style.hasMarkers {
-                        let thinned = Downsample.minMax(pixels, bucketWidth: Swift.max(bucketWidth, s.style.markerRadius))
-                        g.element("path", attributes: [
-                            ("class", "series series-markers"), ("data-series", s.id),
-                            ("d", PathBuilder.markers(thinned, radius: s.style.markerRadius)),
-                            ("fill", s.style.hollow ? "none" : s.style.color), ("fill-opacity", s.style.hollow ? "1" : "0.85"),
-                            ("stroke", s.style.color), ("stroke-width", "1"),
-                        ])
-                    }
-                }
+                drawMarkerLines(&g, l)
+                for s in series { drawSeries(s, &g, l) }
             }
-            for m in markers {
-                guard let p = xs.map(m.x) else { continue }
-                let anchorEnd = p > left + plotWidth * 0.7
-                svg.text("text", ["class": "marker-label", "x": c(anchorEnd ? p - 4 : p + 4), "y": c(top + 12),
-                                  "font-size": c(Self.noteFont), "fill": m.color, "text-anchor": anchorEnd ? "end" : "start"], m.label)
-            }
-            if series.allSatisfy({ $0.points.allSatisfy { xs.map($0.x) == nil || ys.map($0.y) == nil } }) {
-                svg.text("text", ["class": "no-data", "x": c(left + plotWidth / 2), "y": c(top + plotHeight / 2),
+            drawMarkerLabels(&svg, l)
+            if series.allSatisfy({ $0.points.allSatisfy { l.xs.map($0.x) == nil || l.ys.map($0.y) == nil } }) {
+                svg.text("text", ["class": "no-data", "x": c(l.left + l.plotWidth / 2), "y": c(l.top + l.plotHeight / 2),
                                   "text-anchor": "middle", "font-size": c(Self.labelFont), "fill": "#888"], "no data that can be drawn")
             }
-            svg.element("rect", ["class": "frame", "x": c(left), "y": c(top), "width": c(plotWidth), "height": c(plotHeight),
+            svg.element("rect", ["class": "frame", "x": c(l.left), "y": c(l.top), "width": c(l.plotWidth), "height": c(l.plotHeight),
                                  "fill": "none", "stroke": "#333", "stroke-width": "1"])
-            legend.render(into: &svg, x: left, y: top + plotHeight + bottomAxis + 4, width: plotWidth)
+            l.legend.render(into: &svg, x: l.left, y: l.bottom + l.bottomAxis + 4, width: l.plotWidth)
+        }
+    }
+
+    /// The title element, the white background, the title text and the notes under it (warnings in red).
+    private func drawTitleAndNotes(_ svg: inout SVGWriter, _ l: Layout) {
+        let c = Markup.coordinate
+        svg.text("title", [:], title)
+        svg.element("rect", ["class": "background", "x": "0", "y": "0", "width": c(width), "height": c(l.height), "fill": "white"])
+        svg.text("text", ["class": "title", "x": c(l.left), "y": c(10 + Self.titleFont), "font-size": c(Self.titleFont),
+                          "font-weight": "bold", "fill": "#222"], title)
+        var lineY = 10 + Self.titleFont + 8 + Self.noteFont
+        for (note, lines) in zip(l.allNotes, l.noteLines) {
+            let warning = note.lowercased().contains("diverged") || note.contains("not drawn") || note.lowercased().contains("interrupted")
+            for line in lines {
+                svg.text("text", ["class": "note", "x": c(l.left), "y": c(lineY), "font-size": c(Self.noteFont),
+                                  "fill": warning ? "#a33000" : "#444", "font-style": "italic"], line)
+                lineY += Self.noteFont + 3
+            }
+        }
+    }
+
+    /// Grid lines at the minor (lighter) and major ticks of both axes.
+    private func drawGrid(_ svg: inout SVGWriter, _ l: Layout) {
+        let c = Markup.coordinate
+        let (left, top, right, bottom) = (l.left, l.top, l.right, l.bottom)
+        svg.group("g", ["class": "grid", "stroke": "#e4e4e4", "stroke-width": "1"]) { g in
+            for v in l.yr.minor { if let p = l.ys.map(v) { g.element("line", ["x1": c(left), "x2": c(right), "y1": c(p), "y2": c(p), "stroke": "#f2f2f2"]) } }
+            for v in l.xr.minor { if let p = l.xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(top), "y2": c(bottom), "stroke": "#f2f2f2"]) } }
+            for t in l.yr.major { if let p = l.ys.map(t.value) { g.element("line", ["x1": c(left), "x2": c(right), "y1": c(p), "y2": c(p)]) } }
+            for t in l.xr.major { if let p = l.xs.map(t.value) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(top), "y2": c(bottom)]) } }
+        }
+    }
+
+    /// The x axis line, its ticks and tick labels, and the axis label under them.
+    private func drawXAxis(_ svg: inout SVGWriter, _ l: Layout) {
+        let c = Markup.coordinate
+        let (left, right, bottom) = (l.left, l.right, l.bottom)
+        svg.group("g", ["class": "axis x-axis", "font-size": c(Self.tickFont), "fill": "#333"]) { g in
+            g.element("line", ["x1": c(left), "x2": c(right), "y1": c(bottom), "y2": c(bottom), "stroke": "#333"])
+            for v in l.xr.minor { if let p = l.xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 3), "stroke": "#333"]) } }
+            for t in l.xr.major {
+                guard let p = l.xs.map(t.value) else { continue }
+                g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 5), "stroke": "#333"])
+                g.text("text", ["class": "tick-label", "x": c(p), "y": c(bottom + 17), "text-anchor": "middle"], t.label)
+            }
+            g.text("text", ["class": "axis-label", "x": c(left + l.plotWidth / 2), "y": c(bottom + 18 + Self.labelFont + 4),
+                            "text-anchor": "middle", "font-size": c(Self.labelFont)], xAxis.label)
+        }
+    }
+
+    /// The y axis line, its ticks and tick labels, and the rotated axis label left of them.
+    private func drawYAxis(_ svg: inout SVGWriter, _ l: Layout) {
+        let c = Markup.coordinate
+        let (left, top, bottom) = (l.left, l.top, l.bottom)
+        svg.group("g", ["class": "axis y-axis", "font-size": c(Self.tickFont), "fill": "#333"]) { g in
+            g.element("line", ["x1": c(left), "x2": c(left), "y1": c(top), "y2": c(bottom), "stroke": "#333"])
+            for v in l.yr.minor { if let p = l.ys.map(v) { g.element("line", ["x1": c(left - 3), "x2": c(left), "y1": c(p), "y2": c(p), "stroke": "#333"]) } }
+            for t in l.yr.major {
+                guard let p = l.ys.map(t.value) else { continue }
+                g.element("line", ["x1": c(left - 5), "x2": c(left), "y1": c(p), "y2": c(p), "stroke": "#333"])
+                g.text("text", ["class": "tick-label", "x": c(left - 7), "y": c(p + Self.tickFont * 0.35), "text-anchor": "end"], t.label)
+            }
+            let ly = top + l.plotHeight / 2, lx = 4 + Self.labelFont
+            g.text("text", ["class": "axis-label", "x": c(lx), "y": c(ly), "text-anchor": "middle",
+                            "font-size": c(Self.labelFont), "transform": "rotate(-90 \(c(lx)) \(c(ly)))"], yAxis.label)
+        }
+    }
+
+    /// The dotted vertical lines of the markers (inside the clipped series group).
+    private func drawMarkerLines(_ g: inout SVGWriter, _ l: Layout) {
+        let c = Markup.coordinate
+        for m in markers {
+            guard let p = l.xs.map(m.x) else { continue }
+            g.element("line", ["class": "marker", "x1": c(p), "x2": c(p), "y1": c(l.top), "y2": c(l.bottom),
+                               "stroke": m.color, "stroke-width": "1.2", "stroke-dasharray": "2 3"])
+        }
+    }
+
+    /// One series: its line and/or its markers, each thinned to the pixel grid (Downsample).
+    private func drawSeries(_ s: PlotSeries, _ g: inout SVGWriter, _ l: Layout) {
+        let c = Markup.coordinate
+        let pixels: [PixelPoint?] = s.points.map { pt in
+            guard let px = l.xs.map(pt.x), let py = l.ys.map(pt.y) else { return nil }
+            return PixelPoint(x: px, y: py)
+        }
+        if s.style.hasLine {
+            let d = PathBuilder.line(Downsample.minMax(pixels, bucketWidth: bucketWidth), dot: s.style.lineWidth)
+            var attrs: [(String, String)] = [
+                ("class", "series series-line"), ("data-series", s.id), ("d", d), ("fill", "none"),
+                ("stroke", s.style.color), ("stroke-width", c(s.style.lineWidth)),
+                ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
+            ]
+            if let dash = s.style.dash { attrs.append(("stroke-dasharray", dash)) }
+            g.element("path", attributes: attrs)
+        }
+        if s.style.hasMarkers {
+            let thinned = Downsample.minMax(pixels, bucketWidth: Swift.max(bucketWidth, s.style.markerRadius))
+            g.element("path", attributes: [
+                ("class", "series series-markers"), ("data-series", s.id),
+                ("d", PathBuilder.markers(thinned, radius: s.style.markerRadius)),
+                ("fill", s.style.hollow ? "none" : s.style.color), ("fill-opacity", s.style.hollow ? "1" : "0.85"),
+                ("stroke", s.style.color), ("stroke-width", "1"),
+            ])
+        }
+    }
+
+    /// The markers' labels at the top of the plot, left of the line in the right 30 % of the plot.
+    private func drawMarkerLabels(_ svg: inout SVGWriter, _ l: Layout) {
+        let c = Markup.coordinate
+        for m in markers {
+            guard let p = l.xs.map(m.x) else { continue }
+            let anchorEnd = p > l.left + l.plotWidth * 0.7
+            svg.text("text", ["class": "marker-label", "x": c(anchorEnd ? p - 4 : p + 4), "y": c(l.top + 12),
+                              "font-size": c(Self.noteFont), "fill": m.color, "text-anchor": anchorEnd ? "end" : "start"], m.label)
         }
     }
 

@@ -288,6 +288,16 @@ public enum RunReport {
         return figures
     }
 
+    /// A plot of relative distances (gap, drift) against the step: on a log axis when they blow up
+    /// (``autoKind(_:)``), otherwise on a linear axis that includes 0.
+    static func relativeChangePlot(id: String, title: String, y label: String, series: [PlotSeries], notes: [String],
+                                   markers: [VerticalMarker]) -> LinePlot {
+        let kind = autoKind(series.flatMap { $0.points.map(\.y) })
+        return LinePlot(id: id, title: title, x: Axis(stepAxis, nice: false),
+                        y: Axis(label + (kind == .log ? " (log scale)" : ""), kind: kind, includeZero: true),
+                        series: series, notes: notes, markers: markers)
+    }
+
     static func gapFigures(_ logs: RunLogs) -> [Figure] {
         guard let steps = logs.column("step") else { return [] }
         let (notes, markers) = divergenceNotesAndMarkers(logs)
@@ -305,11 +315,8 @@ public enum RunReport {
                                         style: SeriesStyle(color: Palette.vermillion, dash: "10 3 2 3", lineWidth: 1.6)))
         }
         if !gapSeries.isEmpty {
-            let kind = autoKind(gapSeries.flatMap { $0.points.map(\.y) })
-            let plot = LinePlot(id: "gap", title: "Gap between GD and the NTK prediction",
-                                x: Axis(stepAxis, nice: false),
-                                y: Axis("gap ‖f_GD − f_NTK‖/‖f₀ − y‖" + (kind == .log ? " (log scale)" : ""), kind: kind, includeZero: true),
-                                series: gapSeries, notes: notes, markers: markers)
+            let plot = relativeChangePlot(id: "gap", title: "Gap between GD and the NTK prediction",
+                                          y: "gap ‖f_GD − f_NTK‖/‖f₀ − y‖", series: gapSeries, notes: notes, markers: markers)
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
                 "gap = ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (discrete and flow predictions), and ‖f_t^GD(X*) − f_t^discrete(X*)‖/‖f₀(X*) − y*‖ on the test points. 0 means GD follows its linearization exactly; it shrinks like 1/√n with the width n in the NTK regime."))
         }
@@ -323,11 +330,8 @@ public enum RunReport {
             driftSeries.append(PlotSeries(id: "weight_change", label: "weight change ‖θ_t − θ₀‖/‖θ₀‖", x: steps, y: w, style: gd))
         }
         if !driftSeries.isEmpty {
-            let kind = autoKind(driftSeries.flatMap { $0.points.map(\.y) })
-            let plot = LinePlot(id: "drift", title: "Kernel drift and weight change",
-                                x: Axis(stepAxis, nice: false),
-                                y: Axis("relative change" + (kind == .log ? " (log scale)" : ""), kind: kind, includeZero: true),
-                                series: driftSeries, notes: notes, markers: markers)
+            let plot = relativeChangePlot(id: "drift", title: "Kernel drift and weight change",
+                                          y: "relative change", series: driftSeries, notes: notes, markers: markers)
             let every = logs.config?.int("kernel_every").map { " every \($0) steps and at the last step" } ?? ""
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
                 "Kernel drift: relative Frobenius distance of the empirical NTK K_t from K₀, measured\(every) (markers; the line joins the measurements). Weight change: relative distance of all raw parameters from their initial values. Both vanish like 1/√n as the width n grows (lazy training)."))
@@ -459,10 +463,10 @@ public enum RunReport {
         }
         // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
         let lastStep = logs.summary?.int("last_step") ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
-        if snapshots.isEmpty, let t = lastStep, t > 0, let p = NTKPrediction(logs: logs) {
+        if snapshots.isEmpty, let t = lastStep, t > 0, let p = linearizedPredictor(logs) {
             let shown = Array(Set([Swift.max(1, t / 10), t])).sorted()
             for (i, s) in shown.enumerated() {
-                let f = p.trainOutput(step: s)
+                let f = p.trainOutput(step: s, form: .discrete)
                 let column0 = stride(from: 0, to: f.count, by: k).map { f[$0] }
                 let last = i == shown.count - 1
                 series.append(PlotSeries(id: "ntk_discrete_t\(s)", label: "NTK discrete at t = \(s) (training points)",
@@ -485,7 +489,7 @@ public enum RunReport {
         let plot = LinePlot(id: "function", title: "Learned function (1-D input)", x: Axis("input x"), y: Axis("output f(x)"),
                             series: series, notes: notes, plotHeight: 300)
         return [Figure(section: "Learned function", plot: plot, caption:
-            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ; the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
+            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
     }
 }
 
@@ -498,36 +502,29 @@ extension SeriesStyle {
     }
 }
 
-/// The discrete NTK prediction on the training points, recomputed from arrays/ntk_init.npy, f₀ and y
-/// as in Docs/LogFormat.md ("Recompute the discrete NTK prediction from the saved K0").
-struct NTKPrediction {
-    var eigen: SymmetricEigendecomposition
-    var clipped: [Double]
-    var coefficients: [Double]
-    var targets: [Double]
-    var eta: Double
-
-    /// nil when an array or setting is missing, or the kernel is too large to decompose for a report.
-    init?(logs: RunLogs, maxRows: Int = 1024) {
+extension RunReport {
+    /// The run's linearized (NTK) prediction on the training points, rebuilt from arrays/ntk_init.npy,
+    /// f_train_init.npy, y_train.npy and config.json (``PredictionSettings``) the way ``NTKExperiment`` builds
+    /// it: K̃₀ in the run's `kernel_layout` (Docs/RealData.md), divided by ν of its `loss`, and η = `lr`
+    /// (Docs/LogFormat.md, "Recompute the discrete NTK prediction from the saved K0"). The run directory holds no cross-kernel K₀(X*, X), so the predictor
+    /// has no test points.
+    ///
+    /// nil when an array or setting is missing or does not fit, or the kernel is too large to decompose
+    /// for a report.
+    static func linearizedPredictor(_ logs: RunLogs, maxRows: Int = 1024) -> LinearizedPredictor? {
         guard let k0 = logs.array("ntk_init"), k0.shape.count == 2, k0.shape[0] == k0.shape[1], k0.shape[0] <= maxRows,
               let y = logs.array("y_train"), let f0 = logs.array("f_train_init"),
               y.values.count == k0.shape[0], f0.values.count == y.values.count,
-              let eta = logs.config?.number("lr") ?? logs.summary?.number("lr") else { return nil }
+              let settings = PredictionSettings(directory: logs.directory), let eta = settings.learningRate,
+              let layout = settings.kernelLayout, let loss = settings.loss else { return nil }
         let r = k0.shape[0]
-        let nu = logs.config?.string("loss") == "sum" ? 1.0 : Double(r)
-        guard let e = try? SymmetricEigendecomposition(Matrix(rows: r, cols: r, data: k0.values.map { $0 / nu })) else { return nil }
-        eigen = e
-        clipped = e.values.map { Swift.max($0, 0) }
-        let residual = zip(f0.values, y.values).map { $0 - $1 }
-        coefficients = (0..<r).map { j in (0..<r).reduce(0) { $0 + e.vectors[$1, j] * residual[$1] } }
-        targets = y.values
-        self.eta = eta
-    }
-
-    /// f_t = y + V (1 − ηλ⁺)^t c.
-    func trainOutput(step t: Int) -> [Double] {
-        let r = targets.count
-        let h = zip(clipped, coefficients).map { Foundation.pow(1 - eta * $0, Double(t)) * $1 }
-        return (0..<r).map { i in targets[i] + (0..<r).reduce(0) { $0 + eigen.vectors[i, $1] * h[$1] } }
+        let outputs = y.columnCount
+        guard r > 0, outputs >= 1, r % outputs == 0 else { return nil }
+        let normalizer = loss.normalizer(samples: r / outputs, outputs: outputs)
+        guard let eigen = try? layout.effectiveEigendecomposition(Matrix(rows: r, cols: r, data: k0.values),
+                                                                  outputs: outputs, normalizer: normalizer)
+        else { return nil }
+        return LinearizedPredictor(eigen: eigen, effectiveCrossKernel: Matrix(rows: 0, cols: r), initialOutput: f0.values,
+                                   targets: y.values, initialTestOutput: [], learningRate: eta)
     }
 }

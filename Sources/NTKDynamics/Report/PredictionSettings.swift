@@ -1,0 +1,44 @@
+import Foundation
+
+/// The settings of a run that its linearized (NTK) prediction depends on, decoded from config.json with the
+/// keys of ``RunConfiguration`` (and η from summary.json with the keys of ``RunSummary`` when config.json has
+/// none), so the report reads them under the names the tool writes them.
+///
+/// Decoding is lenient, key by key: a directory written before an option existed, or by a run that was
+/// interrupted before summary.json, still decodes. A missing `kernel_layout` is `full` and a missing `loss`
+/// is `mean` (the defaults before the options existed); a key that is present but holds a value this version
+/// does not know leaves the setting nil, so the report draws no prediction rather than a wrong one.
+struct PredictionSettings: Decodable {
+    /// η; nil when neither config.json nor summary.json has it.
+    var learningRate: Double?
+    var loss: LossNormalization?
+    var kernelLayout: KernelLayout?
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: RunConfiguration.CodingKeys.self)
+        learningRate = try? c.decodeIfPresent(Double.self, forKey: .lr)
+        loss = c.contains(.loss) ? try? c.decode(LossNormalization.self, forKey: .loss) : .mean
+        kernelLayout = c.contains(.kernelLayout) ? try? c.decode(KernelLayout.self, forKey: .kernelLayout) : .full
+    }
+
+    /// η of summary.json (`lr`).
+    private struct SummaryLearningRate: Decodable {
+        var learningRate: Double?
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: RunSummary.CodingKeys.self)
+            learningRate = try? c.decodeIfPresent(Double.self, forKey: .learningRate)
+        }
+    }
+
+    /// The settings of the run in `directory`; nil when config.json is missing or is not a JSON object.
+    init?(directory: URL) {
+        func decode<T: Decodable>(_ type: T.Type, _ name: String) -> T? {
+            guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else { return nil }
+            return try? JSONDecoder().decode(type, from: data)
+        }
+        guard let settings = decode(PredictionSettings.self, "config.json") else { return nil }
+        self = settings
+        if learningRate == nil { learningRate = decode(SummaryLearningRate.self, "summary.json")?.learningRate }
+    }
+}
