@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WIDTH ?= 1024
 ARGS ?=
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test test-unit bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,6 +23,11 @@ run: build
 
 test: deps
 	swift test
+
+# The unit tests alone (seconds of test time after the build): end-to-end tests, which run the built tool as a
+# child process, are skipped (Tests/NTKDynamicsTests/Tags.swift).
+test-unit: deps
+	NTK_UNIT_ONLY=1 swift test
 
 bench: deps
 	swift build -c release --product ntk-bench

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The settings of a run that its linearized (NTK) prediction depends on, decoded from config.json with the
-/// keys of ``RunConfiguration`` (and η from summary.json with the keys of ``RunSummary`` when config.json has
+/// keys of ``RunConfiguration``'s records (and η from summary.json with the keys of ``RunSummary`` when config.json has
 /// none), so the report reads them under the names the tool writes them.
 ///
 /// Decoding is lenient, key by key: a directory written before an option existed, or by a run that was
@@ -15,10 +15,11 @@ struct PredictionSettings: Decodable {
     var kernelLayout: KernelLayout?
 
     init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: RunConfiguration.CodingKeys.self)
-        learningRate = try? c.decodeIfPresent(Double.self, forKey: .lr)
-        loss = c.contains(.loss) ? try? c.decode(LossNormalization.self, forKey: .loss) : .mean
-        kernelLayout = c.contains(.kernelLayout) ? try? c.decode(KernelLayout.self, forKey: .kernelLayout) : .full
+        let run = try decoder.container(keyedBy: RunConfiguration.RunRecord.CodingKeys.self)
+        let training = try decoder.container(keyedBy: TrainingRecord.CodingKeys.self)
+        learningRate = try? run.decodeIfPresent(Double.self, forKey: .lr)
+        loss = training.contains(.loss) ? try? training.decode(LossNormalization.self, forKey: .loss) : .mean
+        kernelLayout = training.contains(.kernelLayout) ? try? training.decode(KernelLayout.self, forKey: .kernelLayout) : .full
     }
 
     /// η of summary.json (`lr`).
