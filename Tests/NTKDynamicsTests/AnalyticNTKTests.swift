@@ -54,7 +54,7 @@ struct AnalyticNTKTests {
 
     /// The whole recursion against `KernelMapReference.kernels`, which writes it out per pair of inputs with the
     /// closed forms typed again and an independent trapezoid rule for tanh and gelu.
-    @Test("Σ and Θ equal the recursion written out per pair of inputs", arguments: allConfigs + [
+    @Test("Σ and Θ equal the recursion written out per pair of inputs", .tags(.slow), .endToEndEnabled, arguments: allConfigs + [
         Config(activation: .relu, parameterization: .ntk, hasBias: false),
         Config(activation: .tanh, parameterization: .standard, hasBias: false),
     ])
@@ -162,7 +162,7 @@ struct AnalyticNTKTests {
 
     /// Regression: the diagonal once went through the series, drifted from the variances by ~1e-12, and at a later
     /// layer fell to the n-point rule (3.5e-4 at depth 8 for tanh, σ_w = 2). It must follow the 1024-node rule.
-    @Test("through 8 layers of growing variances the diagonal of Θ stays on the 1-D rule", arguments: [
+    @Test("through 8 layers of growing variances the diagonal of Θ stays on the 1-D rule", .tags(.slow), .endToEndEnabled, arguments: [
         (Activation.tanh, 2.0, 64), (Activation.tanh, 2.0, 128), (Activation.gelu, 1.6, 128),
     ])
     func deepDiagonal(act: Activation, weightStd: Double, degree: Int) throws {
@@ -239,7 +239,7 @@ struct AnalyticNTKTests {
     }
 
     /// One hidden layer, widths 512 → 8192, 8 seeds, N = 6: the finite-width error shrinks like 1/√n.
-    @Test("empirical K₀ approaches Θ as the width grows, slope ≈ −1/2 (one hidden layer)", arguments: allConfigs)
+    @Test("empirical K₀ approaches Θ as the width grows, slope ≈ −1/2 (one hidden layer)", .tags(.slow), .endToEndEnabled, arguments: allConfigs)
     func empiricalApproachesAnalyticDepthOne(config: Config) throws {
         let a = Self.architecture(config, depth: 1)
         let widths = [512, 2048, 8192]
@@ -254,7 +254,7 @@ struct AnalyticNTKTests {
 
     /// Two hidden layers (the recursion through Ṫ·Θ), widths 128 → 2048, 8 seeds; and k = 3 outputs, where the
     /// off-diagonal output blocks of K₀ must vanish like the rest of the error (the ⊗I_k layout).
-    @Test("empirical K₀ approaches Θ with two hidden layers and with k = 3 outputs", arguments: [
+    @Test("empirical K₀ approaches Θ with two hidden layers and with k = 3 outputs", .tags(.slow), .endToEndEnabled, arguments: [
         (Config(activation: .relu, parameterization: .ntk), 1),
         (Config(activation: .tanh, parameterization: .standard), 1),
         (Config(activation: .gelu, parameterization: .ntk, hasBias: false), 1),

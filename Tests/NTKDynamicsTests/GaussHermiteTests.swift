@@ -205,7 +205,7 @@ struct GaussHermiteTests {
     }
 
     /// tanh and gelu have no closed form: the library's quadrature against an independent 2-D trapezoid rule.
-    @Test("tanh and gelu quadrature agrees with an independent trapezoid rule", arguments: [Activation.tanh, .gelu])
+    @Test("tanh and gelu quadrature agrees with an independent trapezoid rule", .tags(.slow), .endToEndEnabled, arguments: [Activation.tanh, .gelu])
     func quadratureMatchesTrapezoid(act: Activation) throws {
         let grid = Self.grid.filter { abs($0.1) != 0.999 }.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         let (et, ed) = Self.scaledErrors(act, rule: try GaussHermiteRule(degree: 64), grid: grid)

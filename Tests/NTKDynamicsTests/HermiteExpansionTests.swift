@@ -48,7 +48,7 @@ struct HermiteExpansionTests {
         #expect(r.kept > r.total / 2, "\(r.kept) of \(r.total)")
     }
 
-    @Test("tanh and gelu: the series agrees with a 2-D trapezoid rule to 1e-10 at variances up to 2.3",
+    @Test("tanh and gelu: the series agrees with a 2-D trapezoid rule to 1e-10 at variances up to 2.3", .tags(.slow), .endToEndEnabled,
           arguments: [Activation.tanh, .gelu])
     func smoothAgainstTrapezoid(act: Activation) throws {
         let r = try Self.compare(act, degree: 256, variances: [0.05, 0.4, 1.0, 2.3]) {
@@ -60,7 +60,7 @@ struct HermiteExpansionTests {
 
     /// The recursion replaces the n-point product rule by the series from a 2n-point rule. Over the grid (variances
     /// up to 4), the series' worst error where it is used must not exceed the product rule's worst error.
-    @Test("tanh: the series' worst error is below the worst error of the product rule it replaces",
+    @Test("tanh: the series' worst error is below the worst error of the product rule it replaces", .tags(.slow), .endToEndEnabled,
           arguments: [32, 64])
     func tanhNoWorseThanProductRule(degree: Int) throws {
         let product = try GaussHermiteRule(degree: degree)

@@ -15,7 +15,7 @@ struct InfiniteWidthRunTests {
                                  dataset: data, settings: settings)
     }
 
-    @Test func wideNetworksApproachTheInfiniteWidthPrediction() throws {
+    @Test(.tags(.slow), .endToEndEnabled) func wideNetworksApproachTheInfiniteWidthPrediction() throws {
         var distance: [Int: Double] = [:], gap: [Int: Double] = [:]
         for width in [64, 4096] {
             var d = 0.0, g = 0.0

@@ -37,7 +37,7 @@ struct ModeRateTests {
         return try e.modeRates.prefix(3).map { try abs(#require($0.relativeError, "mode \($0.rank) \($0.status)")) }
     }
 
-    @Test func wideNetworkMatchesTheTopModeRatesAndNarrowOneLess() throws {
+    @Test(.tags(.slow), .endToEndEnabled) func wideNetworkMatchesTheTopModeRatesAndNarrowOneLess() throws {
         let seeds: [UInt64] = [1, 2, 3]
         let wide = try seeds.map { try Self.topModeError(width: 4096, seed: $0) }
         let narrow = try seeds.map { try Self.topModeError(width: 64, seed: $0) }

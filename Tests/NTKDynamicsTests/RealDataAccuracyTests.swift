@@ -8,7 +8,7 @@ import Testing
 struct RealDataAccuracyTests {
     /// Lee et al. (2019): a wide network trained by GD stays close to its linearization, so on 3-vs-8 digits
     /// at width 2048 the two test accuracies agree within 2 points.
-    @Test func binaryDigitsAtWidth2048GDMatchesNTKAccuracy() throws {
+    @Test(.tags(.slow), .endToEndEnabled) func binaryDigitsAtWidth2048GDMatchesNTKAccuracy() throws {
         let data = try DigitsDataset.load(.init(classes: [3, 8], samples: 200, testSamples: 150, seed: 0)).dataset
         let architecture = MLPArchitecture(inputDim: 64, width: 2048, depth: 1, outputs: 1, activation: .relu,
                                            parameterization: .ntk, weightStd: 1.5, biasStd: 0.05, hasBias: true)

@@ -16,7 +16,7 @@ struct RobustnessTests {
     static let values = ["0", "-1", "1", "3", "64,128", "1e308", "-inf", "nan", "0.5", "", "relu", "tanh", "sum",
                          "circle", "sine", "abc", "18446744073709551616", "2,2", "1/2", "--steps", "9999999999"]
 
-    @Test func randomCommandLinesParseOrFailWithAUsageError() {
+    @Test(.tags(.slow), .endToEndEnabled) func randomCommandLinesParseOrFailWithAUsageError() {
         var rng = RandomSource(seed: 77)
         for _ in 0..<150 {  // a parse with a usage error costs ~70 ms in a debug build
             var args: [String] = []

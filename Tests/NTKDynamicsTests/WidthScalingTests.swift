@@ -50,7 +50,7 @@ struct WidthScalingTests {
         return worst
     }
 
-    @Test("the GD − NTK gap shrinks with width: < 5% at width 4096, ≥ 3× smaller than at 64")
+    @Test("the GD − NTK gap shrinks with width: < 5% at width 4096, ≥ 3× smaller than at 64", .tags(.slow), .endToEndEnabled)
     func gapShrinksWithWidth() throws {
         var narrow: [Double] = [], wide: [Double] = []
         for seed in Self.seeds {

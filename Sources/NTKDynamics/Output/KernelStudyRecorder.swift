@@ -19,12 +19,7 @@ public final class KernelStudyRecorder {
         self.study = study
         try directory.makeDirectory(directory.file("arrays"))
         try directory.writeJSON(configuration, to: "config.json")
-        let data = study.dataset
-        func targetShape(_ y: Matrix) -> [Int] { y.cols == 1 ? [y.rows] : [y.rows, y.cols] }
-        try directory.writeArray("x_train", data.trainInputs)
-        try directory.writeArray("y_train", data.trainTargets.data, shape: targetShape(data.trainTargets))
-        try directory.writeArray("x_test", data.testInputs)
-        try directory.writeArray("y_test", data.testTargets.data, shape: targetShape(data.testTargets))
+        try directory.writeDataset(study.dataset)
         try directory.writeArray("ntk_analytic", study.theta)
         try directory.writeArray("nngp_analytic", study.nngp)
         let widths = study.settings.widths

@@ -92,6 +92,19 @@ public struct RunDirectory: Sendable {
     }
 
     /// Writes a matrix to `arrays/<name>.npy`.
+    /// Writes an N × k matrix of outputs or targets as `arrays/<name>.npy`: shape (N,) for k = 1, (N, k) otherwise.
+    public func writeOutputs(_ name: String, _ y: Matrix) throws {
+        try writeArray(name, y.data, shape: y.cols == 1 ? [y.rows] : [y.rows, y.cols])
+    }
+
+    /// Writes the data of a run or a kernel study: `x_train`, `y_train`, `x_test`, `y_test` (Docs/LogFormat.md#arraysnpy).
+    public func writeDataset(_ d: Dataset) throws {
+        try writeArray("x_train", d.trainInputs)
+        try writeOutputs("y_train", d.trainTargets)
+        try writeArray("x_test", d.testInputs)
+        try writeOutputs("y_test", d.testTargets)
+    }
+
     public func writeArray(_ name: String, _ m: Matrix) throws {
         try writeArray(name, m.data, shape: [m.rows, m.cols])
     }

@@ -56,14 +56,9 @@ public enum RunRecorder {
     }
 
     static func writeInitialArrays(_ e: NTKExperiment, _ dir: RunDirectory) throws {
-        let d = e.dataset
-        func targets(_ y: Matrix) -> [Int] { y.cols == 1 ? [y.rows] : [y.rows, y.cols] }
-        try dir.writeArray("x_train", d.trainInputs)
-        try dir.writeArray("y_train", d.trainTargets.data, shape: targets(d.trainTargets))
-        try dir.writeArray("x_test", d.testInputs)
-        try dir.writeArray("y_test", d.testTargets.data, shape: targets(d.testTargets))
-        try dir.writeArray("f_train_init", e.initialTrainOutput.data, shape: targets(e.initialTrainOutput))
-        try dir.writeArray("f_test_init", e.initialTestOutput.data, shape: targets(e.initialTestOutput))
+        try dir.writeDataset(e.dataset)
+        try dir.writeOutputs("f_train_init", e.initialTrainOutput)
+        try dir.writeOutputs("f_test_init", e.initialTestOutput)
         try dir.writeArray("ntk_init", e.initialKernel)
         if let inf = e.infiniteWidth { try dir.writeArray("ntk_analytic", inf.kernel) }
         for l in e.initialParameters.weights.indices {
