@@ -49,25 +49,18 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
 
     /// Applies φ to every entry of `z` in place and returns φ′ at the original entries, in the matrix's precision.
     ///
-    /// `@inlinable` so that each caller's precision gets a specialized loop (an unspecialized generic loop would
-    /// call φ through a witness table per entry).
+    /// Generic code reaches it through ``NetworkScalar/activate(_:_:)``, whose two conformances call it with a
+    /// concrete precision inside this module, where the loop is specialized and vectorized.
     ///
     /// - Complexity: O(rows·cols), one pass.
-    @inlinable
     public func apply<S: NetworkScalar>(_ z: inout DenseMatrix<S>) -> DenseMatrix<S> {
+        if self == .relu { return S.relu(&z) }
         var d = DenseMatrix<S>(rows: z.rows, cols: z.cols)
         let n = z.data.count
         z.data.withUnsafeMutableBufferPointer { pz in
             d.data.withUnsafeMutableBufferPointer { pd in
                 switch self {
-                case .relu:
-                    // Branch-free (signs are random, a branch mispredicts half the time); vectorizes.
-                    for i in 0..<n {
-                        let v = pz[i]
-                        pd[i] = v > 0 ? 1 : 0
-                        pz[i] = v > 0 ? v : 0
-                    }
-                case .linear:
+                case .relu, .linear:  // relu: S.relu above
                     for i in 0..<n { pd[i] = 1 }
                 case .tanh:
                     for i in 0..<n {

@@ -53,7 +53,7 @@ public struct MLPNetwork<Scalar: NetworkScalar>: Sendable {
             guard let activation = layer.activation else {
                 return ForwardPass(inputs: inputs, derivatives: derivatives, output: z)
             }
-            derivatives.append(activation.apply(&z))
+            derivatives.append(Scalar.activate(activation, &z))
             inputs.append(z)
         }
         fatalError("unreachable: the readout layer has no activation and returns")
