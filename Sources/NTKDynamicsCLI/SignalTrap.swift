@@ -6,12 +6,17 @@ nonisolated(unsafe) private var pendingSignal: Int32 = 0
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the training loop polls, so the run can finish its current
 /// step, close its logs and write `summary.json` before exiting with 130, 143 or 129 (Docs/CLI.md, "Signals").
 /// SIGHUP is what a closed terminal or a lost ssh session sends: without a handler it would kill the run
-/// before its summary.
+/// before its summary. A SIGHUP that was ignored when the tool started (`nohup`) stays ignored.
 enum SignalTrap {
     static func install() {
         signal(SIGINT) { pendingSignal = $0 }
         signal(SIGTERM) { pendingSignal = $0 }
-        signal(SIGHUP) { pendingSignal = $0 }
+        // Under `nohup` (or any parent that ignores SIGHUP) the hang-up is meant to pass the run by: keep it ignored.
+        var hangUp = sigaction()
+        // The handler union holds SIG_IGN, i.e. the address 1, when the signal is ignored (glibc).
+        if sigaction(SIGHUP, nil, &hangUp) != 0 || unsafeBitCast(hangUp.__sigaction_handler, to: Int.self) != 1 {
+            signal(SIGHUP) { pendingSignal = $0 }
+        }
         // `ntk-dynamics … | head` closes stdout early: keep training and writing the run directory instead of
         // dying halfway (printing to the closed pipe then fails quietly).
         signal(SIGPIPE, SIG_IGN)

@@ -49,6 +49,27 @@ struct OutputDirectoryTests {
         }
     }
 
+    /// `b/link/../x` with `b/link → a/real` names `a/x` (the kernel follows the link before `..`): the claim must
+    /// set aside and replace `a/x`, never the run in `b/x` that a lexical `..` would point at.
+    @Test func dotDotAfterASymlinkIsResolvedAsTheKernelDoes() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let a = scratch.file("a"), b = scratch.file("b")
+        try FileManager.default.createDirectory(at: a.appendingPathComponent("real"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: b, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: b.appendingPathComponent("link").path, withDestinationPath: a.appendingPathComponent("real").path)
+        try Self.lay(b.appendingPathComponent("x"), Self.runLayout)
+        let before = try Self.snapshot(b.appendingPathComponent("x"))
+        let out = URL(fileURLWithPath: b.path + "/link/../x")
+        let real = try #require(realpath(a.path, nil).map { p in defer { free(p) }; return String(cString: p) })
+        #expect(try OutputClaim.resolve(out).path == real + "/x")
+        let claim = try OutputClaim(out)
+        try claim.prepare(force: true)
+        claim.finish(keepingNew: true)
+        #expect(try Self.snapshot(b.appendingPathComponent("x")) == before, "the run in b/x is untouched")
+        #expect(FileManager.default.fileExists(atPath: a.appendingPathComponent("x").path))
+    }
+
     // MARK: - Item 1: --force recognises the tool's own directories only
 
     @Test func forceRefusesAProjectFolderAndNamesWhatItHolds() throws {

@@ -204,21 +204,28 @@ public final class OutputClaim: @unchecked Sendable {
         }
     }
 
-    /// `path` made absolute with every symbolic link resolved; its missing tail kept as given.
+    /// `path` made absolute with every symbolic link resolved, component by component as the kernel does: a `..`
+    /// steps up from where the links before it led (so `link/../x` is beside the link's target, not beside the
+    /// link), and a missing component is taken as the folder that will be created there.
     ///
     /// - Throws: ``OutputError/fileInTheWay(path:file:)`` when a folder on the way is a file,
     ///   ``OutputError/danglingSymlink(path:link:target:)`` for a link to nothing,
     ///   ``OutputError/cannotWrite(path:reason:)`` for a loop of links.
     public static func resolve(_ path: URL) throws -> URL {
-        let given = path.standardizedFileURL.path
+        let given = path.path
         var current = "/"
         let components = given.split(separator: "/").map(String.init)
         for (i, component) in components.enumerated() {
+            if component == "." { continue }
+            if component == ".." {
+                current = current == "/" ? "/" : (current as NSString).deletingLastPathComponent
+                continue
+            }
             let candidate = current == "/" ? "/" + component : current + "/" + component
             var s = stat()
             guard lstat(candidate, &s) == 0 else {
-                // Missing: the rest cannot exist either.
-                return URL(fileURLWithPath: ([candidate] + components[(i + 1)...]).joined(separator: "/"))
+                current = candidate  // missing: a folder the command will create
+                continue
             }
             var resolvedPath = candidate
             if s.st_mode & S_IFMT == S_IFLNK {
