@@ -1,11 +1,11 @@
 /// Kernel ridge regression on the test points, the t → ∞ limit of the linearized prediction with a ridge:
 /// f(X*) = f₀(X*) + K̃(X*, X)(K̃ + λI)⁻¹(y − f₀), with λ in the units of K̃'s eigenvalues.
 public struct RidgeComparison: Codable, Sendable, Equatable {
-    public var ridge: Double
+    @NonFiniteAsNull public var ridge: Double
     /// Test loss with K₀.
-    public var testLossEmpirical: Double
+    @NonFiniteAsNull public var testLossEmpirical: Double
     /// Diagonal jitter the Cholesky factorization of K̃₀ + λI needed (0 when none).
-    public var jitterEmpirical: Double
+    @NonFiniteAsNull public var jitterEmpirical: Double
     /// Test loss with Θ, when the analytic kernel is computed.
     @NullEncoded public var testLossAnalytic: Double?
     @NullEncoded public var jitterAnalytic: Double?

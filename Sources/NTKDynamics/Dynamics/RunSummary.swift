@@ -18,16 +18,16 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// What made the run diverge, in words (Docs/Conventions.md, "Divergence"); nil unless `status` is diverged.
     @NullEncoded public var divergedBecause: String? = nil
     /// λ_min(K̃_0) after clipping at 0.
-    public var lambdaMin: Double
-    public var lambdaMax: Double
+    @NonFiniteAsNull public var lambdaMin: Double
+    @NonFiniteAsNull public var lambdaMax: Double
     /// λ_max/λ_min; nil when λ_min = 0.
     @NullEncoded public var conditionNumber: Double?
     /// Eigenvalues of K̃_0 below 0 (round-off) that were set to 0.
     public var clippedEigenvalues: Int
-    public var learningRate: Double
-    public var criticalLearningRate: Double
+    @NonFiniteAsNull public var learningRate: Double
+    @NonFiniteAsNull public var criticalLearningRate: Double
     /// η/η_crit.
-    public var learningRateRatio: Double
+    @NonFiniteAsNull public var learningRateRatio: Double
     @NullEncoded public var finalTrainLossGD: Double?
     @NullEncoded public var finalTrainLossNTK: Double?
     @NullEncoded public var finalTrainLossNTKDiscrete: Double?
@@ -48,9 +48,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// The step at which `arrays/ntk_final.npy` (the last measured K_t) was measured.
     public var finalKernelStep: Int
     public var parameterCount: Int
-    public var initialKernelSeconds: Double
-    public var eigendecompositionSeconds: Double
-    public var trainingSeconds: Double
+    @NonFiniteAsNull public var initialKernelSeconds: Double
+    @NonFiniteAsNull public var eigendecompositionSeconds: Double
+    @NonFiniteAsNull public var trainingSeconds: Double
     /// −2·log|1 − ηλ_min|: the late-phase loss rate per step the NTK predicts.
     @NullEncoded public var lossRatePredictedLambdaMin: Double?
     /// −(slope of log L^GD) over the last quarter of the steps.
