@@ -102,7 +102,8 @@ public struct RunCommand: ParsableCommand {
         try claim?.prepare(force: output.force)
         let dir = try RunDirectory.create(at: dirURL)
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
-        say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)" + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : ""))
+        say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)" + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : "")
+            + (settings.outputScale.map { " · centred model F = α·(f − f₀), α = \(ProgressTable.number($0))" } ?? ""))
         say("η = \(ProgressTable.number(eta)) = \(String(format: "%.4g", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
         if eta > crit {
             warn("η = \(ProgressTable.number(eta)) is above η_crit = \(ProgressTable.number(crit)): the linearized model diverges along its top mode (catapult regime); GD may spike, converge elsewhere, or diverge.")

@@ -19,9 +19,17 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     /// r_l per layer: GD moves layer l by η·r_l·∇_l L.
     @usableFromInline
     let layerRateScales: [Double]
+    /// With an output scale α: α and f(θ₀) on the training inputs, for the centred model F = α·(f − f₀) trained on
+    /// L(F)/α² (``TrainingSettings/outputScale``); nil for the plain network.
+    @usableFromInline
+    let centring: (scale: Double, initialOutput: DenseMatrix<Scalar>)?
 
     /// GD on float64 `inputs` and `targets` (rounded to `Scalar`).
-    public init(model: MLPNetwork<Scalar>, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double) {
+    ///
+    /// With `outputScale` α the trained model is F = α·(f − f₀), f₀ the network's outputs at these parameters, and
+    /// the loss L(F)/α²; ``Evaluation/output`` is then F.
+    public init(model: MLPNetwork<Scalar>, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double,
+                outputScale: Double? = nil) {
         precondition(inputs.rows == targets.rows && targets.cols == model.architecture.outputs)
         self.model = model
         self.inputs = Scalar.converting(inputs)
@@ -29,6 +37,18 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
         self.loss = loss
         self.learningRate = learningRate
         layerRateScales = model.architecture.layers.map(\.learningRateScale)
+        let x = self.inputs
+        centring = outputScale.map { ($0, model.forward(x).output) }
+    }
+
+    /// The model's output from the network's: F = α·(f − f₀) with an output scale, f itself otherwise (float64).
+    @inlinable
+    func modelOutput(_ f: DenseMatrix<Scalar>) -> Matrix {
+        guard let (alpha, f0) = centring else { return Scalar.float64(f) }
+        var r = Scalar.float64(f)
+        BLAS.axpy(-1, Scalar.float64(f0).data, &r.data)
+        BLAS.scale(&r.data, by: alpha)
+        return r
     }
 
     /// What a step saw at θ_t, before its update.
@@ -76,7 +96,7 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
             let signal = deltas ?? model.backpropagate(pass, seeds: covector)
             descend(along: model.gradient(pass, deltas: signal))
         }
-        return Evaluation(output: Scalar.float64(pass.output), kernel: kernel)
+        return Evaluation(output: modelOutput(pass.output), kernel: kernel)
     }
 
     /// θ_l ← θ_l − η·r_l·g_l, with each layer's learning-rate scale r_l (``DenseLayer/learningRateScale``).
@@ -85,12 +105,20 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
         model.parameters.add(g, scaledBy: -learningRate, layerScales: layerRateScales)
     }
 
-    /// ∂L/∂f = (f − y)/ν, N × k.
+    /// ∂L/∂f = (f − y)/ν, N × k; with an output scale α, ∂[L(F)/α²]/∂f = (F − y)/(α·ν) with F = α·(f − f₀).
     @inlinable
     func lossCovector(_ f: DenseMatrix<Scalar>) -> DenseMatrix<Scalar> {
         var r = f
+        let nu = loss.normalizer(samples: targets.rows, outputs: targets.cols)
+        guard let (alpha, f0) = centring else {
+            BLAS.axpy(-1, targets.data, &r.data)
+            BLAS.scale(&r.data, by: Scalar(1 / nu))
+            return r
+        }
+        BLAS.axpy(-1, f0.data, &r.data)
+        BLAS.scale(&r.data, by: Scalar(alpha))
         BLAS.axpy(-1, targets.data, &r.data)
-        BLAS.scale(&r.data, by: Scalar(1 / loss.normalizer(samples: targets.rows, outputs: targets.cols)))
+        BLAS.scale(&r.data, by: Scalar(1 / (alpha * nu)))
         return r
     }
 

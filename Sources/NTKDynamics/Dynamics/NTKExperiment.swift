@@ -12,10 +12,12 @@ public final class NTKExperiment {
     public let initialParameters: MLPParameters
     /// K_0 on the training inputs, (N·k) × (N·k), sample-major.
     public let initialKernel: Matrix
-    /// f_0 on the training inputs, N × k.
+    /// f_0 on the training inputs, N × k (F₀ = 0 with an output scale: the model is then F = α·(f − f₀)).
     public let initialTrainOutput: Matrix
-    /// f_0 on the test inputs, N* × k.
+    /// f_0 on the test inputs, N* × k (0 with an output scale, as for the training inputs).
     public let initialTestOutput: Matrix
+    /// The network's own f(θ₀) on the test inputs: ``initialTestOutput`` unless an output scale centres the model.
+    let networkInitialTestOutput: Matrix
     public let predictor: LinearizedPredictor
     /// η.
     public let learningRate: Double
@@ -66,12 +68,15 @@ public final class NTKExperiment {
         case .float64: Self.initialMeasurements(model, dataset)
         case .float32: Self.initialMeasurements(MLPNetwork<Float>(converting: model), dataset)
         }
-        initialTrainOutput = initial.trainOutput
-        latestTrainOutput = initial.trainOutput.data
+        // With an output scale the model is F = α·(f − f₀), which starts at 0 on every input (Docs/Parameterizations.md).
+        let centred = settings.outputScale != nil
+        networkInitialTestOutput = initial.testOutput
+        initialTrainOutput = centred ? Matrix(rows: initial.trainOutput.rows, cols: initial.trainOutput.cols) : initial.trainOutput
+        latestTrainOutput = initialTrainOutput.data
         initialKernel = initial.kernel
         initialCrossKernel = settings.kernelLayout.arrange(initial.crossKernel, outputs: dataset.outputs)
         var cross = initialCrossKernel
-        initialTestOutput = initial.testOutput
+        initialTestOutput = centred ? Matrix(rows: initial.testOutput.rows, cols: initial.testOutput.cols) : initial.testOutput
         initialKernelSeconds = (clock.now - kernelStart).seconds
         latestKernel = initialKernel
 
@@ -153,7 +158,7 @@ public final class NTKExperiment {
     private func train<Scalar>(_ model: MLPNetwork<Scalar>, shouldContinue: () -> Bool,
                                onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
         var gd = GradientDescent(model: model, inputs: dataset.trainInputs, targets: dataset.trainTargets,
-                                 loss: settings.loss, learningRate: learningRate)
+                                 loss: settings.loss, learningRate: learningRate, outputScale: settings.outputScale)
         let reference = StepReference(self, theta0: model.parameters)
         var tracker = ModeRateTracker(eigenvalues: predictor.clippedValues,
                                       initialResiduals: predictor.initialModeResiduals, learningRate: learningRate)
@@ -267,7 +272,7 @@ public final class NTKExperiment {
         let parametersFinite = (ref.theta0Finite && distanceToStart.isFinite) || theta.isFinite
         let testStep = logged && (t % settings.testEvery == 0 || t == steps)
         // f_t on the test inputs, evaluated before this step's update.
-        let fTest = testStep || snapshot ? gd.model(dataset.testInputs).data : nil
+        let fTest = testStep || snapshot ? modelOutput(gd.model(dataset.testInputs), initial: networkInitialTestOutput) : nil
         let evaluation = gd.step(measureKernel: measure, update: t < steps)
         let f = evaluation.output.data
         let hasTestSet = dataset.testCount > 0
@@ -315,6 +320,15 @@ public final class NTKExperiment {
             record.testLossAnalytic = hasTestSet ? loss(inf.testOutput(step: t, form: .discrete), yTest, nTest) : nil
         }
         return record
+    }
+
+    /// The model's outputs from the network's `f` (float64): α·(f − f₀) with an output scale, f itself otherwise.
+    private func modelOutput(_ f: Matrix, initial f0: Matrix) -> [Double] {
+        guard let alpha = settings.outputScale else { return f.data }
+        var r = f.data
+        BLAS.axpy(-1, f0.data, &r)
+        BLAS.scale(&r, by: alpha)
+        return r
     }
 
     /// The run's loss on `f` against targets `y` of `n` points.

@@ -29,6 +29,11 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var ridge: Double?
     /// The precision of the network's parameters, passes and GD update; the kernel and the prediction stay float64.
     public var precision: Precision = .float64
+    /// The laziness scale α (`--output-scale`, Docs/Parameterizations.md#the-output-scale-α): when set, the model is
+    /// the centred, scaled F(θ) = α·(f(θ) − f(θ₀)), trained on L(F)/α². Its linearized dynamics do not depend on α
+    /// (K̃ and η_crit are those of f), while the parameters move ∝ 1/α: large α is lazy training, small α
+    /// leaves the kernel regime. nil is the plain network f, as before the option existed.
+    public var outputScale: Double?
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
                 loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0,

@@ -42,6 +42,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     @NullEncoded public var ridge: Double?
     /// A sweep written before `--precision` existed has none and ran float64.
     @NullEncoded public var precision: Precision?
+    /// α of `--output-scale`; null for the plain network (and in files written before the option existed).
+    @NullEncoded public var outputScale: Double?
 
     public init(_ s: TrainingSettings) {
         loss = s.loss
@@ -55,11 +57,13 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         quadratureDegree = s.quadratureDegree
         ridge = s.ridge
         precision = s.precision
+        outputScale = s.outputScale
     }
 
     enum CodingKeys: String, CodingKey {
         case loss, steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every", modes
         case kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge, precision
+        case outputScale = "output_scale"
     }
 }
 

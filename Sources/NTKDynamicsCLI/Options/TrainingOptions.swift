@@ -42,6 +42,9 @@ public struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Ridge λ ≥ 0 (units of K̃'s eigenvalues): report the kernel ridge regression test loss f₀ + K̃(X*,X)(K̃ + λI)⁻¹(y − f₀) with K₀ (and Θ with --kernel analytic), the t → ∞ limit of the NTK prediction.")
     public var ridge: Double?
 
+    @Option(name: .customLong("output-scale"), parsing: .unconditional, help: "Laziness scale α > 0: train the centred, scaled model F = α·(f − f₀) on L(F)/α² (Chizat et al. 2019). Its NTK prediction does not depend on α, the weights move ∝ 1/α: large α is lazy (kernel) training, small α feature learning. Without it, the plain network f. Docs/Parameterizations.md.")
+    public var outputScale: Double?
+
     @Option(help: "Precision of the network's forward/backward passes and GD update: float64, or float32 (sgemm/ssyrk, about 2× faster; K_t is still accumulated, eigendecomposed and predicted from in float64). Docs/Performance.md has the accuracy it costs.")
     public var precision: Precision = .float64
 
@@ -76,6 +79,9 @@ public struct TrainingOptions: ParsableArguments {
         guard GaussHermiteRule.degreeRange.contains(quadratureDegree) else {
             throw ValidationError("--quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound) nodes (default \(GaussHermiteRule.defaultDegree)).")
         }
+        if let a = outputScale, !(a.isFinite && a > 0) {
+            throw ValidationError("--output-scale \(a) is invalid; α must be a finite number > 0 (1 trains the centred network f − f₀).")
+        }
         if let r = ridge, !(r.isFinite && r >= 0) {
             throw ValidationError("--ridge \(r) is invalid; give a finite ridge λ ≥ 0 (0 is plain kernel regression).")
         }
@@ -92,6 +98,7 @@ public struct TrainingOptions: ParsableArguments {
         s.quadratureDegree = quadratureDegree
         s.ridge = ridge
         s.precision = precision
+        s.outputScale = outputScale
         return s
     }
 }
