@@ -98,18 +98,9 @@ public struct SweepCommand: ParsableCommand {
             throw Console.memoryRefusal(together, subject: "\(Int(concurrent)) runs of width \(grid.widths.last!) at once need",
                                         advice: "use --jobs 1, a smaller width or fewer --samples.")
         }
-        // One η for all widths: explicit, or a fraction of η_crit of the widest network (closest to the limit).
         var settings = training.settings
-        let lrSource: String
-        if let lr = training.lr {
-            lrSource = "--lr"
-            settings.learningRate = lr
-        } else {
-            let widest = grid.widths.last!
-            let crit = try NTKExperiment.criticalLearningRate(architecture: architecture(widest), dataset: dataset, settings: settings)
-            settings.learningRate = settings.learningRateFactor * crit
-            lrSource = "\(settings.learningRateFactor)·η_crit of width \(widest), seed \(training.seed) (η_crit = \(ProgressTable.number(crit)))"
-        }
+        let (lr, lrSource) = try learningRate(settings, widest: architecture(grid.widths.last!), dataset: dataset)
+        settings.learningRate = lr
         let a = architecture(grid.widths[0])
         let config = SweepConfiguration(
             network: NetworkRecord(a), training: TrainingRecord(settings),
@@ -130,14 +121,7 @@ public struct SweepCommand: ParsableCommand {
         let runner = SweepRunner(dataset: dataset, data: dataSettings, settings: settings, architecture: architecture,
                                  command: CommandLine.arguments, writeArrays: keepArrays, workers: workers)
         let rows = try runner.run(cells, into: root, shouldContinue: { SignalTrap.received == nil }) { p in
-            guard showProgress else { return }
-            let elapsed = (clock.now - start).components.seconds
-            let fresh = p.finished - p.resumed
-            let eta = fresh > 0 ? Double(elapsed) / Double(fresh) * Double(p.total - p.finished) : .nan
-            let line = "\r[\(p.finished)/\(p.total)] w\(p.cell.width) s\(p.cell.seed) \(p.status.rawValue)"
-                + (p.resumed > 0 ? " (\(p.resumed) resumed)" : "")
-                + (eta.isFinite ? " · ETA \(Int(eta.rounded())) s" : "") + "   "
-            FileHandle.standardError.write(Data(line.utf8))
+            if showProgress { Self.showProgress(p, elapsed: (clock.now - start).seconds) }
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         let wallSeconds = (clock.now - start).seconds
@@ -158,6 +142,25 @@ public struct SweepCommand: ParsableCommand {
             note("some runs diverged at η = \(ProgressTable.number(settings.learningRate!)) (sweep.csv status column); they are left out of the fits.")
             throw ExitCode(NTKExitStatus.diverged)  // as `run` does when a width diverges
         }
+    }
+
+    /// One η for all widths: `--lr`, or `--lr-factor` times η_crit of the widest network (closest to the limit).
+    /// - Returns: η and how it was chosen (`lr_source` of sweep_config.json).
+    private func learningRate(_ settings: TrainingSettings, widest: MLPArchitecture, dataset: Dataset) throws -> (Double, String) {
+        if let lr = training.lr { return (lr, "--lr") }
+        let crit = try NTKExperiment.criticalLearningRate(architecture: widest, dataset: dataset, settings: settings)
+        return (settings.learningRateFactor * crit,
+                "\(settings.learningRateFactor)·η_crit of width \(widest.width), seed \(training.seed) (η_crit = \(ProgressTable.number(crit)))")
+    }
+
+    /// One line of progress on stderr, rewritten in place: runs finished, the last cell, an estimate of the time left.
+    private static func showProgress(_ p: SweepRunner.Progress, elapsed: Double) {
+        let fresh = p.finished - p.resumed
+        let eta = fresh > 0 ? elapsed.rounded(.down) / Double(fresh) * Double(p.total - p.finished) : .nan
+        let line = "\r[\(p.finished)/\(p.total)] w\(p.cell.width) s\(p.cell.seed) \(p.status.rawValue)"
+            + (p.resumed > 0 ? " (\(p.resumed) resumed)" : "")
+            + (eta.isFinite ? " · ETA \(Int(eta.rounded())) s" : "") + "   "
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     /// Creates the sweep directory, or checks that an existing one holds the same sweep (resume).

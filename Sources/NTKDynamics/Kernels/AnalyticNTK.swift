@@ -245,12 +245,14 @@ public struct AnalyticNTK: Sendable {
                 q2 = symmetric ? q1 : colQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: diagonalRule).t + b }
             }
         }
-        func matrix(_ p: UnsafeMutableBufferPointer<Double>) -> Matrix {
-            var m = Matrix(rows: n1, cols: n2, data: Array(p))
-            if symmetric { BLAS.symmetrizeFromUpper(&m) }
-            return m
-        }
-        return (matrix(sigma), thetas.map(matrix))
+        return (Self.matrix(sigma, n1, n2, symmetric: symmetric), thetas.map { Self.matrix($0, n1, n2, symmetric: symmetric) })
+    }
+
+    /// The n1 × n2 matrix held in `p`; with `symmetric`, only its upper triangle was computed and is mirrored.
+    private static func matrix(_ p: UnsafeMutableBufferPointer<Double>, _ n1: Int, _ n2: Int, symmetric: Bool) -> Matrix {
+        var m = Matrix(rows: n1, cols: n2, data: Array(p))
+        if symmetric { BLAS.symmetrizeFromUpper(&m) }
+        return m
     }
 
     /// Nodes of the rule whose Hermite transform gives Mehler's coefficients: 2n for quadrature degree n, at most
