@@ -154,17 +154,15 @@ public struct KernelCommand: ParsableCommand {
 
     static func tableHeader(ridge: Bool) -> String {
         let head = ["width", "seeds", "err mean", "err std", "err min", "err max", "seed-avg K₀"] + (ridge ? ["ridge K₀"] : [])
-        return head.map { pad($0, 12) }.joined()
+        return head.map { Console.pad($0, 12) }.joined()
     }
 
     static func tableRow(_ r: KernelSummary.WidthRow, ridge: Bool) -> String {
         let n = ProgressTable.number
         let cells = [String(r.width), String(r.seeds), n(r.error.mean), n(r.error.std), n(r.error.min), n(r.error.max),
                      n(r.seedAveragedError)] + (ridge ? [n(r.ridgeLoss?.mean)] : [])
-        return cells.map { pad($0, 12) }.joined()
+        return cells.map { Console.pad($0, 12) }.joined()
     }
-
-    private static func pad(_ s: String, _ n: Int) -> String { Console.pad(s, n) }
 
     private func say(_ line: String) { Console(quiet: output.quiet).say(line) }
 

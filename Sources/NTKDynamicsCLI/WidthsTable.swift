@@ -27,14 +27,13 @@ enum WidthsTable {
     static func render(_ rows: [(Int, RunSummary)]) -> String {
         let n = ProgressTable.number
         let head = ["width", "max gap", "gap (flow)", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK-d"]
-        var lines = [head.map { pad($0, 11) }.joined()]
+        var lines = [head.map { Console.pad($0, 11) }.joined()]
         for (w, s) in rows {
             lines.append([String(w), n(s.maxGap), n(s.maxGapFlow), n(s.finalKernelDrift), n(s.maxKernelDrift),
                           n(s.finalWeightChange), n(s.finalTrainLossGD), n(s.finalTrainLossNTKDiscrete)]
-                .map { pad($0, 11) }.joined())
+                .map { Console.pad($0, 11) }.joined())
         }
         return lines.joined(separator: "\n")
     }
 
-    private static func pad(_ s: String, _ n: Int) -> String { Console.pad(s, n) }
 }

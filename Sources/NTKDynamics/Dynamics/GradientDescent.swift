@@ -19,10 +19,11 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     /// r_l per layer: GD moves layer l by η·r_l·∇_l L.
     @usableFromInline
     let layerRateScales: [Double]
-    /// With an output scale α: α and f(θ₀) on the training inputs, for the centred model F = α·(f − f₀) trained on
-    /// L(F)/α² (``TrainingSettings/outputScale``); nil for the plain network.
+    /// With an output scale α: α and f(θ₀) on the training inputs (in the network's precision for the backward
+    /// signal, in float64 for the outputs), for the centred model F = α·(f − f₀) trained on L(F)/α²
+    /// (``TrainingSettings/outputScale``); nil for the plain network.
     @usableFromInline
-    let centring: (scale: Double, initialOutput: DenseMatrix<Scalar>)?
+    let centring: (scale: Double, initialOutput: DenseMatrix<Scalar>, initialOutput64: [Double])?
 
     /// GD on float64 `inputs` and `targets` (rounded to `Scalar`).
     ///
@@ -38,17 +39,18 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
         self.learningRate = learningRate
         layerRateScales = model.architecture.layers.map(\.learningRateScale)
         let x = self.inputs
-        centring = outputScale.map { ($0, model.forward(x).output) }
+        centring = outputScale.map { alpha in
+            let f0 = model.forward(x).output
+            return (alpha, f0, Scalar.float64(f0).data)
+        }
     }
 
     /// The model's output from the network's: F = α·(f − f₀) with an output scale, f itself otherwise (float64).
     @inlinable
     func modelOutput(_ f: DenseMatrix<Scalar>) -> Matrix {
-        guard let (alpha, f0) = centring else { return Scalar.float64(f) }
-        var r = Scalar.float64(f)
-        BLAS.axpy(-1, Scalar.float64(f0).data, &r.data)
-        BLAS.scale(&r.data, by: alpha)
-        return r
+        let f64 = Scalar.float64(f)
+        guard let (alpha, _, f0) = centring else { return f64 }
+        return Matrix(rows: f64.rows, cols: f64.cols, data: centredOutput(f64.data, initial: f0, scale: alpha))
     }
 
     /// What a step saw at θ_t, before its update.
@@ -110,7 +112,7 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     func lossCovector(_ f: DenseMatrix<Scalar>) -> DenseMatrix<Scalar> {
         var r = f
         let nu = loss.normalizer(samples: targets.rows, outputs: targets.cols)
-        guard let (alpha, f0) = centring else {
+        guard let (alpha, f0, _) = centring else {
             BLAS.axpy(-1, targets.data, &r.data)
             BLAS.scale(&r.data, by: Scalar(1 / nu))
             return r
@@ -132,4 +134,13 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
             for i in 0..<s.count { Scalar.scal(count: n, alpha: s[i], p.baseAddress! + i * n) }
         }
     }
+}
+
+/// F = α·(f − f₀): the centred, scaled model's outputs from the network's (``TrainingSettings/outputScale``), in float64.
+@usableFromInline
+func centredOutput(_ f: [Double], initial f0: [Double], scale alpha: Double) -> [Double] {
+    var r = f
+    BLAS.axpy(-1, f0, &r)
+    BLAS.scale(&r, by: alpha)
+    return r
 }

@@ -81,13 +81,8 @@ public final class NTKExperiment {
         latestKernel = initialKernel
 
         let eigenStart = clock.now
-        // K̃_0 = K_0/ν, or with `trace` layout the output-averaged kernel ⊗ I_k (KernelLayout.swift).
-        let eigen = try settings.kernelLayout.effectiveEigendecomposition(initialKernel, outputs: dataset.outputs,
-                                                                           normalizer: normalizer)
+        let eigen = try Self.effectiveEigendecomposition(initialKernel, dataset, settings)
         eigendecompositionSeconds = (clock.now - eigenStart).seconds
-        guard let top = eigen.values.last, top > 0, top.isFinite else {
-            throw ExperimentError.degenerateKernel(lambdaMax: eigen.values.last ?? 0)
-        }
 
         learningRate = settings.learningRate ?? settings.learningRateFactor * LinearizedPredictor.criticalLearningRate(eigen)
         BLAS.scale(&cross.data, by: 1 / normalizer)
@@ -112,28 +107,39 @@ public final class NTKExperiment {
                                             settings: TrainingSettings) throws -> Double {
         var rng = RandomSource(seed: settings.seed, stream: .parameters)
         let model = MLP(architecture: architecture, rng: &rng)
-        func trainKernel<Scalar>(_ m: MLPNetwork<Scalar>) -> Matrix {
-            let pass = m.forward(Scalar.converting(dataset.trainInputs))
-            return EmpiricalNTK.kernel(m.architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(m, pass))
-        }
         let kernel = switch settings.precision {
-        case .float64: trainKernel(model)
-        case .float32: trainKernel(MLPNetwork<Float>(converting: model))
+        case .float64: trainMeasurements(model, dataset).kernel
+        case .float32: trainMeasurements(MLPNetwork<Float>(converting: model), dataset).kernel
         }
+        return LinearizedPredictor.criticalLearningRate(try effectiveEigendecomposition(kernel, dataset, settings))
+    }
+
+    /// The eigendecomposition of K̃_0 = K_0/ν, or with `trace` layout of the output-averaged kernel ⊗ I_k
+    /// (KernelLayout.swift).
+    ///
+    /// - Throws: ``LAPACKError``, or ``ExperimentError/degenerateKernel(lambdaMax:)`` when λ_max is not positive and finite.
+    private static func effectiveEigendecomposition(_ kernel: Matrix, _ dataset: Dataset,
+                                                    _ settings: TrainingSettings) throws -> SymmetricEigendecomposition {
         let eigen = try settings.kernelLayout.effectiveEigendecomposition(
             kernel, outputs: dataset.outputs, normalizer: settings.loss.normalizer(samples: dataset.trainCount, outputs: dataset.outputs))
         guard let top = eigen.values.last, top > 0, top.isFinite else {
             throw ExperimentError.degenerateKernel(lambdaMax: eigen.values.last ?? 0)
         }
-        return LinearizedPredictor.criticalLearningRate(eigen)
+        return eigen
+    }
+
+    /// f_0 and K_0 on the training inputs of `model`, float64, from one forward pass.
+    private static func trainMeasurements<Scalar>(_ model: MLPNetwork<Scalar>, _ dataset: Dataset) -> (output: Matrix, kernel: Matrix) {
+        let pass = model.forward(Scalar.converting(dataset.trainInputs))
+        return (Scalar.float64(pass.output),
+                EmpiricalNTK.kernel(model.architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass)))
     }
 
     /// f_0 on the training and test inputs, K_0 and K_0(X*, X) (full layout) of `model`, all float64.
     private static func initialMeasurements<Scalar>(_ model: MLPNetwork<Scalar>, _ dataset: Dataset)
         -> (trainOutput: Matrix, kernel: Matrix, crossKernel: Matrix, testOutput: Matrix) {
-        let pass = model.forward(Scalar.converting(dataset.trainInputs))
-        let kernel = EmpiricalNTK.kernel(model.architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass))
-        return (Scalar.float64(pass.output), kernel, EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
+        let train = trainMeasurements(model, dataset)
+        return (train.output, train.kernel, EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
                 model(dataset.testInputs))
     }
 
@@ -163,7 +169,7 @@ public final class NTKExperiment {
         var tracker = ModeRateTracker(eigenvalues: predictor.clippedValues,
                                       initialResiduals: predictor.initialModeResiduals, learningRate: learningRate)
         var accumulator = SummaryAccumulator()
-        var end = SummaryAccumulator.Ending(status: .completed, trainingSeconds: 0, ridge: ridge)
+        var end = SummaryAccumulator.Ending(status: .completed, trainingSeconds: 0, ridge: ridge, initialLoss: reference.initialLoss)
         var pending: StepRecord?
         let clock = ContinuousClock()
         let start = clock.now
@@ -324,11 +330,7 @@ public final class NTKExperiment {
 
     /// The model's outputs from the network's `f` (float64): α·(f − f₀) with an output scale, f itself otherwise.
     private func modelOutput(_ f: Matrix, initial f0: Matrix) -> [Double] {
-        guard let alpha = settings.outputScale else { return f.data }
-        var r = f.data
-        BLAS.axpy(-1, f0.data, &r)
-        BLAS.scale(&r, by: alpha)
-        return r
+        settings.outputScale.map { centredOutput(f.data, initial: f0.data, scale: $0) } ?? f.data
     }
 
     /// The run's loss on `f` against targets `y` of `n` points.

@@ -46,12 +46,13 @@ struct SummaryAccumulator {
         var divergedBecause: String?
         var trainingSeconds: Double
         var ridge: RidgeComparison?
+        /// L(f_0) on the training points.
+        var initialLoss: Double
     }
 
     /// The summary of `e`'s run, which ended as `end` says.
     func summary(of e: NTKExperiment, _ end: Ending) -> RunSummary {
         let p = e.predictor
-        let loss = { (f: [Double], y: [Double], n: Int) in e.settings.loss.loss(f, y, samples: n, outputs: e.dataset.outputs) }
         let lossRates = LossRates(lossesGD: lossesGD, lossesNTK: lossesNTK, lambdaMin: p.minEigenvalue, learningRate: e.learningRate)
         var s = RunSummary(
             status: end.status, lastStep: last?.step ?? 0, stepsRequested: e.settings.steps, divergedAtStep: end.divergedAt,
@@ -65,7 +66,7 @@ struct SummaryAccumulator {
             finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestStep: lastTestStep,
             finalTestLossNTK: finiteOrNil(last?.testLossNTK ?? nil),
             finalTestLossNTKDiscrete: finiteOrNil(last?.testLossNTKDiscrete ?? nil),
-            initialTrainLoss: finiteOrNil(loss(e.initialTrainOutput.data, e.dataset.trainTargets.data, e.dataset.trainCount)),
+            initialTrainLoss: finiteOrNil(end.initialLoss),
             finalGap: finiteOrNil(last?.gap), maxGap: finiteOrNil(maxGap), maxGapFlow: finiteOrNil(maxGapFlow),
             maxTestGap: e.dataset.testCount > 0 ? finiteOrNil(maxTestGap) : nil, finalKernelDrift: finiteOrNil(lastDrift),
             maxKernelDrift: finiteOrNil(maxDrift), finalWeightChange: finiteOrNil(last?.weightChange),

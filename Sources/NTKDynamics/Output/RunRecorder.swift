@@ -42,9 +42,8 @@ public enum RunRecorder {
     }
 
     static func writeFinalArrays(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
-        try dir.writeArray("f_train_final", experiment.latestTrainOutput,
-                           shape: experiment.dataset.outputs == 1 ? [experiment.dataset.trainCount]
-                               : [experiment.dataset.trainCount, experiment.dataset.outputs])
+        try dir.writeOutputs("f_train_final", Matrix(rows: experiment.dataset.trainCount, cols: experiment.dataset.outputs,
+                                                     data: experiment.latestTrainOutput))
         try dir.writeArray("ntk_final", experiment.latestKernel)
         // f on the test inputs at t = 0, T/4, T/2, T: (S, N*) for one output, (S, N*, k) otherwise.
         let snapshots = experiment.testSnapshots
