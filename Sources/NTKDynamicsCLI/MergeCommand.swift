@@ -83,13 +83,13 @@ public struct MergeCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: csv.path) else {
                 throw SweepError.malformed(path: d, reason: "no sweep.csv: the shard has not finished; rerun its sweep command to complete it")
             }
-            for row in try SweepRow.read(csv) {
+            for row in try SweepRow.read(csv, grid: c.sweep.grid, sweepParameterization: c.network.parameterization) {
                 if let seen = byCell[row.cell] {
                     var a = seen.row, b = row
                     a.values["wall_time"] = nil
                     b.values["wall_time"] = nil
                     guard a == b else {
-                        throw SweepError.duplicateCell(width: row.cell.width, seed: row.cell.seed, paths: [seen.path, d])
+                        throw SweepError.duplicateCell(run: row.cell.directoryName, paths: [seen.path, d])
                     }
                 } else {
                     byCell[row.cell] = (row, d)
@@ -98,7 +98,7 @@ public struct MergeCommand: ParsableCommand {
         }
         var merged = config!
         merged.sweep.shard = "merged"
-        let grid = Set(SweepGrid(widths: merged.sweep.widths, seedCount: merged.sweep.seeds.count, baseSeed: merged.sweep.seeds[0]).cells)
+        let grid = Set(merged.sweep.grid.cells)
         let missing = grid.subtracting(byCell.keys).sorted()
         let root = URL(fileURLWithPath: out)
         if force, let kind = try RunDirectory.checkWritable(root, force: true), kind != .merge && kind != .sweep {
@@ -112,7 +112,7 @@ public struct MergeCommand: ParsableCommand {
         SweepReport.writeHTML(root)
         print("merged \(rows.count) runs from \(directories.count) shards into \(root.appendingPathComponent("sweep.csv").path)")
         if !missing.isEmpty {
-            FileHandle.standardError.write(Data("warning: \(missing.count) of \(grid.count) grid cells are in no shard, e.g. width \(missing[0].width) seed \(missing[0].seed); merge every shard of the sweep for the full grid.\n".utf8))
+            FileHandle.standardError.write(Data("warning: \(missing.count) of \(grid.count) grid cells are in no shard, e.g. \(missing[0].directoryName); merge every shard of the sweep for the full grid.\n".utf8))
         }
     }
 }

@@ -23,6 +23,12 @@ public struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of seeds per width: network seeds --seed, --seed+1, …; the data always comes from --seed.")
     var seeds: Int = 3
 
+    @Option(name: .customLong("parameterizations"), parsing: .unconditional, help: "A parameterization axis, e.g. ntk,mup (from \(Parameterization.allCases.map(\.rawValue).joined(separator: ", "))): every width and seed runs under each, with its own η when η comes from --lr-factor. Replaces --parameterization. Docs/Sweep.md#sweep-axes.")
+    var parameterizations: CommaList<Parameterization>?
+
+    @Option(name: .customLong("output-scales"), parsing: .unconditional, help: "An axis of laziness scales α > 0, e.g. 0.01,0.1,1,10,100: every width and seed runs the centred model F = α·(f − f₀) at each α (see --output-scale). The summary fits drift and gap against α√n. Docs/Sweep.md#sweep-axes.")
+    var outputScales: CommaList<Double>?
+
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
     var out: String?
 
@@ -42,6 +48,7 @@ public struct SweepCommand: ParsableCommand {
 
     public func validate() throws {
         try data.requireSynthetic(command: "sweep")
+        try validateAxes()
         if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
         guard model.width.values.count >= 1 else { throw ValidationError("--widths needs at least one width.") }
         guard seeds >= 1 && seeds <= 10_000 else {
@@ -66,6 +73,35 @@ public struct SweepCommand: ParsableCommand {
         }
     }
 
+    /// The parameterization and output-scale axes: valid values, each once, and not given twice.
+    private func validateAxes() throws {
+        if let list = parameterizations {
+            guard !list.hasDuplicates else {
+                throw ValidationError("--parameterizations \(list.defaultValueDescription) lists a parameterization twice; give each once.")
+            }
+            if model.parameterization != .ntk {
+                throw ValidationError("--parameterization and --parameterizations conflict: the axis replaces the single value; give one of the two.")
+            }
+            for p in list.values {
+                if let reason = p.unsupportedDepthReason(model.depth) { throw ValidationError("--parameterizations: " + reason) }
+                if training.kernel == .analytic, !p.hasKernelLimit {
+                    throw ValidationError("--kernel analytic needs the infinite-width NTK Θ, and --parameterizations lists \(p.rawValue). " + AnalyticNTK.NoKernelLimit.explanation(p))
+                }
+            }
+        }
+        if let list = outputScales {
+            for a in list.values where !(a.isFinite && a > 0) {
+                throw ValidationError("--output-scales: \(a) is invalid; each α must be a finite number > 0.")
+            }
+            guard !list.hasDuplicates else {
+                throw ValidationError("--output-scales \(list.defaultValueDescription) lists a scale twice; give each α once.")
+            }
+            if training.outputScale != nil {
+                throw ValidationError("--output-scale and --output-scales conflict: the axis replaces the single α; give one of the two.")
+            }
+        }
+    }
+
     public func run() throws {
         SignalTrap.install()
         try BLASCoreNotice.announce(quiet: quiet)
@@ -78,10 +114,13 @@ public struct SweepCommand: ParsableCommand {
         // Several runs at once take one BLAS thread each (SweepRunner); one at a time takes every core.
         BLAS.threadCount = (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 ? 1 : OutputOptions.defaultThreads
         let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
-        let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed)
+        let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed,
+                             parameterizations: parameterizations?.values, outputScales: outputScales?.values)
         let dataSettings = data.settings
         let dataset = dataSettings.generate(seed: training.seed)
-        let template = model.architecture(width: 1, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
+        var first = model.architecture(width: 1, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
+        if let p = grid.parameterizations?.first { first.parameterization = p }
+        let template = first
         let architecture: @Sendable (Int) -> MLPArchitecture = { width in
             var a = template
             a.width = width
@@ -99,26 +138,32 @@ public struct SweepCommand: ParsableCommand {
                                         advice: "use --jobs 1, a smaller width or fewer --samples.")
         }
         var settings = training.settings
-        let (lr, lrSource) = try learningRate(settings, widest: architecture(grid.widths.last!), dataset: dataset)
-        settings.learningRate = lr
-        let a = architecture(grid.widths[0])
+        let (rates, lrSource) = try learningRates(settings, widest: architecture(grid.widths.last!),
+                                                  parameterizations: grid.parameterizations ?? [template.parameterization],
+                                                  dataset: dataset)
+        settings.learningRate = rates[0].1
         let config = SweepConfiguration(
-            network: NetworkRecord(a), training: TrainingRecord(settings),
+            network: NetworkRecord(architecture(grid.widths[0])), training: TrainingRecord(settings),
             sweep: .init(widths: grid.widths, seeds: grid.seeds, data: dataSettings, dataSeed: training.seed,
-                         lr: settings.learningRate!, lrSource: lrSource, shard: shardSpec.description))
+                         lr: rates[0].1, lrSource: lrSource, shard: shardSpec.description,
+                         parameterizations: grid.parameterizations, outputScales: grid.outputScales,
+                         lrByParameterization: grid.parameterizations != nil && training.lr == nil
+                             ? Dictionary(uniqueKeysWithValues: rates.map { ($0.0.rawValue, $0.1) }) : nil))
         // A resumed sweep keeps the η its finished runs used (a derived η may differ in its last bits).
-        settings.learningRate = try prepare(root, config: config, claim: claim).sweep.lr
+        let recorded = try prepare(root, config: config, claim: claim).sweep
+        settings.learningRate = recorded.lr
+        let setup = Self.cellSetup(architecture: architecture, settings: settings, recorded: recorded)
 
         let cells = grid.cells(in: shardSpec)
         let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let showProgress = !quiet && isatty(2) == 1
-        note("sweep: \(grid.widths.count) widths × \(grid.seeds.count) seeds = \(grid.cells.count) runs"
+        note("sweep: " + Self.gridDescription(grid)
              + (shardSpec == .whole ? "" : ", shard \(shardSpec) runs \(cells.count) of them")
-             + "; η = \(ProgressTable.number(settings.learningRate!)) fixed across widths (\(lrSource)); \(workers) at once")
+             + "; η = \(Self.rateText(recorded)) fixed across widths (\(lrSource)); \(workers) at once")
         let clock = ContinuousClock()
         let start = clock.now
-        let runner = SweepRunner(dataset: dataset, data: dataSettings, settings: settings, architecture: architecture,
+        let runner = SweepRunner(dataset: dataset, data: dataSettings, dataSeed: training.seed, setup: setup,
                                  command: CommandLine.arguments, writeArrays: keepArrays, workers: workers)
         let rows = try runner.run(cells, into: root, shouldContinue: { SignalTrap.received == nil }) { p in
             if showProgress { Self.showProgress(p, elapsed: (clock.now - start).seconds) }
@@ -144,20 +189,61 @@ public struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// One η for all widths: `--lr`, or `--lr-factor` times η_crit of the widest network (closest to the limit).
-    /// - Returns: η and how it was chosen (`lr_source` of sweep_config.json).
-    private func learningRate(_ settings: TrainingSettings, widest: MLPArchitecture, dataset: Dataset) throws -> (Double, String) {
-        if let lr = training.lr { return (lr, "--lr") }
-        let crit = try NTKExperiment.criticalLearningRate(architecture: widest, dataset: dataset, settings: settings)
-        return (settings.learningRateFactor * crit,
-                "\(settings.learningRateFactor)·η_crit of width \(widest.width), seed \(training.seed) (η_crit = \(ProgressTable.number(crit)))")
+    /// One η for all widths and output scales, per parameterization: `--lr`, or `--lr-factor` times η_crit of the
+    /// widest network (closest to the limit) in that parameterization. α does not change η_crit: the kernel of
+    /// F = α(f − f₀) is α²K and its loss L(F)/α² (Docs/Parameterizations.md#the-output-scale-α).
+    /// - Returns: η per parameterization, in the order given, and how it was chosen (`lr_source` of sweep_config.json).
+    private func learningRates(_ settings: TrainingSettings, widest: MLPArchitecture, parameterizations: [Parameterization],
+                               dataset: Dataset) throws -> ([(Parameterization, Double)], String) {
+        if let lr = training.lr { return (parameterizations.map { ($0, lr) }, "--lr") }
+        let crits = try parameterizations.map { p in
+            var a = widest
+            a.parameterization = p
+            return (p, try NTKExperiment.criticalLearningRate(architecture: a, dataset: dataset, settings: settings))
+        }
+        let printed = crits.count == 1 ? ProgressTable.number(crits[0].1)
+            : crits.map { "\($0.0.rawValue) \(ProgressTable.number($0.1))" }.joined(separator: ", ")
+        return (crits.map { ($0.0, settings.learningRateFactor * $0.1) },
+                "\(settings.learningRateFactor)·η_crit of width \(widest.width), seed \(training.seed)"
+                + (crits.count == 1 ? "" : ", per parameterization") + " (η_crit = \(printed))")
+    }
+
+    /// The network and settings of a cell: its width, seed, parameterization and α, and the η recorded for its
+    /// parameterization.
+    private static func cellSetup(architecture: @escaping @Sendable (Int) -> MLPArchitecture, settings: TrainingSettings,
+                                  recorded: SweepConfiguration.SweepRecord) -> @Sendable (SweepCell) -> SweepRunner.CellSetup {
+        { cell in
+            var a = architecture(cell.width)
+            if let p = cell.parameterization { a.parameterization = p }
+            var s = settings
+            s.seed = cell.seed
+            if let alpha = cell.outputScale { s.outputScale = alpha }
+            s.learningRate = recorded.lrByParameterization?[a.parameterization.rawValue] ?? recorded.lr
+            return SweepRunner.CellSetup(architecture: a, settings: s)
+        }
+    }
+
+    /// η as the progress note prints it: one number, or one per parameterization.
+    private static func rateText(_ recorded: SweepConfiguration.SweepRecord) -> String {
+        guard let rates = recorded.lrByParameterization, let order = recorded.parameterizations else {
+            return ProgressTable.number(recorded.lr)
+        }
+        return order.map { "\(ProgressTable.number(rates[$0.rawValue] ?? .nan)) (\($0.rawValue))" }.joined(separator: ", ")
+    }
+
+    /// "5 widths × 3 seeds = 15 runs", with the axes in front when the sweep has them.
+    static func gridDescription(_ grid: SweepGrid) -> String {
+        let axes = [grid.parameterizations.map { "\($0.count) parameterizations" },
+                    grid.outputScales.map { "\($0.count) output scales" }].compactMap { $0 }
+        return (axes + ["\(grid.widths.count) widths", "\(grid.seeds.count) seeds"]).joined(separator: " × ")
+            + " = \(grid.cells.count) runs"
     }
 
     /// One line of progress on stderr, rewritten in place: runs finished, the last cell, an estimate of the time left.
     private static func showProgress(_ p: SweepRunner.Progress, elapsed: Double) {
         let fresh = p.finished - p.resumed
         let eta = fresh > 0 ? elapsed.rounded(.down) / Double(fresh) * Double(p.total - p.finished) : .nan
-        let line = "\r[\(p.finished)/\(p.total)] w\(p.cell.width) s\(p.cell.seed) \(p.status.rawValue)"
+        let line = "\r[\(p.finished)/\(p.total)] \(p.cell.directoryName) \(p.status.rawValue)"
             + (p.resumed > 0 ? " (\(p.resumed) resumed)" : "")
             + (eta.isFinite ? " · ETA \(Int(eta.rounded())) s" : "") + "   "
         FileHandle.standardError.write(Data(line.utf8))

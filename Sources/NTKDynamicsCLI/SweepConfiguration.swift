@@ -23,9 +23,25 @@ struct SweepConfiguration: Codable, Equatable {
         var lrSource: String
         /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
         var shard: String
+        /// The `--parameterizations` axis; absent without it (the network record's `parameterization` then
+        /// holds the one parameterization; with it, the axis' first).
+        var parameterizations: [Parameterization]?
+        /// The `--output-scales` axis; absent without it (the training record's `output_scale` then holds the
+        /// one α or null; with it, null).
+        var outputScales: [Double]?
+        /// η of each parameterization on the axis, when derived from η_crit (each parameterization has its own
+        /// kernel, so its own η_crit); `lr` is then the first one's. Absent otherwise.
+        var lrByParameterization: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
+            case parameterizations, outputScales = "output_scales", lrByParameterization = "lr_by_parameterization"
+        }
+
+        /// The grid these settings describe.
+        var grid: SweepGrid {
+            SweepGrid(widths: widths, seedCount: seeds.count, baseSeed: seeds[0], parameterizations: parameterizations,
+                      outputScales: outputScales)
         }
     }
 
@@ -64,9 +80,17 @@ struct SweepConfiguration: Codable, Equatable {
         a.training.precision = a.training.precision ?? .float64; b.training.precision = b.training.precision ?? .float64
         // η derived from η_crit (not given with --lr): equal within the tolerance, and its description
         // without the printed η_crit, which can differ in its last digit for the same reason.
-        if a.sweep.lrSource != "--lr" && b.sweep.lrSource != "--lr",
-           abs(a.sweep.lr - b.sweep.lr) <= Self.derivedLearningRateTolerance * max(abs(a.sweep.lr), abs(b.sweep.lr)) {
+        func close(_ x: Double, _ y: Double) -> Bool {
+            abs(x - y) <= Self.derivedLearningRateTolerance * max(abs(x), abs(y))
+        }
+        let ratesClose = a.sweep.lrByParameterization.map { ra in
+            b.sweep.lrByParameterization.map { rb in
+                Set(ra.keys) == Set(rb.keys) && ra.allSatisfy { k, v in close(v, rb[k]!) }
+            } ?? false
+        } ?? (b.sweep.lrByParameterization == nil)
+        if a.sweep.lrSource != "--lr" && b.sweep.lrSource != "--lr", close(a.sweep.lr, b.sweep.lr), ratesClose {
             b.sweep.lr = a.sweep.lr
+            b.sweep.lrByParameterization = a.sweep.lrByParameterization
             a.sweep.lrSource = Self.withoutPrintedCriticalRate(a.sweep.lrSource)
             b.sweep.lrSource = Self.withoutPrintedCriticalRate(b.sweep.lrSource)
         }
@@ -81,7 +105,7 @@ struct SweepConfiguration: Codable, Equatable {
         return "they differ in " + differing.joined(separator: ", ")
     }
 
-    /// `lr_source` without its "(η_crit = …)" figure.
+    /// `lr_source` without its "(η_crit = …)" figures.
     static func withoutPrintedCriticalRate(_ source: String) -> String {
         guard let r = source.range(of: " (η_crit = ") else { return source }
         return String(source[..<r.lowerBound])

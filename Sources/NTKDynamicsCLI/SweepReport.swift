@@ -20,19 +20,40 @@ enum SweepReport {
         }
     }
 
+    /// The table of a sweep: per width, and with axes per (parameterization, α), then the collapse fits.
     static func render(_ summary: SweepSummary, rows: [SweepRow]) -> String {
+        guard let groups = summary.groups, groups.count > 1 else {
+            return renderGroup(summary.metrics, widths: summary.widths, rows: rows)
+        }
+        var parts = groups.map { g in
+            "\(g.parameterization.rawValue)" + (g.outputScale.map { ", α = \(SweepCell.text($0))" } ?? "") + ":\n"
+                + renderGroup(g.metrics, widths: summary.widths,
+                              rows: rows.filter { $0.parameterization == g.parameterization && $0.outputScale == g.outputScale })
+        }
+        let n = ProgressTable.number
+        for c in summary.collapse ?? [] {
+            let ci = c.fit.ci95.map { " CI [\(n($0[0])), \(n($0[1]))]" } ?? ""
+            parts.append("\(c.parameterization.rawValue) \(c.column) against α√n: slope \(n(c.fit.slope))\(ci); "
+                + "joint fit ∝ α^\(n(c.alphaExponent ?? .nan))·n^\(n(c.widthExponent ?? .nan)), collapse variable α·n^\(n(c.collapseExponent ?? .nan)) "
+                + "(α√n: 0.5); rms log residual \(n(c.rmsLogResidual ?? .nan)) against α√n, \(n(c.rmsLogResidualAlphaOnly ?? .nan)) against α alone")
+        }
+        return parts.joined(separator: "\n")
+    }
+
+    /// Per width: runs, means ± sd of drift, weight change and gap, final losses; then the slopes against width.
+    private static func renderGroup(_ metrics: [SweepSummary.Metric], widths: [Int], rows: [SweepRow]) -> String {
         let n = ProgressTable.number
         func meanSD(_ m: SweepSummary.Metric, _ w: Int) -> String {
             guard let s = m.perWidth.first(where: { $0.width == w }), let mean = s.mean else { return "n/a" }
             return n(mean) + (s.std.map { "±" + n($0) } ?? "")
         }
-        let drift = summary.metrics.first { $0.column == "final_kernel_drift" }!
-        let weights = summary.metrics.first { $0.column == "final_weight_change" }!
-        let gap = summary.metrics.first { $0.column == "max_gap" }!
+        let drift = metrics.first { $0.column == "final_kernel_drift" }!
+        let weights = metrics.first { $0.column == "final_weight_change" }!
+        let gap = metrics.first { $0.column == "max_gap" }!
         let pad = Console.pad
         var lines = [["width", "runs", "drift", "Δθ/θ", "max gap", "loss GD", "loss NTK"].enumerated()
             .map { pad($1, $0 < 2 ? 7 : 20) }.joined()]
-        for w in summary.widths {
+        for w in widths {
             let r = rows.filter { $0.cell.width == w && $0.status == .completed }
             func mean(_ c: String) -> String {
                 let v = r.compactMap { $0.value(c) }
@@ -43,7 +64,7 @@ enum SweepReport {
                 .joined())
         }
         lines.append("log-log slope against width (95% CI across seeds; theory: O(width^-1/2) bounds, drift often closer to -1):")
-        for m in summary.metrics {
+        for m in metrics {
             let ci = m.fit.ci95.map { "[\(n($0[0])), \(n($0[1]))]" } ?? "n/a"
             lines.append("  \(m.column.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n(m.fit.slope))  CI \(ci)  (\(m.fit.points) runs)")
         }

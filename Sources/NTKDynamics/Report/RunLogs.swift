@@ -125,13 +125,19 @@ public struct WidthListRow: Sendable {
     public var values: [String: Double]
     /// The run directory relative to the list's directory (`w<width>`).
     public var directory: String?
+    /// The run's parameterization, where the table records it (a sweep's `parameterization` column).
+    public var parameterization: String?
 
-    public init(width: Int, status: String, values: [String: Double], directory: String?) {
+    public init(width: Int, status: String, values: [String: Double], directory: String?, parameterization: String? = nil) {
         self.width = width
         self.status = status
         self.values = values
         self.directory = directory
+        self.parameterization = parameterization
     }
+
+    /// α of the run (a sweep's `output_scale` column), nil for the plain model.
+    public var outputScale: Double? { values["output_scale"] }
 
     public subscript(key: String) -> Double? { values[key] }
 }

@@ -32,6 +32,8 @@ public enum WidthListReport {
 
     /// The figures of the width-list report.
     public static func figures(for logs: WidthListLogs) -> [RunReport.Figure] {
+        // A sweep over parameterizations or α: each point of the plots below would mix the groups.
+        if let axes = SweepAxesFigures.figures(for: logs) { return axes }
         let widths = logs.rows.map { Double($0.width) }
         var figures: [RunReport.Figure] = []
         for spec in scalingPlots {
@@ -104,7 +106,7 @@ public enum WidthListReport {
         let widths = logs.rows.map(\.width)
         let distinctWidths = Array(Set(widths)).sorted().map(String.init).joined(separator: ", ")
         page.append(.paragraph(logs.label == "sweep"
-            ? "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one η, widths \(distinctWidths), one row per (width, seed); each point in the plots is one run."
+            ? "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one η\(Set(logs.rows.map(\.parameterization)).count > 1 ? " per parameterization" : ""), widths \(distinctWidths), one row per \(SweepAxesFigures.groups(logs) == nil ? "(width, seed)" : "(parameterization, α, width, seed)"); each point in the plots is one run."
             : "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(distinctWidths). Each run has its own report (links in the table).", cssClass: "status"))
         let notOK = logs.rows.filter { $0.status != "completed" }
         if !notOK.isEmpty {
@@ -122,15 +124,18 @@ public enum WidthListReport {
             ("training_seconds", "time (s)"),
         ]
         var links: [Int: [Int: String]] = [:]
+        let hasAxes = SweepAxesFigures.groups(logs) != nil
         let rows = logs.rows.enumerated().map { i, r -> [String] in
             if let d = r.directory,
                FileManager.default.fileExists(atPath: logs.directory.appendingPathComponent(d).appendingPathComponent(RunReport.fileName).path) {
-                links[i] = [0: "\(d)/\(RunReport.fileName)"]
+                links[i] = [hasAxes ? 2 : 0: "\(d)/\(RunReport.fileName)"]
             }
-            return [String(r.width), r.status] + columns.map { Ticks.text(r[$0.0]) }
+            let axes = hasAxes ? [r.parameterization ?? "", r.outputScale.map { Ticks.text($0) } ?? "none"] : []
+            return axes + [String(r.width), r.status] + columns.map { Ticks.text(r[$0.0]) }
         }
         page.append(.heading("Runs", level: 2))
-        page.append(.table(header: ["width n", "status"] + columns.map(\.1), rows: rows, links: links))
+        page.append(.table(header: (hasAxes ? ["parameterization", "α"] : []) + ["width n", "status"] + columns.map(\.1),
+                           rows: rows, links: links))
 
         var index = 0
         var sections: [(String, [RunReport.Figure])] = []

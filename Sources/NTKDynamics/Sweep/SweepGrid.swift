@@ -1,19 +1,46 @@
-/// One (width, seed) run of a sweep.
+import Foundation
+
+/// One run of a sweep: a width and a seed, and, when the sweep has those axes, a parameterization and an
+/// output scale α.
+///
+/// `parameterization` and `outputScale` are nil when the sweep does not vary them (`--parameterizations` and
+/// `--output-scales` not given): every cell then runs with the sweep's one `--parameterization` and
+/// `--output-scale`, and the run's folder is named by width and seed alone, as before these axes existed.
 public struct SweepCell: Hashable, Comparable, Sendable {
     public var width: Int
     public var seed: UInt64
+    /// This cell's parameterization on a `--parameterizations` axis, or nil (not an axis).
+    public var parameterization: Parameterization?
+    /// This cell's α on an `--output-scales` axis, or nil (not an axis).
+    public var outputScale: Double?
 
-    public init(width: Int, seed: UInt64) {
+    public init(width: Int, seed: UInt64, parameterization: Parameterization? = nil, outputScale: Double? = nil) {
         self.width = width
         self.seed = seed
+        self.parameterization = parameterization
+        self.outputScale = outputScale
     }
 
-    /// The run's folder name inside `OUT/runs/`.
-    public var directoryName: String { "w\(width)-s\(seed)" }
-
-    public static func < (a: SweepCell, b: SweepCell) -> Bool {
-        (a.width, a.seed) < (b.width, b.seed)
+    /// The run's folder name inside `OUT/runs/`: `w<width>-s<seed>`, after `<parameterization>-` and
+    /// `a<α>-` for the axes the sweep has (e.g. `mup-a0.1-w256-s0`).
+    public var directoryName: String {
+        (parameterization.map { "\($0.rawValue)-" } ?? "") + (outputScale.map { "a\(Self.text($0))-" } ?? "")
+            + "w\(width)-s\(seed)"
     }
+
+    /// α as it is written in folder names and messages: the shortest text that reads back as the same Double,
+    /// without a trailing ".0" (100, 0.01, 1e-05).
+    public static func text(_ alpha: Double) -> String {
+        alpha == alpha.rounded() && abs(alpha) < 1e15 ? String(Int64(alpha)) : "\(alpha)"
+    }
+
+    /// The sort key: parameterization (in ``Parameterization/allCases`` order), α, width, seed.
+    private var key: (Int, Double, Int, UInt64) {
+        (parameterization.flatMap { Parameterization.allCases.firstIndex(of: $0) } ?? -1,
+         outputScale ?? -.infinity, width, seed)
+    }
+
+    public static func < (a: SweepCell, b: SweepCell) -> Bool { a.key < b.key }
 }
 
 /// Which share of a grid one process runs: `--shard I/N` takes every N-th cell starting at I (0-based),
@@ -40,19 +67,33 @@ public struct ShardSpec: Equatable, Sendable, CustomStringConvertible {
     public static let whole = ShardSpec(index: 0, count: 1)
 }
 
-/// The (width, seed) grid of a sweep: widths ascending, seeds base, base+1, ….
+/// The grid of a sweep: the product of its parameterizations, output scales, widths (ascending) and seeds
+/// (base, base+1, …).
 public struct SweepGrid: Equatable, Sendable {
     public var widths: [Int]
     public var seeds: [UInt64]
+    /// The `--parameterizations` axis in ``Parameterization/allCases`` order, or nil when the sweep has one.
+    public var parameterizations: [Parameterization]?
+    /// The `--output-scales` axis, ascending, or nil when the sweep has none.
+    public var outputScales: [Double]?
 
-    public init(widths: [Int], seedCount: Int, baseSeed: UInt64) {
+    public init(widths: [Int], seedCount: Int, baseSeed: UInt64, parameterizations: [Parameterization]? = nil,
+                outputScales: [Double]? = nil) {
         self.widths = widths.sorted()
         self.seeds = (0..<UInt64(seedCount)).map { baseSeed &+ $0 }
+        self.parameterizations = parameterizations.map { p in Parameterization.allCases.filter(p.contains) }
+        self.outputScales = outputScales.map { Array(Set($0)).sorted() }
     }
 
-    /// Every cell, width-major.
+    /// Every cell: by parameterization, then α, then width, then seed.
     public var cells: [SweepCell] {
-        widths.flatMap { w in seeds.map { SweepCell(width: w, seed: $0) } }
+        let ps: [Parameterization?] = parameterizations ?? [nil]
+        let alphas: [Double?] = outputScales ?? [nil]
+        return ps.flatMap { p in
+            alphas.flatMap { a in
+                widths.flatMap { w in seeds.map { SweepCell(width: w, seed: $0, parameterization: p, outputScale: a) } }
+            }
+        }
     }
 
     /// The cells of one shard.

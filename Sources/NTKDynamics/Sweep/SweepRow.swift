@@ -1,22 +1,36 @@
 import Foundation
 
-/// One row of `sweep.csv`: the figures of one (width, seed) run.
+/// One row of `sweep.csv`: the figures of one run of the grid (Docs/LogFormat.md#sweepcsv).
 public struct SweepRow: Equatable, Sendable {
     public var cell: SweepCell
     public var status: RunStatus
     public var values: [String: Double?]
+    /// The run's parameterization: the cell's on a `--parameterizations` axis, else the sweep's one.
+    public var parameterization: Parameterization
+    /// The run's output scale α, or nil for the plain (uncentred) model: the cell's on an `--output-scales`
+    /// axis, else the sweep's `--output-scale`.
+    public var outputScale: Double?
 
-    /// Columns of `sweep.csv`, in order.
-    public static let columns = [
+    /// Columns of `sweep.csv`, in order. The last two came with the sweep axes of issue 16 and are written
+    /// after the older ones, so that a reader that takes columns by position keeps working.
+    public static let columns = legacyColumns + ["parameterization", "output_scale"]
+    /// The columns of a `sweep.csv` written before the parameterization and output-scale columns.
+    static let legacyColumns = [
         "width", "seed", "status", "lr", "lr_crit", "lr_over_lr_crit", "final_kernel_drift", "max_kernel_drift",
         "final_weight_change", "max_gap", "max_gap_flow", "final_train_loss_gd", "final_train_loss_ntk_discrete",
         "final_test_loss_gd", "final_test_loss_ntk_discrete", "wall_time",
     ]
-    static let numericColumns = Array(columns.dropFirst(3))
+    static let numericColumns = Array(legacyColumns.dropFirst(3))
 
-    public init(cell: SweepCell, summary s: RunSummary, wallTime: Double) {
+    /// - Parameters:
+    ///   - parameterization: the parameterization the run used.
+    ///   - outputScale: the α the run used (nil: the plain model).
+    public init(cell: SweepCell, summary s: RunSummary, wallTime: Double, parameterization: Parameterization,
+                outputScale: Double?) {
         self.cell = cell
         status = s.status
+        self.parameterization = parameterization
+        self.outputScale = outputScale
         values = [
             "lr": s.learningRate, "lr_crit": s.criticalLearningRate, "lr_over_lr_crit": s.learningRateRatio,
             "final_kernel_drift": s.finalKernelDrift, "max_kernel_drift": s.maxKernelDrift,
@@ -32,15 +46,20 @@ public struct SweepRow: Equatable, Sendable {
     /// The CSV line (no newline).
     public var line: String {
         ([String(cell.width), String(cell.seed), status.rawValue]
-            + Self.numericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }).joined(separator: ",")
+            + Self.numericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }
+            + [parameterization.rawValue, outputScale.map(CSVLogWriter.format) ?? ""]).joined(separator: ",")
     }
 
-    /// Parses a line written by ``line``.
-    public init?(line: Substring) {
+    /// Parses a line written by ``line``, or by a version without the last two columns (`legacy`).
+    ///
+    /// - Parameters:
+    ///   - grid: the sweep's grid: which axes the cell has.
+    ///   - sweepParameterization: the sweep's parameterization, for a legacy line (which does not name it).
+    init?(line: Substring, legacy: Bool, grid: SweepGrid, sweepParameterization: Parameterization) {
         let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard cells.count == Self.columns.count, let w = Int(cells[0]), let s = UInt64(cells[1]),
+        let columns = legacy ? Self.legacyColumns : Self.columns
+        guard cells.count == columns.count, let w = Int(cells[0]), let s = UInt64(cells[1]),
               let status = RunStatus(rawValue: cells[2]) else { return nil }
-        cell = SweepCell(width: w, seed: s)
         self.status = status
         var v: [String: Double?] = [:]
         for (name, text) in zip(Self.numericColumns, cells.dropFirst(3)) {
@@ -49,23 +68,37 @@ public struct SweepRow: Equatable, Sendable {
             v[name] = x
         }
         values = v
+        if legacy {
+            parameterization = sweepParameterization
+            outputScale = nil
+        } else {
+            guard let p = Parameterization(rawValue: cells[columns.count - 2]) else { return nil }
+            let alphaText = cells[columns.count - 1]
+            guard alphaText.isEmpty || Double(alphaText) != nil else { return nil }
+            parameterization = p
+            outputScale = Double(alphaText)
+        }
+        cell = SweepCell(width: w, seed: s, parameterization: grid.parameterizations == nil ? nil : parameterization,
+                         outputScale: grid.outputScales == nil ? nil : outputScale)
     }
 
-    /// `sweep.csv` text for rows sorted by (width, seed).
+    /// `sweep.csv` text for rows sorted by cell (parameterization, α, width, seed).
     public static func csv(_ rows: [SweepRow]) -> String {
         ([columns.joined(separator: ",")] + rows.sorted { $0.cell < $1.cell }.map(\.line)).joined(separator: "\n") + "\n"
     }
 
-    /// Rows of a `sweep.csv` file.
-    public static func read(_ url: URL) throws -> [SweepRow] {
+    /// Rows of a `sweep.csv` file of the sweep with this grid and parameterization; a file written before the
+    /// parameterization and output-scale columns is read too.
+    public static func read(_ url: URL, grid: SweepGrid, sweepParameterization: Parameterization) throws -> [SweepRow] {
         let text = try String(contentsOf: url, encoding: .utf8)
         var lines = text.split(separator: "\n")
-        guard let header = lines.first, header == columns.joined(separator: ",") else {
+        let legacy = lines.first == legacyColumns.joined(separator: ",")[...]
+        guard let header = lines.first, legacy || header == columns.joined(separator: ",") else {
             throw SweepError.malformed(path: url.path, reason: "the header is not the sweep.csv header of this version")
         }
         lines.removeFirst()
         return try lines.enumerated().map { i, l in
-            guard let row = SweepRow(line: l) else {
+            guard let row = SweepRow(line: l, legacy: legacy, grid: grid, sweepParameterization: sweepParameterization) else {
                 throw SweepError.malformed(path: url.path, reason: "line \(i + 2) is not a sweep row")
             }
             return row
@@ -77,14 +110,14 @@ public struct SweepRow: Equatable, Sendable {
 public enum SweepError: Error, Equatable, CustomStringConvertible, Sendable {
     case malformed(path: String, reason: String)
     case inconsistent(path: String, reason: String)
-    case duplicateCell(width: Int, seed: UInt64, paths: [String])
+    case duplicateCell(run: String, paths: [String])
 
     public var description: String {
         switch self {
         case let .malformed(path, reason): return "'\(path)': \(reason)"
         case let .inconsistent(path, reason): return "'\(path)' does not belong to the same sweep: \(reason)"
-        case let .duplicateCell(w, s, paths):
-            return "width \(w), seed \(s) appears in more than one shard with different results: \(paths.joined(separator: ", "))"
+        case let .duplicateCell(run, paths):
+            return "run \(run) appears in more than one shard with different results: \(paths.joined(separator: ", "))"
         }
     }
 }

@@ -1,32 +1,42 @@
 import Dispatch
 import Foundation
 
-/// Runs the cells of a sweep, in parallel, each into its own run directory `ROOT/runs/w<width>-s<seed>/`.
+/// Runs the cells of a sweep, in parallel, each into its own run directory `ROOT/runs/<cell>/`
+/// (``SweepCell/directoryName``).
 ///
 /// A cell whose directory already holds a `summary.json` with status completed or diverged is not run
 /// again: its row is rebuilt from that summary (resume). A directory left by an interrupted or crashed run is
 /// replaced. Rows depend only on the runs' logs, so a resumed sweep writes the same `sweep.csv` as an
 /// uninterrupted one (wall times aside).
 public struct SweepRunner: Sendable {
+    /// What one cell runs: its network and its training settings (its seed, parameterization, α and η).
+    public struct CellSetup: Sendable {
+        public var architecture: MLPArchitecture
+        public var settings: TrainingSettings
+
+        public init(architecture: MLPArchitecture, settings: TrainingSettings) {
+            self.architecture = architecture
+            self.settings = settings
+        }
+    }
+
     public var dataset: Dataset
     public var data: DataSettings
-    /// Settings of every run; `learningRate` is fixed across widths, `seed` is replaced by the cell's seed.
-    public var settings: TrainingSettings
-    /// The architecture of a width.
-    public var architecture: @Sendable (Int) -> MLPArchitecture
+    /// The seed the data was drawn from (recorded in each run's config.json).
+    public var dataSeed: UInt64
+    /// The network and settings of a cell; η is fixed (`learningRate` not nil) so that it is the same across widths.
+    public var setup: @Sendable (SweepCell) -> CellSetup
     public var command: [String]
     public var writeArrays: Bool
     /// Runs at once (each with one BLAS thread when > 1).
     public var workers: Int
 
-    public init(dataset: Dataset, data: DataSettings, settings: TrainingSettings,
-                architecture: @escaping @Sendable (Int) -> MLPArchitecture, command: [String],
-                writeArrays: Bool, workers: Int) {
-        precondition(settings.learningRate != nil, "a sweep fixes η across widths")
+    public init(dataset: Dataset, data: DataSettings, dataSeed: UInt64, setup: @escaping @Sendable (SweepCell) -> CellSetup,
+                command: [String], writeArrays: Bool, workers: Int) {
         self.dataset = dataset
         self.data = data
-        self.settings = settings
-        self.architecture = architecture
+        self.dataSeed = dataSeed
+        self.setup = setup
         self.command = command
         self.writeArrays = writeArrays
         self.workers = workers
@@ -62,6 +72,14 @@ public struct SweepRunner: Sendable {
         s.initialKernelSeconds + s.eigendecompositionSeconds + s.trainingSeconds
     }
 
+    /// The row of a cell's finished run.
+    func row(_ cell: SweepCell, _ summary: RunSummary) -> SweepRow {
+        let cellSetup = setup(cell)
+        return SweepRow(cell: cell, summary: summary, wallTime: Self.wallTime(summary),
+                        parameterization: cellSetup.architecture.parameterization,
+                        outputScale: cellSetup.settings.outputScale)
+    }
+
     /// Runs (or resumes) `cells` into `root`; returns their rows sorted by (width, seed). Cells interrupted
     /// by `shouldContinue` are left out of the result.
     public func run(_ cells: [SweepCell], into root: URL, shouldContinue: @escaping @Sendable () -> Bool,
@@ -70,7 +88,7 @@ public struct SweepRunner: Sendable {
         var pending: [SweepCell] = []
         for cell in cells {
             if let s = Self.finishedSummary(of: cell, in: root) {
-                state.append(SweepRow(cell: cell, summary: s, wallTime: Self.wallTime(s)))
+                state.append(row(cell, s))
                 let n = state.finishedCount
                 progress(Progress(finished: n, total: cells.count, resumed: n, cell: cell, status: s.status, seconds: 0))
             } else {
@@ -86,8 +104,7 @@ public struct SweepRunner: Sendable {
                 do {
                     let summary = try runCell(cell, root: root, shouldContinue: shouldContinue)
                     guard summary.status != .interrupted else { continue }
-                    let row = SweepRow(cell: cell, summary: summary, wallTime: Self.wallTime(summary))
-                    state.append(row)
+                    state.append(row(cell, summary))
                     progress(Progress(finished: state.finishedCount, total: cells.count, resumed: resumed, cell: cell,
                                       status: summary.status, seconds: Self.wallTime(summary)))
                 } catch {
@@ -109,12 +126,12 @@ public struct SweepRunner: Sendable {
             }
             try FileManager.default.removeItem(at: url)
         }
-        var s = settings
-        s.seed = cell.seed
-        let experiment = try NTKExperiment(architecture: architecture(cell.width), dataset: dataset, settings: s)
+        let cellSetup = setup(cell)
+        precondition(cellSetup.settings.learningRate != nil, "a sweep fixes η across widths")
+        let experiment = try NTKExperiment(architecture: cellSetup.architecture, dataset: dataset, settings: cellSetup.settings)
         let dir = try RunDirectory.create(at: url)
         return try RunRecorder.record(experiment, data: data, command: command, into: dir, writeArrays: writeArrays,
-                                      dataSeed: settings.seed, shouldContinue: shouldContinue)
+                                      dataSeed: dataSeed, shouldContinue: shouldContinue)
     }
 }
 

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The figures of a sweep with a parameterization or output-scale axis (Docs/Report.md#sweep-axes): the
+/// lazy-to-rich crossover against α√n, one curve per width (Geiger et al. 2020), and the scaling with width of
+/// each (parameterization, α), NTK against μP side by side. One run is one marker; lines join the means over
+/// seeds.
+enum SweepAxesFigures {
+    /// The runs of one (parameterization, α).
+    struct Group: Equatable {
+        var parameterization: String
+        var outputScale: Double?
+
+        var label: String {
+            parameterization + (outputScale.map { ", α = \(Ticks.text($0, digits: 3))" } ?? "")
+        }
+    }
+
+    /// Colours in order, for widths and for α.
+    static let colors = [Palette.blue, Palette.vermillion, Palette.green, Palette.purple, Palette.orange, Palette.sky,
+                         Palette.black, Palette.grey, Palette.yellow]
+    /// Dashes by parameterization, in the order the groups come.
+    static let dashes: [String?] = [nil, "7 4", "2 3", "10 3 2 3"]
+
+    static func group(_ r: WidthListRow) -> Group { Group(parameterization: r.parameterization ?? "", outputScale: r.outputScale) }
+
+    /// The groups of the sweep in table order, or nil when it has only one (the width-list figures apply).
+    static func groups(_ logs: WidthListLogs) -> [Group]? {
+        var out: [Group] = []
+        for r in logs.rows where !out.contains(group(r)) { out.append(group(r)) }
+        return out.count > 1 ? out : nil
+    }
+
+    /// The figures, or nil for a sweep without axes.
+    static func figures(for logs: WidthListLogs) -> [RunReport.Figure]? {
+        guard let groups = groups(logs) else { return nil }
+        let done = logs.rows.filter { $0.status == "completed" }
+        var figures: [RunReport.Figure] = []
+        let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for p in parameterizations {
+            let rows = done.filter { $0.parameterization ?? "" == p && $0.outputScale != nil }
+            guard Set(rows.compactMap(\.outputScale)).count >= 2 else { continue }
+            for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
+                figures.append(crossover(rows, column: column, name: name, parameterization: p))
+            }
+        }
+        for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
+            figures.append(againstWidth(done, groups: groups, column: column, name: name))
+        }
+        return figures
+    }
+
+    /// `column` against α√n, one curve per width.
+    static func crossover(_ rows: [WidthListRow], column: String, name: String, parameterization: String) -> RunReport.Figure {
+        let widths = Array(Set(rows.map(\.width))).sorted()
+        var series: [PlotSeries] = []
+        for (i, w) in widths.enumerated() {
+            let color = colors[i % colors.count]
+            let mine = rows.filter { $0.width == w }
+            let x = { (r: WidthListRow) in r.outputScale! * Double(w).squareRoot() }
+            series.append(PlotSeries(id: "\(column)-w\(w)", label: "width \(w)",
+                                     points: meanCurve(mine, column: column, x: x),
+                                     style: SeriesStyle(mark: .line, color: color, lineWidth: 1.6)))
+            series.append(PlotSeries(id: "\(column)-w\(w)-runs", label: "width \(w) runs",
+                                     points: mine.map { DataPoint(x($0), $0[column] ?? .nan) },
+                                     style: SeriesStyle(mark: .markers, color: color, markerRadius: 2.6, hollow: true),
+                                     inLegend: false))
+        }
+        let all = rows.map { ($0.outputScale! * Double($0.width).squareRoot(), $0[column] ?? .nan) }
+            .filter { $0.0 > 0 && $0.1 > 0 && $0.1.isFinite }
+        if let reference = referenceLine(all, slope: -1) {
+            series.append(PlotSeries(id: "\(column)-reference", label: "slope −1", points: reference,
+                                     style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
+        }
+        let plot = LinePlot(id: "crossover-\(column)-\(parameterization)", title: "\(name) vs α√n (\(parameterization))",
+                            x: Axis("α·√n, output scale × √width (log scale)", kind: .log),
+                            y: Axis("\(name.lowercased()) (log scale)", kind: .log), series: series)
+        return RunReport.Figure(section: "The lazy-to-rich crossover", plot: plot, caption:
+            "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one curve per width, under \(parameterization). "
+            + "Where the curves of the widths lie on one another, α√n is the variable that decides how lazy training is, "
+            + "as Geiger et al. (2020) find for the NTK parameterization; large α√n is lazy, small α√n feature learning. "
+            + "Dotted grey: slope −1, what the lazy regime gives at a fixed width (the parameters move ∝ 1/α). "
+            + "The fits are in sweep_summary.json (`collapse`) and in the notes above.")
+    }
+
+    /// `column` against width, one curve per (parameterization, α), with its fitted slope in the legend.
+    static func againstWidth(_ rows: [WidthListRow], groups: [Group], column: String, name: String) -> RunReport.Figure {
+        let scales = Array(Set(groups.compactMap(\.outputScale))).sorted()
+        let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var series: [PlotSeries] = []
+        for g in groups {
+            let mine = rows.filter { group($0) == g }
+            let color = colors[(g.outputScale.flatMap { scales.firstIndex(of: $0) } ?? parameterizations.firstIndex(of: g.parameterization)!) % colors.count]
+            let dash = dashes[parameterizations.firstIndex(of: g.parameterization)! % dashes.count]
+            let fit = PowerLawFit(x: mine.map { Double($0.width) }, y: mine.map { $0[column] ?? .nan })
+            let slope = fit.map { ": slope \(Ticks.text($0.slope, digits: 2))" } ?? ""
+            series.append(PlotSeries(id: "\(column)-\(g.label)", label: g.label + slope,
+                                     points: meanCurve(mine, column: column, x: { Double($0.width) }),
+                                     style: SeriesStyle(mark: .lineAndMarkers, color: color, dash: dash, lineWidth: 1.6,
+                                                        markerRadius: 3)))
+        }
+        let widths = rows.map { Double($0.width) }
+        let plot = LinePlot(id: "width-\(column)-by-group", title: "\(name) vs width, per parameterization and α",
+                            x: WidthListReport.widthAxis(widths), y: Axis("\(name.lowercased()) (log scale)", kind: .log),
+                            series: series)
+        return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
+            "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α (colour). "
+            + "The legend gives the least-squares slope of log value on log n over every run of the curve. "
+            + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
+            + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
+    }
+
+    /// The mean of `column` over the runs at each x, in increasing x.
+    static func meanCurve(_ rows: [WidthListRow], column: String, x: (WidthListRow) -> Double) -> [DataPoint] {
+        let byX = Dictionary(grouping: rows.compactMap { r -> (Double, Double)? in
+            guard let y = r[column], y.isFinite else { return nil }
+            return (x(r), y)
+        }, by: \.0)
+        return byX.keys.sorted().map { k in
+            let ys = byX[k]!.map(\.1)
+            return DataPoint(k, ys.reduce(0, +) / Double(ys.count))
+        }
+    }
+
+    /// A line of the given log-log slope through the geometric mean of `points`, across their x range.
+    static func referenceLine(_ points: [(Double, Double)], slope: Double) -> [DataPoint]? {
+        guard let x0 = points.map(\.0).min(), let x1 = points.map(\.0).max(), x1 > x0 else { return nil }
+        let mx = points.map { Foundation.log10($0.0) }.reduce(0, +) / Double(points.count)
+        let my = points.map { Foundation.log10($0.1) }.reduce(0, +) / Double(points.count)
+        let y = { (x: Double) in Foundation.pow(10, my + slope * (Foundation.log10(x) - mx)) }
+        return [DataPoint(x0, y(x0)), DataPoint(x1, y(x1))]
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Whether one quantity of an α × width sweep collapses onto one curve of α√n (Geiger, Spigler, Jacot &
+/// Wyart 2020), for one parameterization (Docs/Sweep.md#the-collapse-onto-αn).
+///
+/// Three fits over the completed runs, on log-log axes:
+/// - `fit`: y ∝ (α√n)^slope, the collapse variable of Geiger et al. (``ScalingFit``: per-seed slopes and an
+///   interval across seeds, or least squares with one seed);
+/// - the joint power law log y = c + a·log α + b·log n by least squares (normal equations solved with LAPACK
+///   `dpotrf`/`dpotrs`): `alphaExponent` a, `widthExponent` b, and `collapseExponent` b/a, the power p for which
+///   the curves of every width fall onto one function of α·n^p (1/2 for α√n);
+/// - the scatter of log y about the α√n line (`rmsLogResidual`) and about the best line in log α alone
+///   (`rmsLogResidualAlphaOnly`): the first is much smaller when the width enters as √n.
+///
+/// A pure power law holds on the lazy side (large α√n); across the crossover the curve bends and the exponents
+/// are averages over the range swept, which the report's plot shows.
+public struct CollapseFit: Codable, Equatable, Sendable {
+    public var parameterization: Parameterization
+    /// The sweep.csv column.
+    public var column: String
+    /// y against α√n.
+    public var fit: ScalingFit
+    @NullEncoded public var alphaExponent: Double?
+    @NullEncoded public var widthExponent: Double?
+    @NullEncoded public var collapseExponent: Double?
+    @NullEncoded public var rmsLogResidual: Double?
+    @NullEncoded public var rmsLogResidualAlphaOnly: Double?
+    /// Runs used (completed, α set, value positive and finite).
+    public var points: Int
+
+    enum CodingKeys: String, CodingKey {
+        case parameterization, column, fit, alphaExponent = "alpha_exponent", widthExponent = "width_exponent"
+        case collapseExponent = "collapse_exponent", rmsLogResidual = "rms_log_residual"
+        case rmsLogResidualAlphaOnly = "rms_log_residual_alpha_only", points
+    }
+
+    /// Fits `column` over `rows` (completed runs of `parameterization` with an α).
+    public init(parameterization: Parameterization, column: String, rows: [SweepRow]) {
+        self.parameterization = parameterization
+        self.column = column
+        let data = rows.compactMap { r -> (alpha: Double, width: Double, seed: UInt64, value: Double)? in
+            guard let a = r.outputScale, a > 0, let v = r.value(column), v > 0, v.isFinite else { return nil }
+            return (a, Double(r.cell.width), r.cell.seed, v)
+        }
+        points = data.count
+        fit = ScalingFit(against: data.map { (x: $0.alpha * $0.width.squareRoot(), seed: $0.seed, value: $0.value) })
+        let logY = data.map { Foundation.log($0.value) }
+        let logA = data.map { Foundation.log($0.alpha) }
+        let logN = data.map { Foundation.log($0.width) }
+        rmsLogResidual = Self.rmsResidual(x: zip(logA, logN).map { $0 + 0.5 * $1 }, y: logY)
+        rmsLogResidualAlphaOnly = Self.rmsResidual(x: logA, y: logY)
+        if let (a, b) = Self.jointExponents(logA, logN, logY) {
+            alphaExponent = a
+            widthExponent = b
+            collapseExponent = a != 0 ? b / a : nil
+        }
+    }
+
+    /// √(mean squared residual) of the least-squares line of y on x; nil with fewer than 3 points or one x.
+    static func rmsResidual(x: [Double], y: [Double]) -> Double? {
+        let line = LinearFit(zip(x, y).map { ($0, $1) })
+        guard line.count >= 3, line.slope.isFinite else { return nil }
+        let ss = zip(x, y).map { x, y in (y - line.intercept - line.slope * x) * (y - line.intercept - line.slope * x) }
+        return (ss.reduce(0, +) / Double(line.count)).squareRoot()
+    }
+
+    /// (a, b) of log y = c + a·u + b·v by least squares: the centred 2 × 2 normal equations, solved by Cholesky.
+    /// Nil when u and v do not both vary independently (one α, one width, or fewer than 4 points).
+    static func jointExponents(_ u: [Double], _ v: [Double], _ y: [Double]) -> (Double, Double)? {
+        let n = Double(y.count)
+        guard y.count >= 4 else { return nil }
+        let (mu, mv, my) = (u.reduce(0, +) / n, v.reduce(0, +) / n, y.reduce(0, +) / n)
+        var suu = 0.0, svv = 0.0, suv = 0.0, suy = 0.0, svy = 0.0
+        for i in y.indices {
+            let (du, dv, dy) = (u[i] - mu, v[i] - mv, y[i] - my)
+            suu += du * du; svv += dv * dv; suv += du * dv; suy += du * dy; svy += dv * dy
+        }
+        guard let factor = try? CholeskyFactorization(Matrix(rows: 2, cols: 2, data: [suu, suv, suv, svv])),
+              let x = try? factor.solve(Matrix(rows: 2, cols: 1, data: [suy, svy])),
+              x.data.allSatisfy(\.isFinite) else { return nil }
+        return (x.data[0], x.data[1])
+    }
+}
