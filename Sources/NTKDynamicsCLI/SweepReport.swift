@@ -36,6 +36,10 @@ enum SweepReport {
             parts.append("\(c.parameterization.rawValue) \(c.column) against α√n: slope \(n(c.fit.slope))\(ci); "
                 + "joint fit ∝ α^\(n(c.alphaExponent ?? .nan))·n^\(n(c.widthExponent ?? .nan)), collapse variable α·n^\(n(c.collapseExponent ?? .nan)) "
                 + "(α√n: 0.5); rms log residual \(n(c.rmsLogResidual ?? .nan)) against α√n, \(n(c.rmsLogResidualAlphaOnly ?? .nan)) against α alone")
+            if let crossovers = c.crossovers {
+                parts.append("\(c.parameterization.rawValue) crossover (mean max drift = \(n(CollapseFit.crossoverLevel))) at α√n = "
+                    + crossovers.map { "\(n($0.alphaSqrtWidth)) (width \($0.width))" }.joined(separator: ", "))
+            }
         }
         return parts.joined(separator: "\n")
     }

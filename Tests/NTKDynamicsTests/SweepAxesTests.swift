@@ -64,6 +64,20 @@ struct SweepAxesTests {
         } else if b == 0 {
             #expect(drift.rmsLogResidualAlphaOnly! < drift.rmsLogResidual!)
         }
+        // The crossover where the drift falls through 1/2, at each width, by hand: α√n = (0.5/(0.3·n^b·f))^(1/a)·√n
+        // with f the mean over the three seeds of the seed factor 1 + 0.1·seed (exact between the bracketing α).
+        let crossovers = try #require(drift.crossovers)
+        #expect(crossovers.map(\.width) == Self.widths)
+        for c in crossovers {
+            let n = Double(c.width)
+            let alpha = pow(0.5 / (0.3 * pow(n, b) * 1.1), 1 / a)
+            let expected = Self.alphas.first! <= alpha && alpha <= Self.alphas.last! ? alpha * n.squareRoot() : nil
+            if let expected {
+                #expect(abs(c.alphaSqrtWidth! / expected - 1) < 1e-12, "width \(c.width)")
+            } else {
+                #expect(c.alphaSqrtWidth == nil)
+            }
+        }
         // The gap is α^(−1) at every width: it collapses onto α alone (p = 0), not onto α√n.
         let gap = try #require(summary.collapse?.first { $0.column == "max_gap" })
         #expect(abs(gap.widthExponent!) < 1e-10 && abs(gap.collapseExponent!) < 1e-10)

@@ -110,7 +110,12 @@ public enum WidthListReport {
             : "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(distinctWidths). Each run has its own report (links in the table).", cssClass: "status"))
         let notOK = logs.rows.filter { $0.status != "completed" }
         if !notOK.isEmpty {
-            page.append(.paragraph("Not completed: " + notOK.map { "width \($0.width) (\($0.status))" }.joined(separator: ", ")
+            // With axes, a width alone does not say which run: name its folder.
+            let axes = SweepAxesFigures.groups(logs) != nil
+            page.append(.paragraph("Not completed: " + notOK.map { r in
+                (axes ? (r.directory.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "width \(r.width)") : "width \(r.width)")
+                    + " (\(r.status))"
+            }.joined(separator: ", ")
                 + ". Their missing figures are left out of the plots.", cssClass: "warning"))
         }
         if !logs.problems.isEmpty { page.append(.paragraph(logs.problems.joined(separator: "; ") + ".", cssClass: "note")) }

@@ -12,6 +12,10 @@ import Foundation
 /// - the scatter of log y about the α√n line (`rmsLogResidual`) and about the best line in log α alone
 ///   (`rmsLogResidualAlphaOnly`): the first is much smaller when the width enters as √n.
 ///
+/// For `max_kernel_drift`, `crossovers` locates the crossover at each width: the α√n where the mean drift over
+/// seeds falls through ``crossoverLevel`` (the kernel has moved by half its norm), interpolated on log-log axes
+/// between the two α that bracket it. If the crossover sits at α ≈ c/√n, these are one number c at every width.
+///
 /// A pure power law holds on the lazy side (large α√n); across the crossover the curve bends and the exponents
 /// are averages over the range swept, which the report's plot shows.
 public struct CollapseFit: Codable, Equatable, Sendable {
@@ -27,11 +31,24 @@ public struct CollapseFit: Codable, Equatable, Sendable {
     @NullEncoded public var rmsLogResidualAlphaOnly: Double?
     /// Runs used (completed, α set, value positive and finite).
     public var points: Int
+    /// Per width, where the drift crosses ``crossoverLevel``; only for `max_kernel_drift`.
+    public var crossovers: [Crossover]?
+
+    /// The α√n at which one width's mean drift falls through ``crossoverLevel``; nil when no pair of α brackets it.
+    public struct Crossover: Codable, Equatable, Sendable {
+        public var width: Int
+        @NullEncoded public var alphaSqrtWidth: Double?
+
+        enum CodingKeys: String, CodingKey { case width, alphaSqrtWidth = "alpha_sqrt_width" }
+    }
+
+    /// The drift that marks the crossover between rich (above) and lazy (below) training.
+    public static let crossoverLevel = 0.5
 
     enum CodingKeys: String, CodingKey {
         case parameterization, column, fit, alphaExponent = "alpha_exponent", widthExponent = "width_exponent"
         case collapseExponent = "collapse_exponent", rmsLogResidual = "rms_log_residual"
-        case rmsLogResidualAlphaOnly = "rms_log_residual_alpha_only", points
+        case rmsLogResidualAlphaOnly = "rms_log_residual_alpha_only", points, crossovers
     }
 
     /// Fits `column` over `rows` (completed runs of `parameterization` with an α).
@@ -54,6 +71,23 @@ public struct CollapseFit: Codable, Equatable, Sendable {
             widthExponent = b
             collapseExponent = a != 0 ? b / a : nil
         }
+        if column == "max_kernel_drift" {
+            crossovers = Array(Set(data.map { Int($0.width) })).sorted().map { w in
+                let mine = data.filter { Int($0.width) == w }
+                let means = Dictionary(grouping: mine, by: \.alpha).mapValues { v in v.map(\.value).reduce(0, +) / Double(v.count) }
+                let curve = means.keys.sorted().map { (x: $0 * Double(w).squareRoot(), y: means[$0]!) }
+                return Crossover(width: w, alphaSqrtWidth: Self.crossing(curve, level: Self.crossoverLevel))
+            }
+        }
+    }
+
+    /// The first x where the curve, in increasing x, falls through `level`, interpolated linearly in (log x, log y).
+    static func crossing(_ curve: [(x: Double, y: Double)], level: Double) -> Double? {
+        for (p, q) in zip(curve, curve.dropFirst()) where p.y >= level && q.y < level {
+            let t = (Foundation.log(level) - Foundation.log(p.y)) / (Foundation.log(q.y) - Foundation.log(p.y))
+            return Foundation.exp(Foundation.log(p.x) + t * (Foundation.log(q.x) - Foundation.log(p.x)))
+        }
+        return nil
     }
 
     /// √(mean squared residual) of the least-squares line of y on x; nil with fewer than 3 points or one x.

@@ -44,7 +44,7 @@ public struct SweepCell: Hashable, Comparable, Sendable {
 }
 
 /// Which share of a grid one process runs: `--shard I/N` takes every N-th cell starting at I (0-based),
-/// in the grid's width-major order, so each shard gets a mix of cheap and expensive widths.
+/// in the grid's order (parameterization, α, width, seed), so each shard gets a mix of cheap and expensive widths.
 public struct ShardSpec: Equatable, Sendable, CustomStringConvertible {
     public var index: Int
     public var count: Int
