@@ -34,7 +34,7 @@ enum SweepReport {
         for c in summary.collapse ?? [] {
             let ci = c.fit.ci95.map { " CI [\(n($0[0])), \(n($0[1]))]" } ?? ""
             parts.append("\(c.parameterization.rawValue) \(c.column) against α√n: slope \(n(c.fit.slope))\(ci); "
-                + "joint fit ∝ α^\(n(c.alphaExponent ?? .nan))·n^\(n(c.widthExponent ?? .nan)), collapse variable α·n^\(n(c.collapseExponent ?? .nan)) "
+                + "joint fit ∝ α^\(n(c.joint?.alphaExponent ?? .nan))·n^\(n(c.joint?.widthExponent ?? .nan)), collapse variable α·n^\(n(c.joint?.collapseExponent ?? .nan)) "
                 + "(α√n: 0.5); rms log residual \(n(c.rmsLogResidual ?? .nan)) against α√n, \(n(c.rmsLogResidualAlphaOnly ?? .nan)) against α alone")
             if let crossovers = c.crossovers {
                 parts.append("\(c.parameterization.rawValue) crossover (mean max drift = \(n(CollapseFit.crossoverLevel))) at α√n = "

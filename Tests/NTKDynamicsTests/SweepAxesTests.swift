@@ -55,8 +55,8 @@ struct SweepAxesTests {
     func collapseFitRecoversTheExponentsOfAnExactPowerLaw(a: Double, b: Double) throws {
         let summary = SweepSummary(rows: Self.rows(parameterization: .ntk, a: a, b: b))
         let drift = try #require(summary.collapse?.first { $0.column == "max_kernel_drift" })
-        #expect(abs(drift.alphaExponent! - a) < 1e-10 && abs(drift.widthExponent! - b) < 1e-10)
-        #expect(abs(drift.collapseExponent! - b / a) < 1e-10)
+        #expect(abs(drift.joint!.alphaExponent - a) < 1e-10 && abs(drift.joint!.widthExponent - b) < 1e-10)
+        #expect(abs(drift.joint!.collapseExponent! - b / a) < 1e-10)
         #expect(drift.points == Self.widths.count * Self.alphas.count * 3)
         // Per seed the points are exact, so every per-seed slope against α√n is the same number.
         if b / a == 0.5 {
@@ -80,7 +80,7 @@ struct SweepAxesTests {
         }
         // The gap is α^(−1) at every width: it collapses onto α alone (p = 0), not onto α√n.
         let gap = try #require(summary.collapse?.first { $0.column == "max_gap" })
-        #expect(abs(gap.widthExponent!) < 1e-10 && abs(gap.collapseExponent!) < 1e-10)
+        #expect(abs(gap.joint!.widthExponent) < 1e-10 && abs(gap.joint!.collapseExponent!) < 1e-10)
         #expect(gap.rmsLogResidualAlphaOnly! < 1e-10 && gap.rmsLogResidual! > 0.1)
     }
 

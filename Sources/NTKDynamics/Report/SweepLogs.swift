@@ -54,8 +54,8 @@ extension WidthListLogs {
             }
             for c in summary.collapse ?? [] {
                 notes.append("sweep_summary.json, \(c.parameterization.rawValue): " + Self.slopeText(c.column, "(α√n)", c.fit)
-                    + " Joint fit ∝ α^\(Ticks.text(c.alphaExponent ?? .nan, digits: 3))·n^\(Ticks.text(c.widthExponent ?? .nan, digits: 3)):"
-                    + " the curves of all widths fall onto one of α·n^p with p = \(Ticks.text(c.collapseExponent ?? .nan, digits: 3)) (α√n: p = 0.5);"
+                    + " Joint fit ∝ α^\(Ticks.text(c.joint?.alphaExponent ?? .nan, digits: 3))·n^\(Ticks.text(c.joint?.widthExponent ?? .nan, digits: 3)):"
+                    + " the curves of all widths fall onto one of α·n^p with p = \(Ticks.text(c.joint?.collapseExponent ?? .nan, digits: 3)) (α√n: p = 0.5);"
                     + " rms log residual \(Ticks.text(c.rmsLogResidual ?? .nan, digits: 3)) about the α√n line, \(Ticks.text(c.rmsLogResidualAlphaOnly ?? .nan, digits: 3)) about the best line in α alone."
                     + (c.crossovers.map { list in
                         " The mean drift falls through \(Ticks.text(CollapseFit.crossoverLevel)) at α√n = "

@@ -7,8 +7,7 @@ import Foundation
 /// - `fit`: y ∝ (α√n)^slope, the collapse variable of Geiger et al. (``ScalingFit``: per-seed slopes and an
 ///   interval across seeds, or least squares with one seed);
 /// - the joint power law log y = c + a·log α + b·log n by least squares (normal equations solved with LAPACK
-///   `dpotrf`/`dpotrs`): `alphaExponent` a, `widthExponent` b, and `collapseExponent` b/a, the power p for which
-///   the curves of every width fall onto one function of α·n^p (1/2 for α√n);
+///   `dpotrf`/`dpotrs`), ``JointFit``;
 /// - the scatter of log y about the α√n line (`rmsLogResidual`) and about the best line in log α alone
 ///   (`rmsLogResidualAlphaOnly`): the first is much smaller when the width enters as √n.
 ///
@@ -24,13 +23,34 @@ public struct CollapseFit: Codable, Equatable, Sendable {
     public var column: String
     /// y against α√n.
     public var fit: ScalingFit
-    @NullEncoded public var alphaExponent: Double?
-    @NullEncoded public var widthExponent: Double?
-    @NullEncoded public var collapseExponent: Double?
+    /// Nil when α and n do not both vary (one α or one width) or there are fewer than 4 points.
+    public var joint: JointFit?
+    /// Root-mean-square residual of log y about its least-squares line in log(α√n), and in log α alone.
     @NullEncoded public var rmsLogResidual: Double?
     @NullEncoded public var rmsLogResidualAlphaOnly: Double?
     /// Runs used (completed, α set, value positive and finite).
     public var points: Int
+
+    /// log y = c + a·log α + b·log n.
+    public struct JointFit: Codable, Equatable, Sendable {
+        /// a.
+        public var alphaExponent: Double
+        /// b.
+        public var widthExponent: Double
+        /// b/a: the power p for which the curves of every width fall onto one function of α·n^p (½ for α√n);
+        /// nil when a = 0.
+        @NullEncoded public var collapseExponent: Double?
+
+        init(alphaExponent a: Double, widthExponent b: Double) {
+            alphaExponent = a
+            widthExponent = b
+            collapseExponent = a != 0 ? b / a : nil
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case alphaExponent = "alpha_exponent", widthExponent = "width_exponent", collapseExponent = "collapse_exponent"
+        }
+    }
     /// Per width, where the drift crosses ``crossoverLevel``; only for `max_kernel_drift`.
     public var crossovers: [Crossover]?
 
@@ -46,8 +66,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
     public static let crossoverLevel = 0.5
 
     enum CodingKeys: String, CodingKey {
-        case parameterization, column, fit, alphaExponent = "alpha_exponent", widthExponent = "width_exponent"
-        case collapseExponent = "collapse_exponent", rmsLogResidual = "rms_log_residual"
+        case parameterization, column, fit, joint, rmsLogResidual = "rms_log_residual"
         case rmsLogResidualAlphaOnly = "rms_log_residual_alpha_only", points, crossovers
     }
 
@@ -66,11 +85,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
         let logN = data.map { Foundation.log($0.width) }
         rmsLogResidual = Self.rmsResidual(x: zip(logA, logN).map { $0 + 0.5 * $1 }, y: logY)
         rmsLogResidualAlphaOnly = Self.rmsResidual(x: logA, y: logY)
-        if let (a, b) = Self.jointExponents(logA, logN, logY) {
-            alphaExponent = a
-            widthExponent = b
-            collapseExponent = a != 0 ? b / a : nil
-        }
+        joint = Self.jointExponents(logA, logN, logY).map { JointFit(alphaExponent: $0.0, widthExponent: $0.1) }
         if column == "max_kernel_drift" {
             crossovers = Array(Set(data.map { Int($0.width) })).sorted().map { w in
                 let mine = data.filter { Int($0.width) == w }
