@@ -83,7 +83,7 @@ public struct MergeCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: csv.path) else {
                 throw SweepError.malformed(path: d, reason: "no sweep.csv: the shard has not finished; rerun its sweep command to complete it")
             }
-            for row in try SweepRow.read(csv, grid: c.sweep.grid, sweepParameterization: c.network.parameterization) {
+            for row in try SweepRow.read(csv, grid: c.sweep.grid, defaults: c.rowDefaults) {
                 if let seen = byCell[row.cell] {
                     var a = seen.row, b = row
                     a.values["wall_time"] = nil

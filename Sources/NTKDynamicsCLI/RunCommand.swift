@@ -160,18 +160,7 @@ public struct RunCommand: ParsableCommand {
 
     /// The run's data; a data file that cannot be used ends the command before anything is written.
     private func loadData() throws -> Dataset {
-        let loaded: LoadedDataset
-        do {
-            loaded = try data.load(seed: training.seed)
-        } catch let error as CSVDataError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            throw ExitCode(NTKExitStatus.dataError)
-        }
-        for w in loaded.warnings { warn(w.description) }
-        let d = loaded.dataset
-        if let s = d.source {
-            say("data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \(d.inputDim) (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))")
-        }
+        let d = try data.loadOrExit(seed: training.seed, describe: say)
         if training.kernelLayout == .trace {
             say("kernel layout \(training.kernelLayout.explanation)" + (d.outputs == 1 ? " — with k = 1 this is the full kernel" : ""))
         }

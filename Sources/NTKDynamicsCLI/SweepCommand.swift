@@ -29,6 +29,9 @@ public struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("output-scales"), parsing: .unconditional, help: "An axis of laziness scales α > 0, e.g. 0.01,0.1,1,10,100: every width and seed runs the centred model F = α·(f − f₀) at each α (see --output-scale). The summary fits drift and gap against α√n. Docs/Sweep.md#sweep-axes.")
     var outputScales: CommaList<Double>?
 
+    @Option(name: .customLong("depths"), parsing: .unconditional, help: "A depth axis, e.g. 1,2,4,8 hidden layers: every width and seed runs at each depth, with its own η when η comes from --lr-factor. The summary fits drift against depth/width (Hanin & Nica 2019). Replaces --depth. Docs/Sweep.md#sweep-axes.")
+    var depths: IntList?
+
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
     var out: String?
 
@@ -47,7 +50,6 @@ public struct SweepCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        try data.requireSynthetic(command: "sweep")
         try validateAxes()
         if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
         guard model.width.values.count >= 1 else { throw ValidationError("--widths needs at least one width.") }
@@ -83,12 +85,15 @@ public struct SweepCommand: ParsableCommand {
                 throw ValidationError("--parameterization and --parameterizations conflict: the axis replaces the single value; give one of the two.")
             }
             for p in list.values {
-                if let reason = p.unsupportedDepthReason(model.depth) { throw ValidationError("--parameterizations: " + reason) }
+                for d in depths?.values ?? [model.depth] {
+                    if let reason = p.unsupportedDepthReason(d) { throw ValidationError("--parameterizations: " + reason) }
+                }
                 if training.kernel == .analytic, !p.hasKernelLimit {
                     throw ValidationError("--kernel analytic needs the infinite-width NTK Θ, and --parameterizations lists \(p.rawValue). " + AnalyticNTK.NoKernelLimit.explanation(p))
                 }
             }
         }
+        try validateDepths()
         if let list = outputScales {
             for a in list.values where !(a.isFinite && a > 0) {
                 throw ValidationError("--output-scales: \(a) is invalid; each α must be a finite number > 0.")
@@ -98,6 +103,26 @@ public struct SweepCommand: ParsableCommand {
             }
             if training.outputScale != nil {
                 throw ValidationError("--output-scale and --output-scales conflict: the axis replaces the single α; give one of the two.")
+            }
+        }
+    }
+
+    /// The depth axis: depths in range, each once, supported by the parameterization, and not given with `--depth`.
+    private func validateDepths() throws {
+        guard let list = depths else { return }
+        for d in list.values where d < 1 || d > ModelOptions.maxDepth {
+            throw ValidationError("--depths: \(d) is out of range; each depth must be 1 to \(ModelOptions.maxDepth) hidden layers (the fit against depth/width needs L ≥ 1).")
+        }
+        guard !list.hasDuplicates else {
+            throw ValidationError("--depths \(list.defaultValueDescription) lists a depth twice; give each depth once.")
+        }
+        // --depth has a default, so only its presence on the command line tells that it was given.
+        if CommandLine.arguments.contains(where: { $0 == "--depth" || $0.hasPrefix("--depth=") }) {
+            throw ValidationError("--depth and --depths conflict: the axis replaces the single depth; give one of the two.")
+        }
+        if parameterizations == nil {
+            for d in list.values {
+                if let reason = model.parameterization.unsupportedDepthReason(d) { throw ValidationError("--depths: " + reason) }
             }
         }
     }
@@ -114,64 +139,30 @@ public struct SweepCommand: ParsableCommand {
         // Several runs at once take one BLAS thread each (SweepRunner); one at a time takes every core.
         BLAS.threadCount = (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 ? 1 : OutputOptions.defaultThreads
         let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
-        let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed,
-                             parameterizations: parameterizations?.values, outputScales: outputScales?.values)
-        let dataSettings = data.settings
-        let dataset = dataSettings.generate(seed: training.seed)
-        var first = model.architecture(width: 1, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
-        if let p = grid.parameterizations?.first { first.parameterization = p }
-        let template = first
-        let architecture: @Sendable (Int) -> MLPArchitecture = { width in
-            var a = template
-            a.width = width
-            return a
-        }
-
-        // The widest runs may go `jobs` at a time.
-        let need = MemoryEstimate(architecture: architecture(grid.widths.last!), samples: dataset.trainCount,
-                                  testSamples: dataset.testCount, kernel: training.kernel,
-                                  precision: training.precision)
-        let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(grid.cells(in: shardSpec).count, 1)))
-        let together = MemoryEstimate(bytes: need.bytes * concurrent)
-        guard together.fits() else {
-            throw Console.memoryRefusal(together, subject: "\(Int(concurrent)) runs of width \(grid.widths.last!) at once need",
-                                        advice: "use --jobs 1, a smaller width or fewer --samples.")
-        }
-        var settings = training.settings
-        let (rates, lrSource) = try learningRates(settings, widest: architecture(grid.widths.last!),
-                                                  parameterizations: grid.parameterizations ?? [template.parameterization],
-                                                  dataset: dataset)
-        settings.learningRate = rates[0].1
-        let config = SweepConfiguration(
-            network: NetworkRecord(architecture(grid.widths[0])), training: TrainingRecord(settings),
-            sweep: .init(widths: grid.widths, seeds: grid.seeds, data: dataSettings, dataSeed: training.seed,
-                         lr: rates[0].1, lrSource: lrSource, shard: shardSpec.description,
-                         parameterizations: grid.parameterizations, outputScales: grid.outputScales,
-                         lrByParameterization: grid.parameterizations != nil && training.lr == nil
-                             ? Dictionary(uniqueKeysWithValues: rates.map { ($0.0.rawValue, $0.1) }) : nil))
+        let plan = try makePlan(shard: shardSpec)
+        try checkMemory(plan, cells: plan.grid.cells(in: shardSpec).count)
         // A resumed sweep keeps the η its finished runs used (a derived η may differ in its last bits).
-        let recorded = try prepare(root, config: config, claim: claim).sweep
-        settings.learningRate = recorded.lr
-        let setup = Self.cellSetup(architecture: architecture, settings: settings, recorded: recorded)
+        let recorded = try prepare(root, config: plan.config, claim: claim).sweep
 
-        let cells = grid.cells(in: shardSpec)
+        let cells = plan.grid.cells(in: shardSpec)
         let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let showProgress = !quiet && isatty(2) == 1
-        note("sweep: " + Self.gridDescription(grid)
+        note("sweep: " + plan.gridDescription
              + (shardSpec == .whole ? "" : ", shard \(shardSpec) runs \(cells.count) of them")
-             + "; η = \(Self.rateText(recorded)) fixed across widths (\(lrSource)); \(workers) at once")
+             + "; η = \(plan.rateText(recorded)) fixed across widths (\(recorded.lrSource)); \(workers) at once")
         let clock = ContinuousClock()
         let start = clock.now
-        let runner = SweepRunner(dataset: dataset, data: dataSettings, dataSeed: training.seed, setup: setup,
-                                 command: CommandLine.arguments, writeArrays: keepArrays, workers: workers)
+        let runner = SweepRunner(dataset: plan.dataset, data: plan.dataSettings, dataSeed: training.seed,
+                                 setup: plan.cellSetup(recorded), command: CommandLine.arguments,
+                                 writeArrays: keepArrays, workers: workers)
         let rows = try runner.run(cells, into: root, shouldContinue: { SignalTrap.received == nil }) { p in
             if showProgress { Self.showProgress(p, elapsed: (clock.now - start).seconds) }
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         let wallSeconds = (clock.now - start).seconds
 
-        let summary = try SweepReport.write(rows: rows, config: config, to: root)
+        let summary = try SweepReport.write(rows: rows, config: plan.config, to: root)
         print(SweepReport.render(summary, rows: rows))
         let fresh = rows.filter { r in !resumedCells.contains(r.cell) }
         let runTime = fresh.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
@@ -184,59 +175,49 @@ public struct SweepCommand: ParsableCommand {
             throw ExitCode(NTKExitStatus.afterSignal(signal))
         }
         if rows.contains(where: { $0.status == .diverged }) {
-            note("some runs diverged at η = \(ProgressTable.number(settings.learningRate!)) (sweep.csv status column); they are left out of the fits.")
+            note("some runs diverged at η = \(plan.rateText(recorded)) (sweep.csv status column); they are left out of the fits.")
             throw ExitCode(NTKExitStatus.diverged)  // as `run` does when a width diverges
         }
     }
 
-    /// One η for all widths and output scales, per parameterization: `--lr`, or `--lr-factor` times η_crit of the
-    /// widest network (closest to the limit) in that parameterization. α does not change η_crit: the kernel of
-    /// F = α(f − f₀) is α²K and its loss L(F)/α² (Docs/Parameterizations.md#the-output-scale-α).
-    /// - Returns: η per parameterization, in the order given, and how it was chosen (`lr_source` of sweep_config.json).
-    private func learningRates(_ settings: TrainingSettings, widest: MLPArchitecture, parameterizations: [Parameterization],
-                               dataset: Dataset) throws -> ([(Parameterization, Double)], String) {
-        if let lr = training.lr { return (parameterizations.map { ($0, lr) }, "--lr") }
-        let crits = try parameterizations.map { p in
-            var a = widest
-            a.parameterization = p
-            return (p, try NTKExperiment.criticalLearningRate(architecture: a, dataset: dataset, settings: settings))
-        }
-        let printed = crits.count == 1 ? ProgressTable.number(crits[0].1)
-            : crits.map { "\($0.0.rawValue) \(ProgressTable.number($0.1))" }.joined(separator: ", ")
-        return (crits.map { ($0.0, settings.learningRateFactor * $0.1) },
-                "\(settings.learningRateFactor)·η_crit of width \(widest.width), seed \(training.seed)"
-                + (crits.count == 1 ? "" : ", per parameterization") + " (η_crit = \(printed))")
+    /// The grid, the data, the networks and their η, and the configuration that identifies the sweep.
+    private func makePlan(shard: ShardSpec) throws -> SweepPlan {
+        let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed,
+                             parameterizations: parameterizations?.values, outputScales: outputScales?.values,
+                             depths: depths?.values)
+        let dataset = try data.loadOrExit(seed: training.seed, describe: note)
+        var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs)
+        if let p = grid.parameterizations?.first { template.parameterization = p }
+        if let d = grid.depths?.first { template.depth = d }
+        let dataSettings = data.settings(for: dataset)
+        var plan = SweepPlan(grid: grid, dataset: dataset, dataSettings: dataSettings, template: template,
+                             settings: training.settings, config: SweepConfiguration(
+                                network: NetworkRecord(template), training: TrainingRecord(training.settings),
+                                sweep: .init(widths: [], seeds: [], data: dataSettings, dataSeed: 0, lr: 0, lrSource: "", shard: "")))
+        let (rates, lrSource) = try plan.learningRates(lr: training.lr, seed: training.seed)
+        plan.settings.learningRate = rates[0].lr
+        let axes = grid.parameterizations != nil || grid.depths != nil
+        plan.config = SweepConfiguration(
+            network: NetworkRecord(template), training: TrainingRecord(plan.settings),
+            sweep: .init(widths: grid.widths, seeds: grid.seeds, data: dataSettings, dataSeed: training.seed,
+                         lr: rates[0].lr, lrSource: lrSource, shard: shard.description,
+                         parameterizations: grid.parameterizations, outputScales: grid.outputScales, depths: grid.depths,
+                         lrPerNetwork: axes && training.lr == nil ? rates : nil, dataSource: dataset.source))
+        return plan
     }
 
-    /// The network and settings of a cell: its width, seed, parameterization and α, and the η recorded for its
-    /// parameterization.
-    private static func cellSetup(architecture: @escaping @Sendable (Int) -> MLPArchitecture, settings: TrainingSettings,
-                                  recorded: SweepConfiguration.SweepRecord) -> @Sendable (SweepCell) -> SweepRunner.CellSetup {
-        { cell in
-            var a = architecture(cell.width)
-            if let p = cell.parameterization { a.parameterization = p }
-            var s = settings
-            s.seed = cell.seed
-            if let alpha = cell.outputScale { s.outputScale = alpha }
-            s.learningRate = recorded.lrByParameterization?[a.parameterization.rawValue] ?? recorded.lr
-            return SweepRunner.CellSetup(architecture: a, settings: s)
+    /// Refuses a sweep whose largest runs, `--jobs` at a time, would not fit in memory.
+    private func checkMemory(_ plan: SweepPlan, cells: Int) throws {
+        let largest = plan.largest
+        let need = MemoryEstimate(architecture: largest, samples: plan.dataset.trainCount,
+                                  testSamples: plan.dataset.testCount, kernel: training.kernel,
+                                  precision: training.precision)
+        let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(cells, 1)))
+        let together = MemoryEstimate(bytes: need.bytes * concurrent)
+        guard together.fits() else {
+            throw Console.memoryRefusal(together, subject: "\(Int(concurrent)) runs of width \(largest.width) at once need",
+                                        advice: "use --jobs 1, a smaller width or fewer --samples.")
         }
-    }
-
-    /// η as the progress note prints it: one number, or one per parameterization.
-    private static func rateText(_ recorded: SweepConfiguration.SweepRecord) -> String {
-        guard let rates = recorded.lrByParameterization, let order = recorded.parameterizations else {
-            return ProgressTable.number(recorded.lr)
-        }
-        return order.map { "\(ProgressTable.number(rates[$0.rawValue] ?? .nan)) (\($0.rawValue))" }.joined(separator: ", ")
-    }
-
-    /// "5 widths × 3 seeds = 15 runs", with the axes in front when the sweep has them.
-    static func gridDescription(_ grid: SweepGrid) -> String {
-        let axes = [grid.parameterizations.map { "\($0.count) parameterizations" },
-                    grid.outputScales.map { "\($0.count) output scales" }].compactMap { $0 }
-        return (axes + ["\(grid.widths.count) widths", "\(grid.seeds.count) seeds"]).joined(separator: " × ")
-            + " = \(grid.cells.count) runs"
     }
 
     /// One line of progress on stderr, rewritten in place: runs finished, the last cell, an estimate of the time left.

@@ -4,13 +4,13 @@ import NTKDynamics
 /// `sweep_config.json` (Docs/LogFormat.md#sweep_configjson): what makes two sweep directories parts of the same
 /// sweep. Keys at top level but `data`: the network and training records shared with a run's `config.json`, and
 /// the sweep's own.
-struct SweepConfiguration: Codable, Equatable {
+struct SweepConfiguration: Codable, Equatable, Sendable {
     var network: NetworkRecord
     var training: TrainingRecord
     var sweep: SweepRecord
 
     /// What only a sweep's configuration records.
-    struct SweepRecord: Codable, Equatable {
+    struct SweepRecord: Codable, Equatable, Sendable {
         var tool = "ntk-dynamics"
         var version = NTKDynamicsVersion.current
         var widths: [Int]
@@ -29,20 +29,44 @@ struct SweepConfiguration: Codable, Equatable {
         /// The `--output-scales` axis; absent without it (the training record's `output_scale` then holds the
         /// one α or null; with it, null).
         var outputScales: [Double]?
-        /// η of each parameterization on the axis, when derived from η_crit (each parameterization has its own
+        /// The `--depths` axis; absent without it (the network record's `depth` then holds the one depth; with
+        /// it, the axis' first).
+        var depths: [Int]?
+        /// η of each (parameterization, depth) of the axes, when derived from η_crit (each network has its own
         /// kernel, so its own η_crit); `lr` is then the first one's. Absent otherwise.
-        var lrByParameterization: [String: Double]?
+        var lrPerNetwork: [NetworkRate]?
+        /// Where real data came from (`--data`, `--dataset digits`); absent for synthetic data, whose `data`
+        /// settings say everything.
+        var dataSource: DataSource?
 
         enum CodingKeys: String, CodingKey {
             case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
-            case parameterizations, outputScales = "output_scales", lrByParameterization = "lr_by_parameterization"
+            case parameterizations, outputScales = "output_scales", depths, lrPerNetwork = "lr_per_network"
+            case dataSource = "data_source"
         }
 
         /// The grid these settings describe.
         var grid: SweepGrid {
             SweepGrid(widths: widths, seedCount: seeds.count, baseSeed: seeds[0], parameterizations: parameterizations,
-                      outputScales: outputScales)
+                      outputScales: outputScales, depths: depths)
         }
+
+        /// η of the network with this parameterization and depth.
+        func learningRate(_ parameterization: Parameterization, depth: Int) -> Double {
+            lrPerNetwork?.first { $0.parameterization == parameterization && $0.depth == depth }?.lr ?? lr
+        }
+    }
+
+    /// η of one (parameterization, depth) of a sweep with those axes.
+    struct NetworkRate: Codable, Equatable, Sendable {
+        var parameterization: Parameterization
+        var depth: Int
+        var lr: Double
+    }
+
+    /// The sweep's one parameterization and depth: those of its first network when it has axes.
+    var rowDefaults: SweepRow.Defaults {
+        SweepRow.Defaults(parameterization: network.parameterization, depth: network.depth)
     }
 
     init(network: NetworkRecord, training: TrainingRecord, sweep: SweepRecord) {
@@ -83,14 +107,13 @@ struct SweepConfiguration: Codable, Equatable {
         func close(_ x: Double, _ y: Double) -> Bool {
             abs(x - y) <= Self.derivedLearningRateTolerance * max(abs(x), abs(y))
         }
-        let ratesClose = a.sweep.lrByParameterization.map { ra in
-            b.sweep.lrByParameterization.map { rb in
-                Set(ra.keys) == Set(rb.keys) && ra.allSatisfy { k, v in close(v, rb[k]!) }
-            } ?? false
-        } ?? (b.sweep.lrByParameterization == nil)
+        let (ra, rb) = (a.sweep.lrPerNetwork ?? [], b.sweep.lrPerNetwork ?? [])
+        let ratesClose = ra.count == rb.count && zip(ra, rb).allSatisfy { x, y in
+            x.parameterization == y.parameterization && x.depth == y.depth && close(x.lr, y.lr)
+        }
         if a.sweep.lrSource != "--lr" && b.sweep.lrSource != "--lr", close(a.sweep.lr, b.sweep.lr), ratesClose {
             b.sweep.lr = a.sweep.lr
-            b.sweep.lrByParameterization = a.sweep.lrByParameterization
+            b.sweep.lrPerNetwork = a.sweep.lrPerNetwork
             a.sweep.lrSource = Self.withoutPrintedCriticalRate(a.sweep.lrSource)
             b.sweep.lrSource = Self.withoutPrintedCriticalRate(b.sweep.lrSource)
         }

@@ -26,21 +26,11 @@ enum SweepReport {
             return renderGroup(summary.metrics, widths: summary.widths, rows: rows)
         }
         var parts = groups.map { g in
-            "\(g.parameterization.rawValue)" + (g.outputScale.map { ", α = \(SweepCell.text($0))" } ?? "") + ":\n"
-                + renderGroup(g.metrics, widths: summary.widths,
-                              rows: rows.filter { $0.parameterization == g.parameterization && $0.outputScale == g.outputScale })
+            "\(g.label):\n" + renderGroup(g.metrics, widths: summary.widths, rows: rows.filter {
+                $0.parameterization == g.parameterization && $0.outputScale == g.outputScale && $0.depth == g.depth
+            })
         }
-        let n = ProgressTable.number
-        for c in summary.collapse ?? [] {
-            let ci = c.fit.ci95.map { " CI [\(n($0[0])), \(n($0[1]))]" } ?? ""
-            parts.append("\(c.parameterization.rawValue) \(c.column) against α√n: slope \(n(c.fit.slope))\(ci); "
-                + "joint fit ∝ α^\(n(c.joint?.alphaExponent ?? .nan))·n^\(n(c.joint?.widthExponent ?? .nan)), collapse variable α·n^\(n(c.joint?.collapseExponent ?? .nan)) "
-                + "(α√n: 0.5); rms log residual \(n(c.rmsLogResidual ?? .nan)) against α√n, \(n(c.rmsLogResidualAlphaOnly ?? .nan)) against α alone")
-            if let crossovers = c.crossovers {
-                parts.append("\(c.parameterization.rawValue) crossover (mean max drift = \(n(CollapseFit.crossoverLevel))) at α√n = "
-                    + crossovers.map { "\(n($0.alphaSqrtWidth)) (width \($0.width))" }.joined(separator: ", "))
-            }
-        }
+        for c in summary.collapse ?? [] { parts += c.sentences(ProgressTable.number) }
         return parts.joined(separator: "\n")
     }
 

@@ -8,6 +8,9 @@ enum WidthsTable {
         "final_train_loss_ntk_discrete", "final_test_loss_gd", "final_test_loss_ntk_discrete",
         "max_gap", "max_gap_flow", "final_kernel_drift", "max_kernel_drift", "final_weight_change",
         "training_seconds", "directory",
+        // Added after `directory`, so that readers taking columns by position keep working (Docs/LogFormat.md#widthscsv).
+        "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
+        "final_test_loss_ntk_analytic",
     ]
 
     static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
@@ -19,7 +22,8 @@ enum WidthsTable {
                       f(s.lambdaMax), cell(s.finalTrainLossGD), cell(s.finalTrainLossNTKDiscrete),
                       cell(s.finalTestLossGD), cell(s.finalTestLossNTKDiscrete), cell(s.maxGap), cell(s.maxGapFlow),
                       cell(s.finalKernelDrift), cell(s.maxKernelDrift), cell(s.finalWeightChange),
-                      f(s.trainingSeconds), d].joined(separator: ",")) + "\n"
+                      f(s.trainingSeconds), d, cell(s.maxTestGap), cell(s.kernelDistanceAnalytic), cell(s.maxGapAnalytic),
+                      cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic)].joined(separator: ",")) + "\n"
         }
         try dir.write(Data(text.utf8), to: "widths.csv")
     }

@@ -1,17 +1,20 @@
 import Foundation
 
-/// The figures of a sweep with a parameterization or output-scale axis (Docs/Report.md#sweep-axes): the
-/// lazy-to-rich crossover against α√n, one curve per width (Geiger et al. 2020), and the scaling with width of
-/// each (parameterization, α), NTK against μP side by side. One run is one marker; lines join the means over
-/// seeds.
+/// The figures of a sweep with a parameterization, output-scale or depth axis (Docs/Report.md#sweep-axes): the
+/// lazy-to-rich crossover against α√n, one curve per width (Geiger et al. 2020); drift against L/n, one curve
+/// per depth (Hanin & Nica 2019); and the scaling with width of each (parameterization, α, depth), NTK against μP
+/// side by side. One run is one marker; lines join the means over seeds.
 enum SweepAxesFigures {
-    /// The runs of one (parameterization, α).
+    /// The runs of one (parameterization, α, depth).
     struct Group: Equatable {
         var parameterization: String
         var outputScale: Double?
+        var depth: Int?
 
-        var label: String {
+        /// "mup, α = 0.1", with the depth when the sweep varies it.
+        func label(showDepth: Bool) -> String {
             parameterization + (outputScale.map { ", α = \(Ticks.text($0, digits: 3))" } ?? "")
+                + (showDepth ? depth.map { ", depth \($0)" } ?? "" : "")
         }
     }
 
@@ -21,7 +24,9 @@ enum SweepAxesFigures {
     /// Dashes by parameterization, in the order the groups come.
     static let dashes: [String?] = [nil, "7 4", "2 3", "10 3 2 3"]
 
-    static func group(_ r: WidthListRow) -> Group { Group(parameterization: r.parameterization ?? "", outputScale: r.outputScale) }
+    static func group(_ r: WidthListRow) -> Group {
+        Group(parameterization: r.parameterization ?? "", outputScale: r.outputScale, depth: r["depth"].map { Int($0) })
+    }
 
     /// The groups of the sweep in table order, or nil when it has only one (the width-list figures apply).
     static func groups(_ logs: WidthListLogs) -> [Group]? {
@@ -38,9 +43,17 @@ enum SweepAxesFigures {
         let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for p in parameterizations {
             let rows = done.filter { $0.parameterization ?? "" == p && $0.outputScale != nil }
-            guard Set(rows.compactMap(\.outputScale)).count >= 2 else { continue }
-            for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
-                figures.append(crossover(rows, column: column, name: name, parameterization: p))
+            for depth in Set(rows.compactMap { $0["depth"] }).sorted() {
+                let mine = rows.filter { $0["depth"] == depth }
+                guard Set(mine.compactMap(\.outputScale)).count >= 2 else { continue }
+                let setting = p + (Set(rows.compactMap { $0["depth"] }).count > 1 ? ", depth \(Int(depth))" : "")
+                for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
+                    figures.append(crossover(mine, column: column, name: name, setting: setting))
+                }
+            }
+            let byDepth = done.filter { $0.parameterization ?? "" == p }
+            if Set(byDepth.compactMap { $0["depth"] }).count >= 2 {
+                figures.append(depthRatio(byDepth, setting: p))
             }
         }
         for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
@@ -50,7 +63,7 @@ enum SweepAxesFigures {
     }
 
     /// `column` against α√n, one curve per width.
-    static func crossover(_ rows: [WidthListRow], column: String, name: String, parameterization: String) -> RunReport.Figure {
+    static func crossover(_ rows: [WidthListRow], column: String, name: String, setting: String) -> RunReport.Figure {
         let widths = Array(Set(rows.map(\.width))).sorted()
         var series: [PlotSeries] = []
         for (i, w) in widths.enumerated() {
@@ -71,29 +84,61 @@ enum SweepAxesFigures {
             series.append(PlotSeries(id: "\(column)-reference", label: "slope −1", points: reference,
                                      style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
         }
-        let plot = LinePlot(id: "crossover-\(column)-\(parameterization)", title: "\(name) vs α√n (\(parameterization))",
+        let plot = LinePlot(id: "crossover-\(column)-\(setting)", title: "\(name) vs α√n (\(setting))",
                             x: Axis("α·√n, output scale × √width (log scale)", kind: .log),
                             y: Axis("\(name.lowercased()) (log scale)", kind: .log), series: series)
         return RunReport.Figure(section: "The lazy-to-rich crossover", plot: plot, caption:
-            "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one curve per width, under \(parameterization). "
+            "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one curve per width, under \(setting). "
             + "Where the curves of the widths lie on one another, α√n is the variable that decides how lazy training is, "
             + "as Geiger et al. (2020) find for the NTK parameterization; large α√n is lazy, small α√n feature learning. "
             + "Dotted grey: slope −1, what the lazy regime gives at a fixed width (the parameters move ∝ 1/α). "
             + "The fits are in sweep_summary.json (`collapse`) and in the notes above.")
     }
 
-    /// `column` against width, one curve per (parameterization, α), with its fitted slope in the legend.
+    /// The maximum drift against L/n, one curve per depth (each over its widths): Hanin & Nica's finite-width
+    /// corrections grow with depth/width, so the curves of the depths lie on one another if L/n is the variable.
+    static func depthRatio(_ rows: [WidthListRow], setting: String) -> RunReport.Figure {
+        let column = "max_kernel_drift"
+        let depths = Set(rows.compactMap { $0["depth"] }).sorted()
+        var series: [PlotSeries] = []
+        for (i, d) in depths.enumerated() {
+            let color = colors[i % colors.count]
+            let mine = rows.filter { $0["depth"] == d && $0.outputScale == rows.first?.outputScale }
+            let x = { (r: WidthListRow) in d / Double(r.width) }
+            series.append(PlotSeries(id: "\(column)-d\(Int(d))", label: "depth \(Int(d))",
+                                     points: meanCurve(mine, column: column, x: x),
+                                     style: SeriesStyle(mark: .line, color: color, lineWidth: 1.6)))
+            series.append(PlotSeries(id: "\(column)-d\(Int(d))-runs", label: "depth \(Int(d)) runs",
+                                     points: mine.map { DataPoint(x($0), $0[column] ?? .nan) },
+                                     style: SeriesStyle(mark: .markers, color: color, markerRadius: 2.6, hollow: true),
+                                     inLegend: false))
+        }
+        let plot = LinePlot(id: "depth-ratio-\(setting)", title: "Max kernel drift vs L/n (\(setting))",
+                            x: Axis("L/n, hidden layers / width (log scale)", kind: .log),
+                            y: Axis("max kernel drift (log scale)", kind: .log), series: series)
+        return RunReport.Figure(section: "Depth and width", plot: plot, caption:
+            "Maximum kernel drift of each run (rings) and its mean over seeds (lines) against the depth-to-width ratio L/n, "
+            + "one curve per depth, under \(setting). Hanin & Nica (2019) find the finite-width corrections to the NTK "
+            + "growing with L/n; where the curves of the depths lie on one another, L/n is the variable. "
+            + "The fits are in sweep_summary.json (`collapse`, axis depth) and in the notes above.")
+    }
+
+    /// `column` against width, one curve per (parameterization, α, depth), with its fitted slope in the legend.
     static func againstWidth(_ rows: [WidthListRow], groups: [Group], column: String, name: String) -> RunReport.Figure {
         let scales = Array(Set(groups.compactMap(\.outputScale))).sorted()
+        let depths = Array(Set(groups.compactMap(\.depth))).sorted()
         let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         var series: [PlotSeries] = []
         for g in groups {
             let mine = rows.filter { group($0) == g }
-            let color = colors[(g.outputScale.flatMap { scales.firstIndex(of: $0) } ?? parameterizations.firstIndex(of: g.parameterization)!) % colors.count]
+            let shade = scales.count > 1 ? g.outputScale.flatMap { scales.firstIndex(of: $0) }
+                : depths.count > 1 ? g.depth.flatMap { depths.firstIndex(of: $0) } : nil
+            let color = colors[(shade ?? parameterizations.firstIndex(of: g.parameterization)!) % colors.count]
             let dash = dashes[parameterizations.firstIndex(of: g.parameterization)! % dashes.count]
             let fit = PowerLawFit(x: mine.map { Double($0.width) }, y: mine.map { $0[column] ?? .nan })
             let slope = fit.map { ": slope \(Ticks.text($0.slope, digits: 2))" } ?? ""
-            series.append(PlotSeries(id: "\(column)-\(g.label)", label: g.label + slope,
+            let label = g.label(showDepth: depths.count > 1)
+            series.append(PlotSeries(id: "\(column)-\(label)", label: label + slope,
                                      points: meanCurve(mine, column: column, x: { Double($0.width) }),
                                      style: SeriesStyle(mark: .lineAndMarkers, color: color, dash: dash, lineWidth: 1.6,
                                                         markerRadius: 3)))
@@ -103,7 +148,7 @@ enum SweepAxesFigures {
                             x: WidthListReport.widthAxis(widths), y: Axis("\(name.lowercased()) (log scale)", kind: .log),
                             series: series)
         return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
-            "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α (colour). "
+            "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α or depth (colour). "
             + "The legend gives the least-squares slope of log value on log n over every run of the curve. "
             + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
             + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")

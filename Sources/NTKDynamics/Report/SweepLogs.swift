@@ -21,6 +21,7 @@ extension WidthListLogs {
         // Which axes name the run folders (SweepCell.directoryName): those sweep_config.json lists.
         let config = try? JSONObject(contentsOf: directory.appendingPathComponent("sweep_config.json"))
         let (namesParameterization, namesScale) = (config?["parameterizations"] != nil, config?["output_scales"] != nil)
+        let namesDepth = config?["depths"] != nil
         for r in csv.rows {
             var values: [String: Double] = [:]
             var width: Int?, seed: UInt64?, status = "unknown", parameterization: String?
@@ -36,7 +37,8 @@ extension WidthListLogs {
             guard let width, let seed else { continue }
             let cell = SweepCell(width: width, seed: seed,
                                  parameterization: namesParameterization ? parameterization.flatMap(Parameterization.init) : nil,
-                                 outputScale: namesScale ? values["output_scale"] : nil)
+                                 outputScale: namesScale ? values["output_scale"] : nil,
+                                 depth: namesDepth ? values["depth"].map { Int($0) } : nil)
             rows.append(WidthListRow(width: width, status: status, values: values, directory: "runs/\(cell.directoryName)",
                                      parameterization: parameterization))
         }
@@ -44,7 +46,7 @@ extension WidthListLogs {
         if let data = try? Data(contentsOf: summaryURL), let summary = try? JSONDecoder().decode(SweepSummary.self, from: data) {
             let groups = summary.groups ?? []
             for g in groups.count > 1 ? groups : [] {
-                let name = g.parameterization.rawValue + (g.outputScale.map { ", α = \(SweepCell.text($0))" } ?? "")
+                let name = g.label
                 for m in g.metrics where m.column == "max_kernel_drift" || m.column == "max_gap" {
                     notes.append("sweep_summary.json, \(name): " + Self.slopeText(m.column, "width", m.fit))
                 }
@@ -53,14 +55,7 @@ extension WidthListLogs {
                 notes.append("sweep_summary.json: " + Self.slopeText(m.column, "width", m.fit))
             }
             for c in summary.collapse ?? [] {
-                notes.append("sweep_summary.json, \(c.parameterization.rawValue): " + Self.slopeText(c.column, "(α√n)", c.fit)
-                    + " Joint fit ∝ α^\(Ticks.text(c.joint?.alphaExponent ?? .nan, digits: 3))·n^\(Ticks.text(c.joint?.widthExponent ?? .nan, digits: 3)):"
-                    + " the curves of all widths fall onto one of α·n^p with p = \(Ticks.text(c.joint?.collapseExponent ?? .nan, digits: 3)) (α√n: p = 0.5);"
-                    + " rms log residual \(Ticks.text(c.rmsLogResidual ?? .nan, digits: 3)) about the α√n line, \(Ticks.text(c.rmsLogResidualAlphaOnly ?? .nan, digits: 3)) about the best line in α alone."
-                    + (c.crossovers.map { list in
-                        " The mean drift falls through \(Ticks.text(CollapseFit.crossoverLevel)) at α√n = "
-                            + list.map { "\(Ticks.text($0.alphaSqrtWidth ?? .nan, digits: 3)) (width \($0.width))" }.joined(separator: ", ") + "."
-                    } ?? ""))
+                notes += c.sentences { Ticks.text($0 ?? .nan, digits: 3) }.map { "sweep_summary.json, " + $0 }
             }
         }
     }

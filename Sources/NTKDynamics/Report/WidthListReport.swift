@@ -32,8 +32,8 @@ public enum WidthListReport {
 
     /// The figures of the width-list report.
     public static func figures(for logs: WidthListLogs) -> [RunReport.Figure] {
-        // A sweep over parameterizations or α: each point of the plots below would mix the groups.
-        if let axes = SweepAxesFigures.figures(for: logs) { return axes }
+        // A sweep over parameterizations, α or depth: each point of the plots below would mix the groups.
+        if let axes = SweepAxesFigures.figures(for: logs) { return axes + [KernelDistanceFigure.figure(for: logs)].compactMap { $0 } }
         let widths = logs.rows.map { Double($0.width) }
         var figures: [RunReport.Figure] = []
         for spec in scalingPlots {
@@ -95,6 +95,7 @@ public enum WidthListReport {
             id: "width-loss", title: "Final loss vs width: GD against the NTK prediction",
             x: widthAxis(widths), y: Axis("final loss (log scale)", kind: .log), series: lossSeries),
             caption: "Training and test loss at the last step of each run, of the trained network (GD) and of the discrete NTK prediction (exact GD on the linearized model). They meet as n grows when training is lazy."))
+        if let distance = KernelDistanceFigure.figure(for: logs) { figures.append(distance) }
         return figures
     }
 

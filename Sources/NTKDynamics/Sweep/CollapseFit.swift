@@ -1,58 +1,81 @@
 import Foundation
 
-/// Whether one quantity of an α × width sweep collapses onto one curve of α√n (Geiger, Spigler, Jacot &
-/// Wyart 2020), for one parameterization (Docs/Sweep.md#the-collapse-onto-αn).
+/// Whether one quantity of a sweep over an axis and the width collapses onto one curve of a single combined
+/// variable x = v·n^p (Docs/Sweep.md#the-collapse-onto-αn):
+/// - the output scale α, with x = α√n: the lazy-to-rich crossover of Geiger, Spigler, Jacot & Wyart (2020);
+/// - the depth L, with x = L/n: the finite-width corrections of Hanin & Nica (2019), which grow with depth/width.
 ///
-/// Three fits over the completed runs, on log-log axes:
-/// - `fit`: y ∝ (α√n)^slope, the collapse variable of Geiger et al. (``ScalingFit``: per-seed slopes and an
-///   interval across seeds, or least squares with one seed);
-/// - the joint power law log y = c + a·log α + b·log n by least squares (normal equations solved with LAPACK
-///   `dpotrf`/`dpotrs`), ``JointFit``;
-/// - the scatter of log y about the α√n line (`rmsLogResidual`) and about the best line in log α alone
-///   (`rmsLogResidualAlphaOnly`): the first is much smaller when the width enters as √n.
+/// Three fits over the completed runs of one parameterization (and one value of the other axes), on log-log axes:
+/// - `fit`: y ∝ x^slope (``ScalingFit``: per-seed slopes and an interval across seeds, or least squares with
+///   one seed);
+/// - the joint power law log y = c + a·log v + b·log n by least squares (normal equations solved with LAPACK
+///   `dpotrf`/`dpotrs`), ``JointFit``; its b/a is the p the data choose, against ½ (α√n) or −1 (L/n);
+/// - the scatter of log y about the line in log x (`rmsLogResidual`) and about the best line in log v alone
+///   (`rmsLogResidualWithoutWidth`): the first is much smaller when the width enters as the variable says.
 ///
-/// For `max_kernel_drift`, `crossovers` locates the crossover at each width: the α√n where the mean drift over
-/// seeds falls through ``crossoverLevel`` (the kernel has moved by half its norm), interpolated on log-log axes
-/// between the two α that bracket it. If the crossover sits at α ≈ c/√n, these are one number c at every width.
+/// For the output scale and `max_kernel_drift`, `crossovers` locates the crossover at each width: the α√n where
+/// the mean drift over seeds falls through ``crossoverLevel`` (the kernel has moved by half its norm),
+/// interpolated on log-log axes between the two α that bracket it. If the crossover sits at α ≈ c/√n, these
+/// are one number c at every width.
 ///
 /// A pure power law holds on the lazy side (large α√n); across the crossover the curve bends and the exponents
 /// are averages over the range swept, which the report's plot shows.
 public struct CollapseFit: Codable, Equatable, Sendable {
+    /// The axis that is combined with the width.
+    public enum Axis: String, Codable, Sendable {
+        case outputScale = "output_scale"
+        case depth
+
+        /// The power p of n in the combined variable x = v·n^p.
+        public var widthPower: Double { self == .outputScale ? 0.5 : -1 }
+        /// The combined variable, as printed.
+        public var variable: String { self == .outputScale ? "α√n" : "L/n" }
+        /// The axis' value of a row, when it has one.
+        func value(_ row: SweepRow) -> Double? {
+            self == .outputScale ? row.outputScale : Double(row.depth)
+        }
+    }
+
+    public var axis: Axis
     public var parameterization: Parameterization
+    /// The other axis' value, held fixed: the depth for an output-scale fit, α (nil: the plain model) for a
+    /// depth fit.
+    public var depth: Int?
+    @NullEncoded public var outputScale: Double?
     /// The sweep.csv column.
     public var column: String
-    /// y against α√n.
+    /// y against the combined variable.
     public var fit: ScalingFit
-    /// Nil when α and n do not both vary (one α or one width) or there are fewer than 4 points.
+    /// Nil when the axis and n do not both vary, or there are fewer than 4 points.
     public var joint: JointFit?
-    /// Root-mean-square residual of log y about its least-squares line in log(α√n), and in log α alone.
+    /// Root-mean-square residual of log y about its least-squares line in log x, and in log v alone.
     @NullEncoded public var rmsLogResidual: Double?
-    @NullEncoded public var rmsLogResidualAlphaOnly: Double?
-    /// Runs used (completed, α set, value positive and finite).
+    @NullEncoded public var rmsLogResidualWithoutWidth: Double?
+    /// Runs used (completed, value positive and finite).
     public var points: Int
+    /// Per width, where the drift crosses ``crossoverLevel``; only for the output scale and `max_kernel_drift`.
+    public var crossovers: [Crossover]?
 
-    /// log y = c + a·log α + b·log n.
+    /// log y = c + a·log v + b·log n.
     public struct JointFit: Codable, Equatable, Sendable {
         /// a.
-        public var alphaExponent: Double
+        public var axisExponent: Double
         /// b.
         public var widthExponent: Double
-        /// b/a: the power p for which the curves of every width fall onto one function of α·n^p (½ for α√n);
-        /// nil when a = 0.
+        /// b/a: the power p for which the curves of every width fall onto one function of v·n^p (½ for α√n,
+        /// −1 for L/n); nil when a = 0.
         @NullEncoded public var collapseExponent: Double?
 
-        init(alphaExponent a: Double, widthExponent b: Double) {
-            alphaExponent = a
+        init(axisExponent a: Double, widthExponent b: Double) {
+            axisExponent = a
             widthExponent = b
             collapseExponent = a != 0 ? b / a : nil
         }
 
         enum CodingKeys: String, CodingKey {
-            case alphaExponent = "alpha_exponent", widthExponent = "width_exponent", collapseExponent = "collapse_exponent"
+            case axisExponent = "axis_exponent", widthExponent = "width_exponent", collapseExponent = "collapse_exponent"
         }
     }
-    /// Per width, where the drift crosses ``crossoverLevel``; only for `max_kernel_drift`.
-    public var crossovers: [Crossover]?
 
     /// The α√n at which one width's mean drift falls through ``crossoverLevel``; nil when no pair of α brackets it.
     public struct Crossover: Codable, Equatable, Sendable {
@@ -66,33 +89,43 @@ public struct CollapseFit: Codable, Equatable, Sendable {
     public static let crossoverLevel = 0.5
 
     enum CodingKeys: String, CodingKey {
-        case parameterization, column, fit, joint, rmsLogResidual = "rms_log_residual"
-        case rmsLogResidualAlphaOnly = "rms_log_residual_alpha_only", points, crossovers
+        case axis, parameterization, depth, outputScale = "output_scale", column, fit, joint
+        case rmsLogResidual = "rms_log_residual", rmsLogResidualWithoutWidth = "rms_log_residual_without_width"
+        case points, crossovers
     }
 
-    /// Fits `column` over `rows` (completed runs of `parameterization` with an α).
-    public init(parameterization: Parameterization, column: String, rows: [SweepRow]) {
-        self.parameterization = parameterization
+    /// Fits `column` over `rows`: the completed runs of one parameterization and one value of the other axes.
+    public init(axis: Axis, column: String, rows: [SweepRow]) {
+        self.axis = axis
+        parameterization = rows.first?.parameterization ?? .ntk
+        depth = axis == .outputScale ? rows.first?.depth : nil
+        outputScale = axis == .depth ? rows.first?.outputScale : nil
         self.column = column
-        let data = rows.compactMap { r -> (alpha: Double, width: Double, seed: UInt64, value: Double)? in
-            guard let a = r.outputScale, a > 0, let v = r.value(column), v > 0, v.isFinite else { return nil }
-            return (a, Double(r.cell.width), r.cell.seed, v)
+        let data = rows.compactMap { r -> (v: Double, width: Double, seed: UInt64, value: Double)? in
+            guard let v = axis.value(r), v > 0, let y = r.value(column), y > 0, y.isFinite else { return nil }
+            return (v, Double(r.cell.width), r.cell.seed, y)
         }
         points = data.count
-        fit = ScalingFit(against: data.map { (x: $0.alpha * $0.width.squareRoot(), seed: $0.seed, value: $0.value) })
+        let x = { (v: Double, n: Double) in v * Foundation.pow(n, axis.widthPower) }
+        fit = ScalingFit(against: data.map { (x: x($0.v, $0.width), seed: $0.seed, value: $0.value) })
         let logY = data.map { Foundation.log($0.value) }
-        let logA = data.map { Foundation.log($0.alpha) }
+        let logV = data.map { Foundation.log($0.v) }
         let logN = data.map { Foundation.log($0.width) }
-        rmsLogResidual = Self.rmsResidual(x: zip(logA, logN).map { $0 + 0.5 * $1 }, y: logY)
-        rmsLogResidualAlphaOnly = Self.rmsResidual(x: logA, y: logY)
-        joint = Self.jointExponents(logA, logN, logY).map { JointFit(alphaExponent: $0.0, widthExponent: $0.1) }
-        if column == "max_kernel_drift" {
-            crossovers = Array(Set(data.map { Int($0.width) })).sorted().map { w in
-                let mine = data.filter { Int($0.width) == w }
-                let means = Dictionary(grouping: mine, by: \.alpha).mapValues { v in v.map(\.value).reduce(0, +) / Double(v.count) }
-                let curve = means.keys.sorted().map { (x: $0 * Double(w).squareRoot(), y: means[$0]!) }
-                return Crossover(width: w, alphaSqrtWidth: Self.crossing(curve, level: Self.crossoverLevel))
-            }
+        rmsLogResidual = Self.rmsResidual(x: zip(logV, logN).map { $0 + axis.widthPower * $1 }, y: logY)
+        rmsLogResidualWithoutWidth = Self.rmsResidual(x: logV, y: logY)
+        joint = Self.jointExponents(logV, logN, logY).map { JointFit(axisExponent: $0.0, widthExponent: $0.1) }
+        if axis == .outputScale && column == "max_kernel_drift" {
+            crossovers = Self.crossovers(data.map { (alpha: $0.v, width: Int($0.width), value: $0.value) })
+        }
+    }
+
+    /// Per width, the α√n where the mean over seeds falls through ``crossoverLevel``.
+    static func crossovers(_ data: [(alpha: Double, width: Int, value: Double)]) -> [Crossover] {
+        Array(Set(data.map(\.width))).sorted().map { w in
+            let mine = data.filter { $0.width == w }
+            let means = Dictionary(grouping: mine, by: \.alpha).mapValues { v in v.map(\.value).reduce(0, +) / Double(v.count) }
+            let curve = means.keys.sorted().map { (x: $0 * Double(w).squareRoot(), y: means[$0]!) }
+            return Crossover(width: w, alphaSqrtWidth: crossing(curve, level: crossoverLevel))
         }
     }
 
@@ -114,7 +147,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
     }
 
     /// (a, b) of log y = c + a·u + b·v by least squares: the centred 2 × 2 normal equations, solved by Cholesky.
-    /// Nil when u and v do not both vary independently (one α, one width, or fewer than 4 points).
+    /// Nil when u and v do not both vary independently (one value of either, or fewer than 4 points).
     static func jointExponents(_ u: [Double], _ v: [Double], _ y: [Double]) -> (Double, Double)? {
         let n = Double(y.count)
         guard y.count >= 4 else { return nil }

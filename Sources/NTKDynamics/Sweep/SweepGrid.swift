@@ -1,11 +1,12 @@
 import Foundation
 
-/// One run of a sweep: a width and a seed, and, when the sweep has those axes, a parameterization and an
-/// output scale α.
+/// One run of a sweep: a width and a seed, and, when the sweep has those axes, a parameterization, an
+/// output scale α and a depth.
 ///
-/// `parameterization` and `outputScale` are nil when the sweep does not vary them (`--parameterizations` and
-/// `--output-scales` not given): every cell then runs with the sweep's one `--parameterization` and
-/// `--output-scale`, and the run's folder is named by width and seed alone, as before these axes existed.
+/// `parameterization`, `outputScale` and `depth` are nil when the sweep does not vary them
+/// (`--parameterizations`, `--output-scales`, `--depths` not given): every cell then runs with the sweep's one
+/// `--parameterization`, `--output-scale` and `--depth`, and the run's folder is named by width and seed alone,
+/// as before these axes existed.
 public struct SweepCell: Hashable, Comparable, Sendable {
     public var width: Int
     public var seed: UInt64
@@ -13,19 +14,23 @@ public struct SweepCell: Hashable, Comparable, Sendable {
     public var parameterization: Parameterization?
     /// This cell's α on an `--output-scales` axis, or nil (not an axis).
     public var outputScale: Double?
+    /// This cell's number of hidden layers on a `--depths` axis, or nil (not an axis).
+    public var depth: Int?
 
-    public init(width: Int, seed: UInt64, parameterization: Parameterization? = nil, outputScale: Double? = nil) {
+    public init(width: Int, seed: UInt64, parameterization: Parameterization? = nil, outputScale: Double? = nil,
+                depth: Int? = nil) {
         self.width = width
         self.seed = seed
         self.parameterization = parameterization
         self.outputScale = outputScale
+        self.depth = depth
     }
 
-    /// The run's folder name inside `OUT/runs/`: `w<width>-s<seed>`, after `<parameterization>-` and
-    /// `a<α>-` for the axes the sweep has (e.g. `mup-a0.1-w256-s0`).
+    /// The run's folder name inside `OUT/runs/`: `w<width>-s<seed>`, after `<parameterization>-`, `a<α>-` and
+    /// `d<depth>-` for the axes the sweep has (e.g. `mup-a0.1-w256-s0`, `d4-w1024-s2`).
     public var directoryName: String {
         (parameterization.map { "\($0.rawValue)-" } ?? "") + (outputScale.map { "a\(Self.text($0))-" } ?? "")
-            + "w\(width)-s\(seed)"
+            + (depth.map { "d\($0)-" } ?? "") + "w\(width)-s\(seed)"
     }
 
     /// α as it is written in folder names and messages: the shortest text that reads back as the same Double,
@@ -34,17 +39,18 @@ public struct SweepCell: Hashable, Comparable, Sendable {
         alpha == alpha.rounded() && abs(alpha) < 1e15 ? String(Int64(alpha)) : "\(alpha)"
     }
 
-    /// The sort key: parameterization (in ``Parameterization/allCases`` order), α, width, seed.
-    private var key: (Int, Double, Int, UInt64) {
+    /// The sort key: parameterization (in ``Parameterization/allCases`` order), α, depth, width, seed.
+    private var key: (Int, Double, Int, Int, UInt64) {
         (parameterization.flatMap { Parameterization.allCases.firstIndex(of: $0) } ?? -1,
-         outputScale ?? -.infinity, width, seed)
+         outputScale ?? -.infinity, depth ?? -1, width, seed)
     }
 
     public static func < (a: SweepCell, b: SweepCell) -> Bool { a.key < b.key }
 }
 
 /// Which share of a grid one process runs: `--shard I/N` takes every N-th cell starting at I (0-based),
-/// in the grid's order (parameterization, α, width, seed), so each shard gets a mix of cheap and expensive widths.
+/// in the grid's order (parameterization, α, depth, width, seed), so each shard gets a mix of cheap and expensive
+/// widths.
 public struct ShardSpec: Equatable, Sendable, CustomStringConvertible {
     public var index: Int
     public var count: Int
@@ -67,8 +73,8 @@ public struct ShardSpec: Equatable, Sendable, CustomStringConvertible {
     public static let whole = ShardSpec(index: 0, count: 1)
 }
 
-/// The grid of a sweep: the product of its parameterizations, output scales, widths (ascending) and seeds
-/// (base, base+1, …).
+/// The grid of a sweep: the product of its parameterizations, output scales, depths, widths (ascending) and
+/// seeds (base, base+1, …).
 public struct SweepGrid: Equatable, Sendable {
     public var widths: [Int]
     public var seeds: [UInt64]
@@ -76,22 +82,30 @@ public struct SweepGrid: Equatable, Sendable {
     public var parameterizations: [Parameterization]?
     /// The `--output-scales` axis, ascending, or nil when the sweep has none.
     public var outputScales: [Double]?
+    /// The `--depths` axis, ascending, or nil when the sweep has none.
+    public var depths: [Int]?
 
     public init(widths: [Int], seedCount: Int, baseSeed: UInt64, parameterizations: [Parameterization]? = nil,
-                outputScales: [Double]? = nil) {
+                outputScales: [Double]? = nil, depths: [Int]? = nil) {
         self.widths = widths.sorted()
         self.seeds = (0..<UInt64(seedCount)).map { baseSeed &+ $0 }
         self.parameterizations = parameterizations.map { p in Parameterization.allCases.filter(p.contains) }
         self.outputScales = outputScales.map { Array(Set($0)).sorted() }
+        self.depths = depths.map { Array(Set($0)).sorted() }
     }
 
-    /// Every cell: by parameterization, then α, then width, then seed.
+    /// Every cell: by parameterization, then α, then depth, then width, then seed.
     public var cells: [SweepCell] {
         let ps: [Parameterization?] = parameterizations ?? [nil]
         let alphas: [Double?] = outputScales ?? [nil]
+        let ds: [Int?] = depths ?? [nil]
         return ps.flatMap { p in
             alphas.flatMap { a in
-                widths.flatMap { w in seeds.map { SweepCell(width: w, seed: $0, parameterization: p, outputScale: a) } }
+                ds.flatMap { d in
+                    widths.flatMap { w in
+                        seeds.map { SweepCell(width: w, seed: $0, parameterization: p, outputScale: a, depth: d) }
+                    }
+                }
             }
         }
     }

@@ -10,10 +10,19 @@ public struct SweepRow: Equatable, Sendable {
     /// The run's output scale α, or nil for the plain (uncentred) model: the cell's on an `--output-scales`
     /// axis, else the sweep's `--output-scale`.
     public var outputScale: Double?
+    /// The run's number of hidden layers: the cell's on a `--depths` axis, else the sweep's `--depth`.
+    public var depth: Int
 
-    /// Columns of `sweep.csv`, in order. The last two came with the sweep axes of issue 16 and are written
-    /// after the older ones, so that a reader that takes columns by position keeps working.
-    public static let columns = legacyColumns + ["parameterization", "output_scale"]
+    /// Columns of `sweep.csv`, in order. Those after `wall_time` came with the sweep axes and the Θ figures
+    /// (issues 16 and 18) and are written after the older ones, so that a reader that takes columns by position
+    /// keeps working.
+    public static let columns = legacyColumns + ["parameterization", "output_scale", "depth"] + addedNumericColumns
+    /// Figures of the run's summary.json added after the axes: the test gap and, with `--kernel analytic`, the
+    /// infinite-width Θ's distance from K₀, gap and final losses (empty without it).
+    static let addedNumericColumns = [
+        "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
+        "final_test_loss_ntk_analytic",
+    ]
     /// The columns of a `sweep.csv` written before the parameterization and output-scale columns.
     static let legacyColumns = [
         "width", "seed", "status", "lr", "lr_crit", "lr_over_lr_crit", "final_kernel_drift", "max_kernel_drift",
@@ -23,13 +32,14 @@ public struct SweepRow: Equatable, Sendable {
     static let numericColumns = Array(legacyColumns.dropFirst(3))
 
     /// - Parameters:
-    ///   - parameterization: the parameterization the run used.
+    ///   - architecture: the network the run trained (its parameterization and depth are recorded).
     ///   - outputScale: the α the run used (nil: the plain model).
-    public init(cell: SweepCell, summary s: RunSummary, wallTime: Double, parameterization: Parameterization,
+    public init(cell: SweepCell, summary s: RunSummary, wallTime: Double, architecture: MLPArchitecture,
                 outputScale: Double?) {
         self.cell = cell
         status = s.status
-        self.parameterization = parameterization
+        parameterization = architecture.parameterization
+        depth = architecture.depth
         self.outputScale = outputScale
         values = [
             "lr": s.learningRate, "lr_crit": s.criticalLearningRate, "lr_over_lr_crit": s.learningRateRatio,
@@ -37,7 +47,9 @@ public struct SweepRow: Equatable, Sendable {
             "final_weight_change": s.finalWeightChange, "max_gap": s.maxGap, "max_gap_flow": s.maxGapFlow,
             "final_train_loss_gd": s.finalTrainLossGD, "final_train_loss_ntk_discrete": s.finalTrainLossNTKDiscrete,
             "final_test_loss_gd": s.finalTestLossGD, "final_test_loss_ntk_discrete": s.finalTestLossNTKDiscrete,
-            "wall_time": wallTime,
+            "wall_time": wallTime, "max_test_gap": s.maxTestGap, "kernel_distance_analytic": s.kernelDistanceAnalytic,
+            "max_gap_analytic": s.maxGapAnalytic, "final_train_loss_ntk_analytic": s.finalTrainLossAnalytic,
+            "final_test_loss_ntk_analytic": s.finalTestLossAnalytic,
         ]
     }
 
@@ -47,49 +59,65 @@ public struct SweepRow: Equatable, Sendable {
     public var line: String {
         ([String(cell.width), String(cell.seed), status.rawValue]
             + Self.numericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }
-            + [parameterization.rawValue, outputScale.map(CSVLogWriter.format) ?? ""]).joined(separator: ",")
+            + [parameterization.rawValue, outputScale.map(CSVLogWriter.format) ?? "", String(depth)]
+            + Self.addedNumericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }).joined(separator: ",")
     }
 
-    /// Parses a line written by ``line``, or by a version without the last two columns (`legacy`).
+    /// The sweep's one parameterization and depth, which a legacy line does not name.
+    public struct Defaults: Sendable {
+        public var parameterization: Parameterization
+        public var depth: Int
+
+        public init(parameterization: Parameterization, depth: Int) {
+            self.parameterization = parameterization
+            self.depth = depth
+        }
+    }
+
+    /// Parses a line written by ``line``, or by a version without the columns after `wall_time` (`legacy`).
     ///
     /// - Parameters:
     ///   - grid: the sweep's grid: which axes the cell has.
-    ///   - sweepParameterization: the sweep's parameterization, for a legacy line (which does not name it).
-    init?(line: Substring, legacy: Bool, grid: SweepGrid, sweepParameterization: Parameterization) {
+    ///   - defaults: the sweep's parameterization and depth, for a legacy line.
+    init?(line: Substring, legacy: Bool, grid: SweepGrid, defaults: Defaults) {
         let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let columns = legacy ? Self.legacyColumns : Self.columns
         guard cells.count == columns.count, let w = Int(cells[0]), let s = UInt64(cells[1]),
               let status = RunStatus(rawValue: cells[2]) else { return nil }
         self.status = status
         var v: [String: Double?] = [:]
-        for (name, text) in zip(Self.numericColumns, cells.dropFirst(3)) {
+        let numeric = legacy ? Self.numericColumns : Self.numericColumns + Self.addedNumericColumns
+        let numericText = legacy ? Array(cells.dropFirst(3)) : Array(cells[3..<Self.legacyColumns.count] + cells.suffix(Self.addedNumericColumns.count))
+        for (name, text) in zip(numeric, numericText) {
             if text.isEmpty { v[name] = .some(nil); continue }
             guard let x = Double(text) else { return nil }
             v[name] = x
         }
         values = v
         if legacy {
-            parameterization = sweepParameterization
+            parameterization = defaults.parameterization
             outputScale = nil
+            depth = defaults.depth
         } else {
-            guard let p = Parameterization(rawValue: cells[columns.count - 2]) else { return nil }
-            let alphaText = cells[columns.count - 1]
-            guard alphaText.isEmpty || Double(alphaText) != nil else { return nil }
+            let i = Self.legacyColumns.count
+            guard let p = Parameterization(rawValue: cells[i]), cells[i + 1].isEmpty || Double(cells[i + 1]) != nil,
+                  let d = Int(cells[i + 2]) else { return nil }
             parameterization = p
-            outputScale = Double(alphaText)
+            outputScale = Double(cells[i + 1])
+            depth = d
         }
         cell = SweepCell(width: w, seed: s, parameterization: grid.parameterizations == nil ? nil : parameterization,
-                         outputScale: grid.outputScales == nil ? nil : outputScale)
+                         outputScale: grid.outputScales == nil ? nil : outputScale, depth: grid.depths == nil ? nil : depth)
     }
 
-    /// `sweep.csv` text for rows sorted by cell (parameterization, α, width, seed).
+    /// `sweep.csv` text for rows sorted by cell (parameterization, α, depth, width, seed).
     public static func csv(_ rows: [SweepRow]) -> String {
         ([columns.joined(separator: ",")] + rows.sorted { $0.cell < $1.cell }.map(\.line)).joined(separator: "\n") + "\n"
     }
 
-    /// Rows of a `sweep.csv` file of the sweep with this grid and parameterization; a file written before the
-    /// parameterization and output-scale columns is read too.
-    public static func read(_ url: URL, grid: SweepGrid, sweepParameterization: Parameterization) throws -> [SweepRow] {
+    /// Rows of a `sweep.csv` file of the sweep with this grid and defaults; a file written before the columns
+    /// after `wall_time` is read too.
+    public static func read(_ url: URL, grid: SweepGrid, defaults: Defaults) throws -> [SweepRow] {
         let text = try String(contentsOf: url, encoding: .utf8)
         var lines = text.split(separator: "\n")
         let legacy = lines.first == legacyColumns.joined(separator: ",")[...]
@@ -98,7 +126,7 @@ public struct SweepRow: Equatable, Sendable {
         }
         lines.removeFirst()
         return try lines.enumerated().map { i, l in
-            guard let row = SweepRow(line: l, legacy: legacy, grid: grid, sweepParameterization: sweepParameterization) else {
+            guard let row = SweepRow(line: l, legacy: legacy, grid: grid, defaults: defaults) else {
                 throw SweepError.malformed(path: url.path, reason: "line \(i + 2) is not a sweep row")
             }
             return row

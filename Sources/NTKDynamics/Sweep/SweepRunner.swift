@@ -9,7 +9,7 @@ import Foundation
 /// replaced. Rows depend only on the runs' logs, so a resumed sweep writes the same `sweep.csv` as an
 /// uninterrupted one (wall times aside).
 public struct SweepRunner: Sendable {
-    /// What one cell runs: its network and its training settings (its seed, parameterization, α and η).
+    /// What one cell runs: its network and its training settings (its seed, parameterization, α, depth and η).
     public struct CellSetup: Sendable {
         public var architecture: MLPArchitecture
         public var settings: TrainingSettings
@@ -76,8 +76,7 @@ public struct SweepRunner: Sendable {
     func row(_ cell: SweepCell, _ summary: RunSummary) -> SweepRow {
         let cellSetup = setup(cell)
         return SweepRow(cell: cell, summary: summary, wallTime: Self.wallTime(summary),
-                        parameterization: cellSetup.architecture.parameterization,
-                        outputScale: cellSetup.settings.outputScale)
+                        architecture: cellSetup.architecture, outputScale: cellSetup.settings.outputScale)
     }
 
     /// Runs (or resumes) `cells` into `root`; returns their rows sorted by (width, seed). Cells interrupted

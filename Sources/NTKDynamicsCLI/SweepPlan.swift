@@ -1,0 +1,97 @@
+import Foundation
+import NTKDynamics
+
+/// What a `sweep` will run: its grid, its data, its networks and their η, and the `sweep_config.json` that
+/// identifies it (Docs/Sweep.md).
+struct SweepPlan: Sendable {
+    var grid: SweepGrid
+    var dataset: Dataset
+    var dataSettings: DataSettings
+    /// The network of the first parameterization and depth, at width 1.
+    var template: MLPArchitecture
+    /// The training settings, η set to the first network's.
+    var settings: TrainingSettings
+    var config: SweepConfiguration
+
+    /// The network of one (parameterization, depth, width).
+    func architecture(width: Int, parameterization: Parameterization? = nil, depth: Int? = nil) -> MLPArchitecture {
+        var a = template
+        a.width = width
+        if let parameterization { a.parameterization = parameterization }
+        if let depth { a.depth = depth }
+        return a
+    }
+
+    /// Every (parameterization, depth) the grid trains, first the template's.
+    var networks: [(parameterization: Parameterization, depth: Int)] {
+        (grid.parameterizations ?? [template.parameterization]).flatMap { p in
+            (grid.depths ?? [template.depth]).map { (p, $0) }
+        }
+    }
+
+    /// The largest network of the grid: the widest at the greatest depth.
+    var largest: MLPArchitecture {
+        architecture(width: grid.widths.last!, depth: (grid.depths ?? [template.depth]).max())
+    }
+
+    /// One η for all widths and output scales, per network: `lr`, or `factor` times η_crit of the widest network
+    /// (closest to the limit) with that parameterization and depth. α does not change η_crit: the kernel of
+    /// F = α(f − f₀) is α²K and its loss L(F)/α² (Docs/Parameterizations.md#the-output-scale-α).
+    /// - Returns: η per network in ``networks`` order, and how it was chosen (`lr_source` of sweep_config.json).
+    func learningRates(lr: Double?, seed: UInt64) throws -> ([SweepConfiguration.NetworkRate], String) {
+        if let lr { return (networks.map { .init(parameterization: $0.parameterization, depth: $0.depth, lr: lr) }, "--lr") }
+        let widest = grid.widths.last!
+        let crits = try networks.map { n in
+            (n, try NTKExperiment.criticalLearningRate(architecture: architecture(width: widest, parameterization: n.parameterization,
+                                                                                  depth: n.depth),
+                                                       dataset: dataset, settings: settings))
+        }
+        let factor = settings.learningRateFactor
+        let printed = crits.count == 1 ? ProgressTable.number(crits[0].1)
+            : crits.map { "\(Self.name($0.0)) \(ProgressTable.number($0.1))" }.joined(separator: ", ")
+        return (crits.map { .init(parameterization: $0.0.parameterization, depth: $0.0.depth, lr: factor * $0.1) },
+                "\(factor)·η_crit of width \(widest), seed \(seed)" + (crits.count == 1 ? "" : ", per network")
+                + " (η_crit = \(printed))")
+    }
+
+    /// "ntk", "depth 2" or "mup, depth 4": what tells the grid's networks apart.
+    func name(_ n: (parameterization: Parameterization, depth: Int)) -> String {
+        Self.name(n, parameterizations: grid.parameterizations != nil, depths: grid.depths != nil)
+    }
+
+    private static func name(_ n: (parameterization: Parameterization, depth: Int), parameterizations: Bool = true,
+                             depths: Bool = true) -> String {
+        [parameterizations ? n.parameterization.rawValue : nil, depths ? "depth \(n.depth)" : nil]
+            .compactMap { $0 }.joined(separator: ", ")
+    }
+
+    /// The network and settings of a cell: its width, seed, parameterization, α and depth, and the η recorded
+    /// for its network.
+    func cellSetup(_ recorded: SweepConfiguration.SweepRecord) -> @Sendable (SweepCell) -> SweepRunner.CellSetup {
+        let plan = self
+        return { cell in
+            let a = plan.architecture(width: cell.width, parameterization: cell.parameterization, depth: cell.depth)
+            var s = plan.settings
+            s.seed = cell.seed
+            if let alpha = cell.outputScale { s.outputScale = alpha }
+            s.learningRate = recorded.learningRate(a.parameterization, depth: a.depth)
+            return SweepRunner.CellSetup(architecture: a, settings: s)
+        }
+    }
+
+    /// η as the progress note prints it: one number, or one per network.
+    func rateText(_ recorded: SweepConfiguration.SweepRecord) -> String {
+        guard recorded.lrPerNetwork != nil else { return ProgressTable.number(recorded.lr) }
+        return networks.map { "\(ProgressTable.number(recorded.learningRate($0.parameterization, depth: $0.depth))) (\(name($0)))" }
+            .joined(separator: ", ")
+    }
+
+    /// "5 widths × 3 seeds = 15 runs", with the axes in front when the sweep has them.
+    var gridDescription: String {
+        let axes = [grid.parameterizations.map { "\($0.count) parameterizations" },
+                    grid.outputScales.map { "\($0.count) output scales" },
+                    grid.depths.map { "\($0.count) depths" }].compactMap { $0 }
+        return (axes + ["\(grid.widths.count) widths", "\(grid.seeds.count) seeds"]).joined(separator: " × ")
+            + " = \(grid.cells.count) runs"
+    }
+}
