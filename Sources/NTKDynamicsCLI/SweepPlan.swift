@@ -48,7 +48,7 @@ struct SweepPlan: Sendable {
         }
         let factor = settings.learningRateFactor
         let printed = crits.count == 1 ? ProgressTable.number(crits[0].1)
-            : crits.map { "\(Self.name($0.0)) \(ProgressTable.number($0.1))" }.joined(separator: ", ")
+            : crits.map { "\(ProgressTable.number($0.1)) (\(name($0.0)))" }.joined(separator: ", ")
         return (crits.map { .init(parameterization: $0.0.parameterization, depth: $0.0.depth, lr: factor * $0.1) },
                 "\(factor)·η_crit of width \(widest), seed \(seed)" + (crits.count == 1 ? "" : ", per network")
                 + " (η_crit = \(printed))")
@@ -56,12 +56,7 @@ struct SweepPlan: Sendable {
 
     /// "ntk", "depth 2" or "mup, depth 4": what tells the grid's networks apart.
     func name(_ n: (parameterization: Parameterization, depth: Int)) -> String {
-        Self.name(n, parameterizations: grid.parameterizations != nil, depths: grid.depths != nil)
-    }
-
-    private static func name(_ n: (parameterization: Parameterization, depth: Int), parameterizations: Bool = true,
-                             depths: Bool = true) -> String {
-        [parameterizations ? n.parameterization.rawValue : nil, depths ? "depth \(n.depth)" : nil]
+        [grid.parameterizations != nil ? n.parameterization.rawValue : nil, grid.depths != nil ? "depth \(n.depth)" : nil]
             .compactMap { $0 }.joined(separator: ", ")
     }
 

@@ -144,7 +144,7 @@ enum SweepAxesFigures {
                                                         markerRadius: 3)))
         }
         let widths = rows.map { Double($0.width) }
-        let plot = LinePlot(id: "width-\(column)-by-group", title: "\(name) vs width, per parameterization and α",
+        let plot = LinePlot(id: "width-\(column)-by-group", title: "\(name) vs width, one curve per setting",
                             x: WidthListReport.widthAxis(widths), y: Axis("\(name.lowercased()) (log scale)", kind: .log),
                             series: series)
         return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
