@@ -26,7 +26,7 @@ public struct DataSource: Codable, Equatable, Sendable {
     public var testFraction: Double?
     /// How the rows were chosen, in words (split, caps, seed).
     public var selection: String
-    public var task: DataTask
+    public var task: DataTask = .regression
     /// Class labels in target order (classification only).
     public var classes: [Int]?
     /// How labels became targets, in words.
@@ -38,31 +38,6 @@ public struct DataSource: Codable, Equatable, Sendable {
     /// Citation and license of a bundled dataset.
     public var citation: String?
     public var license: String?
-
-    public init(name: String, file: String, testFile: String? = nil, header: Bool, headerMode: CSVHeader,
-                inputColumns: [String], targetColumns: [String], rowsAvailable: Int, testRowsAvailable: Int? = nil,
-                testFraction: Double? = nil, selection: String, task: DataTask = .regression, classes: [Int]? = nil,
-                targetEncoding: String? = nil, inputScaling: String, standardization: Standardization? = nil,
-                citation: String? = nil, license: String? = nil) {
-        self.name = name
-        self.file = file
-        self.testFile = testFile
-        self.header = header
-        self.headerMode = headerMode
-        self.inputColumns = inputColumns
-        self.targetColumns = targetColumns
-        self.rowsAvailable = rowsAvailable
-        self.testRowsAvailable = testRowsAvailable
-        self.testFraction = testFraction
-        self.selection = selection
-        self.task = task
-        self.classes = classes
-        self.targetEncoding = targetEncoding
-        self.inputScaling = inputScaling
-        self.standardization = standardization
-        self.citation = citation
-        self.license = license
-    }
 
     enum CodingKeys: String, CodingKey {
         case name, file, testFile = "test_file", header, headerMode = "header_mode", inputColumns = "input_columns"

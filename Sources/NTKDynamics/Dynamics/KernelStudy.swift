@@ -1,7 +1,10 @@
 import Foundation
 
 /// The settings of a ``KernelStudy`` (the `kernel` subcommand, Docs/InfiniteWidth.md#ntk-dynamics-kernel).
-public struct KernelStudySettings: Sendable {
+///
+/// Encodes itself into the study's `config.json` (``KernelConfiguration``): every setting but ``threads``, which
+/// only splits the work (`blas_threads` records OpenBLAS's).
+public struct KernelStudySettings: Sendable, Encodable {
     /// The widths to measure, in the order given.
     public var widths: [Int]
     /// Initializations per width: initialization i draws its parameters from seed `seed + i`.
@@ -10,8 +13,8 @@ public struct KernelStudySettings: Sendable {
     public var seed: UInt64
     /// Gauss–Hermite nodes per dimension for tanh and gelu.
     public var quadratureDegree: Int
-    /// λ of kernel ridge regression with Θ and with each K₀; nil for none.
-    public var ridge: Double?
+    /// λ of kernel ridge regression with Θ and with each K₀; nil for none (recorded as null).
+    @NullEncoded public var ridge: Double?
     /// Threads for the quadrature path; nil uses every core.
     public var threads: Int?
 
@@ -24,6 +27,10 @@ public struct KernelStudySettings: Sendable {
         self.quadratureDegree = quadratureDegree
         self.ridge = ridge
         self.threads = threads
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case widths, seeds, seed, quadratureDegree = "quadrature_degree", ridge
     }
 }
 

@@ -72,12 +72,6 @@ public struct BLASCoreChoice: Sendable, Equatable {
     /// variable once, when it is loaded).
     public var reexecute: Bool
 
-    public init(core: String, reason: BLASCoreReason, reexecute: Bool) {
-        self.core = core
-        self.reason = reason
-        self.reexecute = reexecute
-    }
-
     /// OpenBLAS's own variable: set to anything, it is never overridden.
     public static let coreTypeVariable = "OPENBLAS_CORETYPE"
     /// `library` (or any value but `auto`): keep OpenBLAS's own choice. Unset, empty or `auto`: the tool decides.
@@ -159,16 +153,6 @@ public struct BLASCoreStatus: Sendable, Equatable {
     /// errno of an execution of the program that failed (the family could not be changed, or not changed
     /// back after a failed self-check: then ``failure`` is set and ``reason`` is still `.automatic`).
     public var reexecuteError: Int32?
-
-    public init(core: String, libraryCore: String?, reason: BLASCoreReason, rejectedCore: String? = nil,
-                failure: String? = nil, reexecuteError: Int32? = nil) {
-        self.core = core
-        self.libraryCore = libraryCore
-        self.reason = reason
-        self.rejectedCore = rejectedCore
-        self.failure = failure
-        self.reexecuteError = reexecuteError
-    }
 
     /// The status of a process from the family in use and its environment, without deciding anything: a
     /// marker is believed only when the environment matches it (`OPENBLAS_CORETYPE` = the chosen family after

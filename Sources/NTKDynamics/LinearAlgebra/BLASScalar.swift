@@ -3,69 +3,79 @@ import CLapack
 /// A floating-point type BLAS computes in: `Double` (the d-routines, the default everywhere) and `Float`
 /// (the s-routines, for the network's passes under `--precision float32`).
 ///
-/// The requirements are the raw CBLAS calls on row-major storage; ``BLAS`` wraps them for ``DenseMatrix``.
-/// Every conformance does the same arithmetic in its own precision: generic code (``MLPNetwork``,
-/// ``GradientDescent``) is written once and specialized per type.
+/// A conformance names its CBLAS routines (``CBLASRoutines``); the calls on row-major storage below are written
+/// once for both, and ``BLAS`` wraps them for ``DenseMatrix``. Every conformance does the same arithmetic in its
+/// own precision: generic code (``MLPNetwork``, ``GradientDescent``) is written once and specialized per type.
 public protocol BLASScalar: BinaryFloatingPoint, Sendable, Codable {
-    /// C ← α·op(A)·op(B) + β·C, row-major, leading dimensions `lda`, `ldb`, `ldc` (`cblas_?gemm`).
-    static func gemm(_ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int, alpha: Self,
-                     _ a: UnsafePointer<Self>, lda: Int, _ b: UnsafePointer<Self>, ldb: Int,
-                     beta: Self, _ c: UnsafeMutablePointer<Self>, ldc: Int)
-    /// The upper triangle of C ← α·A·Aᵀ + β·C for an n × k row-major A (`cblas_?syrk`).
-    static func syrkUpper(n: Int, k: Int, alpha: Self, _ a: UnsafePointer<Self>, lda: Int,
-                          beta: Self, _ c: UnsafeMutablePointer<Self>, ldc: Int)
-    /// y ← α·op(A)·x + β·y for an m × n row-major A (`cblas_?gemv`).
-    static func gemv(_ transA: BLAS.Transpose, m: Int, n: Int, alpha: Self, _ a: UnsafePointer<Self>, lda: Int,
-                     _ x: UnsafePointer<Self>, beta: Self, _ y: UnsafeMutablePointer<Self>)
-    /// y ← α·x + y (`cblas_?axpy`).
-    static func axpy(count: Int, alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
-    /// x ← α·x (`cblas_?scal`).
-    static func scal(count: Int, alpha: Self, _ x: UnsafeMutablePointer<Self>)
-    /// ‖x‖₂ (`cblas_?nrm2`), in this precision.
-    static func nrm2(count: Int, _ x: UnsafePointer<Self>) -> Self
-
+    /// The `cblas_d…` or `cblas_s…` routines.
+    static var cblas: CBLASRoutines<Self> { get }
     /// The values of a float64 matrix in this precision (rounded to nearest; no copy for `Double`).
     static func converting(_ m: Matrix) -> DenseMatrix<Self>
     /// The values as float64 (exact; no copy for `Double`).
     static func float64(_ m: DenseMatrix<Self>) -> Matrix
 }
 
+/// The CBLAS routines of one precision, as the C library declares them (`cblas_dgemm` or `cblas_sgemm`, …):
+/// the one thing the two ``BLASScalar`` conformances differ in.
+public struct CBLASRoutines<T>: Sendable {
+    let gemm: @Sendable (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint, T,
+                         UnsafePointer<T>?, blasint, UnsafePointer<T>?, blasint, T, UnsafeMutablePointer<T>?, blasint) -> Void
+    let syrk: @Sendable (CBLAS_ORDER, CBLAS_UPLO, CBLAS_TRANSPOSE, blasint, blasint, T, UnsafePointer<T>?, blasint,
+                         T, UnsafeMutablePointer<T>?, blasint) -> Void
+    let gemv: @Sendable (CBLAS_ORDER, CBLAS_TRANSPOSE, blasint, blasint, T, UnsafePointer<T>?, blasint,
+                         UnsafePointer<T>?, blasint, T, UnsafeMutablePointer<T>?, blasint) -> Void
+    let axpy: @Sendable (blasint, T, UnsafePointer<T>?, blasint, UnsafeMutablePointer<T>?, blasint) -> Void
+    let scal: @Sendable (blasint, T, UnsafeMutablePointer<T>?, blasint) -> Void
+    let nrm2: @Sendable (blasint, UnsafePointer<T>?, blasint) -> T
+}
+
+extension BLASScalar {
+    /// C ← α·op(A)·op(B) + β·C, row-major, leading dimensions `lda`, `ldb`, `ldc` (`cblas_?gemm`).
+    @inline(__always)
+    public static func gemm(_ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int, alpha: Self,
+                            _ a: UnsafePointer<Self>, lda: Int, _ b: UnsafePointer<Self>, ldb: Int,
+                            beta: Self, _ c: UnsafeMutablePointer<Self>, ldc: Int) {
+        cblas.gemm(CblasRowMajor, transA.cblas, transB.cblas, blasint(m), blasint(n), blasint(k), alpha,
+                   a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// The upper triangle of C ← α·A·Aᵀ + β·C for an n × k row-major A (`cblas_?syrk`).
+    @inline(__always)
+    public static func syrkUpper(n: Int, k: Int, alpha: Self, _ a: UnsafePointer<Self>, lda: Int,
+                                 beta: Self, _ c: UnsafeMutablePointer<Self>, ldc: Int) {
+        cblas.syrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(n), blasint(k), alpha, a, blasint(lda),
+                   beta, c, blasint(ldc))
+    }
+
+    /// y ← α·op(A)·x + β·y for an m × n row-major A (`cblas_?gemv`).
+    @inline(__always)
+    public static func gemv(_ transA: BLAS.Transpose, m: Int, n: Int, alpha: Self, _ a: UnsafePointer<Self>, lda: Int,
+                            _ x: UnsafePointer<Self>, beta: Self, _ y: UnsafeMutablePointer<Self>) {
+        cblas.gemv(CblasRowMajor, transA.cblas, blasint(m), blasint(n), alpha, a, blasint(lda), x, 1, beta, y, 1)
+    }
+
+    /// y ← α·x + y (`cblas_?axpy`).
+    @inline(__always)
+    public static func axpy(count: Int, alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>) {
+        cblas.axpy(blasint(count), alpha, x, 1, y, 1)
+    }
+
+    /// x ← α·x (`cblas_?scal`).
+    @inline(__always)
+    public static func scal(count: Int, alpha: Self, _ x: UnsafeMutablePointer<Self>) {
+        cblas.scal(blasint(count), alpha, x, 1)
+    }
+
+    /// ‖x‖₂ (`cblas_?nrm2`), in this precision.
+    @inline(__always)
+    public static func nrm2(count: Int, _ x: UnsafePointer<Self>) -> Self {
+        cblas.nrm2(blasint(count), x, 1)
+    }
+}
+
 extension Double: BLASScalar {
-    @inline(__always)
-    public static func gemm(_ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int, alpha: Double,
-                            _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
-                            beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, blasint(m), blasint(n), blasint(k), alpha,
-                    a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
-    }
-
-    @inline(__always)
-    public static func syrkUpper(n: Int, k: Int, alpha: Double, _ a: UnsafePointer<Double>, lda: Int,
-                                 beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(n), blasint(k), alpha, a, blasint(lda),
-                    beta, c, blasint(ldc))
-    }
-
-    @inline(__always)
-    public static func gemv(_ transA: BLAS.Transpose, m: Int, n: Int, alpha: Double, _ a: UnsafePointer<Double>, lda: Int,
-                            _ x: UnsafePointer<Double>, beta: Double, _ y: UnsafeMutablePointer<Double>) {
-        cblas_dgemv(CblasRowMajor, transA.cblas, blasint(m), blasint(n), alpha, a, blasint(lda), x, 1, beta, y, 1)
-    }
-
-    @inline(__always)
-    public static func axpy(count: Int, alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
-        cblas_daxpy(blasint(count), alpha, x, 1, y, 1)
-    }
-
-    @inline(__always)
-    public static func scal(count: Int, alpha: Double, _ x: UnsafeMutablePointer<Double>) {
-        cblas_dscal(blasint(count), alpha, x, 1)
-    }
-
-    @inline(__always)
-    public static func nrm2(count: Int, _ x: UnsafePointer<Double>) -> Double {
-        cblas_dnrm2(blasint(count), x, 1)
-    }
+    public static let cblas = CBLASRoutines<Double>(gemm: cblas_dgemm, syrk: cblas_dsyrk, gemv: cblas_dgemv,
+                                                    axpy: cblas_daxpy, scal: cblas_dscal, nrm2: cblas_dnrm2)
 
     @inline(__always)
     public static func converting(_ m: Matrix) -> Matrix { m }
@@ -75,41 +85,8 @@ extension Double: BLASScalar {
 }
 
 extension Float: BLASScalar {
-    @inline(__always)
-    public static func gemm(_ transA: BLAS.Transpose, _ transB: BLAS.Transpose, m: Int, n: Int, k: Int, alpha: Float,
-                            _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, blasint(m), blasint(n), blasint(k), alpha,
-                    a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
-    }
-
-    @inline(__always)
-    public static func syrkUpper(n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>, lda: Int,
-                                 beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(n), blasint(k), alpha, a, blasint(lda),
-                    beta, c, blasint(ldc))
-    }
-
-    @inline(__always)
-    public static func gemv(_ transA: BLAS.Transpose, m: Int, n: Int, alpha: Float, _ a: UnsafePointer<Float>, lda: Int,
-                            _ x: UnsafePointer<Float>, beta: Float, _ y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, transA.cblas, blasint(m), blasint(n), alpha, a, blasint(lda), x, 1, beta, y, 1)
-    }
-
-    @inline(__always)
-    public static func axpy(count: Int, alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        cblas_saxpy(blasint(count), alpha, x, 1, y, 1)
-    }
-
-    @inline(__always)
-    public static func scal(count: Int, alpha: Float, _ x: UnsafeMutablePointer<Float>) {
-        cblas_sscal(blasint(count), alpha, x, 1)
-    }
-
-    @inline(__always)
-    public static func nrm2(count: Int, _ x: UnsafePointer<Float>) -> Float {
-        cblas_snrm2(blasint(count), x, 1)
-    }
+    public static let cblas = CBLASRoutines<Float>(gemm: cblas_sgemm, syrk: cblas_ssyrk, gemv: cblas_sgemv,
+                                                   axpy: cblas_saxpy, scal: cblas_sscal, nrm2: cblas_snrm2)
 
     public static func converting(_ m: Matrix) -> DenseMatrix<Float> {
         DenseMatrix(rows: m.rows, cols: m.cols, data: m.data.map { Float($0) })

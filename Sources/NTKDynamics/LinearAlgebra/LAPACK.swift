@@ -23,6 +23,19 @@ public enum LAPACKError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(routine): the matrix contains NaN or infinite entries"
         }
     }
+
+    /// Throws for the `info` that `routine` returned: ``illegalArgument(routine:argument:)`` when it is negative,
+    /// `positive(info)` (what a positive `info` means for this routine) when it is positive.
+    static func check(_ info: Int32, _ routine: String, positive: (Int) -> LAPACKError) throws {
+        if info < 0 { throw illegalArgument(routine: routine, argument: Int(-info)) }
+        if info > 0 { throw positive(Int(info)) }
+    }
+
+    /// Checks that `a` is square (`what` needs it) and finite (else ``nonFiniteInput(routine:)``).
+    static func checkSquareFinite(_ a: Matrix, _ routine: String, _ what: String) throws {
+        precondition(a.rows == a.cols, "\(what) needs a square matrix, got \(a.rows)×\(a.cols)")
+        guard a.isFinite else { throw nonFiniteInput(routine: routine) }
+    }
 }
 
 /// Eigendecomposition A = V·diag(λ)·Vᵀ of a real symmetric matrix.
@@ -38,8 +51,7 @@ public struct SymmetricEigendecomposition: Sendable {
     /// - Complexity: O(n³) time, O(n²) memory.
     /// - Throws: ``LAPACKError`` when `info ≠ 0` or `a` is not finite.
     public init(_ a: Matrix) throws {
-        precondition(a.rows == a.cols, "eigendecomposition needs a square matrix, got \(a.rows)×\(a.cols)")
-        guard a.isFinite else { throw LAPACKError.nonFiniteInput(routine: "dsyevd") }
+        try LAPACKError.checkSquareFinite(a, "dsyevd", "eigendecomposition")
         let n = a.rows
         var v = a
         var w = [Double](repeating: 0, count: n)
@@ -50,8 +62,7 @@ public struct SymmetricEigendecomposition: Sendable {
                                    Int32(n), pv.baseAddress, Int32(n), pw.baseAddress)
                 }
             }
-            if info < 0 { throw LAPACKError.illegalArgument(routine: "dsyevd", argument: Int(-info)) }
-            if info > 0 { throw LAPACKError.eigenSolverDidNotConverge(routine: "dsyevd", info: Int(info)) }
+            try LAPACKError.check(info, "dsyevd") { .eigenSolverDidNotConverge(routine: "dsyevd", info: $0) }
         }
         self.values = w
         self.vectors = v
@@ -82,8 +93,7 @@ extension SymmetricEigendecomposition {
                     }
                 }
             }
-            if info < 0 { throw LAPACKError.illegalArgument(routine: "dstev", argument: Int(-info)) }
-            if info > 0 { throw LAPACKError.eigenSolverDidNotConverge(routine: "dstev", info: Int(info)) }
+            try LAPACKError.check(info, "dstev") { .eigenSolverDidNotConverge(routine: "dstev", info: $0) }
         }
         self.values = d
         self.vectors = z
@@ -105,8 +115,7 @@ extension SymmetricEigendecomposition {
                     LAPACKE_dsterf(Int32(n), pd.baseAddress, pe.baseAddress)
                 }
             }
-            if info < 0 { throw LAPACKError.illegalArgument(routine: "dsterf", argument: Int(-info)) }
-            if info > 0 { throw LAPACKError.eigenSolverDidNotConverge(routine: "dsterf", info: Int(info)) }
+            try LAPACKError.check(info, "dsterf") { .eigenSolverDidNotConverge(routine: "dsterf", info: $0) }
         }
         return d
     }
@@ -133,16 +142,14 @@ public struct CholeskyFactorization: Sendable {
     /// - Throws: ``LAPACKError/notPositiveDefinite(routine:order:)`` when a leading minor is not positive
     ///   definite, ``LAPACKError/nonFiniteInput(routine:)``, ``LAPACKError/illegalArgument(routine:argument:)``.
     public init(_ a: Matrix) throws {
-        precondition(a.rows == a.cols, "Cholesky needs a square matrix, got \(a.rows)×\(a.cols)")
-        guard a.isFinite else { throw LAPACKError.nonFiniteInput(routine: "dpotrf") }
+        try LAPACKError.checkSquareFinite(a, "dpotrf", "Cholesky")
         let n = a.rows
         var u = a
         if n > 0 {
             let info = u.data.withUnsafeMutableBufferPointer { pu in
                 LAPACKE_dpotrf(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), pu.baseAddress, Int32(n))
             }
-            if info < 0 { throw LAPACKError.illegalArgument(routine: "dpotrf", argument: Int(-info)) }
-            if info > 0 { throw LAPACKError.notPositiveDefinite(routine: "dpotrf", order: Int(info)) }
+            try LAPACKError.check(info, "dpotrf") { .notPositiveDefinite(routine: "dpotrf", order: $0) }
         }
         factor = u
     }

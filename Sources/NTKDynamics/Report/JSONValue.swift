@@ -86,6 +86,14 @@ public struct JSONObject: Sendable {
     }
     public func string(_ key: String) -> String? { self[key]?.string }
 
+    /// The value of a record's key: the report reads config.json and summary.json under the keys of the types
+    /// that write them (``RunSummary``, ``NetworkRecord``, ``TrainingRecord``, ``RunConfiguration/RunRecord``,
+    /// ``BLASRecord``), so each name is defined once; absent and null read as nil, as for a string key.
+    public subscript(key: some CodingKey) -> JSONValue? { self[key.stringValue] }
+    public func number(_ key: some CodingKey) -> Double? { number(key.stringValue) }
+    public func int(_ key: some CodingKey) -> Int? { int(key.stringValue) }
+    public func string(_ key: some CodingKey) -> String? { string(key.stringValue) }
+
     /// Keys in sorted order (top level, then those under "model").
     public var keys: [String] {
         var k = values.keys.filter { $0 != "model" }

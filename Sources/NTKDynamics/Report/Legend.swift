@@ -6,12 +6,6 @@ public struct Legend: Sendable {
         public var style: SeriesStyle
         /// The `data-series` id of the series it describes.
         public var series: String
-
-        public init(label: String, style: SeriesStyle, series: String) {
-            self.label = label
-            self.style = style
-            self.series = series
-        }
     }
 
     public var entries: [Entry]

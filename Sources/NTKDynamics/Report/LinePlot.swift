@@ -72,13 +72,7 @@ public struct PlotSeries: Sendable {
 public struct VerticalMarker: Sendable {
     public var x: Double
     public var label: String
-    public var color: String
-
-    public init(x: Double, label: String, color: String = Palette.vermillion) {
-        self.x = x
-        self.label = label
-        self.color = color
-    }
+    public var color: String = Palette.vermillion
 }
 
 /// A 2-D chart of line and/or scatter series (a scatter plot is a `LinePlot` whose series use

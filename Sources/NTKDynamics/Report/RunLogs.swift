@@ -104,14 +104,14 @@ public struct RunLogs: Sendable {
     public func column(_ name: String) -> [Double?]? { steps?.numbers(name) }
 
     /// `status` from summary.json, or nil when there is no summary (a run still going or killed).
-    public var status: String? { summary?.string("status") }
+    public var status: String? { summary?.string(RunSummary.CodingKeys.status) }
 
     /// The step where training diverged, for a diverged run.
-    public var divergedAtStep: Int? { summary?.int("diverged_at_step") }
+    public var divergedAtStep: Int? { summary?.int(RunSummary.CodingKeys.divergedAtStep) }
 
     /// Input dimension d: config `input_dim`, else the second axis of arrays/x_train.npy.
     public var inputDimension: Int? {
-        if let d = config?.int("input_dim") { return d }
+        if let d = config?.int(RunConfiguration.RunRecord.CodingKeys.inputDim) { return d }
         guard let x = array("x_train") else { return nil }
         return x.shape.count >= 2 ? x.shape[1] : 1
     }
@@ -185,7 +185,8 @@ public struct WidthListLogs: Sendable {
             let summary = try? JSONObject(contentsOf: url.appendingPathComponent("summary.json"))
             var values: [String: Double] = [:]
             for (k, v) in summary?.values ?? [:] { if let d = v.number { values[k] = d } }
-            rows.append(WidthListRow(width: width, status: summary?.string("status") ?? "no summary", values: values, directory: name))
+            rows.append(WidthListRow(width: width, status: summary?.string(RunSummary.CodingKeys.status) ?? "no summary",
+                                     values: values, directory: name))
             if summary == nil { problems.append("\(name)/summary.json is missing (a run still going or killed)") }
         }
         self.rows = rows

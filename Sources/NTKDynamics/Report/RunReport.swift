@@ -50,6 +50,14 @@ public enum RunReport {
 
     // MARK: - The page
 
+    /// The keys of the records that config.json and summary.json hold: the report reads every setting and figure
+    /// under the name its writer gives it (Docs/LogFormat.md), leniently (absent or null: nil, shown as "—").
+    typealias SummaryKey = RunSummary.CodingKeys
+    typealias NetworkKey = NetworkRecord.CodingKeys
+    typealias TrainingKey = TrainingRecord.CodingKeys
+    typealias RunKey = RunConfiguration.RunRecord.CodingKeys
+    typealias BLASKey = BLASRecord.CodingKeys
+
     /// The report page of one run.
     public static func html(for logs: RunLogs) -> String {
         let name = logs.directory.lastPathComponent
@@ -104,23 +112,24 @@ public enum RunReport {
     static func synopsis(_ config: JSONObject?) -> String? {
         guard let c = config else { return nil }
         var parts: [String] = []
-        if let w = c.int("width") { parts.append("width \(w)") }
-        if let d = c.int("depth") { parts.append("depth \(d)") }
-        if let a = c.string("activation") { parts.append(a) }
-        if let p = c.string("parameterization") { parts.append("\(p) parameterization") }
-        if let p = c.int("parameter_count") { parts.append("P = \(p)") }
-        if let ds = c.string("dataset") {
-            let dims = [("d", c.int("input_dim")), ("k", c.int("outputs")), ("N", c.int("samples")), ("N*", c.int("test_samples"))]
+        if let w = c.int(RunKey.width) { parts.append("width \(w)") }
+        if let d = c.int(NetworkKey.depth) { parts.append("depth \(d)") }
+        if let a = c.string(NetworkKey.activation) { parts.append(a) }
+        if let p = c.string(NetworkKey.parameterization) { parts.append("\(p) parameterization") }
+        if let p = c.int(RunKey.parameterCount) { parts.append("P = \(p)") }
+        if let ds = c.string(RunKey.dataset) {
+            let dims = [("d", c.int(RunKey.inputDim)), ("k", c.int(RunKey.outputs)), ("N", c.int(RunKey.samples)),
+                        ("N*", c.int(RunKey.testSamples))]
                 .compactMap { name, v in v.map { "\(name) = \($0)" } }
             parts.append("\(ds) data" + (dims.isEmpty ? "" : " (" + dims.joined(separator: ", ") + ")"))
         }
-        if let l = c.string("loss") { parts.append("\(l) loss") }
-        if let lr = c.number("lr") {
-            let ratio = c.number("lr_crit").map { $0 > 0 ? " = \(Ticks.text(lr / $0, digits: 3))·η_crit" : "" } ?? ""
+        if let l = c.string(TrainingKey.loss) { parts.append("\(l) loss") }
+        if let lr = c.number(RunKey.lr) {
+            let ratio = c.number(RunKey.lrCrit).map { $0 > 0 ? " = \(Ticks.text(lr / $0, digits: 3))·η_crit" : "" } ?? ""
             parts.append("η = \(Ticks.text(lr))\(ratio)")
         }
-        if let t = c.int("steps") { parts.append("T = \(t) steps") }
-        if let seed = c.int("seed") { parts.append("seed \(seed)") }
+        if let t = c.int(TrainingKey.steps) { parts.append("T = \(t) steps") }
+        if let seed = c.int(RunKey.seed) { parts.append("seed \(seed)") }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
@@ -129,20 +138,21 @@ public enum RunReport {
         let s = logs.summary
         let steps = logs.column("step")?.compactMap { $0 } ?? []
         let lastLogged = steps.last.flatMap { Int(exactly: $0) }  // nil for a step of nan, inf or ≥ 2⁶³
-        let requested = s?.int("steps_requested") ?? logs.config?.int("steps")
+        let requested = s?.int(SummaryKey.stepsRequested) ?? logs.config?.int(TrainingKey.steps)
         let req = requested.map { " of \($0)" } ?? ""
-        switch logs.status {
-        case "completed"?:
-            return [("Completed: \(s?.int("last_step") ?? lastLogged ?? 0)\(req) steps.", false)]
-        case "diverged"?:
+        let lastStep = s?.int(SummaryKey.lastStep) ?? lastLogged ?? 0
+        switch logs.status.map({ RunStatus(rawValue: $0) }) {
+        case .completed??:
+            return [("Completed: \(lastStep)\(req) steps.", false)]
+        case .diverged??:
             let at = logs.divergedAtStep.map(String.init) ?? "?"
-            let ratio = s?.number("lr_over_lr_crit").map { " η = \(Ticks.text($0))·η_crit." } ?? ""
-            let because = s?.string("diverged_because") ?? "a training loss became NaN or ±∞"
+            let ratio = s?.number(SummaryKey.learningRateRatio).map { " η = \(Ticks.text($0))·η_crit." } ?? ""
+            let because = s?.string(SummaryKey.divergedBecause) ?? "a training loss became NaN or ±∞"
             return [("Diverged at step \(at)\(req): \(because). The curves stop at the last logged step \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)", true)]
-        case "interrupted"?:
-            return [("Interrupted after step \(s?.int("last_step") ?? lastLogged ?? 0)\(req) (SIGINT/SIGTERM/SIGHUP); the curves show the steps logged before.", true)]
-        case let other?:
-            return [("Status: \(other).", true)]
+        case .interrupted??:
+            return [("Interrupted after step \(lastStep)\(req) (SIGINT/SIGTERM/SIGHUP); the curves show the steps logged before.", true)]
+        case .some(nil):
+            return [("Status: \(logs.status ?? "").", true)]
         case nil:
             let rows = logs.steps?.rowCount ?? 0
             return [("No summary.json: the run is still going or was killed. Showing the \(rows) row\(rows == 1 ? "" : "s") of steps.csv written so far"
@@ -153,30 +163,30 @@ public enum RunReport {
     /// The configuration table: known keys with their meaning, then any other keys.
     static func configurationRows(_ config: JSONObject?) -> [(name: String, value: String, meaning: String)] {
         guard let config else { return [("config.json", "missing", "the configuration could not be read")] }
-        let known: [(String, String)] = [
-            ("width", "hidden width n"), ("depth", "hidden layers H"), ("activation", "φ"),
-            ("parameterization", "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; mup, mean-field: Docs/Parameterizations.md"),
-            ("weight_std", "σ_w"), ("bias_std", "σ_b"), ("bias", "layers have biases"),
-            ("parameter_count", "trainable parameters P"), ("dataset", "synthetic data set"),
-            ("input_dim", "input dimension d"), ("outputs", "outputs k"), ("samples", "training points N"),
-            ("test_samples", "test points N*"), ("noise", "std of the training-target noise"),
-            ("loss", "mean: L = ‖f−y‖²/(2Nk); sum: L = ‖f−y‖²/2"), ("lr", "learning rate η"),
-            ("lr_crit", "η_crit = 2/λ_max(K̃₀)"), ("lr_factor", "η/η_crit requested"), ("steps", "GD steps T"),
-            ("kernel_every", "K_t measured every this many steps"), ("log_every", "steps.csv row every this many steps"),
-            ("test_every", "test loss of GD every this many steps"), ("seed", "random seed"),
-            ("version", "tool version"), ("blas_threads", "OpenBLAS threads"), ("blas_core", "OpenBLAS kernel family"),
+        let known: [(any CodingKey, String)] = [
+            (RunKey.width, "hidden width n"), (NetworkKey.depth, "hidden layers H"), (NetworkKey.activation, "φ"),
+            (NetworkKey.parameterization, "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; mup, mean-field: Docs/Parameterizations.md"),
+            (NetworkKey.weightStd, "σ_w"), (NetworkKey.biasStd, "σ_b"), (NetworkKey.bias, "layers have biases"),
+            (RunKey.parameterCount, "trainable parameters P"), (RunKey.dataset, "synthetic data set"),
+            (RunKey.inputDim, "input dimension d"), (RunKey.outputs, "outputs k"), (RunKey.samples, "training points N"),
+            (RunKey.testSamples, "test points N*"), (RunKey.noise, "std of the training-target noise"),
+            (TrainingKey.loss, "mean: L = ‖f−y‖²/(2Nk); sum: L = ‖f−y‖²/2"), (RunKey.lr, "learning rate η"),
+            (RunKey.lrCrit, "η_crit = 2/λ_max(K̃₀)"), (RunKey.lrFactor, "η/η_crit requested"), (TrainingKey.steps, "GD steps T"),
+            (TrainingKey.kernelEvery, "K_t measured every this many steps"), (TrainingKey.logEvery, "steps.csv row every this many steps"),
+            (TrainingKey.testEvery, "test loss of GD every this many steps"), (RunKey.seed, "random seed"),
+            (RunKey.version, "tool version"), (BLASKey.threads, "OpenBLAS threads"), (BLASKey.core, "OpenBLAS kernel family"),
         ]
         var rows: [(name: String, value: String, meaning: String)] = []
-        var seen: Set<String> = ["tool", "command"]
+        var seen: Set<String> = [RunKey.tool.stringValue, RunKey.command.stringValue]
         for (key, meaning) in known {
             guard let v = config[key] else { continue }
-            rows.append((key, v.text, meaning))
-            seen.insert(key)
+            rows.append((key.stringValue, v.text, meaning))
+            seen.insert(key.stringValue)
         }
         for key in config.keys where !seen.contains(key) {
             rows.append((key, config[key]?.text ?? "—", ""))
         }
-        if let command = config["command"] { rows.append(("command", command.text, "the command line of the run")) }
+        if let command = config[RunKey.command] { rows.append((RunKey.command.stringValue, command.text, "the command line of the run")) }
         return rows
     }
 
@@ -185,25 +195,25 @@ public enum RunReport {
         guard let s = logs.summary else {
             return [("summary.json", "missing", "a run that is still going or was killed; see the curves below")]
         }
-        func n(_ key: String) -> String { Ticks.text(s.number(key)) }
+        func n(_ key: SummaryKey) -> String { Ticks.text(s.number(key)) }
         var rows: [(name: String, value: String, meaning: String)] = [
-            ("status", s.string("status") ?? "—", "completed, diverged or interrupted"),
-            ("last step", n("last_step"), "step of the last logged row" + (s.int("diverged_at_step").map { "; diverged at step \($0)" } ?? "")),
-            ("λ_min, λ_max", "\(n("lambda_min")), \(n("lambda_max"))", "extreme eigenvalues of K̃₀ = K₀/ν (clipped at 0)"),
-            ("condition number", n("condition_number"), "λ_max/λ_min"),
-            ("η, η_crit, η/η_crit", "\(n("lr")), \(n("lr_crit")), \(n("lr_over_lr_crit"))", "learning rate; η_crit = 2/λ_max"),
-            ("initial train loss", n("initial_train_loss"), "L(f₀)"),
-            ("final train loss", "\(n("final_train_loss_gd")) / \(n("final_train_loss_ntk")) / \(n("final_train_loss_ntk_discrete"))", "GD / NTK flow / NTK discrete"),
-            ("final test loss", "\(n("final_test_loss_gd")) / \(n("final_test_loss_ntk")) / \(n("final_test_loss_ntk_discrete"))", "GD / NTK flow / NTK discrete"),
-            ("max gap", "\(n("max_gap")) / \(n("max_gap_flow"))", "max over steps of ‖f_GD − f_NTK‖/‖f₀ − y‖, discrete / flow"),
-            ("max test gap", n("max_test_gap"), "the same on the test points"),
-            ("final gap", n("final_gap"), "gap (discrete) at the last step"),
-            ("kernel drift", "\(n("final_kernel_drift")) / \(n("max_kernel_drift"))", "final / max of ‖K_t − K₀‖_F/‖K₀‖_F"),
-            ("weight change", n("final_weight_change"), "‖θ_T − θ₀‖/‖θ₀‖"),
-            ("clipped eigenvalues", n("clipped_eigenvalues"), "negative round-off eigenvalues of K̃₀ set to 0"),
-            ("time", "\(n("initial_kernel_seconds")) s, \(n("eigendecomposition_seconds")) s, \(n("training_seconds")) s", "K₀, eigendecomposition, training"),
+            ("status", s.string(SummaryKey.status) ?? "—", "completed, diverged or interrupted"),
+            ("last step", n(.lastStep), "step of the last logged row" + (s.int(SummaryKey.divergedAtStep).map { "; diverged at step \($0)" } ?? "")),
+            ("λ_min, λ_max", "\(n(.lambdaMin)), \(n(.lambdaMax))", "extreme eigenvalues of K̃₀ = K₀/ν (clipped at 0)"),
+            ("condition number", n(.conditionNumber), "λ_max/λ_min"),
+            ("η, η_crit, η/η_crit", "\(n(.learningRate)), \(n(.criticalLearningRate)), \(n(.learningRateRatio))", "learning rate; η_crit = 2/λ_max"),
+            ("initial train loss", n(.initialTrainLoss), "L(f₀)"),
+            ("final train loss", "\(n(.finalTrainLossGD)) / \(n(.finalTrainLossNTK)) / \(n(.finalTrainLossNTKDiscrete))", "GD / NTK flow / NTK discrete"),
+            ("final test loss", "\(n(.finalTestLossGD)) / \(n(.finalTestLossNTK)) / \(n(.finalTestLossNTKDiscrete))", "GD / NTK flow / NTK discrete"),
+            ("max gap", "\(n(.maxGap)) / \(n(.maxGapFlow))", "max over steps of ‖f_GD − f_NTK‖/‖f₀ − y‖, discrete / flow"),
+            ("max test gap", n(.maxTestGap), "the same on the test points"),
+            ("final gap", n(.finalGap), "gap (discrete) at the last step"),
+            ("kernel drift", "\(n(.finalKernelDrift)) / \(n(.maxKernelDrift))", "final / max of ‖K_t − K₀‖_F/‖K₀‖_F"),
+            ("weight change", n(.finalWeightChange), "‖θ_T − θ₀‖/‖θ₀‖"),
+            ("clipped eigenvalues", n(.clippedEigenvalues), "negative round-off eigenvalues of K̃₀ set to 0"),
+            ("time", "\(n(.initialKernelSeconds)) s, \(n(.eigendecompositionSeconds)) s, \(n(.trainingSeconds)) s", "K₀, eigendecomposition, training"),
         ]
-        if s.number("condition_number") == nil { rows[3].value = "— (λ_min = 0)" }
+        if s.number(SummaryKey.conditionNumber) == nil { rows[3].value = "— (λ_min = 0)" }
         return rows
     }
 
@@ -234,9 +244,9 @@ public enum RunReport {
     }
 
     static func divergenceNotesAndMarkers(_ logs: RunLogs) -> ([String], [VerticalMarker]) {
-        guard logs.status == "diverged" else {
+        guard logs.status == RunStatus.diverged.rawValue else {
             if logs.status == nil { return (["Run without summary.json (still going or killed): curves end at the last row written."], []) }
-            if logs.status == "interrupted" { return (["Interrupted run: curves end at the last logged step."], []) }
+            if logs.status == RunStatus.interrupted.rawValue { return (["Interrupted run: curves end at the last logged step."], []) }
             return ([], [])
         }
         let at = logs.divergedAtStep
@@ -332,7 +342,7 @@ public enum RunReport {
         if !driftSeries.isEmpty {
             let plot = relativeChangePlot(id: "drift", title: "Kernel drift and weight change",
                                           y: "relative change", series: driftSeries, notes: notes, markers: markers)
-            let every = logs.config?.int("kernel_every").map { " every \($0) steps and at the last step" } ?? ""
+            let every = logs.config?.int(TrainingKey.kernelEvery).map { " every \($0) steps and at the last step" } ?? ""
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
                 "Kernel drift: relative Frobenius distance of the empirical NTK K_t from K₀, measured\(every) (markers; the line joins the measurements). Weight change: relative distance of all raw parameters from their initial values. Both vanish like 1/√n as the width n grows (lazy training)."))
         }
@@ -354,7 +364,7 @@ public enum RunReport {
         let eig = PlotSeries(id: "eigenvalue", label: "eigenvalue λᵢ of K̃₀", x: modes, y: lambda,
                              style: SeriesStyle(mark: many ? .line : .lineAndMarkers, color: Palette.blue, lineWidth: 1.2, markerRadius: 1.8))
         var eigNotes: [String] = []
-        if let s = logs.summary, let lmax = s.number("lambda_max"), let crit = s.number("lr_crit") {
+        if let s = logs.summary, let lmax = s.number(SummaryKey.lambdaMax), let crit = s.number(SummaryKey.criticalLearningRate) {
             eigNotes.append("λ_max = \(Ticks.text(lmax)), so η_crit = 2/λ_max = \(Ticks.text(crit)).")
         }
         figures.append(Figure(section: "Spectrum of the initial kernel", plot: LinePlot(
@@ -384,7 +394,7 @@ public enum RunReport {
                 }
                 rateNotes.append("\(missing.count) mode\(missing.count == 1 ? "" : "s") without a measured rate" + (reasons.map { " (fit_status: \($0))" } ?? "") + ".")
             }
-        } else if logs.status == "completed", let t = logs.summary?.int("last_step"), t > 0,
+        } else if logs.status == RunStatus.completed.rawValue, let t = logs.summary?.int(SummaryKey.lastStep), t > 0,
                   let r0 = sp.numbers("residual_init"), let rt = sp.numbers("residual_final_gd") {
             let m: [Double?] = zip(r0, rt).map { a, b in
                 guard let a, let b, a != 0 else { return nil }
@@ -462,7 +472,7 @@ public enum RunReport {
                                                         lineWidth: last ? 2 : 1.3)))
         }
         // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
-        let lastStep = logs.summary?.int("last_step") ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
+        let lastStep = logs.summary?.int(SummaryKey.lastStep) ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
         if snapshots.isEmpty, let t = lastStep, t > 0, let p = linearizedPredictor(logs) {
             let shown = Array(Set([Swift.max(1, t / 10), t])).sorted()
             for (i, s) in shown.enumerated() {
