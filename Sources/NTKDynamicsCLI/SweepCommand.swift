@@ -43,6 +43,9 @@ public struct SweepCommand: ParsableCommand {
     public func validate() throws {
         try data.requireSynthetic(command: "sweep")
         if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
+        if training.settings.lossFunction == .crossEntropy {
+            throw ValidationError("--loss cross-entropy needs class targets, and sweep runs only the synthetic regression datasets; run cross-entropy with `ntk-dynamics run --dataset digits --width W1,W2,…` (a width list) instead.")
+        }
         guard model.width.values.count >= 1 else { throw ValidationError("--widths needs at least one width.") }
         guard seeds >= 1 && seeds <= 10_000 else {
             throw ValidationError("--seeds \(seeds) is out of range; use 1 to 10000 seeds per width.")

@@ -119,7 +119,7 @@ public struct ModeRateTracker: Sendable {
                 rate.predictedDiscrete = HeavyBallModes.rate(x: x, momentum: beta)
                 rate.regime = HeavyBallModes.regime(x: x, momentum: beta)
             }
-            if !predicted { (rate.predictedDiscrete, rate.predictedFlow) = (.nan, .nan) }
+            if !predicted { (rate.predictedDiscrete, rate.predictedFlow, rate.regime) = (.nan, .nan, nil) }
             let fit = fits[i]
             if negligible[i] {
                 rate.status = .negligibleResidual

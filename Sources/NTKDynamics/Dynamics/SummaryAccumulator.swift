@@ -104,7 +104,7 @@ struct SummaryAccumulator {
         s.finalTrainMarginGD = finiteOrNil(last?.trainMarginGD ?? nil)
         s.finalTrainMarginLinearized = finiteOrNil(last?.trainMarginLinearized ?? nil)
         s.modeRatesDefined = e.settings.lossFunction.hasClosedForm
-        if e.settings.heavyBall != nil {
+        if e.settings.heavyBall != nil && e.settings.lossFunction.hasClosedForm {
             s.modesRealRoots = e.modeRates.filter { $0.regime == .real }.count
             s.modesOscillating = e.modeRates.filter { $0.regime == .oscillating }.count
         }
