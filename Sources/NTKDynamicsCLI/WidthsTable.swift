@@ -7,7 +7,7 @@ enum WidthsTable {
         "width", "status", "lr", "lr_crit", "lambda_min", "lambda_max", "final_train_loss_gd",
         "final_train_loss_ntk_discrete", "final_test_loss_gd", "final_test_loss_ntk_discrete",
         "max_gap", "max_gap_flow", "final_kernel_drift", "max_kernel_drift", "final_weight_change",
-        "training_seconds", "directory",
+        "training_seconds", "directory", "max_gap_nonlinearity", "max_gap_minibatch",
     ]
 
     static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
@@ -19,17 +19,17 @@ enum WidthsTable {
                       f(s.lambdaMax), cell(s.finalTrainLossGD), cell(s.finalTrainLossNTKDiscrete),
                       cell(s.finalTestLossGD), cell(s.finalTestLossNTKDiscrete), cell(s.maxGap), cell(s.maxGapFlow),
                       cell(s.finalKernelDrift), cell(s.maxKernelDrift), cell(s.finalWeightChange),
-                      f(s.trainingSeconds), d].joined(separator: ",")) + "\n"
+                      f(s.trainingSeconds), d, cell(s.maxGapNonlinearity), cell(s.maxGapMinibatch)].joined(separator: ",")) + "\n"
         }
         try dir.write(Data(text.utf8), to: "widths.csv")
     }
 
     static func render(_ rows: [(Int, RunSummary)]) -> String {
         let n = ProgressTable.number
-        let head = ["width", "max gap", "gap (flow)", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK-d"]
+        let head = ["width", "max gap", "gap (flow)", "nonlinear", "minibatch", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK-d"]
         var lines = [head.map { Console.pad($0, 11) }.joined()]
         for (w, s) in rows {
-            lines.append([String(w), n(s.maxGap), n(s.maxGapFlow), n(s.finalKernelDrift), n(s.maxKernelDrift),
+            lines.append([String(w), n(s.maxGap), n(s.maxGapFlow), n(s.maxGapNonlinearity), n(s.maxGapMinibatch), n(s.finalKernelDrift), n(s.maxKernelDrift),
                           n(s.finalWeightChange), n(s.finalTrainLossGD), n(s.finalTrainLossNTKDiscrete)]
                 .map { Console.pad($0, 11) }.joined())
         }
