@@ -13,8 +13,10 @@ struct OptimizerTwinTests {
         var batchSize: Int?
         var loss: LossFunction
         var outputs: Int
+        /// mean-field has learning-rate scale r_l = n, so K₀ = J₀·R·J₀ᵀ is not J₀J₀ᵀ.
+        var parameterization: Parameterization = .ntk
         var testDescription: String {
-            "\(momentum.map { "momentum β=\($0)" } ?? "plain")\(batchSize.map { " B=\($0)" } ?? " full batch") \(loss.rawValue) k=\(outputs)"
+            "\(momentum.map { "momentum β=\($0)" } ?? "plain")\(batchSize.map { " B=\($0)" } ?? " full batch") \(loss.rawValue) k=\(outputs) \(parameterization.rawValue)"
         }
     }
 
@@ -26,6 +28,7 @@ struct OptimizerTwinTests {
                     c.append(Case(momentum: beta, batchSize: b, loss: loss, outputs: k))
                 }
             }
+            c.append(Case(momentum: 0.5, batchSize: 3, loss: loss, outputs: 3, parameterization: .meanField))
         }
         return c
     }()
@@ -61,7 +64,7 @@ struct OptimizerTwinTests {
     /// on the training and the test inputs.
     @Test("the function-space counterpart equals the linearized network trained in parameter space", arguments: cases)
     func twinEqualsParameterSpaceLinearization(_ c: Case) throws {
-        let net = TinyNet(activation: .tanh, parameterization: .ntk, depth: 1, outputs: c.outputs, hasBias: true, samples: 5)
+        let net = TinyNet(activation: .tanh, parameterization: c.parameterization, depth: 1, outputs: c.outputs, hasBias: true, samples: 5)
         let a = net.architecture, k = c.outputs, n = net.samples
         let xs = net.inputs(), xTest = net.inputs(3, stream: 1)
         let model = net.model()
