@@ -374,3 +374,45 @@ struct OptimizerTwinTests {
         #expect(gaps[1] * 3 < gaps[0], "\(loss.rawValue): max nonlinearity gap \(gaps[0]) at width 64, \(gaps[1]) at 4096")
     }
 }
+
+/// The options through the built tool: config.json records them, steps.csv has the split, the batches are saved,
+/// and bad combinations that need the data (a batch larger than N) are usage errors.
+@Suite("Optimizers through the tool", .serialized)
+struct OptimizerToolTests {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func crossEntropySGDOnDigitsThroughTheTool() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let result = try ToolProcess.run(["--dataset", "digits", "--classes", "0,1,2", "--samples", "30", "--test-samples", "12",
+                                          "--width", "32", "--depth", "1", "--steps", "12", "--optimizer", "momentum",
+                                          "--momentum", "0.5", "--batch-size", "8", "--loss", "cross-entropy", "--out", scratch.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("mode rates       not defined for cross-entropy"))
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.file("config.json"))) as! [String: Any]
+        #expect(config["optimizer"] as? String == "momentum" && config["batch_size"] as? Int == 8)
+        #expect(config["momentum"] as? Double == 0.5 && config["loss_function"] as? String == "cross-entropy")
+        #expect(config["loss"] as? String == "mean")
+        let lines = try String(contentsOf: scratch.file("steps.csv"), encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",").map(String.init)
+        for column in ["gap_nonlinearity", "gap_minibatch", "train_loss_lin", "train_accuracy_lin", "train_margin_gd"] {
+            let i = try #require(header.firstIndex(of: column), "\(column)")
+            let last = lines.last!.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(Double(last[i]) != nil, "\(column) on the last row")
+        }
+        let flow = try #require(header.firstIndex(of: "gap_flow"))
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[flow].isEmpty })
+        let bytes = try Data(contentsOf: scratch.file("arrays/batch_indices.npy"))
+        #expect(String(decoding: bytes.prefix(128), as: UTF8.self).contains("'shape': (12, 8)"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.file("summary.json"))) as! [String: Any]
+        #expect(summary["mode_rates_defined"] as? Bool == false && summary["max_gap_nonlinearity"] is Double)
+    }
+
+    @Test(.tags(.endToEnd), .endToEndEnabled) func aBatchLargerThanTheDataIsAUsageError() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let result = try ToolProcess.run(["--samples", "10", "--width", "8", "--steps", "2", "--optimizer", "sgd",
+                                          "--batch-size", "11", "--out", scratch.path])
+        #expect(result.status == 64, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("--batch-size 11") && result.stderr.contains("10 training points"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("config.json").path))
+    }
+}
