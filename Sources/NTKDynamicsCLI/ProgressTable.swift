@@ -27,12 +27,13 @@ struct ProgressTable {
         return String(format: "%.4g", x)
     }
 
-    static func summary(_ s: RunSummary, width: Int, directory: String) -> String {
+    /// - Parameter momentum: β of heavy ball, whose η_crit is 2(1 + β)/λ_max.
+    static func summary(_ s: RunSummary, width: Int, directory: String, momentum: Double? = nil) -> String {
         let n = number
         var lines = ["summary (width \(width)): \(s.status.rawValue) after \(s.lastStep) of \(s.stepsRequested) steps"]
         lines.append("  K̃₀ eigenvalues  λ_min \(n(s.lambdaMin))  λ_max \(n(s.lambdaMax))  condition number \(n(s.conditionNumber))"
                      + (s.clippedEigenvalues > 0 ? "  (\(s.clippedEigenvalues) negative round-off eigenvalues clipped to 0)" : ""))
-        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.4g", s.learningRateRatio))·η_crit  (η_crit = 2/λ_max = \(n(s.criticalLearningRate)))")
+        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.4g", s.learningRateRatio))·η_crit  (η_crit = \(momentum.map { "2(1 + β)/λ_max, β = \(n($0))" } ?? "2/λ_max") = \(n(s.criticalLearningRate)))")
         lines.append("  train loss       GD \(n(s.finalTrainLossGD))  NTK flow \(n(s.finalTrainLossNTK))  NTK discrete \(n(s.finalTrainLossNTKDiscrete))  (initial \(n(s.initialTrainLoss)))")
         lines.append("  test loss        GD \(n(s.finalTestLossGD))  NTK flow \(n(s.finalTestLossNTK))  NTK discrete \(n(s.finalTestLossNTKDiscrete))")
         if s.finalTestAccuracyGD != nil || s.finalTestAccuracyNTK != nil {

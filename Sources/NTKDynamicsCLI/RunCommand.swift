@@ -149,7 +149,7 @@ public struct RunCommand: ParsableCommand {
             warn("interrupted after step \(summary.lastStep); logs closed and summary.json written (status \"interrupted\").")
         }
         writeReport(dir.url)
-        print(ProgressTable.summary(summary, width: width, directory: dir.url.path))
+        print(ProgressTable.summary(summary, width: width, directory: dir.url.path, momentum: settings.heavyBall))
         print(ProgressTable.rates(summary, experiment.modeRates))
         if let tolerance = output.checkRates {
             let (passed, text) = RateCheck(tolerance: tolerance, topModes: output.checkModes)
