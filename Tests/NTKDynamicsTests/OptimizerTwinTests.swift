@@ -354,6 +354,29 @@ struct OptimizerTwinTests {
         #expect((summary.maxGapMinibatch ?? 0) > 0.01, "minibatches move the linearized model off the full-batch path")
     }
 
+    /// With an output scale α the centred model's counterpart does not depend on α (same K₀, F₀ = 0), so the
+    /// minibatch gap is the same for every α, while the nonlinearity gap falls as 1/α (lazy training).
+    @Test("with --output-scale the minibatch gap is fixed and the nonlinearity gap falls as 1/α")
+    func outputScaleSplitsAsExpected() throws {
+        let data = DataSettings(samples: 24, testSamples: 8, inputDim: 4).generate(seed: 2)
+        let a = MLPArchitecture(inputDim: 4, width: 64, depth: 1, activation: .tanh)
+        var nonlinear: [Double] = [], minibatch: [Double] = []
+        let alphas = [1.0, 10, 100]
+        for alpha in alphas {
+            var s = TrainingSettings(steps: 60, kernelEvery: 60, modes: 0)
+            s.optimizer = .momentum
+            s.momentum = 0.5
+            s.batchSize = 6
+            s.outputScale = alpha
+            let summary = try NTKExperiment(architecture: a, dataset: data, settings: s).run { _ in }
+            nonlinear.append(try #require(summary.maxGapNonlinearity))
+            minibatch.append(try #require(summary.maxGapMinibatch))
+        }
+        #expect(Set(minibatch).count == 1, "the counterpart does not depend on α: \(minibatch)")
+        let slope = log(nonlinear.last! / nonlinear.first!) / log(alphas.last! / alphas.first!)
+        #expect((-1.3 ... -0.7).contains(slope), "nonlinearity gap slope \(slope): \(nonlinear)")
+    }
+
     /// Wider networks stay closer to their linearization trained on the same batches: at width 4096 the largest
     /// nonlinearity gap is several times smaller than at width 64, for SGD on squared loss and for cross-entropy.
     @Test("the nonlinearity gap shrinks with width", .tags(.slow), .endToEndEnabled,
