@@ -27,12 +27,13 @@ struct ProgressTable {
         return String(format: "%.4g", x)
     }
 
-    static func summary(_ s: RunSummary, width: Int, directory: String) -> String {
+    /// - Parameter momentum: β of heavy ball, whose η_crit is 2(1 + β)/λ_max.
+    static func summary(_ s: RunSummary, width: Int, directory: String, momentum: Double? = nil) -> String {
         let n = number
         var lines = ["summary (width \(width)): \(s.status.rawValue) after \(s.lastStep) of \(s.stepsRequested) steps"]
         lines.append("  K̃₀ eigenvalues  λ_min \(n(s.lambdaMin))  λ_max \(n(s.lambdaMax))  condition number \(n(s.conditionNumber))"
                      + (s.clippedEigenvalues > 0 ? "  (\(s.clippedEigenvalues) negative round-off eigenvalues clipped to 0)" : ""))
-        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.4g", s.learningRateRatio))·η_crit  (η_crit = 2/λ_max = \(n(s.criticalLearningRate)))")
+        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.4g", s.learningRateRatio))·η_crit  (η_crit = \(momentum.map { "2(1 + β)/λ_max, β = \(n($0))" } ?? "2/λ_max") = \(n(s.criticalLearningRate)))")
         lines.append("  train loss       GD \(n(s.finalTrainLossGD))  NTK flow \(n(s.finalTrainLossNTK))  NTK discrete \(n(s.finalTrainLossNTKDiscrete))  (initial \(n(s.initialTrainLoss)))")
         lines.append("  test loss        GD \(n(s.finalTestLossGD))  NTK flow \(n(s.finalTestLossNTK))  NTK discrete \(n(s.finalTestLossNTKDiscrete))")
         if s.finalTestAccuracyGD != nil || s.finalTestAccuracyNTK != nil {
@@ -40,6 +41,13 @@ struct ProgressTable {
             lines.append("  test accuracy    GD \(percent(s.finalTestAccuracyGD))  NTK discrete \(percent(s.finalTestAccuracyNTK))")
         }
         lines.append("  gap to NTK       max \(n(s.maxGap)) (discrete), \(n(s.maxGapFlow)) (flow), test \(n(s.maxTestGap)); final \(n(s.finalGap))")
+        if (s.maxGapMinibatch ?? 0) > 0 || s.modeRatesDefined == false {
+            lines.append("  gap split        nonlinearity (network vs linearized, same batches) max \(n(s.maxGapNonlinearity)) final \(n(s.finalGapNonlinearity)); minibatch noise (linearized vs full-batch prediction) max \(n(s.maxGapMinibatch)) final \(n(s.finalGapMinibatch))")
+        }
+        if s.finalTrainAccuracyGD != nil {
+            func percent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a" }
+            lines.append("  train accuracy   GD \(percent(s.finalTrainAccuracyGD))  linearized \(percent(s.finalTrainAccuracyLinearized));  smallest margin GD \(n(s.finalTrainMarginGD))  linearized \(n(s.finalTrainMarginLinearized))")
+        }
         lines.append("  kernel drift     final \(n(s.finalKernelDrift))  max \(n(s.maxKernelDrift));  weight change \(n(s.finalWeightChange))")
         if s.kernelDistanceAnalytic != nil {
             lines.append("  infinite width   ‖K₀ − Θ‖/‖Θ‖ \(n(s.kernelDistanceAnalytic)), λ_max(Θ̃) \(n(s.lambdaMaxAnalytic)); loss of the Θ prediction: train \(n(s.finalTrainLossAnalytic)), test \(n(s.finalTestLossAnalytic)); max gap to GD \(n(s.maxGapAnalytic))")
@@ -58,6 +66,12 @@ struct ProgressTable {
     static func rates(_ s: RunSummary, _ modes: [ModeRate]) -> String {
         let n = number
         var lines: [String] = []
+        if s.modeRatesDefined == false {
+            return "  mode rates       not defined for cross-entropy: its linearized training has no spectral closed form (loss, accuracy, margin and gaps are reported)"
+        }
+        if let real = s.modesRealRoots, let oscillating = s.modesOscillating {
+            lines.append("  momentum modes   \(real) with real roots, \(oscillating) oscillating (complex roots); spectrum.csv column momentum_regime")
+        }
         let top = modes.prefix(3).map { r -> String in
             r.measured != nil
                 ? "mode \(r.rank) \(n(r.measured))/\(n(r.predictedDiscrete)) (\(String(format: "%+.1f", (r.relativeError ?? 0) * 100))%)"

@@ -28,6 +28,24 @@ public struct RunCommand: ParsableCommand {
         if training.ridge != nil && !data.isRealData && data.testSamples == 0 {
             throw ValidationError("--ridge needs test points to predict: give --test-samples 1 or more.")
         }
+        try Self.validateLoss(training, output, data)
+    }
+
+    /// Cross-entropy has no spectral closed form: what needs one is refused (Docs/Optimizers.md#the-options).
+    static func validateLoss(_ training: TrainingOptions, _ output: OutputOptions?, _ data: DataOptions) throws {
+        guard training.settings.lossFunction == .crossEntropy else { return }
+        if output?.checkRates != nil {
+            throw ValidationError("--check-rates compares per-mode rates with their closed form, which cross-entropy does not have; drop --check-rates or use --loss mse.")
+        }
+        if training.kernel == .analytic {
+            throw ValidationError("--kernel analytic predicts squared-loss GD in closed form; with --loss cross-entropy use --kernel empirical (the linearized counterpart is iterated instead).")
+        }
+        if training.ridge != nil {
+            throw ValidationError("--ridge is the t → ∞ limit of squared-loss training; it has no cross-entropy counterpart: drop --ridge or use --loss mse.")
+        }
+        if !data.isRealData {
+            throw ValidationError("--loss cross-entropy needs class targets, and the synthetic datasets are regression: use --dataset digits, or --data with a class column (Docs/RealData.md).")
+        }
     }
 
     public mutating func run() throws {
@@ -44,6 +62,7 @@ public struct RunCommand: ParsableCommand {
     private mutating func write(_ root: URL, _ claim: OutputClaim) throws {
         let widths = model.width.values
         let dataset = try loadData()
+        try Self.checkData(dataset, training.settings)
         for w in widths {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
@@ -104,7 +123,10 @@ public struct RunCommand: ParsableCommand {
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
         say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)" + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : "")
             + (settings.outputScale.map { " · centred model F = α·(f − f₀), α = \(ProgressTable.number($0))" } ?? ""))
-        say("η = \(ProgressTable.number(eta)) = \(String(format: "%.4g", eta / crit))·η_crit  (η_crit = 2/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
+        say("η = \(ProgressTable.number(eta)) = \(String(format: "%.4g", eta / crit))·η_crit  (η_crit = \(settings.heavyBall == nil ? "2" : "2(1 + β)")/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
+        if settings.optimizer != .gd || settings.lossFunction != .mse {
+            say(Self.optimizerLine(settings, samples: dataset.trainCount))
+        }
         if eta > crit {
             warn("η = \(ProgressTable.number(eta)) is above η_crit = \(ProgressTable.number(crit)): the linearized model diverges along its top mode (catapult regime); GD may spike, converge elsewhere, or diverge.")
         }
@@ -127,7 +149,7 @@ public struct RunCommand: ParsableCommand {
             warn("interrupted after step \(summary.lastStep); logs closed and summary.json written (status \"interrupted\").")
         }
         writeReport(dir.url)
-        print(ProgressTable.summary(summary, width: width, directory: dir.url.path))
+        print(ProgressTable.summary(summary, width: width, directory: dir.url.path, momentum: settings.heavyBall))
         print(ProgressTable.rates(summary, experiment.modeRates))
         if let tolerance = output.checkRates {
             let (passed, text) = RateCheck(tolerance: tolerance, topModes: output.checkModes)
@@ -139,6 +161,16 @@ public struct RunCommand: ParsableCommand {
         }
         fflush(nil)
         return summary
+    }
+
+    /// Refuses a batch larger than the data and cross-entropy on targets that are not classes, before anything is written.
+    static func checkData(_ dataset: Dataset, _ settings: TrainingSettings) throws {
+        if let b = settings.minibatchSize, b > dataset.trainCount {
+            throw ValidationError(ExperimentError.batchLargerThanData(batchSize: b, samples: dataset.trainCount).description + ".")
+        }
+        if let problem = settings.lossFunction.targetProblem(dataset.trainTargets.data, outputs: dataset.outputs) {
+            throw ValidationError(ExperimentError.targetsNotClasses(problem).description + ".")
+        }
     }
 
     /// What to tell the user about a diverged run: what diverged, and the likely cause. At η ≤ η_crit the
@@ -156,6 +188,15 @@ public struct RunCommand: ParsableCommand {
             return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit, where the linearized dynamics are stable, so the step size is not the cause: the scale of the data is (initial training loss \(loss), largest |target| \(String(format: "%.4g", largest))). Rescale the targets (and inputs) to order 1. \(kept)"
         }
         return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit; try --lr-factor below 1 or a smaller --lr (η_crit = \(ProgressTable.number(crit))). \(kept)"
+    }
+
+    /// One line naming the optimizer, batches and loss, and the linearized counterpart beside them.
+    static func optimizerLine(_ s: TrainingSettings, samples: Int) -> String {
+        var parts = ["optimizer \(s.optimizer.rawValue)"]
+        if let beta = s.heavyBall { parts.append("β = \(ProgressTable.number(beta))") }
+        if let b = s.minibatchSize { parts.append("batches of \(b) (\((samples + b - 1) / b) per epoch, seed \(s.seed))") }
+        parts.append("loss \(s.lossFunction.rawValue) (\(s.loss.rawValue))")
+        return parts.joined(separator: " · ") + "; the linearized counterpart trains with the same optimizer and batches"
     }
 
     /// The run's data; a data file that cannot be used ends the command before anything is written.

@@ -52,6 +52,8 @@ public struct SweepCommand: ParsableCommand {
     public func validate() throws {
         try validateAxes()
         if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
+        // Cross-entropy: the same refusals as `run` (no closed form, class targets only).
+        try RunCommand.validateLoss(training, nil, data)
         guard model.width.values.count >= 1 else { throw ValidationError("--widths needs at least one width.") }
         guard seeds >= 1 && seeds <= 10_000 else {
             throw ValidationError("--seeds \(seeds) is out of range; use 1 to 10000 seeds per width.")

@@ -102,6 +102,9 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
         a.sweep.shard = ""; b.sweep.shard = ""
         a.sweep.version = ""; b.sweep.version = ""
         a.training.precision = a.training.precision ?? .float64; b.training.precision = b.training.precision ?? .float64
+        // Sweeps written before --optimizer and --loss cross-entropy existed are gd on mse.
+        a.training.optimizer = a.training.optimizer ?? .gd; b.training.optimizer = b.training.optimizer ?? .gd
+        a.training.lossFunction = a.training.lossFunction ?? .mse; b.training.lossFunction = b.training.lossFunction ?? .mse
         // η derived from η_crit (not given with --lr): equal within the tolerance, and its description
         // without the printed η_crit, which can differ in its last digit for the same reason.
         func close(_ x: Double, _ y: Double) -> Bool {

@@ -10,7 +10,7 @@ enum WidthsTable {
         "training_seconds", "directory",
         // Added after `directory`, so that readers taking columns by position keep working (Docs/LogFormat.md#widthscsv).
         "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
-        "final_test_loss_ntk_analytic",
+        "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
     ]
 
     static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
@@ -23,17 +23,18 @@ enum WidthsTable {
                       cell(s.finalTestLossGD), cell(s.finalTestLossNTKDiscrete), cell(s.maxGap), cell(s.maxGapFlow),
                       cell(s.finalKernelDrift), cell(s.maxKernelDrift), cell(s.finalWeightChange),
                       f(s.trainingSeconds), d, cell(s.maxTestGap), cell(s.kernelDistanceAnalytic), cell(s.maxGapAnalytic),
-                      cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic)].joined(separator: ",")) + "\n"
+                      cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic), cell(s.maxGapNonlinearity),
+                      cell(s.maxGapMinibatch)].joined(separator: ",")) + "\n"
         }
         try dir.write(Data(text.utf8), to: "widths.csv")
     }
 
     static func render(_ rows: [(Int, RunSummary)]) -> String {
         let n = ProgressTable.number
-        let head = ["width", "max gap", "gap (flow)", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK-d"]
+        let head = ["width", "max gap", "gap (flow)", "nonlinear", "minibatch", "drift", "max drift", "Δθ/θ", "loss GD", "loss NTK-d"]
         var lines = [head.map { Console.pad($0, 11) }.joined()]
         for (w, s) in rows {
-            lines.append([String(w), n(s.maxGap), n(s.maxGapFlow), n(s.finalKernelDrift), n(s.maxKernelDrift),
+            lines.append([String(w), n(s.maxGap), n(s.maxGapFlow), n(s.maxGapNonlinearity), n(s.maxGapMinibatch), n(s.finalKernelDrift), n(s.maxKernelDrift),
                           n(s.finalWeightChange), n(s.finalTrainLossGD), n(s.finalTrainLossNTKDiscrete)]
                 .map { Console.pad($0, 11) }.joined())
         }

@@ -68,6 +68,7 @@ struct Benchmark: ParsableCommand {
                 var rng = RandomSource(seed: 0, stream: .parameters)
                 let model = MLP(architecture: a, rng: &rng)
                 measureNetwork(model, data, &table)
+                measureOptimizers(model, data, &table)
                 if float32 { measureFloat32(MLPNetwork<Float>(converting: model), data, &table) }
                 if eigen { try measureEigen(model, data, &table) }
             }
@@ -126,6 +127,26 @@ struct Benchmark: ParsableCommand {
                      FlopCounts.kernel(a, samples: n))
         table.report(n, w, "gd_step+ntk", medianSeconds(repetitions: repetitions) { _ = gd.step(measureKernel: true) },
                      FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n))
+    }
+
+    /// An SGD step with B = 32 (forward on all N points, backward and gradient on the batch), and a step of the
+    /// function-space linearized counterpart (two gemv with K₀ and K₀(X*, X), N* = N): what issue 17 adds to a step.
+    func measureOptimizers(_ model: MLP, _ data: Dataset, _ table: inout Table) {
+        let a = model.architecture, n = data.trainInputs.rows, w = a.width, b = min(32, n)
+        var sgd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
+                                  loss: .mean, learningRate: 1e-6)
+        var schedule = BatchSchedule(samples: n, batchSize: b, seed: 0)
+        table.report(n, w, "sgd_step_b\(b)", medianSeconds(repetitions: repetitions) { _ = sgd.step(measureKernel: false, batch: schedule.next()) },
+                     FlopCounts.forward(a, samples: n) + FlopCounts.forward(a, samples: b) + FlopCounts.backward(a, rows: b))
+        let kernel = EmpiricalNTK.kernel(model, data.trainInputs)
+        let cross = EmpiricalNTK.kernel(model, data.testInputs, data.trainInputs)
+        let f0 = model(data.trainInputs).data, f0Test = model(data.testInputs).data
+        var twin = FunctionSpaceTwin(kernel: kernel, crossKernel: cross, initialOutput: f0, initialTestOutput: f0Test,
+                                     targets: data.trainTargets.data, outputs: a.outputs, lossFunction: .mse,
+                                     normalization: .mean, learningRate: 1e-6, momentum: nil)
+        let r = Double(n * a.outputs), rTest = Double(data.testInputs.rows * a.outputs)
+        table.report(n, w, "twin_step_b\(b)", medianSeconds(repetitions: repetitions) { twin.step(batch: schedule.next()) },
+                     2 * r * r + 2 * rTest * r)
     }
 
     /// The same for the float32 network (--precision float32), and the two ways of forming its Gram products.

@@ -254,7 +254,8 @@ struct SweepAxesTests {
             let expected: [String: Double?] = [
                 "max_test_gap": summary.maxTestGap, "kernel_distance_analytic": summary.kernelDistanceAnalytic,
                 "max_gap_analytic": summary.maxGapAnalytic, "final_train_loss_ntk_analytic": summary.finalTrainLossAnalytic,
-                "final_test_loss_ntk_analytic": summary.finalTestLossAnalytic,
+                "final_test_loss_ntk_analytic": summary.finalTestLossAnalytic, "max_gap_nonlinearity": summary.maxGapNonlinearity,
+                "max_gap_minibatch": summary.maxGapMinibatch,
             ]
             #expect(Set(expected.keys) == Set(SweepRow.addedNumericColumns))
             for (column, value) in expected {
@@ -274,13 +275,17 @@ struct SweepAxesTests {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }
         let args = ["sweep", "--dataset", "digits", "--classes", "3,8", "--samples", "40", "--test-samples", "20",
-                    "--widths", "16,32", "--seeds", "1", "--depth", "1", "--steps", "20", "--quiet", "--out", dir.path]
+                    "--widths", "16,32", "--seeds", "1", "--depth", "1", "--steps", "20", "--loss", "cross-entropy",
+                    "--optimizer", "sgd", "--batch-size", "10", "--quiet", "--out", dir.path]
         let r = try ToolProcess.run(args)
         #expect(r.status == 0, "\(r.stderr)")
         let source = try #require(try Self.json(dir.file("sweep_config.json"))["data_source"] as? [String: Any])
         #expect(source["name"] as? String == "digits" && source["classes"] as? [Int] == [3, 8])
         let run = try Self.json(dir.file("runs/w32-s0/config.json"))
-        #expect(run["dataset"] as? String == "digits" && run["n_train"] as? Int ?? 40 == 40)
+        #expect(run["dataset"] as? String == "digits" && run["loss_function"] as? String == "cross-entropy")
+        let rows = try SweepRow.read(dir.file("sweep.csv"), grid: SweepGrid(widths: [16, 32], seedCount: 1, baseSeed: 0),
+                                     defaults: .init(parameterization: .ntk, depth: 1))
+        #expect(rows.count == 2 && rows.allSatisfy { $0.value("max_gap_minibatch") != nil && $0.value("max_gap_nonlinearity") != nil })
         let again = try ToolProcess.run(args)
         #expect(again.status == 0 && again.stdout.contains("2 runs resumed from disk"), "\(again.stderr)")
         // The same sweep on other classes is another sweep.

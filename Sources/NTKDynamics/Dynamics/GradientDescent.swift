@@ -1,5 +1,9 @@
-/// Full-batch gradient descent θ_l ← θ_l − η·r_l·∇_l L(θ) on squared loss (Docs/Conventions.md#learning-rate-and-time),
-/// with r_l each layer's learning-rate scale (n under mean-field, 1 in ntk, standard and mup; Docs/Parameterizations.md).
+/// Gradient descent θ_l ← θ_l − η·r_l·∇_l L(θ) (Docs/Conventions.md#learning-rate-and-time), with r_l each layer's
+/// learning-rate scale (n under mean-field, 1 in ntk, standard and mup; Docs/Parameterizations.md).
+///
+/// By default full-batch on squared loss. Optionally (Docs/Optimizers.md): a minibatch B_t per step (the gradient of
+/// L_{B_t}, the loss of the batch's points with its own normalizer ν_B = |B|·k or 1), heavy-ball momentum
+/// v ← β·v + ∇L, θ_l ← θ_l − η·r_l·v_l (v₀ = 0), and cross-entropy (``LossFunction``).
 ///
 /// Each ``step(measureKernel:update:)`` evaluates the network at the current θ_t (and, when asked, its
 /// empirical NTK K_t), then moves to θ_{t+1}. For one output the kernel and the gradient share the
@@ -16,6 +20,12 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     public let targets: DenseMatrix<Scalar>
     public let loss: LossNormalization
     public let learningRate: Double
+    /// The loss function; ``loss`` is its normalization.
+    public let lossFunction: LossFunction
+    /// β of heavy-ball momentum; nil for plain GD.
+    public let momentum: Double?
+    /// The heavy-ball velocity v_t (nil before the first update, v₀ = 0).
+    public private(set) var velocity: NetworkParameters<Scalar>?
     /// r_l per layer: GD moves layer l by η·r_l·∇_l L.
     @usableFromInline
     let layerRateScales: [Double]
@@ -30,8 +40,10 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     /// With `outputScale` α the trained model is F = α·(f − f₀), f₀ the network's outputs at these parameters, and
     /// the loss L(F)/α²; ``Evaluation/output`` is then F.
     public init(model: MLPNetwork<Scalar>, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double,
-                outputScale: Double? = nil) {
+                outputScale: Double? = nil, lossFunction: LossFunction = .mse, momentum: Double? = nil) {
         precondition(inputs.rows == targets.rows && targets.cols == model.architecture.outputs)
+        self.lossFunction = lossFunction
+        self.momentum = momentum
         self.model = model
         self.inputs = Scalar.converting(inputs)
         self.targets = Scalar.converting(targets)
@@ -71,20 +83,34 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     @inlinable
     public func gradient() -> NetworkParameters<Scalar> {
         let pass = model.forward(inputs)
-        return model.gradient(pass, deltas: model.backpropagate(pass, seeds: lossCovector(pass.output)))
+        let covector = lossFunction == .mse ? lossCovector(pass.output) : lossCovector(pass.output, rows: nil)
+        return model.gradient(pass, deltas: model.backpropagate(pass, seeds: covector))
     }
 
-    /// Evaluates f_t (and K_t if `measureKernel`), then, if `update`, takes one GD step.
+    /// Evaluates f_t (and K_t if `measureKernel`), then, if `update`, takes one step on the minibatch `batch`
+    /// (sample indices; nil for the full batch).
     ///
     /// - Complexity: a plain step costs about 3 gemm-equivalents per hidden layer (forward, backward,
-    ///   weight gradient); measuring the kernel adds two syrk per layer.
+    ///   weight gradient); measuring the kernel adds two syrk per layer. With a minibatch of B points the
+    ///   forward pass still covers all N points (f_t is logged), the backward pass and the gradient only B.
     @inlinable
-    public mutating func step(measureKernel: Bool, update: Bool = true) -> Evaluation {
+    public mutating func step(measureKernel: Bool, update: Bool = true, batch: [Int]? = nil) -> Evaluation {
         let pass = model.forward(inputs)
         let k = model.architecture.outputs
         var kernel: Matrix?
         var deltas: [DenseMatrix<Scalar>]?
-        let covector = lossCovector(pass.output)
+        if let batch {
+            if measureKernel {
+                kernel = EmpiricalNTK.kernel(model.architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass))
+            }
+            if update {
+                let sub = pass.gatheringRows(batch)
+                let signal = model.backpropagate(sub, seeds: lossCovector(sub.output, rows: batch))
+                descend(along: model.gradient(sub, deltas: signal))
+            }
+            return Evaluation(output: modelOutput(pass.output), kernel: kernel)
+        }
+        let covector = lossFunction == .mse ? lossCovector(pass.output) : lossCovector(pass.output, rows: nil)
         if measureKernel {
             var d = EmpiricalNTK.outputDerivatives(model, pass)
             kernel = EmpiricalNTK.kernel(model.architecture, pass, derivatives: d)
@@ -101,10 +127,39 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
         return Evaluation(output: modelOutput(pass.output), kernel: kernel)
     }
 
-    /// θ_l ← θ_l − η·r_l·g_l, with each layer's learning-rate scale r_l (``DenseLayer/learningRateScale``).
+    /// θ_l ← θ_l − η·r_l·g_l, with each layer's learning-rate scale r_l (``DenseLayer/learningRateScale``); with
+    /// momentum β first v ← β·v + g (v₀ = 0), then θ_l ← θ_l − η·r_l·v_l.
     @usableFromInline
     mutating func descend(along g: NetworkParameters<Scalar>) {
-        model.parameters.add(g, scaledBy: -learningRate, layerScales: layerRateScales)
+        guard let beta = momentum else {
+            model.parameters.add(g, scaledBy: -learningRate, layerScales: layerRateScales)
+            return
+        }
+        if var v = velocity {
+            v.scale(by: beta)
+            v.add(g, scaledBy: 1)
+            velocity = v
+        } else {
+            velocity = g
+        }
+        model.parameters.add(velocity!, scaledBy: -learningRate, layerScales: layerRateScales)
+    }
+
+    /// ∂L_B/∂f on the rows `rows` of the training set (all rows when nil), |B| × k, for any ``lossFunction``:
+    /// the loss of those points with their own normalizer ν_B, evaluated in float64 on the model's outputs F
+    /// (with an output scale α, F = α·(f − f₀) and ∂[L(F)/α²]/∂f = ∇_F L/α).
+    @inlinable
+    func lossCovector(_ f: DenseMatrix<Scalar>, rows: [Int]?) -> DenseMatrix<Scalar> {
+        if lossFunction == .mse, centring == nil, rows == nil { return lossCovector(f) }
+        let y = rows.map { Scalar.float64(targets.gatheringRows($0)) } ?? Scalar.float64(targets)
+        var model64 = Scalar.float64(f).data
+        if let (alpha, f0, _) = centring {
+            let f0Rows = rows.map { Scalar.float64(f0.gatheringRows($0)).data } ?? Scalar.float64(f0).data
+            model64 = centredOutput(model64, initial: f0Rows, scale: alpha)
+        }
+        var g = lossFunction.gradient(model64, y.data, samples: y.rows, outputs: y.cols, normalization: loss)
+        if let (alpha, _, _) = centring { BLAS.scale(&g, by: 1 / alpha) }
+        return Scalar.converting(Matrix(rows: y.rows, cols: y.cols, data: g))
     }
 
     /// ∂L/∂f = (f − y)/ν, N × k; with an output scale α, ∂[L(F)/α²]/∂f = (F − y)/(α·ν) with F = α·(f − f₀).

@@ -14,7 +14,8 @@ public struct InfiniteWidthPrediction: Sendable {
 
     /// - Throws: ``LAPACKError`` from the quadrature rule or the eigendecomposition.
     public init(architecture: MLPArchitecture, dataset: Dataset, initialKernel: Matrix, initialTrainOutput: Matrix,
-                initialTestOutput: Matrix, normalizer: Double, learningRate: Double, quadratureDegree: Int) throws {
+                initialTestOutput: Matrix, normalizer: Double, learningRate: Double, quadratureDegree: Int,
+                momentum: Double? = nil) throws {
         let clock = ContinuousClock()
         let start = clock.now
         let analytic = try AnalyticNTK(architecture: architecture, quadratureDegree: quadratureDegree)
@@ -25,7 +26,8 @@ public struct InfiniteWidthPrediction: Sendable {
         BLAS.scale(&cross.data, by: 1 / normalizer)
         predictor = try LinearizedPredictor(effectiveKernel: effective, effectiveCrossKernel: cross,
                                             initialOutput: initialTrainOutput.data, targets: dataset.trainTargets.data,
-                                            initialTestOutput: initialTestOutput.data, learningRate: learningRate)
+                                            initialTestOutput: initialTestOutput.data, learningRate: learningRate,
+                                            momentum: momentum)
         kernelDistance = initialKernel.frobeniusDistance(to: kernel) / kernel.frobeniusNorm
         seconds = (clock.now - start).seconds
     }

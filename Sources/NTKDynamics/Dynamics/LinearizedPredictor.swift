@@ -4,7 +4,8 @@ import Foundation
 public enum PredictionForm: String, CaseIterable, Codable, Sendable {
     /// Gradient flow: f_t = y + V·e^{−ηΛt}·Vᵀ(f_0 − y).
     case flow
-    /// Exact GD on the linearized model: f_t = y + V·(I − ηΛ)^t·Vᵀ(f_0 − y).
+    /// Exact GD on the linearized model: f_t = y + V·(I − ηΛ)^t·Vᵀ(f_0 − y); with momentum β, exact heavy ball:
+    /// (I − ηΛ)^t becomes the per-mode closed form g_t of ``HeavyBallModes``.
     case discrete
 }
 
@@ -25,6 +26,9 @@ public struct LinearizedPredictor: Sendable {
     /// How many eigenvalues were negative and clipped to 0.
     public let clippedCount: Int
     public let learningRate: Double
+    /// β of heavy-ball momentum, when the run uses it: the discrete form is then heavy ball on the linearized model
+    /// (``HeavyBallModes``); the flow form stays GD's gradient flow. nil for plain GD.
+    public let momentum: Double?
     /// Training targets, flattened sample-major.
     public let targets: [Double]
     /// c = Vᵀ(f_0 − y).
@@ -41,21 +45,22 @@ public struct LinearizedPredictor: Sendable {
     /// - Throws: ``LAPACKError`` from `dsyevd`.
     /// - Complexity: O((N·k)³) for the eigendecomposition, O(N*·k·(N·k)²) for the test projection.
     public init(effectiveKernel: Matrix, effectiveCrossKernel: Matrix, initialOutput: [Double], targets: [Double],
-                initialTestOutput: [Double], learningRate: Double) throws {
+                initialTestOutput: [Double], learningRate: Double, momentum: Double? = nil) throws {
         self.init(eigen: try SymmetricEigendecomposition(effectiveKernel), effectiveCrossKernel: effectiveCrossKernel,
                   initialOutput: initialOutput, targets: targets, initialTestOutput: initialTestOutput,
-                  learningRate: learningRate)
+                  learningRate: learningRate, momentum: momentum)
     }
 
     /// The same from an eigendecomposition of K̃_0 already at hand.
     public init(eigen: SymmetricEigendecomposition, effectiveCrossKernel: Matrix, initialOutput: [Double],
-                targets: [Double], initialTestOutput: [Double], learningRate: Double) {
+                targets: [Double], initialTestOutput: [Double], learningRate: Double, momentum: Double? = nil) {
         precondition(eigen.values.count == initialOutput.count && initialOutput.count == targets.count)
         precondition(effectiveCrossKernel.cols == eigen.values.count && effectiveCrossKernel.rows == initialTestOutput.count)
         self.eigen = eigen
         self.clippedValues = eigen.values.map { max($0, 0) }
         self.clippedCount = eigen.values.filter { $0 < 0 }.count
         self.learningRate = learningRate
+        self.momentum = momentum
         self.targets = targets
         var r0 = initialOutput
         BLAS.axpy(-1, targets, &r0)
@@ -68,12 +73,13 @@ public struct LinearizedPredictor: Sendable {
     public var maxEigenvalue: Double { clippedValues.last ?? 0 }
     /// λ_min(K̃_0) after clipping.
     public var minEigenvalue: Double { clippedValues.first ?? 0 }
-    /// η_crit = 2/λ_max(K̃_0): above it the linearized GD diverges along the top mode.
-    public var criticalLearningRate: Double { Self.criticalLearningRate(eigen) }
+    /// η_crit = 2/λ_max(K̃_0) (2(1 + β)/λ_max with momentum): above it the linearized GD diverges along the top mode.
+    public var criticalLearningRate: Double { Self.criticalLearningRate(eigen, momentum: momentum) }
 
-    /// η_crit = 2/λ_max for an eigendecomposition of K̃_0.
-    public static func criticalLearningRate(_ eigen: SymmetricEigendecomposition) -> Double {
-        2 / max(eigen.values.last ?? 0, 0)
+    /// η_crit = 2/λ_max for an eigendecomposition of K̃_0; with heavy-ball momentum β, 2(1 + β)/λ_max.
+    public static func criticalLearningRate(_ eigen: SymmetricEigendecomposition, momentum: Double? = nil) -> Double {
+        guard let beta = momentum else { return 2 / max(eigen.values.last ?? 0, 0) }
+        return HeavyBallModes.criticalLearningRate(lambdaMax: eigen.values.last ?? 0, momentum: beta)
     }
 
     /// The per-mode decay factor g_t(λ).
@@ -81,7 +87,9 @@ public struct LinearizedPredictor: Sendable {
         let x = learningRate * lambda
         switch form {
         case .flow: return Foundation.exp(-x * Double(t))
-        case .discrete: return Foundation.pow(1 - x, Double(t))
+        case .discrete:
+            if let beta = momentum { return HeavyBallModes.factor(x: x, momentum: beta, step: t) }
+            return Foundation.pow(1 - x, Double(t))
         }
     }
 
@@ -90,6 +98,7 @@ public struct LinearizedPredictor: Sendable {
         switch form {
         case .flow: return -Foundation.expm1(-x * Double(t))
         case .discrete:
+            if let beta = momentum { return 1 - HeavyBallModes.factor(x: x, momentum: beta, step: t) }
             return x < 1 ? -Foundation.expm1(Double(t) * Foundation.log1p(-x)) : 1 - Foundation.pow(1 - x, Double(t))
         }
     }
@@ -114,7 +123,10 @@ public struct LinearizedPredictor: Sendable {
             let x = learningRate * lambda
             let weight: Double
             if x < 1e-12 {
-                weight = learningRate * Double(t)  // limit of (1 − g_t)/λ as λ → 0
+                // The limit of (1 − g_t)/λ as λ → 0: η·t, with momentum η·Σ_{s≤t}(1 − β^s)/(1 − β).
+                weight = form == .discrete && momentum != nil
+                    ? learningRate * HeavyBallModes.zeroModeSteps(momentum: momentum!, step: t)
+                    : learningRate * Double(t)
             } else {
                 weight = oneMinusDecay(x, step: t, form: form) / lambda
             }

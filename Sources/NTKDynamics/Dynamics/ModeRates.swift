@@ -24,6 +24,8 @@ public struct ModeRate: Sendable, Equatable {
     public var predictedDiscrete: Double
     /// ηλ: the gradient-flow rate.
     public var predictedFlow: Double
+    /// With heavy-ball momentum: whether the mode's characteristic roots are real or complex (``HeavyBallModes``).
+    public var regime: MomentumRegime? = nil
     public var status: ModeFitStatus
     /// −(slope of log|r_i(t)| against t), when measured.
     public var measured: Double?
@@ -62,6 +64,8 @@ public struct ModeRateTracker: Sendable {
 
     private let eigenvalues: [Double]
     private let learningRate: Double
+    private let momentum: Double?
+    private let predicted: Bool
     private let lower: [Double]
     private let upper: [Double]
     private let negligible: [Bool]
@@ -71,7 +75,12 @@ public struct ModeRateTracker: Sendable {
     /// - Parameters:
     ///   - eigenvalues: λ_i of K̃_0 (after clipping) in ascending order, as LAPACK returns them.
     ///   - initialResiduals: r_i(0) = v_iᵀ(f_0 − y), in the same order.
-    public init(eigenvalues: [Double], initialResiduals r0: [Double], learningRate: Double) {
+    ///   - momentum: β of heavy ball: the predicted rate is then −ln max|z| of ``HeavyBallModes``.
+    ///   - predicted: false when the loss has no spectral closed form (cross-entropy): the predicted rates are NaN.
+    public init(eigenvalues: [Double], initialResiduals r0: [Double], learningRate: Double, momentum: Double? = nil,
+                predicted: Bool = true) {
+        self.momentum = momentum
+        self.predicted = predicted
         precondition(eigenvalues.count == r0.count)
         assert(zip(eigenvalues, eigenvalues.dropFirst()).allSatisfy { $0 <= $1 }, "eigenvalues must ascend")
         self.eigenvalues = eigenvalues
@@ -106,6 +115,11 @@ public struct ModeRateTracker: Sendable {
             var rate = ModeRate(rank: rank, eigenvalue: eigenvalues[i], predictedDiscrete: -Foundation.log(abs(1 - x)),
                                 predictedFlow: x, status: .measured, measured: nil, standardError: nil,
                                 steps: fits[i].count)
+            if let beta = momentum {
+                rate.predictedDiscrete = HeavyBallModes.rate(x: x, momentum: beta)
+                rate.regime = HeavyBallModes.regime(x: x, momentum: beta)
+            }
+            if !predicted { (rate.predictedDiscrete, rate.predictedFlow, rate.regime) = (.nan, .nan, nil) }
             let fit = fits[i]
             if negligible[i] {
                 rate.status = .negligibleResidual

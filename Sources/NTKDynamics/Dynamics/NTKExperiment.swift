@@ -40,6 +40,13 @@ public final class NTKExperiment {
     public private(set) var modeRates: [ModeRate] = []
     /// GD residuals Vᵀ(f_t − y) along the eigenvectors of K̃_0 at the last evaluated step (LAPACK's ascending order).
     public private(set) var latestModeResiduals: [Double] = []
+    /// The full-batch prediction's residuals Vᵀ(f_t − y) at the last evaluated step, in the same order: the closed
+    /// form for squared loss, the iterated full-batch counterpart for cross-entropy.
+    public var finalPredictedModeResiduals: [Double] {
+        fullBatchModeResiduals ?? predictor.modeResiduals(step: currentStep, form: .discrete)
+    }
+    /// The full-batch counterpart's Vᵀ(f_t − y) at the last evaluated step, when it is iterated (cross-entropy).
+    private var fullBatchModeResiduals: [Double]?
 
     /// K_0(X*, X) in the kernel layout of the run, (N*·k) × (N·k).
     public let initialCrossKernel: Matrix
@@ -53,6 +60,7 @@ public final class NTKExperiment {
     ///   ``ExperimentError`` if K̃_0 is zero.
     public init(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
         precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
+        try Self.checkOptimizer(settings, dataset)
         self.architecture = architecture
         self.dataset = dataset
         self.settings = settings
@@ -84,16 +92,17 @@ public final class NTKExperiment {
         let eigen = try Self.effectiveEigendecomposition(initialKernel, dataset, settings)
         eigendecompositionSeconds = (clock.now - eigenStart).seconds
 
-        learningRate = settings.learningRate ?? settings.learningRateFactor * LinearizedPredictor.criticalLearningRate(eigen)
+        learningRate = settings.learningRate
+            ?? settings.learningRateFactor * LinearizedPredictor.criticalLearningRate(eigen, momentum: settings.heavyBall)
         BLAS.scale(&cross.data, by: 1 / normalizer)
         predictor = LinearizedPredictor(eigen: eigen, effectiveCrossKernel: cross, initialOutput: initialTrainOutput.data,
                                         targets: dataset.trainTargets.data, initialTestOutput: initialTestOutput.data,
-                                        learningRate: learningRate)
+                                        learningRate: learningRate, momentum: settings.heavyBall)
         infiniteWidth = settings.kernel == .analytic
             ? try InfiniteWidthPrediction(architecture: architecture, dataset: dataset, initialKernel: initialKernel,
                                           initialTrainOutput: initialTrainOutput, initialTestOutput: initialTestOutput,
                                           normalizer: normalizer, learningRate: learningRate,
-                                          quadratureDegree: settings.quadratureDegree)
+                                          quadratureDegree: settings.quadratureDegree, momentum: settings.heavyBall)
             : nil
         ridge = try settings.ridge.map { try RidgeComparison(ridge: $0, experiment: self) }
     }
@@ -111,7 +120,28 @@ public final class NTKExperiment {
         case .float64: trainMeasurements(model, dataset).kernel
         case .float32: trainMeasurements(MLPNetwork<Float>(converting: model), dataset).kernel
         }
-        return LinearizedPredictor.criticalLearningRate(try effectiveEigendecomposition(kernel, dataset, settings))
+        return LinearizedPredictor.criticalLearningRate(try effectiveEigendecomposition(kernel, dataset, settings),
+                                                        momentum: settings.heavyBall)
+    }
+
+    /// Refuses an optimizer or loss the data cannot take: a batch larger than N, cross-entropy on targets that are
+    /// not classes (Docs/Optimizers.md).
+    private static func checkOptimizer(_ settings: TrainingSettings, _ dataset: Dataset) throws {
+        if let b = settings.minibatchSize, b > dataset.trainCount {
+            throw ExperimentError.batchLargerThanData(batchSize: b, samples: dataset.trainCount)
+        }
+        if let problem = settings.lossFunction.targetProblem(dataset.trainTargets.data, outputs: dataset.outputs) {
+            throw ExperimentError.targetsNotClasses(problem)
+        }
+    }
+
+    /// The linearized network trained in function space with this run's optimizer and loss, from f₀ (``FunctionSpaceTwin``).
+    func makeTwin() -> FunctionSpaceTwin {
+        FunctionSpaceTwin(kernel: settings.kernelLayout.arrange(initialKernel, outputs: dataset.outputs),
+                          crossKernel: initialCrossKernel, initialOutput: initialTrainOutput.data,
+                          initialTestOutput: initialTestOutput.data, targets: dataset.trainTargets.data,
+                          outputs: dataset.outputs, lossFunction: settings.lossFunction, normalization: settings.loss,
+                          learningRate: learningRate, momentum: settings.heavyBall)
     }
 
     /// The eigendecomposition of K̃_0 = K_0/ν, or with `trace` layout of the output-averaged kernel ⊗ I_k
@@ -164,10 +194,17 @@ public final class NTKExperiment {
     private func train<Scalar>(_ model: MLPNetwork<Scalar>, shouldContinue: () -> Bool,
                                onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
         var gd = GradientDescent(model: model, inputs: dataset.trainInputs, targets: dataset.trainTargets,
-                                 loss: settings.loss, learningRate: learningRate, outputScale: settings.outputScale)
+                                 loss: settings.loss, learningRate: learningRate, outputScale: settings.outputScale,
+                                 lossFunction: settings.lossFunction, momentum: settings.heavyBall)
         let reference = StepReference(self, theta0: model.parameters)
         var tracker = ModeRateTracker(eigenvalues: predictor.clippedValues,
-                                      initialResiduals: predictor.initialModeResiduals, learningRate: learningRate)
+                                      initialResiduals: predictor.initialModeResiduals, learningRate: learningRate,
+                                      momentum: settings.heavyBall, predicted: settings.lossFunction.hasClosedForm)
+        var schedule = settings.minibatchSize.map { BatchSchedule(samples: dataset.trainCount, batchSize: $0, seed: settings.seed) }
+        // The linearized counterparts that have no closed form: the same batches as the network (minibatch runs),
+        // and the full batch (cross-entropy). Squared loss on the full batch is the predictor's closed form.
+        var twins = LinearizedTwins(sameBatches: schedule == nil ? nil : makeTwin(),
+                                    fullBatch: settings.lossFunction.hasClosedForm ? nil : makeTwin())
         var accumulator = SummaryAccumulator()
         var end = SummaryAccumulator.Ending(status: .completed, trainingSeconds: 0, ridge: ridge, initialLoss: reference.initialLoss)
         var pending: StepRecord?
@@ -183,7 +220,8 @@ public final class NTKExperiment {
             }
             let logged = t % settings.logEvery == 0 || t == steps
             let snapshot = snapshotSteps.contains(t)
-            let o = observe(&gd, step: t, reference, logged: logged, snapshot: snapshot)
+            let batch = t < steps ? schedule?.next() : nil
+            let o = observe(&gd, step: t, reference, logged: logged, snapshot: snapshot, batch: batch)
             if let reason = Self.divergence(trainLoss: o.trainLoss, bound: reference.lossBound, initialLoss: reference.initialLoss,
                                             parametersFinite: o.parametersFinite, weightChange: o.weightChange,
                                             testLoss: o.testLoss, drift: o.drift) {
@@ -193,7 +231,7 @@ public final class NTKExperiment {
             latestTrainOutput = o.output
             currentStep = t
             if snapshot, let fTest = o.testOutput {
-                testSnapshots.append((t, fTest, predictor.testOutput(step: t, form: .discrete)))
+                testSnapshots.append((t, fTest, twins.fullBatch?.testOutput ?? predictor.testOutput(step: t, form: .discrete)))
             }
             if let kt = o.kernel {
                 latestKernel = kt
@@ -202,10 +240,12 @@ public final class NTKExperiment {
             var residual = o.output
             BLAS.axpy(-1, dataset.trainTargets.data, &residual)
             latestModeResiduals = BLAS.matvec(predictor.eigen.vectors, residual, transA: .transposed)
+            if let full = twins.fullBatch { fullBatchModeResiduals = modeResiduals(of: full.trainOutput) }
             tracker.add(step: t, residuals: latestModeResiduals)
             // Every step builds its row (cheap next to the step itself); unlogged rows are kept as `pending` so
             // a run that diverges or is interrupted between logged steps still logs its last finite step.
-            let record = makeRecord(o, reference, time: (clock.now - start).seconds)
+            let record = makeRecord(o, reference, twins, time: (clock.now - start).seconds)
+            if t < steps { twins.step(batch: batch) }
             accumulator.add(record)
             if logged {
                 try onRecord(record)
@@ -269,7 +309,7 @@ public final class NTKExperiment {
 
     /// Evaluates GD at step t and takes its update (none at the last step).
     private func observe<Scalar>(_ gd: inout GradientDescent<Scalar>, step t: Int, _ ref: StepReference<Scalar>,
-                                 logged: Bool, snapshot: Bool) -> StepObservation {
+                                 logged: Bool, snapshot: Bool, batch: [Int]?) -> StepObservation {
         let steps = settings.steps
         let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
         let theta = gd.model.parameters
@@ -279,7 +319,7 @@ public final class NTKExperiment {
         let testStep = logged && (t % settings.testEvery == 0 || t == steps)
         // f_t on the test inputs, evaluated before this step's update.
         let fTest = testStep || snapshot ? modelOutput(gd.model(dataset.testInputs), initial: networkInitialTestOutput) : nil
-        let evaluation = gd.step(measureKernel: measure, update: t < steps)
+        let evaluation = gd.step(measureKernel: measure, update: t < steps, batch: batch)
         let f = evaluation.output.data
         let hasTestSet = dataset.testCount > 0
         return StepObservation(
@@ -290,33 +330,43 @@ public final class NTKExperiment {
             kernel: evaluation.kernel, drift: evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / ref.k0Norm })
     }
 
-    /// The logged row of a step: GD beside the flow, discrete and (with Θ) infinite-width predictions.
-    private func makeRecord<Scalar>(_ o: StepObservation, _ ref: StepReference<Scalar>, time: Double) -> StepRecord {
+    /// The logged row of a step: GD beside the flow, discrete and (with Θ) infinite-width predictions, and the
+    /// linearized counterpart trained with the same batches.
+    private func makeRecord<Scalar>(_ o: StepObservation, _ ref: StepReference<Scalar>, _ twins: LinearizedTwins,
+                                    time: Double) -> StepRecord {
         let t = o.step, f = o.output
         let y = dataset.trainTargets.data, yTest = dataset.testTargets.data
         let n = dataset.trainCount, nTest = dataset.testCount, hasTestSet = nTest > 0
-        let predictedModes = predictor.modeResiduals(step: t, form: .discrete)
-        let fDiscrete = predictor.trainOutput(step: t, form: .discrete)
-        let fFlow = predictor.trainOutput(step: t, form: .flow)
-        let fTestDiscrete = predictor.testOutput(step: t, form: .discrete)
+        let closedForm = settings.lossFunction.hasClosedForm
+        // The full-batch prediction: the closed form for squared loss, the iterated full-batch twin otherwise.
+        let fDiscrete = twins.fullBatch?.trainOutput ?? predictor.trainOutput(step: t, form: .discrete)
+        let fTestDiscrete = twins.fullBatch?.testOutput ?? predictor.testOutput(step: t, form: .discrete)
+        let predictedModes = closedForm ? predictor.modeResiduals(step: t, form: .discrete) : modeResiduals(of: fDiscrete)
+        let fFlow = closedForm ? predictor.trainOutput(step: t, form: .flow) : fDiscrete
         var record = StepRecord(
-            step: t, time: time, trainLossGD: o.trainLoss, trainLossNTK: loss(fFlow, y, n),
+            step: t, time: time, trainLossGD: o.trainLoss, trainLossNTK: closedForm ? loss(fFlow, y, n) : .nan,
             trainLossNTKDiscrete: loss(fDiscrete, y, n), testLossGD: nil,
-            testLossNTK: hasTestSet ? loss(predictor.testOutput(step: t, form: .flow), yTest, nTest) : nil,
+            testLossNTK: hasTestSet && closedForm ? loss(predictor.testOutput(step: t, form: .flow), yTest, nTest) : nil,
             testLossNTKDiscrete: hasTestSet ? loss(fTestDiscrete, yTest, nTest) : nil,
-            gap: distance(f, fDiscrete) / ref.initialResidualNorm, gapFlow: distance(f, fFlow) / ref.initialResidualNorm,
+            gap: distance(f, fDiscrete) / ref.initialResidualNorm,
+            gapFlow: closedForm ? distance(f, fFlow) / ref.initialResidualNorm : .nan,
             testGap: nil, kernelDrift: t == 0 ? 0 : o.drift, weightChange: o.weightChange,
             modes: (0..<min(settings.modes, predictor.clippedValues.count)).map { rank in
                 let i = predictedModes.count - 1 - rank
                 return ModeSample(rank: rank, eigenvalue: predictor.clippedValues[i],
                                   residualGD: latestModeResiduals[i], residualNTK: predictedModes[i])
             })
+        record.flowDefined = closedForm
+        let fLinear = twins.sameBatches?.trainOutput ?? fDiscrete
+        let fTestLinear = twins.sameBatches?.testOutput ?? fTestDiscrete
+        recordLinearized(&record, f: f, fLinear: fLinear, fTestLinear: fTestLinear, fFullBatch: fDiscrete, ref)
         if o.testStep, hasTestSet, let fTest = o.testOutput {
             record.testLossGD = o.testLoss
             record.testGap = ref.initialTestResidualNorm > 0 ? distance(fTest, fTestDiscrete) / ref.initialTestResidualNorm : 0
             if dataset.task == .classification {
                 record.testAccuracyGD = ClassTargets.accuracy(fTest, yTest, outputs: dataset.outputs)
                 record.testAccuracyNTK = ClassTargets.accuracy(fTestDiscrete, yTest, outputs: dataset.outputs)
+                record.testAccuracyLinearized = ClassTargets.accuracy(fTestLinear, yTest, outputs: dataset.outputs)
             }
         }
         if let inf = infiniteWidth?.predictor {
@@ -328,6 +378,31 @@ public final class NTKExperiment {
         return record
     }
 
+    /// The columns of the linearized counterpart with the same batches: its losses, the two gaps that split
+    /// today's gap (network vs linearized = nonlinearity, linearized vs full-batch prediction = minibatch noise),
+    /// and for classification the training accuracies and smallest margins.
+    private func recordLinearized<Scalar>(_ record: inout StepRecord, f: [Double], fLinear: [Double], fTestLinear: [Double],
+                                          fFullBatch: [Double], _ ref: StepReference<Scalar>) {
+        let y = dataset.trainTargets.data, k = dataset.outputs
+        record.trainLossLinearized = loss(fLinear, y, dataset.trainCount)
+        record.testLossLinearized = dataset.testCount > 0 ? loss(fTestLinear, dataset.testTargets.data, dataset.testCount) : nil
+        record.gapNonlinearity = distance(f, fLinear) / ref.initialResidualNorm
+        record.gapMinibatch = distance(fLinear, fFullBatch) / ref.initialResidualNorm
+        if dataset.task == .classification {
+            record.trainAccuracyGD = ClassTargets.accuracy(f, y, outputs: k)
+            record.trainAccuracyLinearized = ClassTargets.accuracy(fLinear, y, outputs: k)
+            record.trainMarginGD = CrossEntropyLoss.minimumMargin(f, y, outputs: k)
+            record.trainMarginLinearized = CrossEntropyLoss.minimumMargin(fLinear, y, outputs: k)
+        }
+    }
+
+    /// Vᵀ(f − y) along the eigenvectors of K̃₀ (LAPACK's ascending order).
+    private func modeResiduals(of f: [Double]) -> [Double] {
+        var residual = f
+        BLAS.axpy(-1, dataset.trainTargets.data, &residual)
+        return BLAS.matvec(predictor.eigen.vectors, residual, transA: .transposed)
+    }
+
     /// The model's outputs from the network's `f` (float64): α·(f − f₀) with an output scale, f itself otherwise.
     private func modelOutput(_ f: Matrix, initial f0: Matrix) -> [Double] {
         settings.outputScale.map { centredOutput(f.data, initial: f0.data, scale: $0) } ?? f.data
@@ -335,7 +410,20 @@ public final class NTKExperiment {
 
     /// The run's loss on `f` against targets `y` of `n` points.
     fileprivate func loss(_ f: [Double], _ y: [Double], _ n: Int) -> Double {
-        settings.loss.loss(f, y, samples: n, outputs: dataset.outputs)
+        settings.lossFunction.loss(f, y, samples: n, outputs: dataset.outputs, normalization: settings.loss)
+    }
+}
+
+/// The linearized counterparts a run iterates in function space (``FunctionSpaceTwin``): with the network's own
+/// minibatches, and on the full batch when the loss has no closed form. nil where the closed form stands in.
+struct LinearizedTwins {
+    var sameBatches: FunctionSpaceTwin?
+    var fullBatch: FunctionSpaceTwin?
+
+    /// Both take their step t: the same batch as the network, and the full batch.
+    mutating func step(batch: [Int]?) {
+        sameBatches?.step(batch: batch)
+        fullBatch?.step(batch: nil)
     }
 }
 
@@ -368,11 +456,19 @@ extension NTKExperiment {
 public enum ExperimentError: Error, Equatable, CustomStringConvertible, Sendable {
     /// λ_max(K̃_0) ≤ 0 or not finite: the network's outputs do not depend on its parameters at these inputs.
     case degenerateKernel(lambdaMax: Double)
+    /// A minibatch larger than the training set.
+    case batchLargerThanData(batchSize: Int, samples: Int)
+    /// Cross-entropy on targets that are not class encodings (the sentence says which).
+    case targetsNotClasses(String)
 
     public var description: String {
         switch self {
         case let .degenerateKernel(lambdaMax):
             return "the initial NTK has largest eigenvalue \(lambdaMax), so GD cannot move the outputs and η_crit is undefined; check the inputs (all zero?) and --weight-std/--bias-std"
+        case let .batchLargerThanData(b, n):
+            return "--batch-size \(b) is larger than the \(n) training points; use --batch-size 1 to \(n) (\(n) is full-batch)"
+        case let .targetsNotClasses(problem):
+            return "\(problem); use --loss mse for regression targets, or class data (--dataset digits, --data with --target-classes)"
         }
     }
 }

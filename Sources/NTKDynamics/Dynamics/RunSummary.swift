@@ -77,6 +77,27 @@ public struct RunSummary: Codable, Equatable, Sendable {
     @NullEncoded public var maxGapAnalytic: Double? = nil
     /// Kernel ridge regression test losses with K₀ and Θ (`--ridge`).
     @NullEncoded public var ridge: RidgeComparison? = nil
+    /// The linearized counterpart trained with the same optimizer and batches (``FunctionSpaceTwin``; Docs/Optimizers.md):
+    /// its final losses and test accuracy, and the two gaps that split `gap`: nonlinearity (network vs counterpart)
+    /// and minibatch noise (counterpart vs full-batch prediction), last and largest.
+    @NullEncoded public var finalTrainLossLinearized: Double? = nil
+    @NullEncoded public var finalTestLossLinearized: Double? = nil
+    @NullEncoded public var finalTestAccuracyLinearized: Double? = nil
+    @NullEncoded public var finalGapNonlinearity: Double? = nil
+    @NullEncoded public var maxGapNonlinearity: Double? = nil
+    @NullEncoded public var finalGapMinibatch: Double? = nil
+    @NullEncoded public var maxGapMinibatch: Double? = nil
+    /// Training accuracy and smallest margin of the network and of the counterpart (classification datasets).
+    @NullEncoded public var finalTrainAccuracyGD: Double? = nil
+    @NullEncoded public var finalTrainAccuracyLinearized: Double? = nil
+    @NullEncoded public var finalTrainMarginGD: Double? = nil
+    @NullEncoded public var finalTrainMarginLinearized: Double? = nil
+    /// Whether per-mode rates are predicted (false for cross-entropy: no spectral closed form; spectrum.csv leaves
+    /// the predicted columns empty). nil in files written before the option existed.
+    @NullEncoded public var modeRatesDefined: Bool? = nil
+    /// With momentum: how many eigenmodes of K̃₀ have real characteristic roots, and how many complex (oscillating).
+    @NullEncoded public var modesRealRoots: Int? = nil
+    @NullEncoded public var modesOscillating: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
@@ -101,6 +122,13 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case lambdaMaxAnalytic = "lambda_max_analytic", kernelDistanceAnalytic = "kernel_distance_analytic"
         case finalTrainLossAnalytic = "final_train_loss_ntk_analytic", finalTestLossAnalytic = "final_test_loss_ntk_analytic"
         case maxGapAnalytic = "max_gap_analytic", ridge
+        case finalTrainLossLinearized = "final_train_loss_lin", finalTestLossLinearized = "final_test_loss_lin"
+        case finalTestAccuracyLinearized = "final_test_accuracy_lin"
+        case finalGapNonlinearity = "final_gap_nonlinearity", maxGapNonlinearity = "max_gap_nonlinearity"
+        case finalGapMinibatch = "final_gap_minibatch", maxGapMinibatch = "max_gap_minibatch"
+        case finalTrainAccuracyGD = "final_train_accuracy_gd", finalTrainAccuracyLinearized = "final_train_accuracy_lin"
+        case finalTrainMarginGD = "final_train_margin_gd", finalTrainMarginLinearized = "final_train_margin_lin"
+        case modeRatesDefined = "mode_rates_defined", modesRealRoots = "modes_real_roots", modesOscillating = "modes_oscillating"
     }
 }
 

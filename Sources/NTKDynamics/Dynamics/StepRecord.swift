@@ -35,6 +35,24 @@ public struct StepRecord: Sendable, Equatable {
     public var trainLossAnalytic: Double? = nil
     public var testLossAnalytic: Double? = nil
     public var gapAnalytic: Double? = nil
+    /// Whether the flow columns (`train_loss_ntk`, `test_loss_ntk`, `gap_flow`) are defined: false for cross-entropy,
+    /// whose linearized training has no closed-form flow (their cells are empty).
+    public var flowDefined = true
+    /// The linearized network trained in function space with the same optimizer and batches (``FunctionSpaceTwin``;
+    /// for full-batch squared loss the discrete prediction itself): its losses and test accuracy.
+    public var trainLossLinearized: Double? = nil
+    public var testLossLinearized: Double? = nil
+    public var testAccuracyLinearized: Double? = nil
+    /// ‖f_t^GD − f_t^lin‖/‖f_0 − y‖: what nonlinearity (finite width) adds, with the batches held equal.
+    public var gapNonlinearity: Double? = nil
+    /// ‖f_t^lin − f_t^discrete‖/‖f_0 − y‖: what the minibatches add to the linearized model (0 for full batches).
+    public var gapMinibatch: Double? = nil
+    /// Training accuracy and smallest margin (``CrossEntropyLoss/minimumMargin(_:_:outputs:)``) of the network and of
+    /// the linearized counterpart, for classification datasets.
+    public var trainAccuracyGD: Double? = nil
+    public var trainAccuracyLinearized: Double? = nil
+    public var trainMarginGD: Double? = nil
+    public var trainMarginLinearized: Double? = nil
 
     /// Column names, in order, as written to `steps.csv`.
     public static let columns = [
@@ -43,13 +61,17 @@ public struct StepRecord: Sendable, Equatable {
         "gap", "gap_flow", "test_gap", "kernel_drift", "weight_change",
         "test_accuracy_gd", "test_accuracy_ntk",
         "train_loss_ntk_analytic", "test_loss_ntk_analytic", "gap_analytic",
+        "train_loss_lin", "test_loss_lin", "gap_nonlinearity", "gap_minibatch",
+        "train_accuracy_gd", "train_accuracy_lin", "test_accuracy_lin", "train_margin_gd", "train_margin_lin",
     ]
 
     /// The values in the order of ``columns``; nil for a value not measured at this step.
     public var values: [Double?] {
-        [Double(step), time, trainLossGD, trainLossNTK, trainLossNTKDiscrete,
-         testLossGD, testLossNTK, testLossNTKDiscrete, gap, gapFlow, testGap, kernelDrift, weightChange,
-         testAccuracyGD, testAccuracyNTK, trainLossAnalytic, testLossAnalytic, gapAnalytic]
+        [Double(step), time, trainLossGD, flowDefined ? trainLossNTK : nil, trainLossNTKDiscrete,
+         testLossGD, testLossNTK, testLossNTKDiscrete, gap, flowDefined ? gapFlow : nil, testGap, kernelDrift, weightChange,
+         testAccuracyGD, testAccuracyNTK, trainLossAnalytic, testLossAnalytic, gapAnalytic,
+         trainLossLinearized, testLossLinearized, gapNonlinearity, gapMinibatch,
+         trainAccuracyGD, trainAccuracyLinearized, testAccuracyLinearized, trainMarginGD, trainMarginLinearized]
     }
 }
 

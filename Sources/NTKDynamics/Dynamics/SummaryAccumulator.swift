@@ -8,12 +8,13 @@ struct SummaryAccumulator {
     private(set) var last: StepRecord?
     private var maxGap = 0.0, maxGapFlow = 0.0, maxTestGap = 0.0, maxDrift = 0.0
     private var maxGapAnalytic: Double?
+    private var maxGapNonlinearity: Double?, maxGapMinibatch: Double?
     /// The training losses of GD and of the discrete prediction at every evaluated step (the loss-rate fit).
     private(set) var lossesGD: [Double] = [], lossesNTK: [Double] = []
     /// The drift at the last step K_t was measured (0 at t = 0).
     private var lastDrift: Double? = 0
     private var lastTestLossGD: Double?, lastTestStep: Int?
-    private var lastAccuracyGD: Double?, lastAccuracyNTK: Double?
+    private var lastAccuracyGD: Double?, lastAccuracyNTK: Double?, lastAccuracyLinearized: Double?
 
     /// Folds in the record of an evaluated step, logged or not.
     mutating func add(_ r: StepRecord) {
@@ -22,7 +23,9 @@ struct SummaryAccumulator {
             maxDrift = max(maxDrift, d)
         }
         maxGap = max(maxGap, r.gap)
-        maxGapFlow = max(maxGapFlow, r.gapFlow)
+        if r.flowDefined { maxGapFlow = max(maxGapFlow, r.gapFlow) }
+        if let g = r.gapNonlinearity { maxGapNonlinearity = max(maxGapNonlinearity ?? 0, g) }
+        if let g = r.gapMinibatch { maxGapMinibatch = max(maxGapMinibatch ?? 0, g) }
         if let g = r.gapAnalytic { maxGapAnalytic = max(maxGapAnalytic ?? 0, g) }
         lossesGD.append(r.trainLossGD)
         lossesNTK.append(r.trainLossNTKDiscrete)
@@ -32,6 +35,7 @@ struct SummaryAccumulator {
             lastTestStep = r.step
             if r.testAccuracyGD != nil || r.testAccuracyNTK != nil {
                 (lastAccuracyGD, lastAccuracyNTK) = (r.testAccuracyGD, r.testAccuracyNTK)
+                lastAccuracyLinearized = r.testAccuracyLinearized
             }
         }
     }
@@ -61,7 +65,8 @@ struct SummaryAccumulator {
             conditionNumber: p.minEigenvalue > 0 ? finiteOrNil(p.maxEigenvalue / p.minEigenvalue) : nil,
             clippedEigenvalues: p.clippedCount, learningRate: e.learningRate,
             criticalLearningRate: p.criticalLearningRate, learningRateRatio: e.learningRate / p.criticalLearningRate,
-            finalTrainLossGD: finiteOrNil(last?.trainLossGD), finalTrainLossNTK: finiteOrNil(last?.trainLossNTK),
+            finalTrainLossGD: finiteOrNil(last?.trainLossGD),
+            finalTrainLossNTK: last?.flowDefined == false ? nil : finiteOrNil(last?.trainLossNTK),
             finalTrainLossNTKDiscrete: finiteOrNil(last?.trainLossNTKDiscrete),
             finalTestLossGD: finiteOrNil(lastTestLossGD), finalTestStep: lastTestStep,
             finalTestLossNTK: finiteOrNil(last?.testLossNTK ?? nil),
@@ -86,6 +91,23 @@ struct SummaryAccumulator {
             finalTestLossAnalytic: finiteOrNil(last?.testLossAnalytic),
             maxGapAnalytic: finiteOrNil(maxGapAnalytic))
         s.ridge = end.ridge
+        if !e.settings.lossFunction.hasClosedForm { s.maxGapFlow = nil }
+        s.finalTrainLossLinearized = finiteOrNil(last?.trainLossLinearized ?? nil)
+        s.finalTestLossLinearized = finiteOrNil(last?.testLossLinearized ?? nil)
+        s.finalTestAccuracyLinearized = finiteOrNil(lastAccuracyLinearized)
+        s.finalGapNonlinearity = finiteOrNil(last?.gapNonlinearity ?? nil)
+        s.maxGapNonlinearity = finiteOrNil(maxGapNonlinearity)
+        s.finalGapMinibatch = finiteOrNil(last?.gapMinibatch ?? nil)
+        s.maxGapMinibatch = finiteOrNil(maxGapMinibatch)
+        s.finalTrainAccuracyGD = finiteOrNil(last?.trainAccuracyGD ?? nil)
+        s.finalTrainAccuracyLinearized = finiteOrNil(last?.trainAccuracyLinearized ?? nil)
+        s.finalTrainMarginGD = finiteOrNil(last?.trainMarginGD ?? nil)
+        s.finalTrainMarginLinearized = finiteOrNil(last?.trainMarginLinearized ?? nil)
+        s.modeRatesDefined = e.settings.lossFunction.hasClosedForm
+        if e.settings.heavyBall != nil && e.settings.lossFunction.hasClosedForm {
+            s.modesRealRoots = e.modeRates.filter { $0.regime == .real }.count
+            s.modesOscillating = e.modeRates.filter { $0.regime == .oscillating }.count
+        }
         return s
     }
 }

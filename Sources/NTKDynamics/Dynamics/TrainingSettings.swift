@@ -34,6 +34,14 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// (K̃ and η_crit are those of f), while the parameters move ∝ 1/α: large α is lazy training, small α
     /// leaves the kernel regime. nil is the plain network f, as before the option existed.
     public var outputScale: Double?
+    /// How θ is updated (`--optimizer`, ``Optimizer``); `gd` is full-batch GD, as before the option existed.
+    public var optimizer: Optimizer = .gd
+    /// The minibatch size B of `sgd` (required) and of `momentum` (optional; full batch without it).
+    public var batchSize: Int?
+    /// β of heavy-ball momentum, 0 ≤ β < 1, with `--optimizer momentum`.
+    public var momentum: Double?
+    /// The loss function (`--loss mse|cross-entropy`); ``loss`` is its normalization ν.
+    public var lossFunction: LossFunction = .mse
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
                 loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0,

@@ -42,6 +42,15 @@ public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
         }
     }
 
+    /// θ ← α·θ  (`?scal` per tensor, α rounded to `Scalar`; α = 0 gives exact zeros).
+    @inlinable
+    public mutating func scale(by alpha: Double) {
+        for l in weights.indices {
+            BLAS.scale(&weights[l].data, by: Scalar(alpha))
+            BLAS.scale(&biases[l], by: Scalar(alpha))
+        }
+    }
+
     /// ‖θ‖₂ over all parameters (each tensor's norm in `Scalar`, summed in float64).
     @inlinable
     public var norm: Double {

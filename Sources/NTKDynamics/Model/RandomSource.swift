@@ -23,6 +23,8 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
         case trainRows = 5
         /// The permutation of the rows of `--test-data`.
         case testRows = 6
+        /// The minibatch permutations of `--optimizer sgd` and of momentum with `--batch-size` (``BatchSchedule``).
+        case batches = 7
     }
 
     /// A generator for `seed` on one of its named streams.

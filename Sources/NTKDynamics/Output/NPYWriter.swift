@@ -28,6 +28,24 @@ public enum NPYWriter {
         return data
     }
 
+    /// The bytes of an `.npy` file holding the integers `values` as little-endian int64 (`<i8`) with `shape`.
+    public static func encode(integers values: [Int64], shape: [Int]) -> Data {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '<i8', 'fortran_order': False, 'shape': \(shapeText), }"
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        let length = UInt16(header.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        for v in values {
+            var bits = v.littleEndian
+            withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
     /// A matrix as a 2-D array.
     public static func encode(_ m: Matrix) -> Data { encode(m.data, shape: [m.rows, m.cols]) }
 }

@@ -35,7 +35,10 @@ public enum RunRecorder {
         }
         try log.close()
         try modes.close()
-        if writeArrays { try writeFinalArrays(experiment, dir) }
+        if writeArrays {
+            try writeFinalArrays(experiment, dir)
+            try writeBatchIndices(experiment, summary, dir)
+        }
         try writeSpectrum(experiment, dir)
         try dir.writeJSON(summary, to: "summary.json")
         return summary
@@ -52,6 +55,17 @@ public enum RunRecorder {
         try dir.writeArray("snapshot_steps", snapshots.map { Double($0.step) }, shape: [snapshots.count])
         try dir.writeArray("f_test_snapshots_gd", snapshots.flatMap(\.gd), shape: shape)
         try dir.writeArray("f_test_snapshots_ntk", snapshots.flatMap(\.ntk), shape: shape)
+    }
+
+    /// `arrays/batch_indices.npy` of a minibatch run: int64 of shape (U, B), row t the sample indices of the batch of
+    /// the update θ_t → θ_{t+1} (ascending), for the U updates applied; −1 pads the shorter last batch of an epoch.
+    static func writeBatchIndices(_ e: NTKExperiment, _ summary: RunSummary, _ dir: RunDirectory) throws {
+        guard let b = e.settings.minibatchSize else { return }
+        let updates = summary.status == .completed ? e.settings.steps : e.currentStep + 1
+        let batches = BatchSchedule.sequence(samples: e.dataset.trainCount, batchSize: b, seed: e.settings.seed,
+                                             steps: min(max(updates, 0), e.settings.steps))
+        let values = batches.flatMap { batch in batch.map(Int64.init) + Array(repeating: -1, count: b - batch.count) }
+        try dir.write(NPYWriter.encode(integers: values, shape: [batches.count, b]), to: "arrays/batch_indices.npy")
     }
 
     static func writeInitialArrays(_ e: NTKExperiment, _ dir: RunDirectory) throws {
@@ -72,12 +86,12 @@ public enum RunRecorder {
     public static let spectrumColumns = [
         "mode", "eigenvalue", "predicted_rate_discrete", "predicted_rate_flow", "measured_rate",
         "measured_rate_stderr", "fit_steps", "rate_relative_error", "fit_status",
-        "residual_init", "residual_final_gd", "residual_final_ntk_discrete", "eigenvalue_analytic",
+        "residual_init", "residual_final_gd", "residual_final_ntk_discrete", "eigenvalue_analytic", "momentum_regime",
     ]
 
     static func writeSpectrum(_ e: NTKExperiment, _ dir: RunDirectory) throws {
         let p = e.predictor
-        let ntkResiduals = p.modeResiduals(step: e.currentStep, form: .discrete)
+        let ntkResiduals = e.finalPredictedModeResiduals
         // The i-th largest eigenvalue of Θ̃ beside the i-th largest of K̃₀.
         let analyticValues = e.infiniteWidth?.predictor.eigen.values
         let csv = try CSVLogWriter(url: dir.file("spectrum.csv"), columns: spectrumColumns)
@@ -87,11 +101,14 @@ public enum RunRecorder {
         let finalGD = e.latestModeResiduals.count == n ? e.latestModeResiduals.map(f) : Array(repeating: "", count: n)
         for rate in e.modeRates {
             let i = n - 1 - rate.rank
-            try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), f(rate.predictedDiscrete),
-                                   f(rate.predictedFlow), rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
+            // Cross-entropy has no predicted rate: empty cells, not NaN.
+            let predicted = e.settings.lossFunction.hasClosedForm
+            try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), predicted ? f(rate.predictedDiscrete) : "",
+                                   predicted ? f(rate.predictedFlow) : "", rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
                                    String(rate.steps), rate.relativeError.map(f) ?? "", rate.status.rawValue,
                                    f(p.initialModeResiduals[i]), finalGD[i], f(ntkResiduals[i]),
-                                   analyticValues.map { f($0[$0.count - 1 - rate.rank]) } ?? ""])
+                                   analyticValues.map { f($0[$0.count - 1 - rate.rank]) } ?? "",
+                                   rate.regime?.rawValue ?? ""])
         }
         try csv.close()
     }

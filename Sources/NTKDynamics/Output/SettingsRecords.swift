@@ -44,6 +44,14 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     @NullEncoded public var precision: Precision?
     /// α of `--output-scale`; null for the plain network (and in files written before the option existed).
     @NullEncoded public var outputScale: Double?
+    /// `--optimizer` (gd, sgd, momentum); null in files written before the option existed (they are gd).
+    @NullEncoded public var optimizer: Optimizer?
+    /// The minibatch size B, null for full batches.
+    @NullEncoded public var batchSize: Int?
+    /// β of heavy-ball momentum, null without momentum.
+    @NullEncoded public var momentum: Double?
+    /// `--loss` function (mse, cross-entropy); `loss` is its normalization. null in older files (they are mse).
+    @NullEncoded public var lossFunction: LossFunction?
 
     public init(_ s: TrainingSettings) {
         loss = s.loss
@@ -58,12 +66,17 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         ridge = s.ridge
         precision = s.precision
         outputScale = s.outputScale
+        optimizer = s.optimizer
+        batchSize = s.minibatchSize
+        momentum = s.heavyBall
+        lossFunction = s.lossFunction
     }
 
     enum CodingKeys: String, CodingKey {
         case loss, steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every", modes
         case kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge, precision
         case outputScale = "output_scale"
+        case optimizer, batchSize = "batch_size", momentum, lossFunction = "loss_function"
     }
 }
 

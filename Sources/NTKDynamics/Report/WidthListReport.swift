@@ -25,6 +25,13 @@ public enum WidthListReport {
          "Maximum over the steps of ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points, against the discrete and the flow prediction."),
     ]
 
+    /// The two parts of the gap against the width, for width lists of minibatch runs.
+    static let gapSplitPlot: (id: String, title: String, yLabel: String, quantities: [Quantity], caption: String) = (
+        "width-gap-split", "Nonlinearity and minibatch noise vs width", "max gap part (log scale)",
+        [Quantity(column: "max_gap_nonlinearity", label: "nonlinearity (network vs linearized, same batches)", color: Palette.vermillion),
+         Quantity(column: "max_gap_minibatch", label: "minibatch noise (linearized vs full-batch)", color: Palette.sky)],
+        "Maximum over the steps of ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ (the linearized network trained on the same minibatches) and of ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖, one point per run. The first is finite width; the second is the minibatches' own effect, and does not shrink with the width.")
+
     /// Log axis of the widths, padded around them and labelled at each width.
     static func widthAxis(_ widths: [Double]) -> Axis {
         Axis("hidden width n (log scale)", kind: .log, nice: false, ticks: Array(Set(widths)).sorted())
@@ -36,7 +43,10 @@ public enum WidthListReport {
         if let axes = SweepAxesFigures.figures(for: logs) { return axes + [KernelDistanceFigure.figure(for: logs)].compactMap { $0 } }
         let widths = logs.rows.map { Double($0.width) }
         var figures: [RunReport.Figure] = []
-        for spec in scalingPlots {
+        // Minibatch runs (Docs/Optimizers.md#the-two-gaps): the nonlinearity gap should fall with the width, the
+        // minibatch noise should not. Full-batch lists have no split to show (gap_minibatch is 0).
+        let split = logs.rows.contains { ($0["max_gap_minibatch"] ?? 0) > 0 }
+        for spec in scalingPlots + (split ? [gapSplitPlot] : []) {
             var series: [PlotSeries] = []
             var fitTexts: [String] = []
             var references: [(Double, Double)] = []

@@ -17,11 +17,12 @@ public struct SweepRow: Equatable, Sendable {
     /// (issues 16 and 18) and are written after the older ones, so that a reader that takes columns by position
     /// keeps working.
     public static let columns = legacyColumns + ["parameterization", "output_scale", "depth"] + addedNumericColumns
-    /// Figures of the run's summary.json added after the axes: the test gap and, with `--kernel analytic`, the
-    /// infinite-width Θ's distance from K₀, gap and final losses (empty without it).
+    /// Figures of the run's summary.json added after the axes: the test gap; with `--kernel analytic`, the
+    /// infinite-width Θ's distance from K₀, gap and final losses (empty without it); and the split of the gap
+    /// into nonlinearity and minibatch noise (Docs/Optimizers.md).
     static let addedNumericColumns = [
         "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
-        "final_test_loss_ntk_analytic",
+        "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
     ]
     /// The columns of a `sweep.csv` written before the parameterization and output-scale columns.
     static let legacyColumns = [
@@ -49,7 +50,8 @@ public struct SweepRow: Equatable, Sendable {
             "final_test_loss_gd": s.finalTestLossGD, "final_test_loss_ntk_discrete": s.finalTestLossNTKDiscrete,
             "wall_time": wallTime, "max_test_gap": s.maxTestGap, "kernel_distance_analytic": s.kernelDistanceAnalytic,
             "max_gap_analytic": s.maxGapAnalytic, "final_train_loss_ntk_analytic": s.finalTrainLossAnalytic,
-            "final_test_loss_ntk_analytic": s.finalTestLossAnalytic,
+            "final_test_loss_ntk_analytic": s.finalTestLossAnalytic, "max_gap_nonlinearity": s.maxGapNonlinearity,
+            "max_gap_minibatch": s.maxGapMinibatch,
         ]
     }
 

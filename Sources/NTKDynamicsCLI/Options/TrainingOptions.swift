@@ -12,8 +12,19 @@ public struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("lr-factor"), parsing: .unconditional, help: "η as a fraction of η_crit when --lr is not given (default 0.5).")
     public var lrFactor: Double?
 
-    @Option(help: "Loss normalization: mean (L = 1/(2Nk)·Σ‖f−y‖², K̃ = K/(Nk)) or sum (L = ½·Σ‖f−y‖², K̃ = K).")
-    public var loss: LossNormalization = .mean
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Loss function and normalization, comma-separated in any order: mse (default) or cross-entropy (softmax for k ≥ 2 one-hot targets, logistic for k = 1 with ±1 targets); mean (default: ν = N·k, K̃ = K/(Nk)) or sum (ν = 1, K̃ = K). E.g. --loss sum, --loss cross-entropy, --loss cross-entropy,sum.",
+        valueName: "loss"))
+    public var loss: String = "mean"
+
+    @Option(help: "How θ is updated: gd (full-batch GD, the default), sgd (minibatches of --batch-size, drawn without replacement each epoch) or momentum (heavy ball with --momentum β; full batch, or minibatches with --batch-size). The linearized counterpart is trained with the same optimizer and batches.")
+    public var optimizer: Optimizer = .gd
+
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Minibatch size B (1 to N) for --optimizer sgd (required) or momentum; the batch sequence is seeded by --seed and saved in arrays/batch_indices.npy.")
+    public var batchSize: Int?
+
+    @Option(parsing: .unconditional, help: "Heavy-ball momentum β, 0 ≤ β < 1, for --optimizer momentum: v ← β·v + ∇L, θ ← θ − η·v. η_crit becomes 2(1 + β)/λ_max.")
+    public var momentum: Double?
 
     @Option(name: .customLong("kernel-every"), parsing: .unconditional, help: "Measure K_t and the kernel drift every this many steps (and at the last step).")
     public var kernelEvery: Int = 10
@@ -52,7 +63,56 @@ public struct TrainingOptions: ParsableArguments {
 
     static let maxSteps = 100_000_000
 
+    /// The loss function and normalization of `--loss`, or the sentence that says what is wrong with it.
+    func parsedLoss() -> Result<(LossFunction, LossNormalization), ValidationError> {
+        var function: LossFunction?, normalization: LossNormalization?
+        for word in loss.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if let f = LossFunction(rawValue: word) {
+                if function != nil { return .failure(ValidationError("--loss \(loss) names two loss functions; give one of mse, cross-entropy.")) }
+                function = f
+            } else if let n = LossNormalization(rawValue: word) {
+                if normalization != nil { return .failure(ValidationError("--loss \(loss) names two normalizations; give one of mean, sum.")) }
+                normalization = n
+            } else {
+                return .failure(ValidationError("--loss '\(word)' is not a loss; use mse or cross-entropy, and optionally mean or sum (e.g. --loss cross-entropy,sum)."))
+            }
+        }
+        return .success((function ?? .mse, normalization ?? .mean))
+    }
+
+    /// The optimizer options must fit together (Docs/Optimizers.md#the-options).
+    func validateOptimizer() throws {
+        if case let .failure(error) = parsedLoss() { throw error }
+        if let b = batchSize, b < 1 {
+            throw ValidationError("--batch-size \(b) is invalid; use 1 to N points per minibatch.")
+        }
+        if let m = momentum, !(m.isFinite && m >= 0 && m < 1) {
+            throw ValidationError("--momentum \(m) is out of range; heavy-ball β must satisfy 0 ≤ β < 1 (0.9 is common; 0 is plain GD).")
+        }
+        switch optimizer {
+        case .gd:
+            if batchSize != nil {
+                throw ValidationError("--batch-size needs --optimizer sgd (or momentum): --optimizer gd is full-batch.")
+            }
+            if momentum != nil {
+                throw ValidationError("--momentum needs --optimizer momentum: --optimizer gd has no velocity.")
+            }
+        case .sgd:
+            if batchSize == nil {
+                throw ValidationError("--optimizer sgd needs --batch-size B (1 to N): the size of each minibatch.")
+            }
+            if momentum != nil {
+                throw ValidationError("--momentum needs --optimizer momentum; for SGD with momentum use --optimizer momentum --momentum β --batch-size B.")
+            }
+        case .momentum:
+            if momentum == nil {
+                throw ValidationError("--optimizer momentum needs --momentum β (0 ≤ β < 1), e.g. --momentum 0.9.")
+            }
+        }
+    }
+
     public func validate() throws {
+        try validateOptimizer()
         guard steps >= 0 && steps <= Self.maxSteps else {
             throw ValidationError("--steps \(steps) is out of range; use 0 to \(Self.maxSteps).")
         }
@@ -91,7 +151,8 @@ public struct TrainingOptions: ParsableArguments {
     }
 
     public var settings: TrainingSettings {
-        var s = TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: loss,
+        let (function, normalization) = (try? parsedLoss().get()) ?? (.mse, .mean)
+        var s = TrainingSettings(steps: steps, learningRate: lr, learningRateFactor: lrFactor ?? 0.5, loss: normalization,
                                  kernelEvery: kernelEvery, logEvery: logEvery, testEvery: testEvery, modes: modes,
                                  seed: seed, kernelLayout: kernelLayout)
         s.kernel = kernel
@@ -99,6 +160,10 @@ public struct TrainingOptions: ParsableArguments {
         s.ridge = ridge
         s.precision = precision
         s.outputScale = outputScale
+        s.optimizer = optimizer
+        s.batchSize = batchSize
+        s.momentum = momentum
+        s.lossFunction = function
         return s
     }
 }
@@ -108,3 +173,5 @@ extension KernelChoice: ExpressibleByArgument {}
 extension KernelLayout: ExpressibleByArgument {}
 
 extension Precision: ExpressibleByArgument {}
+
+extension Optimizer: ExpressibleByArgument {}
