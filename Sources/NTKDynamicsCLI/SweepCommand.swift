@@ -142,7 +142,6 @@ public struct SweepCommand: ParsableCommand {
         BLAS.threadCount = (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 ? 1 : OutputOptions.defaultThreads
         let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
         let plan = try makePlan(shard: shardSpec)
-        try checkMemory(plan, cells: plan.grid.cells(in: shardSpec).count)
         // A resumed sweep keeps the η its finished runs used (a derived η may differ in its last bits).
         let recorded = try prepare(root, config: plan.config, claim: claim).sweep
 
@@ -155,7 +154,7 @@ public struct SweepCommand: ParsableCommand {
              + "; η = \(plan.rateText(recorded)) fixed across widths (\(recorded.lrSource)); \(workers) at once")
         let clock = ContinuousClock()
         let start = clock.now
-        let runner = SweepRunner(dataset: plan.dataset, data: plan.dataSettings, dataSeed: training.seed,
+        let runner = SweepRunner(dataset: plan.dataset, data: plan.config.sweep.data, dataSeed: training.seed,
                                  setup: plan.cellSetup(recorded), command: CommandLine.arguments,
                                  writeArrays: keepArrays, workers: workers)
         let rows = try runner.run(cells, into: root, shouldContinue: { SignalTrap.received == nil }) { p in
@@ -182,7 +181,8 @@ public struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// The grid, the data, the networks and their η, and the configuration that identifies the sweep.
+    /// The grid, the data, the networks and their η, and the configuration that identifies the sweep; refuses a
+    /// sweep that would not fit in memory before building any network.
     private func makePlan(shard: ShardSpec) throws -> SweepPlan {
         let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed,
                              parameterizations: parameterizations?.values, outputScales: outputScales?.values,
@@ -192,10 +192,12 @@ public struct SweepCommand: ParsableCommand {
         if let p = grid.parameterizations?.first { template.parameterization = p }
         if let d = grid.depths?.first { template.depth = d }
         let dataSettings = data.settings(for: dataset)
-        var plan = SweepPlan(grid: grid, dataset: dataset, dataSettings: dataSettings, template: template,
+        var plan = SweepPlan(grid: grid, dataset: dataset, template: template,
                              settings: training.settings, config: SweepConfiguration(
                                 network: NetworkRecord(template), training: TrainingRecord(training.settings),
                                 sweep: .init(widths: [], seeds: [], data: dataSettings, dataSeed: 0, lr: 0, lrSource: "", shard: "")))
+        // Before η_crit, which builds the widest network's kernel.
+        try checkMemory(plan, cells: grid.cells(in: shard).count)
         let (rates, lrSource) = try plan.learningRates(lr: training.lr, seed: training.seed)
         plan.settings.learningRate = rates[0].lr
         let axes = grid.parameterizations != nil || grid.depths != nil

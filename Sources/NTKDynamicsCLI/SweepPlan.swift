@@ -4,14 +4,10 @@ import NTKDynamics
 /// What a `sweep` will run: its grid, its data, its networks and their η, and the `sweep_config.json` that
 /// identifies it (Docs/Sweep.md).
 struct SweepPlan: Sendable {
-    var grid: SweepGrid
-    var dataset: Dataset
-    var dataSettings: DataSettings
-    /// The network of the first parameterization and depth, at width 1.
-    var template: MLPArchitecture
-    /// The training settings, η set to the first network's.
-    var settings: TrainingSettings
-    var config: SweepConfiguration
+    /// The grid, the data, and the network of the first parameterization and depth at width 1.
+    var grid: SweepGrid, dataset: Dataset, template: MLPArchitecture
+    /// The training settings (η set to the first network's) and what identifies the sweep.
+    var settings: TrainingSettings, config: SweepConfiguration
 
     /// The network of one (parameterization, depth, width).
     func architecture(width: Int, parameterization: Parameterization? = nil, depth: Int? = nil) -> MLPArchitecture {
@@ -70,7 +66,7 @@ struct SweepPlan: Sendable {
             s.seed = cell.seed
             if let alpha = cell.outputScale { s.outputScale = alpha }
             s.learningRate = recorded.learningRate(a.parameterization, depth: a.depth)
-            return SweepRunner.CellSetup(architecture: a, settings: s)
+            return (architecture: a, settings: s)
         }
     }
 

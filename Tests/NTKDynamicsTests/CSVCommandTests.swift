@@ -170,12 +170,16 @@ struct CSVCommandTests {
         #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
     }
 
-    /// `sweep` draws synthetic data: real-data options are refused, not silently replaced by gaussian data.
-    @Test func sweepRefusesRealDataOptions() throws {
-        for arguments in [["sweep", "--dataset", "digits"], ["sweep", "--data", "a.csv"]] {
+    /// `kernel` draws synthetic data: real-data options are refused, not silently replaced by gaussian data.
+    /// `sweep` takes them as `run` does (SweepAxesTests runs one on the digits).
+    @Test func kernelRefusesRealDataOptionsAndSweepTakesThem() throws {
+        for arguments in [["kernel", "--dataset", "digits"], ["kernel", "--data", "a.csv"]] {
             let error = try #require(throws: (any Error).self) { _ = try NTKDynamicsCommand.parseAsRoot(arguments) }
             #expect(NTKDynamicsCommand.message(for: error).contains("synthetic"))
             #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
+        }
+        for arguments in [["sweep", "--dataset", "digits"], ["sweep", "--data", "a.csv"]] {
+            #expect(try NTKDynamicsCommand.parseAsRoot(arguments) is SweepCommand)
         }
     }
 

@@ -69,14 +69,9 @@ enum SweepAxesFigures {
         for (i, w) in widths.enumerated() {
             let color = colors[i % colors.count]
             let mine = rows.filter { $0.width == w }
-            let x = { (r: WidthListRow) in r.outputScale! * Double(w).squareRoot() }
-            series.append(PlotSeries(id: "\(column)-w\(w)", label: "width \(w)",
-                                     points: meanCurve(mine, column: column, x: x),
-                                     style: SeriesStyle(mark: .line, color: color, lineWidth: 1.6)))
-            series.append(PlotSeries(id: "\(column)-w\(w)-runs", label: "width \(w) runs",
-                                     points: mine.map { DataPoint(x($0), $0[column] ?? .nan) },
-                                     style: SeriesStyle(mark: .markers, color: color, markerRadius: 2.6, hollow: true),
-                                     inLegend: false))
+            series += curve(mine, column: column, id: "\(column)-w\(w)", label: "width \(w)", color: color) {
+                $0.outputScale! * Double(w).squareRoot()
+            }
         }
         let all = rows.map { ($0.outputScale! * Double($0.width).squareRoot(), $0[column] ?? .nan) }
             .filter { $0.0 > 0 && $0.1 > 0 && $0.1.isFinite }
@@ -84,11 +79,9 @@ enum SweepAxesFigures {
             series.append(PlotSeries(id: "\(column)-reference", label: "slope −1", points: reference,
                                      style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
         }
-        let plot = LinePlot(id: "crossover-\(column)-\(setting)", title: "\(name) vs α√n (\(setting))",
-                            x: Axis("α·√n, output scale × √width (log scale)", kind: .log),
-                            y: Axis("\(name.lowercased()) (log scale)", kind: .log), series: series)
-        return RunReport.Figure(section: "The lazy-to-rich crossover", plot: plot, caption:
-            "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one curve per width, under \(setting). "
+        return logLog(id: "crossover-\(column)-\(setting)", title: "\(name) vs α√n (\(setting))",
+                      x: "α·√n, output scale × √width", y: name.lowercased(), series: series,
+                      section: "The lazy-to-rich crossover", caption: "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one curve per width, under \(setting). "
             + "Where the curves of the widths lie on one another, α√n is the variable that decides how lazy training is, "
             + "as Geiger et al. (2020) find for the NTK parameterization; large α√n is lazy, small α√n feature learning. "
             + "Dotted grey: slope −1, what the lazy regime gives at a fixed width (the parameters move ∝ 1/α). "
@@ -104,20 +97,13 @@ enum SweepAxesFigures {
         for (i, d) in depths.enumerated() {
             let color = colors[i % colors.count]
             let mine = rows.filter { $0["depth"] == d && $0.outputScale == rows.first?.outputScale }
-            let x = { (r: WidthListRow) in d / Double(r.width) }
-            series.append(PlotSeries(id: "\(column)-d\(Int(d))", label: "depth \(Int(d))",
-                                     points: meanCurve(mine, column: column, x: x),
-                                     style: SeriesStyle(mark: .line, color: color, lineWidth: 1.6)))
-            series.append(PlotSeries(id: "\(column)-d\(Int(d))-runs", label: "depth \(Int(d)) runs",
-                                     points: mine.map { DataPoint(x($0), $0[column] ?? .nan) },
-                                     style: SeriesStyle(mark: .markers, color: color, markerRadius: 2.6, hollow: true),
-                                     inLegend: false))
+            series += curve(mine, column: column, id: "\(column)-d\(Int(d))", label: "depth \(Int(d))", color: color) {
+                d / Double($0.width)
+            }
         }
-        let plot = LinePlot(id: "depth-ratio-\(setting)", title: "Max kernel drift vs L/n (\(setting))",
-                            x: Axis("L/n, hidden layers / width (log scale)", kind: .log),
-                            y: Axis("max kernel drift (log scale)", kind: .log), series: series)
-        return RunReport.Figure(section: "Depth and width", plot: plot, caption:
-            "Maximum kernel drift of each run (rings) and its mean over seeds (lines) against the depth-to-width ratio L/n, "
+        return logLog(id: "depth-ratio-\(setting)", title: "Max kernel drift vs L/n (\(setting))",
+                      x: "L/n, hidden layers / width", y: "max kernel drift", series: series,
+                      section: "Depth and width", caption: "Maximum kernel drift of each run (rings) and its mean over seeds (lines) against the depth-to-width ratio L/n, "
             + "one curve per depth, under \(setting). Hanin & Nica (2019) find the finite-width corrections to the NTK "
             + "growing with L/n; where the curves of the depths lie on one another, L/n is the variable. "
             + "The fits are in sweep_summary.json (`collapse`, axis depth) and in the notes above.")
@@ -152,6 +138,23 @@ enum SweepAxesFigures {
             + "The legend gives the least-squares slope of log value on log n over every run of the curve. "
             + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
             + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
+    }
+
+    /// A figure on log-log axes.
+    static func logLog(id: String, title: String, x: String, y: String, series: [PlotSeries], section: String,
+                       caption: String) -> RunReport.Figure {
+        let plot = LinePlot(id: id, title: title, x: Axis("\(x) (log scale)", kind: .log), y: Axis("\(y) (log scale)", kind: .log),
+                            series: series)
+        return RunReport.Figure(section: section, plot: plot, caption: caption)
+    }
+
+    /// A line through the means over seeds at each x, and a ring per run (not in the legend).
+    static func curve(_ rows: [WidthListRow], column: String, id: String, label: String, color: String,
+                      x: (WidthListRow) -> Double) -> [PlotSeries] {
+        [PlotSeries(id: id, label: label, points: meanCurve(rows, column: column, x: x),
+                    style: SeriesStyle(mark: .line, color: color, lineWidth: 1.6)),
+         PlotSeries(id: id + "-runs", label: label + " runs", points: rows.map { DataPoint(x($0), $0[column] ?? .nan) },
+                    style: SeriesStyle(mark: .markers, color: color, markerRadius: 2.6, hollow: true), inLegend: false)]
     }
 
     /// The mean of `column` over the runs at each x, in increasing x.

@@ -22,7 +22,7 @@ import Foundation
 /// are averages over the range swept, which the report's plot shows.
 public struct CollapseFit: Codable, Equatable, Sendable {
     /// The axis that is combined with the width.
-    public enum Axis: String, Codable, Sendable {
+    public enum SweptAxis: String, Codable, Sendable {
         case outputScale = "output_scale"
         case depth
 
@@ -36,7 +36,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
         }
     }
 
-    public var axis: Axis
+    public var axis: SweptAxis
     public var parameterization: Parameterization
     /// The other axis' value, held fixed: the depth for an output-scale fit, α (nil: the plain model) for a
     /// depth fit.
@@ -95,7 +95,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
     }
 
     /// Fits `column` over `rows`: the completed runs of one parameterization and one value of the other axes.
-    public init(axis: Axis, column: String, rows: [SweepRow]) {
+    public init(axis: SweptAxis, column: String, rows: [SweepRow]) {
         self.axis = axis
         parameterization = rows.first?.parameterization ?? .ntk
         depth = axis == .outputScale ? rows.first?.depth : nil

@@ -10,15 +10,7 @@ import Foundation
 /// uninterrupted one (wall times aside).
 public struct SweepRunner: Sendable {
     /// What one cell runs: its network and its training settings (its seed, parameterization, α, depth and η).
-    public struct CellSetup: Sendable {
-        public var architecture: MLPArchitecture
-        public var settings: TrainingSettings
-
-        public init(architecture: MLPArchitecture, settings: TrainingSettings) {
-            self.architecture = architecture
-            self.settings = settings
-        }
-    }
+    public typealias CellSetup = (architecture: MLPArchitecture, settings: TrainingSettings)
 
     public var dataset: Dataset
     public var data: DataSettings

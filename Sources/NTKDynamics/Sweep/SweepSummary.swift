@@ -89,7 +89,7 @@ public struct SweepSummary: Codable, Equatable, Sendable {
 
     /// The ``CollapseFit``s along `axis`: one per value of the other settings under which the axis takes two
     /// values or more, for each of ``collapseColumns``.
-    static func collapseFits(_ done: [SweepRow], axis: CollapseFit.Axis) -> [CollapseFit] {
+    static func collapseFits(_ done: [SweepRow], axis: CollapseFit.SweptAxis) -> [CollapseFit] {
         // The rows that differ only in the axis and the width (and seed) share a key.
         func key(_ r: SweepRow) -> GroupKey {
             var k = GroupKey(r)
