@@ -178,7 +178,7 @@ struct RunDirectoryContractTests {
         let lines = try String(contentsOf: scratch.file("steps.csv"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == divergedAt + 1, "rows for steps 0…\(divergedAt - 1) after the header")
         let last = lines.last!.split(separator: ",", omittingEmptySubsequences: false)
-        #expect(last.count == StepRecord.columns.count)
+        #expect(last.count == lines[0].split(separator: ",").count && lines[0].hasPrefix(StepRecord.columns.joined(separator: ",")))
         #expect(Double(last[2])?.isFinite == true)
     }
 
@@ -215,7 +215,8 @@ struct RunDirectoryContractTests {
         #expect(text.hasSuffix("\n"), "no half-written row")
         let lines = text.split(separator: "\n")
         #expect(lines.count == lastStep + 2)
-        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == StepRecord.columns.count })
+        let width = lines[0].split(separator: ",").count
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == width })
         #expect(FileManager.default.fileExists(atPath: scratch.file("arrays/ntk_final.npy").path))
     }
 }

@@ -36,6 +36,12 @@ public final class NTKExperiment {
     /// f_t on the test inputs for GD and for the discrete NTK prediction at t = 0, T/4, T/2 and T
     /// (those reached), sample-major: to draw the learned function as training goes.
     public private(set) var testSnapshots: [(step: Int, gd: [Double], ntk: [Double])] = []
+    /// With ``TrainingSettings/outputHistoryEvery`` K: the network's outputs on the training and test inputs at
+    /// t = 0, K, 2K, … and at the last step reached, sample-major (`arrays/f_*_history.npy`).
+    public private(set) var outputHistory: [(step: Int, train: [Double], test: [Double])] = []
+    /// With ``TrainingSettings/outputHistoryEvery``: θ after the last update taken (θ_T for a completed run), in
+    /// float64 (`arrays/params_final/`).
+    public private(set) var finalParameters: MLPParameters?
     /// Measured against predicted per-mode rates, largest eigenvalue first (after ``run(shouldContinue:onRecord:)``).
     public private(set) var modeRates: [ModeRate] = []
     /// GD residuals Vᵀ(f_t − y) along the eigenvectors of K̃_0 at the last evaluated step (LAPACK's ascending order).
@@ -213,6 +219,7 @@ public final class NTKExperiment {
         let steps = settings.steps
         let snapshotSteps = Set([0, steps / 4, steps / 2, steps])
         testSnapshots = []
+        outputHistory = []
         for t in 0...steps {
             if t > 0 && !shouldContinue() {
                 end.status = .interrupted
@@ -220,8 +227,9 @@ public final class NTKExperiment {
             }
             let logged = t % settings.logEvery == 0 || t == steps
             let snapshot = snapshotSteps.contains(t)
+            let kept = settings.outputHistoryEvery.map { t % $0 == 0 || t == steps } ?? false
             let batch = t < steps ? schedule?.next() : nil
-            let o = observe(&gd, step: t, reference, logged: logged, snapshot: snapshot, batch: batch)
+            let o = observe(&gd, step: t, reference, logged: logged, snapshot: snapshot || kept, batch: batch)
             if let reason = Self.divergence(trainLoss: o.trainLoss, bound: reference.lossBound, initialLoss: reference.initialLoss,
                                             parametersFinite: o.parametersFinite, weightChange: o.weightChange,
                                             testLoss: o.testLoss, drift: o.drift) {
@@ -233,6 +241,7 @@ public final class NTKExperiment {
             if snapshot, let fTest = o.testOutput {
                 testSnapshots.append((t, fTest, twins.fullBatch?.testOutput ?? predictor.testOutput(step: t, form: .discrete)))
             }
+            if kept, let fTest = o.testOutput { outputHistory.append((t, o.output, fTest)) }
             if let kt = o.kernel {
                 latestKernel = kt
                 latestKernelStep = t
@@ -255,6 +264,7 @@ public final class NTKExperiment {
                 pending = record
             }
         }
+        if settings.outputHistoryEvery != nil { finalParameters = MLPParameters(converting: gd.model.parameters) }
         if end.status != .completed, let p = pending, p.step > (accumulator.last?.step ?? -1) {
             try onRecord(p)
             accumulator.logged(p)
@@ -269,6 +279,8 @@ public final class NTKExperiment {
         let theta0: NetworkParameters<Scalar>
         let theta0Finite: Bool
         let thetaNorm: Double
+        /// ‖W_l(0)‖ of each layer's weights.
+        let layerWeightNorms: [Double]
         let k0Norm: Double
         let initialResidualNorm: Double
         let initialTestResidualNorm: Double
@@ -280,6 +292,7 @@ public final class NTKExperiment {
             self.theta0 = theta0
             theta0Finite = theta0.isFinite
             thetaNorm = theta0.norm
+            layerWeightNorms = theta0.weights.map { Double(BLAS.norm($0.data)) }
             k0Norm = e.initialKernel.frobeniusNorm
             initialResidualNorm = distance(e.initialTrainOutput.data, e.dataset.trainTargets.data)
             initialTestResidualNorm = distance(e.initialTestOutput.data, e.dataset.testTargets.data)
@@ -295,6 +308,8 @@ public final class NTKExperiment {
         let output: [Double]
         let trainLoss: Double
         let weightChange: Double
+        /// ‖W_l(t) − W_l(0)‖/‖W_l(0)‖ of each layer.
+        let layerWeightChanges: [Double]
         let parametersFinite: Bool
         /// f_t on the test inputs, at test and snapshot steps.
         let testOutput: [Double]?
@@ -313,7 +328,7 @@ public final class NTKExperiment {
         let steps = settings.steps
         let measure = t > 0 && (t % settings.kernelEvery == 0 || t == steps)
         let theta = gd.model.parameters
-        let distanceToStart = theta.distance(to: ref.theta0)
+        let (distanceToStart, layerDistances) = theta.distances(to: ref.theta0)
         // A finite ‖θ_t − θ_0‖ with θ_0 finite means θ_t is finite: the full scan runs only otherwise.
         let parametersFinite = (ref.theta0Finite && distanceToStart.isFinite) || theta.isFinite
         let testStep = logged && (t % settings.testEvery == 0 || t == steps)
@@ -324,7 +339,9 @@ public final class NTKExperiment {
         let hasTestSet = dataset.testCount > 0
         return StepObservation(
             step: t, output: f, trainLoss: loss(f, dataset.trainTargets.data, dataset.trainCount),
-            weightChange: ref.thetaNorm > 0 ? distanceToStart / ref.thetaNorm : 0, parametersFinite: parametersFinite,
+            weightChange: ref.thetaNorm > 0 ? distanceToStart / ref.thetaNorm : 0,
+            layerWeightChanges: zip(layerDistances, ref.layerWeightNorms).map { d, w in w > 0 ? d / w : 0 },
+            parametersFinite: parametersFinite,
             testOutput: fTest, testStep: testStep,
             testLoss: testStep && hasTestSet ? fTest.map { loss($0, dataset.testTargets.data, dataset.testCount) } : nil,
             kernel: evaluation.kernel, drift: evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / ref.k0Norm })
@@ -357,6 +374,7 @@ public final class NTKExperiment {
                                   residualGD: latestModeResiduals[i], residualNTK: predictedModes[i])
             })
         record.flowDefined = closedForm
+        record.layerWeightChanges = o.layerWeightChanges
         let fLinear = twins.sameBatches?.trainOutput ?? fDiscrete
         let fTestLinear = twins.sameBatches?.testOutput ?? fTestDiscrete
         recordLinearized(&record, f: f, fLinear: fLinear, fTestLinear: fTestLinear, fFullBatch: fDiscrete, ref)

@@ -53,6 +53,10 @@ public struct StepRecord: Sendable, Equatable {
     public var trainAccuracyLinearized: Double? = nil
     public var trainMarginGD: Double? = nil
     public var trainMarginLinearized: Double? = nil
+    /// ‖W_l(t) − W_l(0)‖_F/‖W_l(0)‖_F of each layer's weights (biases aside), input layer first, readout last: the
+    /// `weight_change_layer_<l>` columns (``columns(layers:)``). Theory moves the layers differently: under NTK
+    /// scaling each falls as 1/√n, under μP the hidden layers move by O(1) (Docs/Parameterizations.md).
+    public var layerWeightChanges: [Double] = []
 
     /// Column names, in order, as written to `steps.csv`.
     public static let columns = [
@@ -64,6 +68,11 @@ public struct StepRecord: Sendable, Equatable {
         "train_loss_lin", "test_loss_lin", "gap_nonlinearity", "gap_minibatch",
         "train_accuracy_gd", "train_accuracy_lin", "test_accuracy_lin", "train_margin_gd", "train_margin_lin",
     ]
+
+    /// ``columns``, then one `weight_change_layer_<l>` per layer, l = 1 (input) … `layers` (readout).
+    public static func columns(layers: Int) -> [String] {
+        columns + (0..<layers).map { "weight_change_layer_\($0 + 1)" }
+    }
 
     /// The values in the order of ``columns``; nil for a value not measured at this step.
     public var values: [Double?] {

@@ -42,6 +42,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var momentum: Double?
     /// The loss function (`--loss mse|cross-entropy`); ``loss`` is its normalization ν.
     public var lossFunction: LossFunction = .mse
+    /// Keep the network's outputs on the training and test inputs every this many steps (and at the last step),
+    /// and the final parameters (`--keep-outputs-every`, ``NTKExperiment/outputHistory``); nil keeps neither.
+    public var outputHistoryEvery: Int?
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
                 loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0,

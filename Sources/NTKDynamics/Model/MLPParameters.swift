@@ -69,8 +69,18 @@ public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
     /// round-off. Not finite exactly when some difference is not (or the sum overflows).
     @inlinable
     public func distance(to other: NetworkParameters) -> Double {
+        distances(to: other).total
+    }
+
+    /// ‖θ − other‖₂ as ``distance(to:)`` computes it (the same additions in the same order), and beside it
+    /// ‖W_l − other.W_l‖₂ of each layer's weights, from the same pass over the parameters.
+    @inlinable
+    public func distances(to other: NetworkParameters) -> (total: Double, weights: [Double]) {
         var s = 0.0
-        func accumulate(_ a: [Scalar], _ b: [Scalar]) {
+        var layerWeights = [Double](repeating: 0, count: weights.count)
+        // Adds Σ(a − b)² to s, and returns it on its own (the per-tensor sum).
+        func accumulate(_ a: [Scalar], _ b: [Scalar]) -> Double {
+            var tensor = 0.0
             precondition(a.count == b.count)
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
@@ -85,19 +95,23 @@ public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
                         lanes += d * d
                         i += 8
                     }
-                    s += lanes.sum()
+                    let laneSum = lanes.sum()
+                    s += laneSum
+                    tensor = laneSum
                     for j in whole..<n {
                         let d = Double(pa[j]) - Double(pb[j])
                         s += d * d
+                        tensor += d * d
                     }
                 }
             }
+            return tensor
         }
         for l in weights.indices {
-            accumulate(weights[l].data, other.weights[l].data)
-            accumulate(biases[l], other.biases[l])
+            layerWeights[l] = accumulate(weights[l].data, other.weights[l].data).squareRoot()
+            _ = accumulate(biases[l], other.biases[l])
         }
-        return s.squareRoot()
+        return (s.squareRoot(), layerWeights)
     }
 
     /// All parameters in one vector: W_0 (row-major), b_0, W_1, b_1, ….

@@ -82,12 +82,12 @@ public enum OutputInventory {
 
     // MARK: - Layout checks
 
-    /// A run directory: its files and `arrays/` (`*.npy` and `params_init/*.npy`).
+    /// A run directory: its files and `arrays/` (`*.npy`, `params_init/*.npy` and `params_final/*.npy`).
     private static func checkRun(_ url: URL, _ prefix: String, _ foreign: inout [String]) {
         checkFlat(url, prefix, files: runFiles, subfolders: ["arrays"], &foreign)
     }
 
-    /// Regular files from `files`, and for `arrays/` only `.npy` files (and `params_init/` of them).
+    /// Regular files from `files`, and for `arrays/` only `.npy` files (and `params_init/`, `params_final/` of them).
     private static func checkFlat(_ url: URL, _ prefix: String, files: Set<String>, subfolders: Set<String> = ["arrays"],
                                   _ foreign: inout [String]) {
         for name in names(in: url) {
@@ -105,8 +105,8 @@ public enum OutputInventory {
         for name in names(in: url) {
             let u = url.appendingPathComponent(name)
             if name.hasSuffix(".npy") && isRegularFile(u) || isAtomicWriteLeftover(name, u) { continue }
-            if allowParams && name == "params_init" && isDirectory(u) {
-                checkArrays(u, "\(prefix)params_init/", allowParams: false, &foreign)
+            if allowParams && (name == "params_init" || name == "params_final") && isDirectory(u) {
+                checkArrays(u, "\(prefix)\(name)/", allowParams: false, &foreign)
                 continue
             }
             foreign.append(decorated(url, name, prefix: prefix))

@@ -23,7 +23,7 @@ public enum RunRecorder {
         try dir.writeJSON(config, to: "config.json")
         if writeArrays { try writeInitialArrays(experiment, dir) } else { try dir.removeArraysFolder() }
 
-        let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns)
+        let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns(layers: experiment.architecture.layerCount))
         let modes = try CSVLogWriter(url: dir.file("modes.csv"), columns: ModeSample.columns)
         let summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: record.cells)
@@ -55,6 +55,26 @@ public enum RunRecorder {
         try dir.writeArray("snapshot_steps", snapshots.map { Double($0.step) }, shape: [snapshots.count])
         try dir.writeArray("f_test_snapshots_gd", snapshots.flatMap(\.gd), shape: shape)
         try dir.writeArray("f_test_snapshots_ntk", snapshots.flatMap(\.ntk), shape: shape)
+        try writeOutputHistory(experiment, dir)
+    }
+
+    /// With `--keep-outputs-every`: `history_steps.npy`, `f_train_history.npy` (S, N[, k]), `f_test_history.npy`
+    /// (S, N*[, k]) and `params_final/` (Docs/LogFormat.md#arraysnpy).
+    static func writeOutputHistory(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
+        guard let theta = experiment.finalParameters else { return }
+        let history = experiment.outputHistory
+        let data = experiment.dataset
+        let k = data.outputs == 1 ? [] : [data.outputs]
+        try dir.writeArray("history_steps", history.map { Double($0.step) }, shape: [history.count])
+        try dir.writeArray("f_train_history", history.flatMap(\.train), shape: [history.count, data.trainCount] + k)
+        try dir.writeArray("f_test_history", history.flatMap(\.test), shape: [history.count, data.testCount] + k)
+        try dir.makeDirectory(dir.url.appendingPathComponent("arrays/params_final"))
+        for l in theta.weights.indices {
+            try dir.writeArray("params_final/W\(l)", theta.weights[l])
+            if experiment.architecture.hasBias {
+                try dir.writeArray("params_final/b\(l)", theta.biases[l], shape: [theta.biases[l].count])
+            }
+        }
     }
 
     /// `arrays/batch_indices.npy` of a minibatch run: int64 of shape (U, B), row t the sample indices of the batch of

@@ -44,6 +44,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     @NullEncoded public var precision: Precision?
     /// α of `--output-scale`; null for the plain network (and in files written before the option existed).
     @NullEncoded public var outputScale: Double?
+    /// `--keep-outputs-every`; null without it (and in files written before the option existed).
+    @NullEncoded public var outputHistoryEvery: Int?
     /// `--optimizer` (gd, sgd, momentum); null in files written before the option existed (they are gd).
     @NullEncoded public var optimizer: Optimizer?
     /// The minibatch size B, null for full batches.
@@ -66,6 +68,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         ridge = s.ridge
         precision = s.precision
         outputScale = s.outputScale
+        outputHistoryEvery = s.outputHistoryEvery
         optimizer = s.optimizer
         batchSize = s.minibatchSize
         momentum = s.heavyBall
@@ -75,7 +78,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case loss, steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every", modes
         case kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge, precision
-        case outputScale = "output_scale"
+        case outputScale = "output_scale", outputHistoryEvery = "output_history_every"
         case optimizer, batchSize = "batch_size", momentum, lossFunction = "loss_function"
     }
 }

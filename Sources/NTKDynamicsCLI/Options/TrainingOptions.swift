@@ -56,6 +56,9 @@ public struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("output-scale"), parsing: .unconditional, help: "Laziness scale α > 0: train the centred, scaled model F = α·(f − f₀) on L(F)/α² (Chizat et al. 2019). Its NTK prediction does not depend on α, the weights move ∝ 1/α: large α is lazy (kernel) training, small α feature learning. Without it, the plain network f. Docs/Parameterizations.md.")
     public var outputScale: Double?
 
+    @Option(name: .customLong("keep-outputs-every"), parsing: .unconditional, help: "Keep f on the training and test inputs every K steps (and at the last step) in arrays/f_train_history.npy and f_test_history.npy, and the final parameters in arrays/params_final/, for analyses that would otherwise need a rerun. Memory: (T/K + 1)·(N + N*)·k numbers.")
+    public var keepOutputsEvery: Int?
+
     @Option(help: "Precision of the network's forward/backward passes and GD update: float64, or float32 (sgemm/ssyrk, about 2× faster; K_t is still accumulated, eigendecomposed and predicted from in float64). Docs/Performance.md has the accuracy it costs.")
     public var precision: Precision = .float64
 
@@ -145,6 +148,9 @@ public struct TrainingOptions: ParsableArguments {
         if let r = ridge, !(r.isFinite && r >= 0) {
             throw ValidationError("--ridge \(r) is invalid; give a finite ridge λ ≥ 0 (0 is plain kernel regression).")
         }
+        if let k = keepOutputsEvery, k < 1 {
+            throw ValidationError("--keep-outputs-every \(k) is invalid; keep the outputs every 1 or more steps.")
+        }
         guard logEvery >= 1 else {
             throw ValidationError("--log-every \(logEvery) is invalid; log every 1 or more steps.")
         }
@@ -164,6 +170,7 @@ public struct TrainingOptions: ParsableArguments {
         s.batchSize = batchSize
         s.momentum = momentum
         s.lossFunction = function
+        s.outputHistoryEvery = keepOutputsEvery
         return s
     }
 }
