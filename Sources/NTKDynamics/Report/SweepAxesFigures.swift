@@ -91,8 +91,9 @@ enum SweepAxesFigures {
             let mine = rows.filter { group($0) == g }
             let color = colors[(g.outputScale.flatMap { scales.firstIndex(of: $0) } ?? parameterizations.firstIndex(of: g.parameterization)!) % colors.count]
             let dash = dashes[parameterizations.firstIndex(of: g.parameterization)! % dashes.count]
-            let fit = PowerLawFit(x: mine.map { Double($0.width) }, y: mine.map { $0[column] ?? .nan })
-            let slope = fit.map { ": slope \(Ticks.text($0.slope, digits: 2))" } ?? ""
+            // The page's one fit (WidthScalingFigures): across seeds with two or more, least squares with one.
+            let fit = WidthScalingFigures.fit(mine, column: column)
+            let slope = fit.slope.map { ": slope \(Ticks.text($0, digits: 2)) (\(fit.seedSlopes.isEmpty ? "least squares" : "across seeds"))" } ?? ""
             series.append(PlotSeries(id: "\(column)-\(g.label)", label: g.label + slope,
                                      points: meanCurve(mine, column: column, x: { Double($0.width) }),
                                      style: SeriesStyle(mark: .lineAndMarkers, color: color, dash: dash, lineWidth: 1.6,
@@ -104,7 +105,7 @@ enum SweepAxesFigures {
                             series: series)
         return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
             "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α (colour). "
-            + "The legend gives the least-squares slope of log value on log n over every run of the curve. "
+            + "The legend gives the slope of log value on log n, fitted as in sweep_summary.json: the mean of the per-seed slopes with two seeds or more, least squares over the runs with one. "
             + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
             + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
     }
