@@ -39,9 +39,18 @@ enum ModeFigures {
         series.append(PlotSeries(id: "legend-ntk", label: "dashed: NTK discrete", points: [],
                                  style: SeriesStyle(color: Palette.grey, dash: "5 3", lineWidth: 1.3)))
         var notes = RunReport.divergenceNotesAndMarkers(logs).0
+        // The prediction (1 − ηλᵢ)^t·rᵢ(0) of a fast mode falls hundreds of decades; the axis follows GD, down to
+        // four decades below its smallest residual, so that the GD curves are not squashed against the top.
+        let gdValues = series.filter { $0.id.hasPrefix("residual_gd") }.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
+        let all = series.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
+        var domain: (Double, Double)?
+        if let gdLow = gdValues.min(), let low = all.min(), let high = all.max(), low < gdLow * 1e-4 {
+            domain = (gdLow * 1e-4, high)
+            notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
+        }
         if zeros > 0 { notes.append("\(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the log axis.") }
         let plot = LinePlot(id: "mode-residuals", title: "Residual along the top eigenmodes", x: Axis(RunReport.stepAxis),
-                            y: Axis("|rᵢ(t)| = |vᵢᵀ(f_t − y)| (log scale)", kind: .log), series: series, notes: notes,
+                            y: Axis("|rᵢ(t)| = |vᵢᵀ(f_t − y)| (log scale)", kind: .log, domain: domain), series: series, notes: notes,
                             markers: RunReport.divergenceNotesAndMarkers(logs).1)
         return RunReport.Figure(section: "Per mode", plot: plot, caption:
             "The residual of the training outputs along eigenvector vᵢ of K̃₀, for the \(modes.count) largest eigenvalues (modes.csv): GD (solid) against the discrete NTK prediction (1 − ηλᵢ)^t·rᵢ(0) (dashed), one colour per mode. "
@@ -69,7 +78,8 @@ enum ModeFigures {
         let clipped = zip(r, s).filter { $0 - $1 <= 0 }.count
         let notes = clipped > 0 ? ["\(clipped) error bar\(clipped == 1 ? " reaches" : "s reach") 0 or below and cannot be drawn on the log axis."] : []
         let plot = LinePlot(id: "mode-rates", title: "Measured decay rate per mode, with its standard error",
-                            x: Axis("mode i (0 = largest eigenvalue)", nice: false), y: Axis("rate per GD step (log scale)", kind: .log),
+                            x: Axis("mode i (0 = largest eigenvalue)", domain: (x.min()! - 0.5, x.max()! + 0.5), nice: false),
+                            y: Axis("rate per GD step (log scale)", kind: .log),
                             series: series, notes: notes)
         return RunReport.Figure(section: "Per mode", plot: plot, caption:
             "For each mode with a measured rate (fit_status = measured in spectrum.csv): −(slope of log|rᵢ(t)| against t) over the mode's fit window, with error bars of ± 1 standard error of that slope (measured_rate_stderr), "
