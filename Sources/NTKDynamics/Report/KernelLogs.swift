@@ -36,7 +36,9 @@ public struct KernelLogs: Sendable {
         if csv.skippedRows > 0 { problems.append("kernel.csv: \(csv.skippedRows) incomplete row(s) skipped") }
         let (w, s, e) = (csv.numbers("width") ?? [], csv.numbers("seed") ?? [], csv.numbers("relative_error") ?? [])
         for i in 0..<Swift.min(w.count, s.count, e.count) {
-            guard let width = w[i], let seed = s[i], let error = e[i] else { continue }
+            // A damaged row (a width or seed that is not a count) is skipped rather than trapping.
+            guard let width = w[i], let seed = s[i], let error = e[i], width >= 1, width < 1e12, width == width.rounded(),
+                  seed >= 0, seed < 1.8e19, seed == seed.rounded() else { continue }
             measurements.append(Measurement(width: Int(width), seed: UInt64(seed), relativeError: error))
         }
     }

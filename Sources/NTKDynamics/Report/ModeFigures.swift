@@ -17,7 +17,8 @@ enum ModeFigures {
         guard let csv = try? CSVTable(contentsOf: logs.directory.appendingPathComponent("modes.csv")),
               let step = csv.numbers("step"), let mode = csv.numbers("mode"),
               let gd = csv.numbers("residual_gd"), let ntk = csv.numbers("residual_ntk"), !step.isEmpty else { return nil }
-        let modes = Array(Set(mode.compactMap { $0 })).sorted().prefix(maxModes)
+        // Mode ranks are small integers; anything else (a damaged file) is not a mode.
+        let modes = Array(Set(mode.compactMap { $0 }.filter { $0 >= 0 && $0 < 1e9 && $0 == $0.rounded() })).sorted().prefix(maxModes)
         var series: [PlotSeries] = []
         var zeros = 0
         for (k, m) in modes.enumerated() {
@@ -62,7 +63,10 @@ enum ModeFigures {
     static func rateFigure(_ logs: RunLogs) -> RunReport.Figure? {
         guard let sp = logs.spectrum, let rate = sp.numbers("measured_rate"), let se = sp.numbers("measured_rate_stderr") else { return nil }
         let modes = sp.numbers("mode") ?? (0..<sp.rowCount).map { Double($0) }
-        let measured = rate.indices.filter { rate[$0] != nil && se[$0] != nil && modes[$0] != nil }
+        let measured = rate.indices.filter { i in
+            guard i < se.count, i < modes.count, rate[i] != nil, se[i] != nil, let m = modes[i] else { return false }
+            return m.isFinite
+        }
         guard !measured.isEmpty else { return nil }
         let x = measured.map { modes[$0]! }, r = measured.map { rate[$0]! }, s = measured.map { se[$0]! }
         var series = [

@@ -63,7 +63,7 @@ enum WidthScalingFigures {
     /// The fit of `column` over the completed runs, as sweep_summary.json fits it.
     static func fit(_ rows: [WidthListRow], column: String) -> ScalingFit {
         ScalingFit(rows.filter { $0.status == "completed" }.compactMap { r in
-            r[column].map { (width: r.width, seed: UInt64(r["seed"] ?? 0), value: $0) }
+            r[column].map { (width: r.width, seed: UInt64(exactly: r["seed"] ?? 0) ?? 0, value: $0) }
         })
     }
 
