@@ -125,6 +125,7 @@ import Testing
         let refs = WidthScalingFigures.slopes(logs).map { ($0.column, $0.reference) }
         #expect(refs.first { $0.0 == "final_weight_change" }?.1 == -1)
         #expect(refs.first { $0.0 == "max_gap" }?.1 == -0.5)
+        #expect(refs.first { $0.0 == "max_gap_flow" }?.1 == .some(nil), "no reference the docs justify")
     }
 
     @Test func kernelDirectoryGetsItsOwnReport() throws {

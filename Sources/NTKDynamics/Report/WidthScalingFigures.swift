@@ -16,7 +16,8 @@ enum WidthScalingFigures {
     struct Slope {
         var column: String
         var fit: ScalingFit
-        var reference: Double
+        /// nil where the docs justify none (the gap to the flow, which keeps the O(η) discretization error).
+        var reference: Double?
     }
 
     static let plots: [(id: String, title: String, yLabel: String, quantities: [Quantity], caption: String)] = [
@@ -71,7 +72,8 @@ enum WidthScalingFigures {
     static func slopes(_ logs: WidthListLogs) -> [Slope] {
         let depth = depth(logs)
         return plots.flatMap(\.quantities).map { q in
-            Slope(column: q.column, fit: fit(logs.rows, column: q.column), reference: reference(q.column, depth: depth).slope)
+            Slope(column: q.column, fit: fit(logs.rows, column: q.column),
+                  reference: q.column == "max_gap_flow" ? nil : reference(q.column, depth: depth).slope)
         }
     }
 
@@ -105,6 +107,7 @@ enum WidthScalingFigures {
             + (column == "final_weight_change"
                 ? " Dotted grey: slope \(reference): each raw parameter moves by O(n^−1/2), so ‖θ_T − θ₀‖ stays O(1), while ‖θ₀‖ grows as n with two hidden layers or more (as √n with one); Docs/Sweep.md."
                 : " Dotted grey: slope −1/2, the NTK-regime bound (Lee et al. 2019, Theorem 2.1); Lee et al. observe the drift closer to −1. Docs/Sweep.md.")
+            + (column == "max_gap" ? " The reference is for the gap to the discrete prediction; the gap to the flow keeps the O(η) discretization error and need not fall with n." : "")
             + " Reference lines pass through the geometric mean of the first quantity's runs."
     }
 
@@ -148,7 +151,7 @@ extension WidthScalingFigures {
             let how = s.fit.seedSlopes.isEmpty
                 ? "least squares (one seed): slope ± t(0.975, n−2)·SE"
                 : "across \(s.fit.seedSlopes.count) seeds: mean ± t(0.975, S−1)·sd/√S"
-            return [s.column, Ticks.text(s.fit.slope ?? .nan, digits: 3), ci, how, String(s.fit.points), Ticks.text(s.reference)]
+            return [s.column, Ticks.text(s.fit.slope ?? .nan, digits: 3), ci, how, String(s.fit.points), s.reference.map { Ticks.text($0) } ?? "—"]
         }
     }
 }
