@@ -64,7 +64,7 @@ public enum KernelReport {
         return RunReport.Figure(section: "The empirical kernel against its infinite-width limit", plot: plot, caption:
             "Eigenvalues, largest first, of the seed-averaged empirical K₀ of each width (arrays/ntk_empirical_mean_w<width>.npy; colour: dark = narrow, light = wide) "
             + "and of the analytic Θ ⊗ I_k (arrays/ntk_analytic.npy), both on the training inputs and not divided by ν. "
-            + "As the width grows the spectrum of K₀ settles onto that of Θ; the small eigenvalues, which set the slow modes of training, converge last. "
+            + "Where the widths' curves lie on Θ's, K₀ has reached its limit mode by mode; the relative error of Figure 1 sums over every entry. "
             + "Round-off negative eigenvalues cannot be drawn on the log axis (the plot counts them).")
     }
 }

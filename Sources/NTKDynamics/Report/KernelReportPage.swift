@@ -26,6 +26,9 @@ extension KernelReport {
         page.append(.table(header: ["quantity", "slope", "interval", "points", "reference slope"], rows: [[
             "relative_error", Ticks.text(fit.slope ?? .nan, digits: 3), WidthScalingFigures.intervalText(fit), String(fit.points), "−1/2",
         ]], links: [:]))
+        if let printed = logs.summary?.number("slope") {
+            page.append(.paragraph("summary.json `slope` = \(Ticks.text(printed, digits: 3)), the slope the command prints, is the least-squares slope of the mean error over seeds against width, without an interval; the slope above is the mean of the per-seed slopes, with the across-seed interval used on every report page; the two differ a little because the log of a mean is not the mean of the logs.", cssClass: "note"))
+        }
         var index = 0
         for f in figures(for: logs) {
             if index == 0 { page.append(.heading(f.section, level: 2)) }
