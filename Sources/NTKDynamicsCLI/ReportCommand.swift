@@ -8,14 +8,15 @@ public struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write DIR/report.html (plots of the run, inline SVG, no network needed) from a run directory's logs.",
         discussion: """
-            DIR is a run directory (config.json, steps.csv, …) or a width list (widths.csv and w<width>/). \
+            DIR is a run directory (config.json, steps.csv, …), a width list (widths.csv and w<width>/), \
+            a sweep or merge directory (sweep_config.json) or a kernel study (kernel.csv). \
             For a width list the report of each w<width>/ run is rewritten too, unless --no-runs is given. \
             Works for a diverged, interrupted or still running run as well: it plots what the logs hold. \
             See Docs/Report.md.
             """
     )
 
-    @Argument(help: "The run directory (or width-list directory) to report on.")
+    @Argument(help: "The run directory (or width-list, sweep or kernel directory) to report on.")
     public var directory: String
 
     @Flag(name: .customLong("no-runs"), help: "For a width list, write only OUT/report.html, not the report of each width.")

@@ -57,7 +57,10 @@ enum SweepReport {
                           pad(meanSD(gap, w), 20), pad(mean("final_train_loss_gd"), 20), pad(mean("final_train_loss_ntk_discrete"), 20)]
                 .joined())
         }
-        lines.append("log-log slope against width (95% CI across seeds; theory: O(width^-1/2) bounds, drift often closer to -1):")
+        // Say which interval: across seeds needs two seeds or more; a shard or a sweep of one seed fits least squares.
+        let methods = Set(metrics.map { $0.fit.seedSlopes.isEmpty ? "least squares, one seed" : "across seeds" })
+        let interval = methods.count == 1 ? methods.first! : "across seeds where two or more, else least squares"
+        lines.append("log-log slope against width (95% CI \(interval); theory: O(width^-1/2) bounds, drift often closer to -1):")
         for m in metrics {
             let ci = m.fit.ci95.map { "[\(n($0[0])), \(n($0[1]))]" } ?? "n/a"
             lines.append("  \(m.column.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n(m.fit.slope))  CI \(ci)  (\(m.fit.points) runs)")

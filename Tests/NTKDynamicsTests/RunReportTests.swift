@@ -346,15 +346,19 @@ struct RunReportTests {
         }
         #expect(Set(plots.keys) == ["width-drift", "width-weights", "width-gap", "width-loss"])
         let drift = plots["width-drift"]!
-        #expect(Set(drift.seriesPaths("series-markers").keys) == ["final_kernel_drift", "max_kernel_drift"])
+        // One seed: each run is a filled marker, no error bars.
+        #expect(Set(drift.seriesPaths("series-markers").keys) == ["final_kernel_drift-runs", "max_kernel_drift-runs"])
         #expect(Set(drift.seriesPaths().keys) == ["fit-final_kernel_drift", "fit-max_kernel_drift", "reference-slope"])
         // Four points per quantity (the diverged width has no values).
-        #expect(drift.seriesPaths("series-markers")["final_kernel_drift"]?.attributes["d"]?.filter { $0 == "a" }.count == 8)
-        // Exact power laws: slopes −1/2 and −1 with zero-width intervals.
+        #expect(drift.seriesPaths("series-markers")["final_kernel_drift-runs"]?.attributes["d"]?.filter { $0 == "a" }.count == 8)
+        // Exact power laws: slopes −1/2 and −1 with zero-width intervals; one seed, so least squares, named so.
         let figures = WidthListReport.figures(for: try WidthListLogs(directory: scratch.url))
         let labels = figures.flatMap { $0.plot.series.map(\.label) }
-        #expect(labels.contains { $0.hasPrefix("fit: slope −0.5 ±") })
-        #expect(labels.contains { $0.hasPrefix("fit: slope −1 ±") })
+        #expect(labels.contains { $0.hasPrefix("fit: slope −0.5, 95 % CI [−0.5, −0.5], least squares") })
+        #expect(labels.contains { $0.hasPrefix("fit: slope −1, 95 % CI [−1, −1], least squares") })
+        // Δθ/θ: the docs' −1 (‖θ₀‖ grows as n with two hidden layers), not −1/2.
+        #expect(figures.first { $0.plot.id == "width-weights" }!.plot.series.contains { $0.label == "reference slope −1" })
+        #expect(html.contains("least squares (one seed)"))
         #expect(labels.contains("reference slope −1/2"))
         // The width axis is labelled at the widths.
         #expect(Set(drift.texts(class: "tick-label")).isSuperset(of: ["100", "400", "1600", "6400"]))
@@ -381,7 +385,7 @@ struct RunReportTests {
         #expect(html.contains("<a href=\"w64/report.html\">64</a>"))
         // Two widths: a slope (−0.5) but no interval.
         let fit = WidthListReport.figures(for: logs).first { $0.plot.id == "width-drift" }!.plot
-        #expect(fit.series.contains { $0.label == "fit: slope −0.5" })
+        #expect(fit.series.contains { $0.label == "fit: slope −0.5, no interval (least squares, 2 points)" })
     }
 
     // MARK: - Rendering

@@ -14,17 +14,18 @@ enum KernelDistanceFigure {
         var series = [PlotSeries(id: column, label: "‖K₀ − Θ‖/‖Θ‖", points: zip(widths, y).map { DataPoint($0, $1) },
                                  style: SeriesStyle(mark: .markers, color: Palette.blue, markerRadius: 3.5))]
         var notes: [String] = []
-        if let fit = PowerLawFit(x: widths, y: y), let w0 = widths.min(), let w1 = widths.max() {
-            let ci = fit.slopeHalfWidth95.map { " ± \(Ticks.text($0, digits: 2))" } ?? ""
-            series.append(PlotSeries(id: "fit-\(column)", label: "least squares: slope \(Ticks.text(fit.slope, digits: 3))\(ci)",
-                                     points: [DataPoint(w0, fit.value(at: w0)), DataPoint(w1, fit.value(at: w1))],
-                                     style: SeriesStyle(color: Palette.blue, dash: "6 3", lineWidth: 1.4)))
-            let points = zip(widths, y).map { ($0, $1) }
-            if let reference = SweepAxesFigures.referenceLine(points, slope: -0.5) {
-                series.append(PlotSeries(id: "reference-\(column)", label: "slope −1/2", points: reference,
-                                         style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
-            }
-            notes.append("Least-squares slope over every run \(Ticks.text(fit.slope, digits: 3))\(ci.isEmpty ? "" : "\(ci) (95 %, Student t, n − 2 degrees of freedom)").")
+        // The page's one fit (WidthScalingFigures): across seeds with two or more, least squares with one.
+        let fit = WidthScalingFigures.fit(rows, column: column)
+        let points = zip(widths, y).map { ($0, $1) }.filter { $0.1 > 0 }
+        if let slope = fit.slope, let line = SweepAxesFigures.referenceLine(points, slope: slope) {
+            let interval = WidthScalingFigures.intervalText(fit)
+            series.append(PlotSeries(id: "fit-\(column)", label: "fit: slope \(Ticks.text(slope, digits: 3)), \(interval)",
+                                     points: line, style: SeriesStyle(color: Palette.blue, dash: "6 3", lineWidth: 1.4)))
+            notes.append("Slope \(Ticks.text(slope, digits: 3)), \(interval).")
+        }
+        if let reference = SweepAxesFigures.referenceLine(points, slope: -0.5) {
+            series.append(PlotSeries(id: "reference-\(column)", label: "slope −1/2", points: reference,
+                                     style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
         }
         let plot = LinePlot(id: "width-kernel-distance", title: "Distance of K₀ from Θ vs width",
                             x: WidthListReport.widthAxis(widths), y: Axis("‖K₀ − Θ‖_F/‖Θ‖_F (log scale)", kind: .log),

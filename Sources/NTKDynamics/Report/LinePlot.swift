@@ -373,6 +373,7 @@ public struct LinePlot: Sendable {
             guard let px = l.xs.map(pt.x), let py = l.ys.map(pt.y) else { return nil }
             return PixelPoint(x: px, y: py)
         }
+        if s.style.mark == .band || s.style.mark == .errorBars { return drawBandOrBars(s, pixels, &g) }
         if s.style.hasLine {
             let d = PathBuilder.line(Downsample.minMax(pixels, bucketWidth: bucketWidth), dot: s.style.lineWidth)
             var attrs: [(String, String)] = [

@@ -7,6 +7,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The directory holds neither a run (config.json, steps.csv) nor a width list (widths.csv).
     case notARunDirectory(path: String)
     case unreadable(path: String, reason: String)
+    /// The directory was written by a command whose output the report cannot draw.
+    case cannotDraw(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
 
     public var description: String {
@@ -16,7 +18,9 @@ public enum ReportError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .notADirectory(path):
             return "'\(path)' is a file, not a run directory"
         case let .notARunDirectory(path):
-            return "'\(path)' holds no ntk-dynamics run: it has no config.json or steps.csv (a run) and no widths.csv (a width list)"
+            return "'\(path)' holds no ntk-dynamics run: it has no config.json or steps.csv (a run), no widths.csv or w<width>/ runs (a width list), no sweep_config.json (a sweep or merge) and no kernel.csv (a kernel study)"
+        case let .cannotDraw(path, reason):
+            return "cannot draw a report of '\(path)': \(reason)"
         case let .unreadable(path, reason):
             return "cannot read '\(path)': \(reason)"
         case let .cannotWrite(path, reason):

@@ -9,6 +9,8 @@ public enum RunDirectoryKind: Equatable, Sendable {
     case widthList
     /// A sweep (`ntk-dynamics sweep` or `merge`): sweep_config.json and sweep.csv, runs in `runs/`.
     case sweep
+    /// A kernel study (`ntk-dynamics kernel`): config.json with `"subcommand": "kernel"`, kernel.csv, arrays/.
+    case kernel
 }
 
 /// The logs of one run directory (Docs/LogFormat.md), read leniently for the report.
@@ -90,6 +92,7 @@ public struct RunLogs: Sendable {
         func exists(_ name: String) -> Bool { fm.fileExists(atPath: directory.appendingPathComponent(name).path) }
         if exists("sweep_config.json") { return .sweep }
         if exists("widths.csv") { return .widthList }
+        if let kind = try KernelLogs.kind(of: directory) { return kind }
         if exists("config.json") || exists("steps.csv") { return .run }
         if !WidthListLogs.subrunDirectories(of: directory).isEmpty { return .widthList }
         throw ReportError.notARunDirectory(path: directory.path)

@@ -35,6 +35,8 @@ public enum RunReport {
             return written
         case .sweep:
             return [try save(WidthListReport.html(for: try WidthListLogs(sweepDirectory: runDirectory)), in: runDirectory)]
+        case .kernel:
+            return [try save(KernelReport.html(for: try KernelLogs(directory: runDirectory)), in: runDirectory)]
         }
     }
 
@@ -232,6 +234,7 @@ public enum RunReport {
         out += lossFigures(logs)
         out += gapFigures(logs)
         out += spectrumFigures(logs)
+        out += ModeFigures.figures(logs)
         out += functionFigures(logs)
         return out
     }

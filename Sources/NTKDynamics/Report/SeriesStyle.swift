@@ -7,6 +7,10 @@ public struct SeriesStyle: Equatable, Sendable {
         case markers
         /// Both.
         case lineAndMarkers
+        /// A filled band: the points run along the upper edge and back along the lower one (LinePlot+Bands.swift).
+        case band
+        /// Vertical error bars: the points come in pairs (x, low), (x, high) (LinePlot+Bands.swift).
+        case errorBars
     }
 
     public var mark: Mark
@@ -29,8 +33,8 @@ public struct SeriesStyle: Equatable, Sendable {
         self.hollow = hollow
     }
 
-    public var hasLine: Bool { mark != .markers }
-    public var hasMarkers: Bool { mark != .line }
+    public var hasLine: Bool { mark == .line || mark == .lineAndMarkers }
+    public var hasMarkers: Bool { mark == .markers || mark == .lineAndMarkers }
 }
 
 /// The Okabe–Ito palette (distinguishable with the common colour-vision deficiencies).

@@ -121,8 +121,9 @@ enum SweepAxesFigures {
                 : depths.count > 1 ? g.depth.flatMap { depths.firstIndex(of: $0) } : nil
             let color = colors[(shade ?? parameterizations.firstIndex(of: g.parameterization)!) % colors.count]
             let dash = dashes[parameterizations.firstIndex(of: g.parameterization)! % dashes.count]
-            let fit = PowerLawFit(x: mine.map { Double($0.width) }, y: mine.map { $0[column] ?? .nan })
-            let slope = fit.map { ": slope \(Ticks.text($0.slope, digits: 2))" } ?? ""
+            // The page's one fit (WidthScalingFigures): across seeds with two or more, least squares with one.
+            let fit = WidthScalingFigures.fit(mine, column: column)
+            let slope = fit.slope.map { ": slope \(Ticks.text($0, digits: 2)) (\(fit.seedSlopes.isEmpty ? "least squares" : "across seeds"))" } ?? ""
             let label = g.label(showDepth: depths.count > 1)
             series.append(PlotSeries(id: "\(column)-\(label)", label: label + slope,
                                      points: meanCurve(mine, column: column, x: { Double($0.width) }),
@@ -135,7 +136,7 @@ enum SweepAxesFigures {
                             series: series)
         return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
             "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α or depth (colour). "
-            + "The legend gives the least-squares slope of log value on log n over every run of the curve. "
+            + "The legend gives the slope of log value on log n, fitted as in sweep_summary.json: the mean of the per-seed slopes with two seeds or more, least squares over the runs with one. "
             + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
             + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
     }

@@ -28,7 +28,9 @@ extension WidthListLogs {
             for (name, cell) in zip(csv.columns, r) {
                 switch name {
                 case "width": width = Int(cell)
-                case "seed": seed = UInt64(cell)
+                case "seed":
+                    seed = UInt64(cell)
+                    values["seed"] = seed.map { Double($0) }  // for the across-seed fits of the report
                 case "status": status = cell.isEmpty ? "unknown" : cell
                 case "parameterization": parameterization = cell.isEmpty ? nil : cell
                 default: if let v = CSVTable.number(cell) { values[renamed[name] ?? name] = v }

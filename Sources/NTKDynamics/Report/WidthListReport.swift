@@ -1,37 +1,9 @@
 import Foundation
 
-/// The report of a width list (`OUT/report.html`): how drift, weight change and the gap to the NTK
-/// prediction scale with the width n (log-log, least-squares slope with its 95 % interval, reference
-/// slope −1/2), and the final losses of GD and the NTK prediction against n.
+/// The report of a width list or a sweep (`OUT/report.html`): how drift, weight change and the gap to the NTK
+/// prediction scale with the width n (``WidthScalingFigures``), the final losses of GD and the NTK prediction
+/// against n, and loss, gap and drift over training, one curve per width (``WidthOverlayFigures``).
 public enum WidthListReport {
-    /// A quantity plotted against width.
-    struct Quantity {
-        var column: String
-        var label: String
-        var color: String
-    }
-
-    static let scalingPlots: [(id: String, title: String, yLabel: String, quantities: [Quantity], caption: String)] = [
-        ("width-drift", "Kernel drift vs width", "kernel drift (log scale)",
-         [Quantity(column: "final_kernel_drift", label: "final drift", color: Palette.vermillion),
-          Quantity(column: "max_kernel_drift", label: "max drift", color: Palette.orange)],
-         "Kernel drift ‖K_t − K₀‖_F/‖K₀‖_F at the last measurement and its maximum over the run, one point per run."),
-        ("width-weights", "Weight change vs width", "weight change (log scale)",
-         [Quantity(column: "final_weight_change", label: "weight change", color: Palette.blue)],
-         "Relative weight change ‖θ_T − θ₀‖/‖θ₀‖ at the last step, one point per run."),
-        ("width-gap", "Gap to the NTK prediction vs width", "max gap (log scale)",
-         [Quantity(column: "max_gap", label: "max gap (discrete)", color: Palette.green),
-          Quantity(column: "max_gap_flow", label: "max gap (flow)", color: Palette.purple)],
-         "Maximum over the steps of ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points, against the discrete and the flow prediction."),
-    ]
-
-    /// The two parts of the gap against the width, for width lists of minibatch runs.
-    static let gapSplitPlot: (id: String, title: String, yLabel: String, quantities: [Quantity], caption: String) = (
-        "width-gap-split", "Nonlinearity and minibatch noise vs width", "max gap part (log scale)",
-        [Quantity(column: "max_gap_nonlinearity", label: "nonlinearity (network vs linearized, same batches)", color: Palette.vermillion),
-         Quantity(column: "max_gap_minibatch", label: "minibatch noise (linearized vs full-batch)", color: Palette.sky)],
-        "Maximum over the steps of ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ (the linearized network trained on the same minibatches) and of ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖, one point per run. The first is finite width; the second is the minibatches' own effect, and does not shrink with the width.")
-
     /// Log axis of the widths, padded around them and labelled at each width.
     static func widthAxis(_ widths: [Double]) -> Axis {
         Axis("hidden width n (log scale)", kind: .log, nice: false, ticks: Array(Set(widths)).sorted())
@@ -40,50 +12,11 @@ public enum WidthListReport {
     /// The figures of the width-list report.
     public static func figures(for logs: WidthListLogs) -> [RunReport.Figure] {
         // A sweep over parameterizations, α or depth: each point of the plots below would mix the groups.
-        if let axes = SweepAxesFigures.figures(for: logs) { return axes + [KernelDistanceFigure.figure(for: logs)].compactMap { $0 } }
-        let widths = logs.rows.map { Double($0.width) }
-        var figures: [RunReport.Figure] = []
-        // Minibatch runs (Docs/Optimizers.md#the-two-gaps): the nonlinearity gap should fall with the width, the
-        // minibatch noise should not. Full-batch lists have no split to show (gap_minibatch is 0).
-        let split = logs.rows.contains { ($0["max_gap_minibatch"] ?? 0) > 0 }
-        for spec in scalingPlots + (split ? [gapSplitPlot] : []) {
-            var series: [PlotSeries] = []
-            var fitTexts: [String] = []
-            var references: [(Double, Double)] = []
-            for q in spec.quantities {
-                let y = logs.rows.map { $0[q.column] ?? .nan }
-                guard y.contains(where: { $0.isFinite }) else { continue }
-                series.append(PlotSeries(id: q.column, label: q.label, points: zip(widths, y).map { DataPoint($0, $1) },
-                                         style: SeriesStyle(mark: .markers, color: q.color, markerRadius: 3.5)))
-                guard let fit = PowerLawFit(x: widths, y: y) else { continue }
-                let ci = fit.slopeHalfWidth95.map { " ± \(Ticks.text($0, digits: 2))" } ?? ""
-                let slope = Ticks.text(fit.slope, digits: 3)
-                let ws = zip(widths, y).filter { $0.0 > 0 && $0.1 > 0 && $0.1.isFinite }.map(\.0)
-                let (w0, w1) = (ws.min()!, ws.max()!)
-                series.append(PlotSeries(id: "fit-\(q.column)", label: "fit: slope \(slope)\(ci)",
-                                         points: [DataPoint(w0, fit.value(at: w0)), DataPoint(w1, fit.value(at: w1))],
-                                         style: SeriesStyle(color: q.color, dash: "6 3", lineWidth: 1.4)))
-                fitTexts.append("\(q.label): slope \(slope)\(ci.isEmpty ? " (no interval with 2 points)" : "\(ci) (95 %)")")
-                // The reference passes through the geometric mean of the points.
-                let logs10 = zip(widths, y).filter { $0.0 > 0 && $0.1 > 0 && $0.1.isFinite }
-                let mx = logs10.map { Foundation.log10($0.0) }.reduce(0, +) / Double(logs10.count)
-                let my = logs10.map { Foundation.log10($0.1) }.reduce(0, +) / Double(logs10.count)
-                references.append((mx, my))
-            }
-            if let (mx, my) = references.first, let w0 = widths.filter({ $0 > 0 }).min(), let w1 = widths.max(), w1 > w0 {
-                let ref = { (w: Double) in Foundation.pow(10, my - 0.5 * (Foundation.log10(w) - mx)) }
-                series.append(PlotSeries(id: "reference-slope", label: "reference slope −1/2",
-                                         points: [DataPoint(w0, ref(w0)), DataPoint(w1, ref(w1))],
-                                         style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
-            }
-            var notes = fitTexts
-            if series.isEmpty { notes.append("No finite values in widths.csv for this quantity.") }
-            if widths.count < 2 { notes.append("A single width: no slope can be fitted.") }
-            let plot = LinePlot(id: spec.id, title: spec.title, x: widthAxis(widths),
-                                y: Axis(spec.yLabel, kind: .log), series: series, notes: notes)
-            figures.append(RunReport.Figure(section: "Scaling with the width", plot: plot, caption: spec.caption
-                + " Dashed: least-squares line through (log n, log value) with its slope and 95 % confidence interval (Student t, n − 2 degrees of freedom; none with two widths). Dotted grey: slope −1/2, the NTK-regime prediction (drift, weight change and gap ∝ 1/√n), drawn through the mean of the first quantity's points."))
+        if let axes = SweepAxesFigures.figures(for: logs) {
+            return axes + [KernelDistanceFigure.figure(for: logs)].compactMap { $0 } + WidthOverlayFigures.figures(for: logs)
         }
+        let widths = logs.rows.map { Double($0.width) }
+        var figures = WidthScalingFigures.figures(for: logs)
 
         var lossSeries: [PlotSeries] = []
         let losses: [(String, String, SeriesStyle)] = [
@@ -106,7 +39,7 @@ public enum WidthListReport {
             x: widthAxis(widths), y: Axis("final loss (log scale)", kind: .log), series: lossSeries),
             caption: "Training and test loss at the last step of each run, of the trained network (GD) and of the discrete NTK prediction (exact GD on the linearized model). They meet as n grows when training is lazy."))
         if let distance = KernelDistanceFigure.figure(for: logs) { figures.append(distance) }
-        return figures
+        return figures + WidthOverlayFigures.figures(for: logs)
     }
 
     /// The report page of a width list.
@@ -117,7 +50,7 @@ public enum WidthListReport {
         let widths = logs.rows.map(\.width)
         let distinctWidths = Array(Set(widths)).sorted().map(String.init).joined(separator: ", ")
         page.append(.paragraph(logs.label == "sweep"
-            ? "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one η\(Set(logs.rows.map(\.parameterization)).count > 1 ? " per parameterization" : ""), widths \(distinctWidths), one row per \(SweepAxesFigures.groups(logs) == nil ? "(width, seed)" : "(parameterization, α, depth, width, seed)"); each point in the plots is one run."
+            ? "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one η\(Set(logs.rows.map(\.parameterization)).count > 1 || Set(logs.rows.compactMap { $0["depth"] }).count > 1 ? " per network" : ""), widths \(distinctWidths), one row per \(SweepAxesFigures.groups(logs) == nil ? "(width, seed)" : "(parameterization, α, depth, width, seed)"); each ring in the plots is one run, a filled marker the mean over seeds."
             : "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(distinctWidths). Each run has its own report (links in the table).", cssClass: "status"))
         let notOK = logs.rows.filter { $0.status != "completed" }
         if !notOK.isEmpty {
@@ -153,6 +86,11 @@ public enum WidthListReport {
         page.append(.table(header: (hasAxes ? ["parameterization", "α"] : []) + ["width n", "status"] + columns.map(\.1),
                            rows: rows, links: links))
 
+        if !hasAxes {  // with axes a slope over every run would mix the groups; their fits are in the notes
+            page.append(.heading("Fitted slopes against width", level: 2))
+            page.append(.table(header: ["quantity", "slope", "95 % interval", "interval", "runs", "reference slope"],
+                               rows: WidthScalingFigures.slopeRows(logs), links: [:]))
+        }
         var index = 0
         var sections: [(String, [RunReport.Figure])] = []
         for f in figures(for: logs) {
