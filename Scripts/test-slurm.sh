@@ -31,6 +31,7 @@ start=$(date +%s)
 say() { echo "test-slurm: $*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }
 
+[[ $(id -u) == 0 ]] || fail "run as root: Scripts/slurm-local.sh starts munged, slurmctld and slurmd as root"
 [[ -x $bin ]] || fail "$bin is missing; build it first: swift build -c release --product ntk-dynamics"
 command -v awk >/dev/null || fail "awk is needed to compare the tables"
 
