@@ -17,6 +17,7 @@
 # the script text, and the test checks it; NTK_SLURM_OPTS=doc keeps the doc's line as it is. The binary is
 # .build/release/ntk-dynamics ($NTK_BIN to use another), put on PATH for the jobs: sbatch passes the
 # submitting environment to the tasks.
+# NTK_SLURM_REQUEUE=1 (with slower NTK_SLURM_OPTS) also requeues task 0 in mid-run, as preemption does.
 # Other settings: NTK_SLURM_TIMEOUT (seconds to wait for the jobs, default 1800), NTK_SLURM_KEEP=1 keeps the
 # work directory, NTK_SLURM_DIR and NTK_SLURM_PORT (Scripts/slurm-local.sh).
 set -euo pipefail
@@ -104,6 +105,34 @@ merge_out=$(bash -c "$merge_cmd")
 merge_id=$(sed -n 's/^Submitted batch job \([0-9][0-9]*\)$/\1/p' <<<"$merge_out")
 [[ -n $merge_id ]] || fail "the merge's sbatch printed '$merge_out', not a job id"
 
+# --- Optional: a requeue in mid-run, as preemption does ---------------------------------------------------
+# NTK_SLURM_REQUEUE=1: once task 0 has run directories without a summary (runs in progress), requeue it. Slurm
+# sends SIGTERM; the sweep must write them as interrupted and exit 143; the task runs again (after Slurm's
+# cred_expire hold, 120 s), redoes those runs, and the afterok merge waits for it. The comparison below then
+# checks the result. Needs cells that last a few seconds: pass larger NTK_SLURM_OPTS (e.g. --steps 3000).
+requeued=0
+if [[ ${NTK_SLURM_REQUEUE:-0} == 1 ]]; then
+  first="${array_id}_0"
+  in_progress() { for d in sweep/shard-0/runs/*/; do [[ -e $d/steps.csv && ! -e $d/summary.json ]] && return 0; done; return 1; }
+  until [[ $(squeue -h -j "$first" -o %T 2>/dev/null) == RUNNING ]] && in_progress; do
+    [[ -s sweep/shard-0/sweep.csv ]] && fail "task 0 finished before it could be requeued; pass slower NTK_SLURM_OPTS (more --steps)"
+    (($(date +%s) < start + timeout)) || fail "task 0 did not start in $timeout s"
+    sleep 0.1
+  done
+  scontrol requeue "$first"
+  running_runs=(sweep/shard-0/runs/*)
+  say "requeued $first while it ran ${running_runs[*]##*/}"
+  until [[ $(squeue -h -j "$first" -o %T 2>/dev/null) == PENDING ]]; do
+    (($(date +%s) < start + timeout)) || fail "task 0 is not pending again after the requeue"
+    sleep 0.2
+  done
+  interrupted=$(grep -l '"status" : "interrupted"' sweep/shard-0/runs/*/summary.json 2>/dev/null | wc -l)
+  ((interrupted > 0)) || fail "no run of task 0 was written as interrupted after the requeue's SIGTERM"
+  grep -q 'exit code 143' "slurm-${array_id}_0.out" || fail "task 0's sweep did not exit 143 on SIGTERM: $(tail -n 5 "slurm-${array_id}_0.out")"
+  say "task 0 stopped: $interrupted runs written as interrupted, exit 143; it runs again after Slurm's requeue hold"
+  requeued=1
+fi
+
 # --- Wait -----------------------------------------------------------------------------------------------
 deadline=$(($(date +%s) + timeout))
 while [[ -n $(squeue -h -j "$array_id,$merge_id" -o %i 2>/dev/null) ]]; do
@@ -124,6 +153,11 @@ echo "$states" | awk '{ printf "  task %s: %s, exit %s\n", $1, $2, $3 }' >&2
 say "merge job: $merge_state"
 [[ $(grep -c ' COMPLETED 0:0$' <<<"$states") == $((tasks + 1)) ]] \
   || { tail -n 20 slurm-*.out >&2 || true; fail "not all $((tasks + 1)) array tasks completed with exit code 0"; }
+if ((requeued)); then
+  restarts=$(scontrol -o show job "${array_id}_0" | sed -n 's/.* Restarts=\([0-9]*\) .*/\1/p')
+  [[ $restarts == 1 ]] || fail "task 0 shows Restarts=$restarts after one requeue"
+  say "task 0 ran twice (Restarts=1) and resumed its shard"
+fi
 [[ $merge_state == "COMPLETED 0:0" ]] || { tail -n 20 "slurm-$merge_id.out" >&2 || true; fail "the merge job did not complete"; }
 [[ -s sweep/merged/sweep.csv ]] || fail "sweep/merged/sweep.csv is missing"
 for i in $(seq 0 "$tasks"); do [[ -s sweep/shard-$i/sweep.csv ]] || fail "sweep/shard-$i/sweep.csv is missing"; done
