@@ -34,6 +34,7 @@ fail() { say "FAILED: $*"; exit 1; }
 
 [[ $(id -u) == 0 ]] || fail "run as root: Scripts/slurm-local.sh starts munged, slurmctld and slurmd as root"
 [[ -x $bin ]] || fail "$bin is missing; build it first: swift build -c release --product ntk-dynamics"
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")  # absolute: the jobs run in another directory
 command -v awk >/dev/null || fail "awk is needed to compare the tables"
 
 # --- The doc's script and merge command -------------------------------------------------------------------
