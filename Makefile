@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WIDTH ?= 1024
 ARGS ?=
 
-.PHONY: deps build run test test-unit bench clean
+.PHONY: deps build run test test-unit test-slurm bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -28,6 +28,13 @@ test: deps
 # child process, are skipped (Tests/NTKDynamicsTests/Tags.swift).
 test-unit: deps
 	NTK_UNIT_ONLY=1 swift test
+
+# Docs/Sweep.md's Slurm job array, for real: a one-node Slurm cluster on this machine (Scripts/slurm-local.sh
+# installs and starts slurm-wlm and munge; as root), the doc's job script and merge submitted as written (smaller
+# sizes: NTK_SLURM_OPTS), the merged sweep.csv compared with the same sweep in one process (Scripts/test-slurm.sh).
+test-slurm: deps
+	swift build -c release --product ntk-dynamics
+	Scripts/test-slurm.sh
 
 bench: deps
 	swift build -c release --product ntk-bench

@@ -22,6 +22,9 @@ enum SweepReport {
 
     /// The table of a sweep: per width, and with axes per (parameterization, α), then the collapse fits.
     static func render(_ summary: SweepSummary, rows: [SweepRow]) -> String {
+        // No rows: a shard of a grid with fewer cells than shards (a job array larger than the grid), or a sweep
+        // stopped (a preempted array task) before its first run finished. The per-width table needs rows.
+        guard !rows.isEmpty else { return "no finished runs (an empty shard, or stopped before the first run finished)" }
         guard let groups = summary.groups, groups.count > 1 else {
             return renderGroup(summary.metrics, widths: summary.widths, rows: rows)
         }
