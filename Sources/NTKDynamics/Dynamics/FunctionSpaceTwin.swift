@@ -34,8 +34,9 @@ public struct FunctionSpaceTwin: Sendable {
     public init(kernel: Matrix, crossKernel: Matrix, initialOutput: [Double], initialTestOutput: [Double], targets: [Double],
                 outputs: Int, lossFunction: LossFunction, normalization: LossNormalization, learningRate: Double,
                 momentum: Double?) {
-        precondition(kernel.rows == kernel.cols && kernel.rows == initialOutput.count && initialOutput.count == targets.count)
-        precondition(crossKernel.cols == kernel.cols && crossKernel.rows == initialTestOutput.count)
+        precondition(kernel.rows == kernel.cols && kernel.rows == initialOutput.count && initialOutput.count == targets.count
+                     && crossKernel.cols == kernel.cols && crossKernel.rows == initialTestOutput.count,
+                     "the kernels, outputs and targets disagree in size")
         self.kernel = kernel
         self.crossKernel = crossKernel
         self.targets = targets

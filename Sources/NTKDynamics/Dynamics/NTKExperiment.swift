@@ -282,8 +282,8 @@ public final class NTKExperiment {
         /// ‖W_l(0)‖ of each layer's weights.
         let layerWeightNorms: [Double]
         let k0Norm: Double
-        let initialResidualNorm: Double
-        let initialTestResidualNorm: Double
+        /// ‖f₀ − y‖ on the training points and on the test points.
+        let initialResidualNorm: Double, initialTestResidualNorm: Double
         let initialLoss: Double
         /// Docs/Conventions.md, "Divergence": a loss past this bound is divergence even while it is finite.
         let lossBound: Double

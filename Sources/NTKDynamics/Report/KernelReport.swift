@@ -61,10 +61,12 @@ public enum KernelReport {
         guard !series.isEmpty else { return nil }
         let plot = LinePlot(id: "kernel-spectra", title: "Eigenvalues of K₀ per width and of Θ", x: Axis("mode i (0 = largest eigenvalue)", nice: false),
                             y: Axis("eigenvalue (log scale)", kind: .log), series: series, notes: notes)
-        return RunReport.Figure(section: "The empirical kernel against its infinite-width limit", plot: plot, caption:
-            "Eigenvalues, largest first, of the seed-averaged empirical K₀ of each width (arrays/ntk_empirical_mean_w<width>.npy; colour: dark = narrow, light = wide) "
-            + "and of the analytic Θ ⊗ I_k (arrays/ntk_analytic.npy), both on the training inputs and not divided by ν. "
-            + "Where the widths' curves lie on Θ's, K₀ has reached its limit mode by mode; the relative error of Figure 1 sums over every entry. "
-            + "Round-off negative eigenvalues cannot be drawn on the log axis (the plot counts them).")
+        return RunReport.Figure(section: "The empirical kernel against its infinite-width limit", plot: plot, caption: spectrumCaption)
     }
+
+    static let spectrumCaption =
+        "Eigenvalues, largest first, of the seed-averaged empirical K₀ of each width (arrays/ntk_empirical_mean_w<width>.npy; colour: dark = narrow, light = wide) "
+        + "and of the analytic Θ ⊗ I_k (arrays/ntk_analytic.npy), both on the training inputs and not divided by ν. "
+        + "Where the widths' curves lie on Θ's, K₀ has reached its limit mode by mode; the relative error of Figure 1 sums over every entry. "
+        + "Round-off negative eigenvalues cannot be drawn on the log axis (the plot counts them)."
 }
