@@ -269,6 +269,7 @@ struct SweepAxesTests {
         #expect(summary.groups?.allSatisfy { $0.metrics.contains { $0.column == "kernel_distance_analytic" } } == true)
         let html = try String(contentsOf: dir.file("report.html"), encoding: .utf8)
         #expect(html.contains("Max kernel drift vs L/n") && html.contains("Distance of K₀ from Θ vs width"))
+        #expect(html.contains("Overlays for the first group only, ntk, depth 1;"))
     }
 
     @Test(.tags(.endToEnd), .endToEndEnabled) func sweepRunsOnTheDigitsAndResumes() throws {

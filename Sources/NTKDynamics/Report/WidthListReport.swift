@@ -77,13 +77,14 @@ public enum WidthListReport {
         let rows = logs.rows.enumerated().map { i, r -> [String] in
             if let d = r.directory,
                FileManager.default.fileExists(atPath: logs.directory.appendingPathComponent(d).appendingPathComponent(RunReport.fileName).path) {
-                links[i] = [hasAxes ? 2 : 0: "\(d)/\(RunReport.fileName)"]
+                links[i] = [hasAxes ? 3 : 0: "\(d)/\(RunReport.fileName)"]
             }
-            let axes = hasAxes ? [r.parameterization ?? "", r.outputScale.map { Ticks.text($0) } ?? "none"] : []
+            let axes = hasAxes ? [r.parameterization ?? "", r.outputScale.map { Ticks.text($0) } ?? "none",
+                                  r["depth"].map { String(Int($0)) } ?? ""] : []
             return axes + [String(r.width), r.status] + columns.map { Ticks.text(r[$0.0]) }
         }
         page.append(.heading("Runs", level: 2))
-        page.append(.table(header: (hasAxes ? ["parameterization", "α"] : []) + ["width n", "status"] + columns.map(\.1),
+        page.append(.table(header: (hasAxes ? ["parameterization", "α", "depth"] : []) + ["width n", "status"] + columns.map(\.1),
                            rows: rows, links: links))
 
         if !hasAxes {  // with axes a slope over every run would mix the groups; their fits are in the notes

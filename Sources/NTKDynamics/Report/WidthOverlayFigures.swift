@@ -3,7 +3,7 @@ import Foundation
 /// The overlays of a width list or a sweep (Docs/Report.md#overlays-over-training): training loss of GD and of
 /// its NTK prediction, gap, kernel drift and test loss over the steps, one curve per width on a sequential colour
 /// scale (Lee et al. 2019, Figs. 1–2). A sweep draws the mean over seeds with the min–max band of GD; a sweep
-/// with parameterization or α axes draws its first (parameterization, α) group only, and says so.
+/// with parameterization, α or depth axes draws its first (parameterization, α, depth) group only, and says so.
 enum WidthOverlayFigures {
     /// Viridis, cut before its lightest yellows so that every width shows on white: narrow = dark, wide = light.
     static let ramp: [(Double, Double, Double)] = [
@@ -27,7 +27,7 @@ enum WidthOverlayFigures {
         var note: String?
         if let groups = SweepAxesFigures.groups(logs), let first = groups.first {
             rows = rows.filter { SweepAxesFigures.group($0) == first }
-            note = "Overlays for the first group only, \(first.label); the other \(groups.count - 1) group(s) are in the figures above."
+            note = "Overlays for the first group only, \(first.label(showDepth: Set(groups.compactMap(\.depth)).count > 1)); the other \(groups.count - 1) group(s) are in the figures above."
         }
         return (rows, note)
     }
