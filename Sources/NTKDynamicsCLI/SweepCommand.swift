@@ -9,7 +9,7 @@ public struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run every (width, seed) with the same data and a fixed η; fit how drift, weight change and gap scale with width.",
         discussion: """
-            Writes OUT/sweep.csv (one row per width × seed), OUT/sweep_summary.json (per-width mean and spread, \
+            Writes OUT/sweep.csv (one row per cell of the grid), OUT/sweep_summary.json (per-width mean and spread, \
             log-log slopes with 95% confidence intervals across seeds), OUT/sweep_config.json and one run \
             directory per cell under OUT/runs/. Rerun with the same --out to resume: finished runs are kept. \
             --shard I/N runs every N-th cell starting at I; `ntk-dynamics merge` joins the shards.
@@ -35,7 +35,7 @@ public struct SweepCommand: ParsableCommand {
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
     var out: String?
 
-    @Option(help: "Run only this share of the (width, seed) grid: I/N takes every N-th cell starting at I (0-based).")
+    @Option(help: "Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at I (0-based).")
     var shard: String?
 
     @Option(parsing: .unconditional, help: "Runs at once, each with one BLAS thread (default: the number of cores); with 1, the run uses every core.")

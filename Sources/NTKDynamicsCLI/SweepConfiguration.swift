@@ -66,7 +66,7 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
 
     /// The sweep's one parameterization and depth: those of its first network when it has axes.
     var rowDefaults: SweepRow.Defaults {
-        SweepRow.Defaults(parameterization: network.parameterization, depth: network.depth)
+        SweepRow.Defaults(parameterization: network.parameterization, depth: network.depth, outputScale: training.outputScale)
     }
 
     init(network: NetworkRecord, training: TrainingRecord, sweep: SweepRecord) {

@@ -79,9 +79,10 @@ struct SweepPlan: Sendable {
 
     /// "5 widths × 3 seeds = 15 runs", with the axes in front when the sweep has them.
     var gridDescription: String {
-        let axes = [grid.parameterizations.map { "\($0.count) parameterizations" },
-                    grid.outputScales.map { "\($0.count) output scales" },
-                    grid.depths.map { "\($0.count) depths" }].compactMap { $0 }
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        let axes = [grid.parameterizations.map { count($0.count, "parameterization") },
+                    grid.outputScales.map { count($0.count, "output scale") },
+                    grid.depths.map { count($0.count, "depth") }].compactMap { $0 }
         return (axes + ["\(grid.widths.count) widths", "\(grid.seeds.count) seeds"]).joined(separator: " × ")
             + " = \(grid.cells.count) runs"
     }

@@ -60,6 +60,14 @@ import Testing
         #expect(try NPYArray(contentsOf: dir.file("arrays/params_final/W1.npy")).shape == [8, 1])
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.file("config.json"))) as? [String: Any]
         #expect(config?["output_history_every"] as? Int == 5)
+        // A diverged run keeps the outputs it reached and no parameters (its last update is what blew up).
+        let diverged = ScratchDirectory()
+        defer { diverged.cleanup() }
+        let d = try ToolProcess.run(["--width", "16", "--samples", "8", "--steps", "200", "--lr", "200", "--keep-outputs-every", "7",
+                                     "--quiet", "--out", diverged.path])
+        #expect(d.status == 3, "\(d.stderr)")
+        #expect(try NPYArray(contentsOf: diverged.file("arrays/history_steps.npy")).values.allSatisfy { $0.truncatingRemainder(dividingBy: 7) == 0 })
+        #expect(!FileManager.default.fileExists(atPath: diverged.file("arrays/params_final").path))
         let refused = try ToolProcess.run(["--width", "8", "--keep-outputs-every", "0", "--out", dir.path + "-x"])
         #expect(refused.status == 64 && refused.stderr.contains("--keep-outputs-every 0"))
     }

@@ -160,8 +160,8 @@ struct SweepAxesTests {
                 .split(separator: ",", omittingEmptySubsequences: false).prefix(SweepRow.legacyColumns.count).joined(separator: ",") + "\n"
         try legacyText.write(to: url, atomically: true, encoding: .utf8)
         let legacy = try SweepRow.read(url, grid: SweepGrid(widths: [64], seedCount: 4, baseSeed: 0),
-                                       defaults: .init(parameterization: .mup, depth: 3))
-        #expect(legacy.count == 1 && legacy[0].parameterization == .mup && legacy[0].outputScale == nil && legacy[0].depth == 3)
+                                       defaults: .init(parameterization: .mup, depth: 3, outputScale: 10))
+        #expect(legacy.count == 1 && legacy[0].parameterization == .mup && legacy[0].outputScale == 10 && legacy[0].depth == 3)
         #expect(legacy[0].value("max_test_gap") == nil)
         #expect(legacy[0].cell.directoryName == "w64-s3" && legacy[0].value("max_gap") == 0.25)
     }
@@ -202,6 +202,10 @@ struct SweepAxesTests {
         let html = try String(contentsOf: dir.file("report.html"), encoding: .utf8)
         #expect(html.contains("Max kernel drift vs α√n (ntk)") && html.contains("Max gap vs α√n (mup)"))
         #expect(html.contains("<th>parameterization</th>") && html.contains("<th>α</th>"))
+        // Every id is usable in url(#…) references and as an anchor: no spaces, commas or other punctuation.
+        let ids = html.components(separatedBy: "id=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(!ids.isEmpty && ids.allSatisfy { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) } },
+                "\(ids.filter { $0.contains(" ") || $0.contains(",") })")
         #expect(r.stdout.contains("ntk, depth 1: max_kernel_drift ∝ (α√n)^"))
     }
 

@@ -37,10 +37,10 @@ public final class NTKExperiment {
     /// (those reached), sample-major: to draw the learned function as training goes.
     public private(set) var testSnapshots: [(step: Int, gd: [Double], ntk: [Double])] = []
     /// With ``TrainingSettings/outputHistoryEvery`` K: the network's outputs on the training and test inputs at
-    /// t = 0, K, 2K, … and at the last step reached, sample-major (`arrays/f_*_history.npy`).
+    /// t = 0, K, 2K, … as far as the run got, and at T for a completed run, sample-major (`arrays/f_*_history.npy`).
     public private(set) var outputHistory: [(step: Int, train: [Double], test: [Double])] = []
-    /// With ``TrainingSettings/outputHistoryEvery``: θ after the last update taken (θ_T for a completed run), in
-    /// float64 (`arrays/params_final/`).
+    /// With ``TrainingSettings/outputHistoryEvery``: θ after the last update taken (θ_T for a completed run, the
+    /// update after `last_step` for an interrupted one), in float64 (`arrays/params_final/`); nil for a diverged run.
     public private(set) var finalParameters: MLPParameters?
     /// Measured against predicted per-mode rates, largest eigenvalue first (after ``run(shouldContinue:onRecord:)``).
     public private(set) var modeRates: [ModeRate] = []
@@ -264,7 +264,10 @@ public final class NTKExperiment {
                 pending = record
             }
         }
-        if settings.outputHistoryEvery != nil { finalParameters = MLPParameters(converting: gd.model.parameters) }
+        // A diverged run's last update is what blew up: its parameters are not kept.
+        if settings.outputHistoryEvery != nil && end.status != .diverged {
+            finalParameters = MLPParameters(converting: gd.model.parameters)
+        }
         if end.status != .completed, let p = pending, p.step > (accumulator.last?.step ?? -1) {
             try onRecord(p)
             accumulator.logged(p)

@@ -61,13 +61,14 @@ public enum RunRecorder {
     /// With `--keep-outputs-every`: `history_steps.npy`, `f_train_history.npy` (S, N[, k]), `f_test_history.npy`
     /// (S, N*[, k]) and `params_final/` (Docs/LogFormat.md#arraysnpy).
     static func writeOutputHistory(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
-        guard let theta = experiment.finalParameters else { return }
+        guard experiment.settings.outputHistoryEvery != nil else { return }
         let history = experiment.outputHistory
         let data = experiment.dataset
         let k = data.outputs == 1 ? [] : [data.outputs]
         try dir.writeArray("history_steps", history.map { Double($0.step) }, shape: [history.count])
         try dir.writeArray("f_train_history", history.flatMap(\.train), shape: [history.count, data.trainCount] + k)
         try dir.writeArray("f_test_history", history.flatMap(\.test), shape: [history.count, data.testCount] + k)
+        guard let theta = experiment.finalParameters else { return }
         try dir.makeDirectory(dir.url.appendingPathComponent("arrays/params_final"))
         for l in theta.weights.indices {
             try dir.writeArray("params_final/W\(l)", theta.weights[l])

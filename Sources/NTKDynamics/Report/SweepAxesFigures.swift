@@ -22,7 +22,7 @@ enum SweepAxesFigures {
     static let colors = [Palette.blue, Palette.vermillion, Palette.green, Palette.purple, Palette.orange, Palette.sky,
                          Palette.black, Palette.grey, Palette.yellow]
     /// Dashes by parameterization, in the order the groups come.
-    static let dashes: [String?] = [nil, "7 4", "2 3", "10 3 2 3"]
+    static let dashes: [String?] = [nil, "7 4", "2 3", "10 3 2 3", "4 2", "1 3"]
 
     static func group(_ r: WidthListRow) -> Group {
         Group(parameterization: r.parameterization ?? "", outputScale: r.outputScale, depth: r["depth"].map { Int($0) })
@@ -51,9 +51,13 @@ enum SweepAxesFigures {
                     figures.append(crossover(mine, column: column, name: name, setting: setting))
                 }
             }
+            // One L/n figure per α (nil: the plain network), as sweep_summary.json fits them.
             let byDepth = done.filter { $0.parameterization ?? "" == p }
-            if Set(byDepth.compactMap { $0["depth"] }).count >= 2 {
-                figures.append(depthRatio(byDepth, setting: p))
+            let alphas = Set(byDepth.map { $0.outputScale ?? .nan }).sorted { ($0.isNaN ? -1 : $0) < ($1.isNaN ? -1 : $1) }
+            for alpha in alphas {
+                let mine = byDepth.filter { ($0.outputScale ?? .nan).isNaN ? alpha.isNaN : $0.outputScale == alpha }
+                guard Set(mine.compactMap { $0["depth"] }).count >= 2 else { continue }
+                figures.append(depthRatio(mine, setting: p + (alpha.isNaN ? "" : ", α = \(Ticks.text(alpha, digits: 3))")))
             }
         }
         for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
@@ -79,7 +83,7 @@ enum SweepAxesFigures {
             series.append(PlotSeries(id: "\(column)-reference", label: "slope −1", points: reference,
                                      style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
         }
-        return logLog(id: "crossover-\(column)-\(setting)", title: "\(name) vs α√n (\(setting))",
+        return logLog(id: slug("crossover-\(column)-\(setting)"), title: "\(name) vs α√n (\(setting))",
                       x: "α·√n, output scale × √width", y: name.lowercased(), series: series,
                       section: "The lazy-to-rich crossover", caption: "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one curve per width, under \(setting). "
             + "Where the curves of the widths lie on one another, α√n is the variable that decides how lazy training is, "
@@ -96,12 +100,12 @@ enum SweepAxesFigures {
         var series: [PlotSeries] = []
         for (i, d) in depths.enumerated() {
             let color = colors[i % colors.count]
-            let mine = rows.filter { $0["depth"] == d && $0.outputScale == rows.first?.outputScale }
+            let mine = rows.filter { $0["depth"] == d }
             series += curve(mine, column: column, id: "\(column)-d\(Int(d))", label: "depth \(Int(d))", color: color) {
                 d / Double($0.width)
             }
         }
-        return logLog(id: "depth-ratio-\(setting)", title: "Max kernel drift vs L/n (\(setting))",
+        return logLog(id: slug("depth-ratio-\(setting)"), title: "Max kernel drift vs L/n (\(setting))",
                       x: "L/n, hidden layers / width", y: "max kernel drift", series: series,
                       section: "Depth and width", caption: "Maximum kernel drift of each run (rings) and its mean over seeds (lines) against the depth-to-width ratio L/n, "
             + "one curve per depth, under \(setting). Hanin & Nica (2019) find the finite-width corrections to the NTK "
@@ -120,12 +124,14 @@ enum SweepAxesFigures {
             let shade = scales.count > 1 ? g.outputScale.flatMap { scales.firstIndex(of: $0) }
                 : depths.count > 1 ? g.depth.flatMap { depths.firstIndex(of: $0) } : nil
             let color = colors[(shade ?? parameterizations.firstIndex(of: g.parameterization)!) % colors.count]
-            let dash = dashes[parameterizations.firstIndex(of: g.parameterization)! % dashes.count]
+            // Dash by parameterization, and by depth too when α takes the colour.
+            let depthIndex = scales.count > 1 && depths.count > 1 ? g.depth.flatMap { depths.firstIndex(of: $0) } ?? 0 : 0
+            let dash = dashes[(parameterizations.firstIndex(of: g.parameterization)! * max(depths.count, 1) + depthIndex) % dashes.count]
             // The page's one fit (WidthScalingFigures): across seeds with two or more, least squares with one.
             let fit = WidthScalingFigures.fit(mine, column: column)
             let slope = fit.slope.map { ": slope \(Ticks.text($0, digits: 2)) (\(fit.seedSlopes.isEmpty ? "least squares" : "across seeds"))" } ?? ""
             let label = g.label(showDepth: depths.count > 1)
-            series.append(PlotSeries(id: "\(column)-\(label)", label: label + slope,
+            series.append(PlotSeries(id: slug("\(column)-\(label)"), label: label + slope,
                                      points: meanCurve(mine, column: column, x: { Double($0.width) }),
                                      style: SeriesStyle(mark: .lineAndMarkers, color: color, dash: dash, lineWidth: 1.6,
                                                         markerRadius: 3)))
@@ -139,6 +145,11 @@ enum SweepAxesFigures {
             + "The legend gives the slope of log value on log n, fitted as in sweep_summary.json: the mean of the per-seed slopes with two seeds or more, least squares over the runs with one. "
             + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
             + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
+    }
+
+    /// `text` as an HTML id and SVG reference: letters, digits, `-`, `_` and `.`; anything else becomes `-`.
+    static func slug(_ text: String) -> String {
+        String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
     }
 
     /// A figure on log-log axes.

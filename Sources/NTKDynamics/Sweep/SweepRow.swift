@@ -65,14 +65,17 @@ public struct SweepRow: Equatable, Sendable {
             + Self.addedNumericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }).joined(separator: ",")
     }
 
-    /// The sweep's one parameterization and depth, which a legacy line does not name.
+    /// The sweep's one parameterization, depth and α (`--output-scale`, nil for the plain network), which a
+    /// legacy line does not name.
     public struct Defaults: Sendable {
         public var parameterization: Parameterization
         public var depth: Int
+        public var outputScale: Double?
 
-        public init(parameterization: Parameterization, depth: Int) {
+        public init(parameterization: Parameterization, depth: Int, outputScale: Double? = nil) {
             self.parameterization = parameterization
             self.depth = depth
+            self.outputScale = outputScale
         }
     }
 
@@ -98,7 +101,7 @@ public struct SweepRow: Equatable, Sendable {
         values = v
         if legacy {
             parameterization = defaults.parameterization
-            outputScale = nil
+            outputScale = defaults.outputScale
             depth = defaults.depth
         } else {
             let i = Self.legacyColumns.count
