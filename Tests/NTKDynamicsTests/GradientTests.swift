@@ -74,14 +74,7 @@ struct GradientTests {
         let l0 = zip(f0, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / (2 * nu)
         #expect(abs(loss(theta) - l0) <= 1e-14 * l0)
 
-        let h = 1e-6
-        var fd = [Double](repeating: 0, count: theta.count)
-        for p in theta.indices {
-            var plus = theta, minus = theta
-            plus[p] += h
-            minus[p] -= h
-            fd[p] = (loss(plus) - loss(minus)) / (2 * h)
-        }
+        let fd = centralDifferenceGradient(loss, at: theta)
         let err = naiveDistance(g, fd) / naiveNorm(fd)
         #expect(err < 1e-6, "gradient vs finite differences: relative error \(err)")
 

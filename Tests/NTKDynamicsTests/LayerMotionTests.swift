@@ -5,8 +5,6 @@ import Testing
 /// Per-layer weight change in steps.csv and the kept outputs and final parameters of `--keep-outputs-every`
 /// (issue 18, item 5), against sums written out here and forward passes of the final parameters.
 @Suite struct LayerMotionTests {
-    static func naiveNorm(_ a: [Double]) -> Double { a.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-    static func naiveDistance(_ a: [Double], _ b: [Double]) -> Double { naiveNorm(zip(a, b).map { $0 - $1 }) }
     static func maxAbs(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
 
     @Test(arguments: [Parameterization.ntk, .mup])
@@ -24,13 +22,13 @@ import Testing
         #expect(last.layerWeightChanges.count == 3)
         var squared = 0.0
         for l in 0..<3 {
-            let moved = Self.naiveDistance(thetaT.weights[l].data, theta0.weights[l].data)
-            let expected = moved / Self.naiveNorm(theta0.weights[l].data)
+            let moved = naiveDistance(thetaT.weights[l].data, theta0.weights[l].data)
+            let expected = moved / naiveNorm(theta0.weights[l].data)
             #expect(abs(last.layerWeightChanges[l] - expected) <= 1e-12 * expected, "layer \(l + 1)")
-            squared += moved * moved + pow(Self.naiveDistance(thetaT.biases[l], theta0.biases[l]), 2)
+            squared += moved * moved + pow(naiveDistance(thetaT.biases[l], theta0.biases[l]), 2)
         }
         // The layers and the biases make up the whole-parameter change.
-        let whole = squared.squareRoot() / Self.naiveNorm(theta0.weights.flatMap(\.data) + theta0.biases.flatMap { $0 })
+        let whole = squared.squareRoot() / naiveNorm(theta0.weights.flatMap(\.data) + theta0.biases.flatMap { $0 })
         #expect(abs(last.weightChange - whole) <= 1e-12 * whole)
         #expect(records[0].layerWeightChanges == [0, 0, 0])
 

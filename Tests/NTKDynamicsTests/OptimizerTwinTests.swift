@@ -229,14 +229,7 @@ struct OptimizerTwinTests {
             let f = (0..<(n * k)).map { _ in 2 * rng.normal() }
             for norm in LossNormalization.allCases {
                 let g = LossFunction.crossEntropy.gradient(f, y, samples: n, outputs: k, normalization: norm)
-                let h = 1e-6
-                let fd = f.indices.map { p -> Double in
-                    var plus = f, minus = f
-                    plus[p] += h
-                    minus[p] -= h
-                    return (LossFunction.crossEntropy.loss(plus, y, samples: n, outputs: k, normalization: norm)
-                        - LossFunction.crossEntropy.loss(minus, y, samples: n, outputs: k, normalization: norm)) / (2 * h)
-                }
+                let fd = centralDifferenceGradient({ LossFunction.crossEntropy.loss($0, y, samples: n, outputs: k, normalization: norm) }, at: f)
                 #expect(naiveDistance(g, fd) <= 1e-8 * naiveNorm(fd), "k = \(k) \(norm)")
             }
         }
@@ -254,13 +247,7 @@ struct OptimizerTwinTests {
             let big = zip(Reference.outputs(xs, net.architecture, flat: t), f0).map { alpha * ($0 - $1) }
             return CrossEntropyLoss.loss(big, y, outputs: 3, normalizer: Double(net.samples * 3)) / (alpha * alpha)
         }
-        let h = 1e-6
-        let fd = theta.indices.map { p -> Double in
-            var plus = theta, minus = theta
-            plus[p] += h
-            minus[p] -= h
-            return (loss(plus) - loss(minus)) / (2 * h)
-        }
+        let fd = centralDifferenceGradient(loss, at: theta)
         let g = gd.gradient().flattened
         #expect(naiveDistance(g, fd) <= 1e-6 * naiveNorm(fd), "network gradient of L(F)/α²")
     }

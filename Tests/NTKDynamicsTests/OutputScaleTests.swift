@@ -33,13 +33,7 @@ struct OutputScaleTests {
         let moved = gd.model.parameters.flattened
         #expect(naiveDistance(moved, theta0) > 1e-3 * naiveNorm(theta0), "θ moved from θ₀")
         let g = gd.gradient().flattened
-        let h = 1e-6
-        let fd = moved.indices.map { p -> Double in
-            var plus = moved, minus = moved
-            plus[p] += h
-            minus[p] -= h
-            return (loss(plus) - loss(minus)) / (2 * h)
-        }
+        let fd = centralDifferenceGradient(loss, at: moved)
         let err = naiveDistance(g, fd) / naiveNorm(fd)
         #expect(err < 1e-6, "α = \(alpha): relative error \(err)")
     }

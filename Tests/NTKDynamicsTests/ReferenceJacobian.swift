@@ -307,6 +307,16 @@ func naiveDistance(_ a: [Double], _ b: [Double]) -> Double {
     return s.squareRoot()
 }
 
+/// ∂loss/∂θ_p by central differences, (loss(θ + h·e_p) − loss(θ − h·e_p)) / 2h for every p.
+func centralDifferenceGradient(_ loss: ([Double]) -> Double, at theta: [Double], step h: Double = 1e-6) -> [Double] {
+    theta.indices.map { p in
+        var plus = theta, minus = theta
+        plus[p] += h
+        minus[p] -= h
+        return (loss(plus) - loss(minus)) / (2 * h)
+    }
+}
+
 /// ‖A − B‖_F / ‖B‖_F between a library matrix and a reference nested array.
 func relativeFrobeniusError(_ m: Matrix, _ ref: [[Double]]) -> Double {
     precondition(m.rows == ref.count && ref.allSatisfy { $0.count == m.cols }, "shape mismatch")
