@@ -141,9 +141,9 @@ public struct SweepCommand: ParsableCommand {
         // Several runs at once take one BLAS thread each (SweepRunner); one at a time takes every core.
         BLAS.threadCount = (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 ? 1 : OutputOptions.defaultThreads
         let shardSpec = shard.flatMap(ShardSpec.init) ?? .whole
-        let plan = try makePlan(shard: shardSpec)
+        let (plan, config) = try makePlan(shard: shardSpec)
         // A resumed sweep keeps the η its finished runs used (a derived η may differ in its last bits).
-        let recorded = try prepare(root, config: plan.config, claim: claim).sweep
+        let recorded = try prepare(root, config: config, claim: claim).sweep
 
         let cells = plan.grid.cells(in: shardSpec)
         let resumedCells = Set(cells.filter { SweepRunner.finishedSummary(of: $0, in: root) != nil })
@@ -154,7 +154,7 @@ public struct SweepCommand: ParsableCommand {
              + "; η = \(plan.rateText(recorded)) fixed across widths (\(recorded.lrSource)); \(workers) at once")
         let clock = ContinuousClock()
         let start = clock.now
-        let runner = SweepRunner(dataset: plan.dataset, data: plan.config.sweep.data, dataSeed: training.seed,
+        let runner = SweepRunner(dataset: plan.dataset, data: config.sweep.data, dataSeed: training.seed,
                                  setup: plan.cellSetup(recorded), command: CommandLine.arguments,
                                  writeArrays: keepArrays, workers: workers)
         let rows = try runner.run(cells, into: root, shouldContinue: { SignalTrap.received == nil }) { p in
@@ -163,7 +163,7 @@ public struct SweepCommand: ParsableCommand {
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         let wallSeconds = (clock.now - start).seconds
 
-        let summary = try SweepReport.write(rows: rows, config: plan.config, to: root)
+        let summary = try SweepReport.write(rows: rows, config: config, to: root)
         print(SweepReport.render(summary, rows: rows))
         let fresh = rows.filter { r in !resumedCells.contains(r.cell) }
         let runTime = fresh.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
@@ -183,7 +183,7 @@ public struct SweepCommand: ParsableCommand {
 
     /// The grid, the data, the networks and their η, and the configuration that identifies the sweep; refuses a
     /// sweep that would not fit in memory before building any network.
-    private func makePlan(shard: ShardSpec) throws -> SweepPlan {
+    private func makePlan(shard: ShardSpec) throws -> (SweepPlan, SweepConfiguration) {
         let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed,
                              parameterizations: parameterizations?.values, outputScales: outputScales?.values,
                              depths: depths?.values)
@@ -191,23 +191,19 @@ public struct SweepCommand: ParsableCommand {
         var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs)
         if let p = grid.parameterizations?.first { template.parameterization = p }
         if let d = grid.depths?.first { template.depth = d }
-        let dataSettings = data.settings(for: dataset)
-        var plan = SweepPlan(grid: grid, dataset: dataset, template: template,
-                             settings: training.settings, config: SweepConfiguration(
-                                network: NetworkRecord(template), training: TrainingRecord(training.settings),
-                                sweep: .init(widths: [], seeds: [], data: dataSettings, dataSeed: 0, lr: 0, lrSource: "", shard: "")))
+        var plan = SweepPlan(grid: grid, dataset: dataset, template: template, settings: training.settings)
         // Before η_crit, which builds the widest network's kernel.
         try checkMemory(plan, cells: grid.cells(in: shard).count)
         let (rates, lrSource) = try plan.learningRates(lr: training.lr, seed: training.seed)
         plan.settings.learningRate = rates[0].lr
         let axes = grid.parameterizations != nil || grid.depths != nil
-        plan.config = SweepConfiguration(
+        let config = SweepConfiguration(
             network: NetworkRecord(template), training: TrainingRecord(plan.settings),
-            sweep: .init(widths: grid.widths, seeds: grid.seeds, data: dataSettings, dataSeed: training.seed,
+            sweep: .init(widths: grid.widths, seeds: grid.seeds, data: data.settings(for: dataset), dataSeed: training.seed,
                          lr: rates[0].lr, lrSource: lrSource, shard: shard.description,
                          parameterizations: grid.parameterizations, outputScales: grid.outputScales, depths: grid.depths,
                          lrPerNetwork: axes && training.lr == nil ? rates : nil, dataSource: dataset.source))
-        return plan
+        return (plan, config)
     }
 
     /// Refuses a sweep whose largest runs, `--jobs` at a time, would not fit in memory.

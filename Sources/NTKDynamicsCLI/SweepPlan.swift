@@ -1,13 +1,12 @@
 import Foundation
 import NTKDynamics
 
-/// What a `sweep` will run: its grid, its data, its networks and their η, and the `sweep_config.json` that
-/// identifies it (Docs/Sweep.md).
+/// What a `sweep` will run: its grid, its data, and its networks and their η (Docs/Sweep.md).
 struct SweepPlan: Sendable {
     /// The grid, the data, and the network of the first parameterization and depth at width 1.
     var grid: SweepGrid, dataset: Dataset, template: MLPArchitecture
-    /// The training settings (η set to the first network's) and what identifies the sweep.
-    var settings: TrainingSettings, config: SweepConfiguration
+    /// The training settings (η set to the first network's once ``learningRates(lr:seed:)`` has chosen it).
+    var settings: TrainingSettings
 
     /// The network of one (parameterization, depth, width).
     func architecture(width: Int, parameterization: Parameterization? = nil, depth: Int? = nil) -> MLPArchitecture {
