@@ -115,12 +115,28 @@ enum SweepAxesFigures {
 
     /// `column` against width, one curve per (parameterization, α, depth), with its fitted slope in the legend.
     static func againstWidth(_ rows: [WidthListRow], groups: [Group], column: String, name: String) -> RunReport.Figure {
+        let widths = rows.map { Double($0.width) }
+        let plot = LinePlot(id: "width-\(column)-by-group", title: "\(name) vs width, one curve per setting",
+                            x: WidthListReport.widthAxis(widths), y: Axis("\(name.lowercased()) (log scale)", kind: .log),
+                            series: groupSeries(rows, groups: groups, column: column))
+        return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
+            "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α or depth (colour). "
+            + "The legend gives the slope of log value on log n, fitted as in sweep_summary.json: the mean of the per-seed slopes with two seeds or more, least squares over the runs with one. "
+            + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
+            + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
+    }
+
+    /// `column`'s mean over seeds against width, one line per (parameterization, α, depth): the parameterization
+    /// by dash, α or depth by colour (and depth by dash too when α takes the colour), each with its slope fitted as
+    /// the page fits every slope (``WidthScalingFigures/fit(_:column:)``) in its legend.
+    static func groupSeries(_ rows: [WidthListRow], groups: [Group], column: String) -> [PlotSeries] {
         let scales = Array(Set(groups.compactMap(\.outputScale))).sorted()
         let depths = Array(Set(groups.compactMap(\.depth))).sorted()
         let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         var series: [PlotSeries] = []
         for g in groups {
             let mine = rows.filter { group($0) == g }
+            guard !mine.isEmpty else { continue }
             let shade = scales.count > 1 ? g.outputScale.flatMap { scales.firstIndex(of: $0) }
                 : depths.count > 1 ? g.depth.flatMap { depths.firstIndex(of: $0) } : nil
             let color = colors[(shade ?? parameterizations.firstIndex(of: g.parameterization)!) % colors.count]
@@ -136,15 +152,7 @@ enum SweepAxesFigures {
                                      style: SeriesStyle(mark: .lineAndMarkers, color: color, dash: dash, lineWidth: 1.6,
                                                         markerRadius: 3)))
         }
-        let widths = rows.map { Double($0.width) }
-        let plot = LinePlot(id: "width-\(column)-by-group", title: "\(name) vs width, one curve per setting",
-                            x: WidthListReport.widthAxis(widths), y: Axis("\(name.lowercased()) (log scale)", kind: .log),
-                            series: series)
-        return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
-            "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α or depth (colour). "
-            + "The legend gives the slope of log value on log n, fitted as in sweep_summary.json: the mean of the per-seed slopes with two seeds or more, least squares over the runs with one. "
-            + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
-            + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
+        return series
     }
 
     /// `text` as an HTML id and SVG reference: letters, digits, `-`, `_` and `.`; anything else becomes `-`.
