@@ -29,15 +29,13 @@ def kind(path):
         return "merge" if read_config(path / "sweep_config.json").get("shard") == "merged" else "sweep"
     if has("widths.csv"):
         return "width list"
-    if has("config.json"):
-        subcommand = read_config(path / "config.json").get("subcommand")
-        if subcommand not in (None, "kernel"):
-            raise ReaderError(f"{path / 'config.json'} says it was written by `ntk-dynamics {subcommand}`, whose output "
-                              "this reader does not know (it reads runs, width lists, sweeps, merges and kernel studies)")
-        return "kernel" if subcommand == "kernel" else "run"
-    if has("kernel.csv") and not has("steps.csv"):
+    subcommand = read_config(path / "config.json").get("subcommand") if has("config.json") else None
+    if subcommand not in (None, "kernel"):
+        raise ReaderError(f"{path / 'config.json'} says it was written by `ntk-dynamics {subcommand}`, whose output "
+                          "this reader does not know (it reads runs, width lists, sweeps, merges and kernel studies)")
+    if subcommand == "kernel" or (has("kernel.csv") and not has("steps.csv")):
         return "kernel"
-    if has("steps.csv"):
+    if has("config.json") or has("steps.csv"):
         return "run"
     if run_folders(path):
         return "width list"

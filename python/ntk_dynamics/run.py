@@ -1,5 +1,6 @@
 """One run directory (Docs/LogFormat.md, "A run directory")."""
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from .files import format_version, load_npy, read_config, read_json
 from .table import Modes, Table
 
 
-class Arrays:
+class Arrays(Mapping):
     """The ``arrays/*.npy`` files of a directory, each read the first time it is asked for.
 
     Keys are the paths under ``arrays/`` without ``.npy``: ``"ntk_init"``, ``"params_init/W0"``. A directory
@@ -29,7 +30,7 @@ class Arrays:
             self._loaded[name] = load_npy(self._files[name])
         return self._loaded[name]
 
-    def __contains__(self, name):
+    def __contains__(self, name):          # without reading the file, as Mapping's would
         return name in self._files
 
     def __iter__(self):
@@ -37,9 +38,6 @@ class Arrays:
 
     def __len__(self):
         return len(self._files)
-
-    def keys(self):
-        return list(self._files)
 
     def path(self, name):
         """The file of array ``name``, for reading it another way (``np.load(..., mmap_mode="r")``)."""

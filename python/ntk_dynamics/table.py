@@ -16,7 +16,39 @@ def _pandas():
     return pandas
 
 
-class Table:
+class _Columns:
+    """Columns by name, in file order: ``self._columns`` maps each name to its array."""
+
+    _columns = {}
+
+    @property
+    def columns(self):
+        """The column names, in the order of the file."""
+        return list(self._columns)
+
+    def __getitem__(self, name):
+        try:
+            return self._columns[name]
+        except KeyError:
+            raise KeyError(f"{self.path.name} has no column {name!r}; its columns are {', '.join(self._columns)}") from None
+
+    def __contains__(self, name):
+        return name in self._columns
+
+    def __iter__(self):
+        return iter(self._columns)
+
+    def keys(self):
+        return list(self._columns)
+
+    def items(self):
+        return list(self._columns.items())
+
+    def get(self, name, default=None):
+        return self._columns.get(name, default)
+
+
+class Table(_Columns):
     """A CSV log read by column name: ``table["gap"]`` is a numpy array with one entry per row.
 
     Iterating gives the column names in header order and ``len(table)`` the number of rows, as for a pandas
@@ -26,52 +58,25 @@ class Table:
     def __init__(self, path, strict=True):
         self.path = Path(path)
         header, columns = read_csv(self.path, strict=strict)
-        self._columns = columns
-        self._names = header
-
-    @property
-    def columns(self):
-        """The column names, in the order of the header row."""
-        return list(self._names)
-
-    def __getitem__(self, name):
-        try:
-            return self._columns[name]
-        except KeyError:
-            raise KeyError(f"{self.path.name} has no column {name!r}; its columns are {', '.join(self._names)}") from None
-
-    def __contains__(self, name):
-        return name in self._columns
-
-    def __iter__(self):
-        return iter(self._names)
+        self._columns = {name: columns[name] for name in header}
 
     def __len__(self):
-        return len(self._columns[self._names[0]]) if self._names else 0
-
-    def keys(self):
-        return list(self._names)
-
-    def items(self):
-        return [(name, self._columns[name]) for name in self._names]
-
-    def get(self, name, default=None):
-        return self._columns.get(name, default)
+        return len(next(iter(self._columns.values()))) if self._columns else 0
 
     def to_pandas(self):
         """The table as a pandas DataFrame (needs pandas), columns in header order."""
-        return _pandas().DataFrame({name: self._columns[name] for name in self._names}, columns=self._names)
+        return _pandas().DataFrame(self._columns, columns=self.columns)
 
     def __repr__(self):
-        return f"<Table {self.path}: {len(self)} rows × {len(self._names)} columns>"
+        return f"<Table {self.path}: {len(self)} rows × {len(self._columns)} columns>"
 
 
-class Modes:
+class Modes(_Columns):
     """modes.csv in wide form: ``modes["residual_gd"][i, j]`` is the value at step ``modes.step[i]`` of mode ``modes.mode[j]``.
 
     ``step`` has shape (S,) (the logged steps, ascending), ``mode`` shape (K,) (0 = the largest eigenvalue of
     K̃₀), and every other column of the file (``eigenvalue``, ``residual_gd``, ``residual_ntk``, and any the
-    reader does not know) shape (S, K). A (step, mode) pair the file does not have is NaN.
+    reader does not know) shape (S, K); ``columns`` lists them. A (step, mode) pair the file does not have is NaN.
     """
 
     def __init__(self, path, strict=True):
@@ -93,23 +98,6 @@ class Modes:
             wide = np.full((len(self.step), len(self.mode)), np.nan if numeric else None, dtype=np.float64 if numeric else object)
             wide[rows, cols] = column
             self._columns[name] = wide
-
-    @property
-    def columns(self):
-        """The value columns (every column of modes.csv but ``step`` and ``mode``)."""
-        return list(self._columns)
-
-    def __getitem__(self, name):
-        try:
-            return self._columns[name]
-        except KeyError:
-            raise KeyError(f"{self.path.name} has no column {name!r}; its value columns are {', '.join(self._columns)}") from None
-
-    def __contains__(self, name):
-        return name in self._columns
-
-    def __iter__(self):
-        return iter(self._columns)
 
     def to_pandas(self, column):
         """One column as a pandas DataFrame: index ``step``, one column per ``mode`` (needs pandas)."""

@@ -104,3 +104,15 @@ def test_a_width_list_cut_short_before_widths_csv_is_still_a_width_list(copy):
     wl = nd.load(folder)
     assert wl.kind == "width list" and wl.table is None and wl.axes["width"].tolist() == [8, 16]
     assert wl.stack("train_loss_gd", xarray=False).shape[0] == 2
+
+
+def test_kinds_follow_the_tools_rules_for_kernel_studies(copy):
+    folder = copy("kernel")
+    config = json.loads((folder / "config.json").read_text())
+    del config["subcommand"]                              # kernel.csv without steps.csv is still a kernel study
+    (folder / "config.json").write_text(json.dumps(config))
+    assert nd.kind(folder) == "kernel"
+    config["subcommand"] = "bench"
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(nd.ReaderError, match=r"written by `ntk-dynamics bench`"):
+        nd.load(folder)
