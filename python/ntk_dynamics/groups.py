@@ -121,9 +121,9 @@ class Sweep(_Grid):
         self.summary = read_json(summary) if summary.is_file() else None
         self.table = _optional_table(self.path / "sweep.csv", strict)
         self.axes = sweep_axes(self.config)
-        self.shards = [Sweep(s, strict=strict) for s in shards] if shards is not None else []
         if shards is not None and not self.merged:
             raise ReaderError(f"{self.path} is a sweep with its own runs/ (shard {self.config.get('shard')}); shards= is for a merge")
+        self.shards = [Sweep(s, strict=strict) for s in shards] if shards is not None else []
         for shard in self.shards:
             self._check_shard(shard)
         folders = [] if self.merged else sweep_run_folders(self.path)
@@ -189,8 +189,11 @@ class KernelStudy:
         self.axes = {"width": np.array(self.config.get("widths", []), dtype=np.int64),
                      "seed": np.arange(first, first + count, dtype=np.int64)}
 
-    def stack(self, column, xarray=None):
-        """A kernel.csv column on (width, seed), e.g. ``relative_error`` = ‖K₀ − Θ‖_F/‖Θ‖_F; NaN for a cell without a row."""
+    def stack(self, column, source="auto", xarray=None):
+        """A kernel.csv column on (width, seed), e.g. ``relative_error`` = ‖K₀ − Θ‖_F/‖Θ‖_F; NaN for a cell without a row.
+        A kernel study has no steps: ``source`` may only be ``"auto"`` or ``"table"``."""
+        if source not in ("auto", "table"):
+            raise ValueError(f'a kernel study has only its table: source must be "auto" or "table", not {source!r}')
         if self.table is None:
             raise ReaderError(f"{self.path} has no kernel.csv (the study did not finish)")
         values, dims, coords = stack_rows(self.table, self.axes, column, self.path / "kernel.csv")
