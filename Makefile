@@ -1,12 +1,14 @@
-# ntk-dynamics: `make run` trains the default network, `make test` runs the test suite.
+# ntk-dynamics: `make run` trains the default network, `make test` runs the test suite (Swift, then the Python reader).
 # Both install the Debian packages they need (CBLAS/LAPACK from OpenBLAS, LAPACKE) when missing.
 
 APT_PACKAGES := liblapacke-dev libopenblas-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WIDTH ?= 1024
 ARGS ?=
+PYTHON ?= python3
+NTK_DYNAMICS_BIN ?= $(CURDIR)/.build/debug/ntk-dynamics
 
-.PHONY: deps build run test test-unit test-slurm bench clean
+.PHONY: deps build run test test-python test-unit test-slurm bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,6 +25,15 @@ run: build
 
 test: deps
 	swift test
+	$(MAKE) --no-print-directory test-python
+
+# The Python reader (python/, Docs/Python.md): `pip install ./python`, then its pytest tests, which run the debug tool
+# (NTK_DYNAMICS_BIN) on small sizes and read what it writes. Needs python3 with pip (numpy comes with the reader,
+# pytest must be there). A failing test stops make with a non-zero status.
+test-python: deps
+	swift build --product ntk-dynamics
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check ./python
+	NTK_DYNAMICS_BIN="$(NTK_DYNAMICS_BIN)" $(PYTHON) -m pytest -p no:cacheprovider python/tests
 
 # The unit tests alone (seconds of test time after the build): end-to-end tests, which run the built tool as a
 # child process, are skipped (Tests/NTKDynamicsTests/Tags.swift).
