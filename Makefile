@@ -32,6 +32,7 @@ test: deps
 # pytest must be there). A failing test stops make with a non-zero status.
 test-python: deps
 	swift build --product ntk-dynamics
+	$(PYTHON) -m pytest --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pytest
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check ./python
 	NTK_DYNAMICS_BIN="$(NTK_DYNAMICS_BIN)" $(PYTHON) -m pytest -p no:cacheprovider python/tests
 
