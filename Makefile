@@ -28,8 +28,8 @@ test: deps
 	$(MAKE) --no-print-directory test-python
 
 # The Python reader (python/, Docs/Python.md): `pip install ./python`, then its pytest tests, which run the debug tool
-# (NTK_DYNAMICS_BIN) on small sizes and read what it writes. Needs python3 with pip (numpy comes with the reader,
-# pytest must be there). A failing test stops make with a non-zero status.
+# (NTK_DYNAMICS_BIN) on small sizes and read what it writes. Needs python3 with pip (numpy comes with the reader;
+# pytest is installed when missing). A failing test stops make with a non-zero status.
 test-python: deps
 	swift build --product ntk-dynamics
 	$(PYTHON) -m pytest --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pytest
