@@ -135,11 +135,17 @@ public final class OutputClaim: @unchecked Sendable {
 
     /// Takes the lock without waiting. Another process may unlink the lock file between our open and flock;
     /// a lock on an unlinked file excludes nobody, so the lock is taken only on the file the path names now.
+    /// The lock file is opened with `O_NOFOLLOW` and must be a regular file with one link: a symbolic link, a hard
+    /// link or anything else planted at its name is refused before a byte is written (Docs/CLI.md#guarantees).
     private func lock() throws {
         while true {
-            let fd = open(lockFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            let fd = open(lockFile.path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
                 let code = errno
+                if let found = Self.unsafeLockFile(lockFile, openError: code) {
+                    for p in createdParents.reversed() { rmdir(p.path) }
+                    throw OutputError.unsafeLockFile(path: url.path, lockFile: lockFile.path, found: found)
+                }
                 if [EACCES, EPERM, EROFS].contains(code) && OutputInventory.isDirectory(url) {
                     return try lockDirectoryItself()
                 }
@@ -147,14 +153,18 @@ public final class OutputClaim: @unchecked Sendable {
                 for p in createdParents.reversed() { rmdir(p.path) }
                 throw OutputError.cannotWrite(path: url.path, reason: "cannot create its lock file \(lockFile.path): \(reason)")
             }
+            var opened = stat()
+            if fstat(fd, &opened) == 0, let found = Self.unsafeLockFile(opened) {
+                close(fd)
+                throw OutputError.unsafeLockFile(path: url.path, lockFile: lockFile.path, found: found)
+            }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let holder = Self.readPid(fd)
                 close(fd)
                 throw OutputError.locked(path: url.path, lockFile: lockFile.path, holder: holder)
             }
-            var opened = stat(), named = stat()
-            if fstat(fd, &opened) == 0, stat(lockFile.path, &named) == 0,
-               opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
+            var named = stat()
+            if lstat(lockFile.path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
                 let text = "\(getpid())\n"
                 _ = ftruncate(fd, 0)
                 _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
@@ -165,12 +175,37 @@ public final class OutputClaim: @unchecked Sendable {
         }
     }
 
+    /// What stands at the lock file's name when `open` failed with `openError` and it is not a file the tool may
+    /// use (a symbolic link, which `O_NOFOLLOW` refused, or a directory); nil for any other failure.
+    private static func unsafeLockFile(_ lockFile: URL, openError: Int32) -> String? {
+        var s = stat()
+        guard lstat(lockFile.path, &s) == 0 else { return nil }
+        if s.st_mode & S_IFMT == S_IFLNK {
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: lockFile.path)) ?? "?"
+            return "a symbolic link to '\(target)'"
+        }
+        return unsafeLockFile(s)
+    }
+
+    /// Why an opened lock file is not one the tool may write its pid into: not a regular file, or a regular file with
+    /// more than one link (a hard link to someone's file); nil when it may.
+    private static func unsafeLockFile(_ s: stat) -> String? {
+        switch s.st_mode & S_IFMT {
+        case S_IFREG: return s.st_nlink > 1 ? "a file with \(s.st_nlink) hard links (another name of some other file)" : nil
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "not a regular file"
+        }
+    }
+
     /// The fallback of a parent folder that may not be written: `--force` cannot rename the directory there
     /// anyway, so locking its inode is enough.
     private func lockDirectoryItself() throws {
         lockFile = url
         lockIsDirectory = true
-        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             throw OutputError.cannotWrite(path: url.path, reason: "cannot open it to lock it: \(String(cString: strerror(errno)))")
         }

@@ -13,6 +13,9 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
     case notAnOutput(path: String, reason: String)
     /// Another command holds the output directory's lock (Docs/CLI.md#guarantees).
     case locked(path: String, lockFile: String, holder: Int32?)
+    /// The lock file's name holds something the tool never creates there (`found`: a symbolic link, a directory, a
+    /// hard link, …); it was not opened for writing, so nothing it points to changed (Docs/CLI.md#guarantees).
+    case unsafeLockFile(path: String, lockFile: String, found: String)
     /// An earlier `--force` was killed while the directory it replaced was set aside at `aside`.
     case leftAside(path: String, aside: String)
 
@@ -33,6 +36,8 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
             return "'\(path)' is not an output directory of ntk-dynamics: \(reason); --force only replaces what ntk-dynamics wrote, so choose another --out (or empty the directory yourself)"
         case let .locked(path, lockFile, holder):
             return "output directory '\(path)' is in use by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown"); lock \(lockFile)); wait until it ends, or choose another --out"
+        case let .unsafeLockFile(path, lockFile, found):
+            return "cannot lock output directory '\(path)': its lock file '\(lockFile)' is \(found), which ntk-dynamics never creates there; it was not written, so nothing it points to changed. Remove '\(lockFile)' (ntk-dynamics recreates it) and rerun, or choose another --out"
         case let .leftAside(path, aside):
             return "'\(aside)' holds the output that an interrupted --force had set aside from '\(path)', and '\(path)' holds another; delete '\(aside)' (or move it back to '\(path)') and rerun"
         }

@@ -115,10 +115,10 @@ public enum OutputInventory {
 
     // MARK: - Helpers
 
-    /// The temporary file of an atomic write (Foundation's `Data.write(options: .atomic)` names it
-    /// `.dat.nosync<hex>.<random>`) that a killed command left before its rename.
+    /// The temporary file of an atomic write that a killed command left before its rename: `.<name>.ntk-tmp<hex>`
+    /// (``SafeFile``), or `.dat.nosync<hex>.<random>` (Foundation's name, which earlier versions wrote).
     static func isAtomicWriteLeftover(_ name: String, _ url: URL) -> Bool {
-        name.hasPrefix(".dat.nosync") && isRegularFile(url)
+        (name.hasPrefix(".dat.nosync") || SafeFile.isTemporaryName(name)) && isRegularFile(url)
     }
 
     /// The JSON object in `url` when it is one the tool wrote (`"tool": "ntk-dynamics"`).

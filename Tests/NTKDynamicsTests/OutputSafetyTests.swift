@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import NTKDynamics
+@testable import NTKDynamicsCLI
+
+/// Planted symbolic links and other things at the names the tool writes (Docs/CLI.md#guarantees): nothing they
+/// point to may change.
+@Suite(.serialized)
+struct OutputSafetyTests {
+    static func seq(_ n: Int) -> String { (1...n).map(String.init).joined(separator: "\n") + "\n" }
+
+    /// A symbolic link, a hard link or a directory at the lock file's name: the claim is refused, naming what it
+    /// found, and the file behind it keeps every byte.
+    @Test(arguments: ["symlink", "hardlink", "directory"])
+    func aPlantedLockFileIsRefusedAndTheVictimKept(kind: String) throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try OutputDirectoryTests.lay(scratch.url, ["victim": Self.seq(300)])
+        let victim = scratch.file("victim"), lock = scratch.file(".r.ntk-lock")
+        switch kind {
+        case "symlink": try FileManager.default.createSymbolicLink(atPath: lock.path, withDestinationPath: "victim")
+        case "hardlink": #expect(link(victim.path, lock.path) == 0)
+        default: try FileManager.default.createDirectory(at: lock, withIntermediateDirectories: false)
+        }
+        let error = #expect(throws: OutputError.self) { _ = try OutputClaim(scratch.file("r")) }
+        guard case let .unsafeLockFile(path, lockFile, found)? = error else {
+            Issue.record("expected unsafeLockFile, got \(String(describing: error))")
+            return
+        }
+        #expect(path == scratch.file("r").path && lockFile == lock.path)
+        #expect(found.contains(["symlink": "symbolic link to 'victim'", "hardlink": "2 hard links", "directory": "a directory"][kind]!), "\(found)")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == Self.seq(300))
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("r").path), "nothing was created")
+    }
+
+    /// A new log file is created with O_EXCL | O_NOFOLLOW: a link at its name is refused, its target untouched.
+    @Test func aLogFileIsNeverOpenedThroughALink() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try OutputDirectoryTests.lay(scratch.url, ["victim": Self.seq(50)])
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("steps.csv").path, withDestinationPath: "victim")
+        #expect(throws: OutputError.self) { _ = try CSVLogWriter(url: scratch.file("steps.csv"), columns: ["step"]) }
+        #expect(try String(contentsOf: scratch.file("victim"), encoding: .utf8) == Self.seq(50))
+    }
+
+    /// An atomic write replaces a link at the target's name by the new file, leaves no temporary file, and the
+    /// file the link pointed to keeps its bytes.
+    @Test func anAtomicWriteReplacesALinkAndNotItsTarget() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try OutputDirectoryTests.lay(scratch.url, ["victim": Self.seq(50)])
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("summary.json").path, withDestinationPath: "victim")
+        try RunDirectory(url: scratch.url).write(Data("{}".utf8), to: "summary.json")
+        #expect(OutputInventory.isRegularFile(scratch.file("summary.json")))
+        #expect(try String(contentsOf: scratch.file("summary.json"), encoding: .utf8) == "{}")
+        #expect(try String(contentsOf: scratch.file("victim"), encoding: .utf8) == Self.seq(50))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted() == ["summary.json", "victim"])
+    }
+
+    /// The temporary file a killed atomic write leaves counts as the tool's (so `--force` may replace the run);
+    /// a name that only looks similar does not.
+    @Test func aLeftoverTemporaryFileIsRecognisedAsTheTools() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try OutputDirectoryTests.lay(scratch.url, OutputDirectoryTests.runLayout.merging([".summary.json.ntk-tmp00ff00ff00ff00ff": "{"]) { a, _ in a })
+        #expect(try OutputInventory.classify(scratch.url).get() == .run)
+        try OutputDirectoryTests.lay(scratch.url, [".summary.json.ntk-tmpXYZ": "{"])
+        #expect(throws: OutputError.self) { try OutputInventory.classify(scratch.url).get() }
+    }
+}
+
+@Suite(.serialized, .tags(.endToEnd), .endToEndEnabled)
+struct OutputSafetyEndToEndTests {
+    /// The reproduction of issue 22, item 1: `run` and `report` with their lock file planted as a link to a file.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func runAndReportRefuseALinkedLockFile() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let out = scratch.file("r")
+        #expect(try ToolProcess.run(OutputDirectoryEndToEndTests.tiny + ["--out", out.path]).status == 0)
+        try OutputDirectoryTests.lay(scratch.url, ["victim": OutputSafetyTests.seq(300)])
+        try FileManager.default.createSymbolicLink(atPath: scratch.file(".r.ntk-lock").path, withDestinationPath: "victim")
+        let before = try OutputDirectoryTests.snapshot(out)
+        for command in [OutputDirectoryEndToEndTests.tiny + ["--out", out.path, "--force"], ["report", out.path]] {
+            let r = try ToolProcess.run(command)
+            #expect(r.status == NTKExitStatus.failure, "\(command): \(r.stderr)")
+            #expect(r.stderr.contains("symbolic link to 'victim'") && r.stderr.contains(".r.ntk-lock"), "\(r.stderr)")
+            #expect(try String(contentsOf: scratch.file("victim"), encoding: .utf8) == OutputSafetyTests.seq(300))
+            #expect(try OutputDirectoryTests.snapshot(out) == before)
+        }
+    }
+}
