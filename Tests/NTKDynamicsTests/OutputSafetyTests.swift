@@ -33,6 +33,33 @@ struct OutputSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.file("r").path), "nothing was created")
     }
 
+    /// Item 2: only a marked output of the tool is put back from `.<name>.ntk-old`; a plain file, a link or a
+    /// folder of someone else's is refused, both paths named, and left where it is.
+    @Test(arguments: ["file", "symlink", "foreign folder", "unmarked run"])
+    func aStrangeCopyAsideIsNotPutBack(kind: String) throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let out = scratch.file("out"), aside = scratch.file(".out.ntk-old")
+        switch kind {
+        case "file": try OutputDirectoryTests.lay(scratch.url, [".out.ntk-old": "notes"])
+        case "symlink":
+            try OutputDirectoryTests.lay(scratch.url, ["mine/notes.txt": "notes"])
+            try FileManager.default.createSymbolicLink(atPath: aside.path, withDestinationPath: "mine")
+        case "foreign folder": try OutputDirectoryTests.lay(aside, ["notes.txt": "notes", "src/a.c": "int a;"])
+        default: try OutputDirectoryTests.lay(aside, OutputDirectoryTests.runLayout.merging(["config.json": "{}"]) { _, b in b })
+        }
+        let before = try OutputDirectoryTests.snapshot(scratch.url)
+        let error = #expect(throws: OutputError.self) { _ = try OutputClaim(out) }
+        #expect(error.map { "\($0)" }.map { $0.contains(out.path) && $0.contains(aside.path) } == true, "\(String(describing: error))")
+        guard case .foreignAside? = error else {
+            Issue.record("expected foreignAside, got \(String(describing: error))")
+            return
+        }
+        #expect(OutputInventory.fileType(out) == nil, "nothing was put at --out")
+        #expect(try OutputDirectoryTests.snapshot(scratch.url) == before)
+        #expect(!FileManager.default.fileExists(atPath: scratch.file(".out.ntk-lock").path), "the lock is released")
+    }
+
     /// A new log file is created with O_EXCL | O_NOFOLLOW: a link at its name is refused, its target untouched.
     @Test func aLogFileIsNeverOpenedThroughALink() throws {
         let scratch = ScratchDirectory()

@@ -223,10 +223,18 @@ public final class OutputClaim: @unchecked Sendable {
         return Int32(String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// A copy set aside by a command that was killed: put it back when its place is free.
+    /// A copy set aside by a command that was killed: put it back when its place is free, and only when it is an
+    /// output the tool wrote (marker and layout, as for `--force`; Docs/CLI.md#guarantees).
     private func recoverAside() throws {
         let fm = FileManager.default
-        guard OutputInventory.fileType(aside) != nil else { return }
+        guard let type = OutputInventory.fileType(aside) else { return }
+        guard type == S_IFDIR else {
+            throw OutputError.foreignAside(path: url.path, aside: aside.path, found: type == S_IFLNK ? "a symbolic link" : "not a directory")
+        }
+        if case .failure(let error) = OutputInventory.classify(aside) {
+            guard case let .notAnOutput(_, reason) = error else { throw error }
+            throw OutputError.foreignAside(path: url.path, aside: aside.path, found: "not an output of ntk-dynamics (\(reason))")
+        }
         if OutputInventory.fileType(url) == nil {
             guard rename(aside.path, url.path) == 0 else {
                 throw OutputError.leftAside(path: url.path, aside: aside.path)
