@@ -31,6 +31,22 @@ public struct ReportCommand: ParsableCommand {
         } catch let error as ReportError {
             throw ValidationError(error.description)
         }
+        try checkOverwrite()
+    }
+
+    /// Refuses to replace a `report.html` in a directory without the tool's marker (the rule of `--force`,
+    /// Docs/CLI.md#guarantees): that file may be someone else's.
+    private func checkOverwrite() throws {
+        let root = URL(fileURLWithPath: directory)
+        var targets = [root]
+        if !noRuns, (try? RunLogs.kind(of: root)) == .widthList {
+            targets += WidthListLogs.subrunDirectories(of: root).map { root.appendingPathComponent($0.name) }
+        }
+        for dir in targets where OutputInventory.fileType(dir.appendingPathComponent(RunReport.fileName)) != nil {
+            guard case .failure(.notAnOutput(_, let reason)) = OutputInventory.marker(of: dir) else { continue }
+            let file = dir.appendingPathComponent(RunReport.fileName).path
+            throw ValidationError("'\(file)' exists, and '\(dir.path)' is not an output directory of ntk-dynamics: \(reason); report replaces only a report.html in a directory ntk-dynamics wrote (the rule of --force), so move '\(file)' away and rerun")
+        }
     }
 
     public func run() throws {

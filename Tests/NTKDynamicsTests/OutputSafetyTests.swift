@@ -115,4 +115,22 @@ struct OutputSafetyEndToEndTests {
             #expect(try OutputDirectoryTests.snapshot(out) == before)
         }
     }
+
+    /// Item 3: `report` does not overwrite a report.html in a directory without the tool's marker (here a config.json
+    /// without "tool"); with the marker it does.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func reportKeepsAReportHTMLThatIsNotTheTools() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let d = scratch.url
+        try OutputDirectoryTests.lay(d, ["config.json": "{}", "report.html": "mine"])
+        let r = try ToolProcess.run(["report", d.path])
+        #expect(r.status == NTKExitStatus.usage, "\(r.stderr)")
+        #expect(r.stderr.contains(d.appendingPathComponent("report.html").path) && r.stderr.contains("tool"), "\(r.stderr)")
+        #expect(try String(contentsOf: d.appendingPathComponent("report.html"), encoding: .utf8) == "mine")
+        #expect(try OutputDirectoryTests.hidden(in: d).isEmpty && OutputDirectoryTests.hidden(in: d.deletingLastPathComponent()).filter { $0.contains(d.lastPathComponent) }.isEmpty)
+        try OutputDirectoryTests.lay(d, ["config.json": OutputDirectoryTests.marked, "steps.csv": "step,train_loss_gd\n0,1\n"])
+        let marked = try ToolProcess.run(["report", d.path])
+        #expect(marked.status == 0, "\(marked.stderr)")
+        #expect(try String(contentsOf: d.appendingPathComponent("report.html"), encoding: .utf8).hasPrefix("<!DOCTYPE"))
+    }
 }
