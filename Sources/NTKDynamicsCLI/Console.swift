@@ -15,6 +15,11 @@ struct Console {
         fflush(nil)
     }
 
+    /// `Error: …` on stderr.
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    }
+
     /// `warning: …` on stderr, under `--quiet` too.
     static func warn(_ line: String) {
         FileHandle.standardError.write(Data("warning: \(line)\n".utf8))

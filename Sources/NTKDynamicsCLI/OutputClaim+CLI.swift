@@ -15,6 +15,26 @@ extension OutputClaim {
         }
     }
 
+    /// ``RunDirectory/checkWritable(_:force:replaceable:)`` before the lock is taken, as validation: a refusal is a
+    /// usage error (64). A directory that another command is writing (or replacing) meanwhile is not what it will
+    /// be, so when the check fails and that command holds the lock, this one ends with ``NTKExitStatus/locked``
+    /// instead, as it would when taking the lock (Docs/CLI.md#guarantees).
+    static func checkWritable(_ url: URL, force: Bool) throws {
+        do {
+            try RunDirectory.checkWritable(url, force: force)
+        } catch is OutputError {
+            if let held = heldLock(url) {
+                Console.error(held.description)
+                throw ExitCode(NTKExitStatus.locked)
+            }
+            do {
+                try RunDirectory.checkWritable(url, force: force)  // the holder may have ended in between
+            } catch let again as OutputError {
+                throw ValidationError("--out: \(again.description)")
+            }
+        }
+    }
+
     /// Takes `out`, or without it the first free name of `defaultBase`, `defaultBase-2`, …: a name that
     /// exists, or that another command has just locked, is skipped, so two commands started in the same
     /// second never share a default directory.

@@ -133,4 +133,21 @@ struct OutputSafetyEndToEndTests {
         #expect(marked.status == 0, "\(marked.stderr)")
         #expect(try String(contentsOf: d.appendingPathComponent("report.html"), encoding: .utf8).hasPrefix("<!DOCTYPE"))
     }
+
+    /// Item 8: a `--force` command that finds the directory half written by another one (which holds the lock; here
+    /// the test, with only the temporary file of config.json written so far) exits 75 like any loser of the lock,
+    /// not 64 for "not an output of ntk-dynamics".
+    @Test(.tags(.endToEnd), .endToEndEnabled, arguments: [OutputDirectoryEndToEndTests.tiny,
+                                                          ["kernel", "--width", "8", "--samples", "4", "--seeds", "1"]])
+    func aForceIntoADirectoryBeingWrittenExits75(command: [String]) throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let claim = try OutputClaim(scratch.url)
+        defer { claim.finish(keepingNew: true) }
+        try claim.prepare(force: false)
+        try OutputDirectoryTests.lay(scratch.url, [".config.json.ntk-tmp0123456789abcdef": "{"])
+        let r = try ToolProcess.run(command + ["--out", scratch.path, "--force"])
+        #expect(r.status == NTKExitStatus.locked, "\(r.stderr)")
+        #expect(r.stderr.contains("in use by another ntk-dynamics command (pid \(getpid())"), "\(r.stderr)")
+    }
 }

@@ -200,6 +200,25 @@ public final class OutputClaim: @unchecked Sendable {
         }
     }
 
+    /// Whether another process holds the lock of the output directory `path`, without taking it or creating
+    /// anything: a shared `flock` on its lock file (opened with `O_NOFOLLOW`, never created), or on the directory
+    /// itself, that cannot be had.
+    ///
+    /// - Returns: ``OutputError/locked(path:lockFile:holder:)`` when it is held; nil when it is free, or unknown.
+    public static func heldLock(_ path: URL) -> OutputError? {
+        guard let url = try? resolve(path) else { return nil }
+        let lockFile = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).ntk-lock")
+        for (file, flags) in [(lockFile, O_RDONLY | O_NOFOLLOW | O_NONBLOCK), (url, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)] {
+            let fd = open(file.path, flags | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            if flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK {
+                return .locked(path: url.path, lockFile: file.path, holder: file == lockFile ? readPid(fd) : nil)
+            }
+        }
+        return nil
+    }
+
     /// The fallback of a parent folder that may not be written: `--force` cannot rename the directory there
     /// anyway, so locking its inode is enough.
     private func lockDirectoryItself() throws {
