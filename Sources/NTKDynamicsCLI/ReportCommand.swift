@@ -31,6 +31,11 @@ public struct ReportCommand: ParsableCommand {
         } catch let error as ReportError {
             throw ValidationError(error.description)
         }
+        do {
+            _ = try OutputClaim.resolve(URL(fileURLWithPath: directory))  // a name its lock cannot be made for
+        } catch let error as OutputError {
+            throw ValidationError(error.description)
+        }
         try checkOverwrite()
     }
 

@@ -60,6 +60,27 @@ struct OutputSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.file(".out.ntk-lock").path), "the lock is released")
     }
 
+    /// Item 12: the longest name whose lock file `.NAME.ntk-lock` fits in 255 bytes is 245 bytes; it is locked and
+    /// written; one byte more is refused up front, naming the limit.
+    @Test func aNameTooLongForItsLockFileIsRefusedUpFront() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let longest = scratch.file(String(repeating: "é", count: 122) + "x")  // 2·122 + 1 = 245 bytes
+        #expect(longest.lastPathComponent.utf8.count == 245 && OutputClaim.maximumNameBytes == 245)
+        let claim = try OutputClaim(longest)
+        try claim.prepare(force: false)
+        #expect(FileManager.default.fileExists(atPath: scratch.file(".\(longest.lastPathComponent).ntk-lock").path))
+        claim.finish(keepingNew: true)
+        let tooLong = scratch.file(String(repeating: "é", count: 123))  // 246 bytes
+        let error = #expect(throws: OutputError.self) { _ = try OutputClaim.resolve(tooLong) }
+        #expect(error == .nameTooLong(path: tooLong.path, bytes: 246, limit: 245))
+        let parse = #expect(throws: (any Error).self) { _ = try NTKDynamicsCommand.parseAsRoot(["--out", tooLong.path]) }
+        #expect(NTKDynamicsCommand.exitCode(for: parse!).rawValue == NTKExitStatus.usage)
+        #expect(NTKDynamicsCommand.message(for: parse!).contains("at most 245"), "\(NTKDynamicsCommand.message(for: parse!))")
+        #expect(OutputInventory.fileType(tooLong) == nil)
+    }
+
     /// A new log file is created with O_EXCL | O_NOFOLLOW: a link at its name is refused, its target untouched.
     @Test func aLogFileIsNeverOpenedThroughALink() throws {
         let scratch = ScratchDirectory()

@@ -272,7 +272,8 @@ public final class OutputClaim: @unchecked Sendable {
     ///
     /// - Throws: ``OutputError/fileInTheWay(path:file:)`` when a folder on the way is a file,
     ///   ``OutputError/danglingSymlink(path:link:target:)`` for a link to nothing,
-    ///   ``OutputError/cannotWrite(path:reason:)`` for a loop of links.
+    ///   ``OutputError/cannotWrite(path:reason:)`` for a loop of links, ``OutputError/nameTooLong(path:bytes:limit:)``
+    ///   for a last component longer than ``maximumNameBytes``.
     public static func resolve(_ path: URL) throws -> URL {
         let given = path.path
         var current = "/"
@@ -315,6 +316,14 @@ public final class OutputClaim: @unchecked Sendable {
             }
             current = resolvedPath
         }
+        let name = (current as NSString).lastPathComponent
+        guard name.utf8.count <= maximumNameBytes else {
+            throw OutputError.nameTooLong(path: given, bytes: name.utf8.count, limit: maximumNameBytes)
+        }
         return URL(fileURLWithPath: current)
     }
+
+    /// The longest output directory name, in bytes: its lock file `.<name>.ntk-lock` (10 bytes more) must fit in
+    /// NAME_MAX, 255 bytes on Linux's filesystems (Docs/CLI.md#guarantees).
+    public static let maximumNameBytes = 255 - ".ntk-lock".utf8.count - 1
 }

@@ -16,6 +16,8 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The lock file's name holds something the tool never creates there (`found`: a symbolic link, a directory, a
     /// hard link, …); it was not opened for writing, so nothing it points to changed (Docs/CLI.md#guarantees).
     case unsafeLockFile(path: String, lockFile: String, found: String)
+    /// The output directory's name has `bytes` bytes, more than `limit`: its lock file's name would not fit.
+    case nameTooLong(path: String, bytes: Int, limit: Int)
     /// The name where `--force` sets an earlier output aside holds something the tool did not set aside there
     /// (`found` says what); it is left as it is (Docs/CLI.md#guarantees).
     case foreignAside(path: String, aside: String, found: String)
@@ -41,6 +43,8 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
             return "output directory '\(path)' is in use by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown"); lock \(lockFile)); wait until it ends, or choose another --out"
         case let .unsafeLockFile(path, lockFile, found):
             return "cannot lock output directory '\(path)': its lock file '\(lockFile)' is \(found), which ntk-dynamics never creates there; it was not written, so nothing it points to changed. Remove '\(lockFile)' (ntk-dynamics recreates it) and rerun, or choose another --out"
+        case let .nameTooLong(path, bytes, limit):
+            return "the name of output directory '\(path)' is \(bytes) bytes long; ntk-dynamics keeps a lock file '.NAME.ntk-lock' beside it, and a file name may have at most 255 bytes, so the directory name may have at most \(limit); choose a shorter --out"
         case let .foreignAside(path, aside, found):
             return "'\(aside)' is where an interrupted --force keeps the output it set aside from '\(path)', but it is \(found), so it was not put back and is left as it is; move '\(aside)' away and rerun"
         case let .leftAside(path, aside):
