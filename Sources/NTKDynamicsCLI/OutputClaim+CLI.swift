@@ -10,7 +10,7 @@ extension OutputClaim {
             return try OutputClaim(url)
         } catch let error as OutputError {
             guard case .locked = error else { throw error }
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Console.error(error.description)
             throw ExitCode(NTKExitStatus.locked)
         }
     }
@@ -83,6 +83,6 @@ extension OutputClaim {
 
     private func report(_ warning: String?) {
         guard let warning else { return }
-        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        Console.warn(TerminalText.escaped(warning))
     }
 }

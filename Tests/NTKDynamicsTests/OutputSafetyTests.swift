@@ -172,3 +172,84 @@ struct OutputSafetyEndToEndTests {
         #expect(r.stderr.contains("in use by another ntk-dynamics command (pid \(getpid())"), "\(r.stderr)")
     }
 }
+
+/// What the tool prints about paths and how its two streams meet (Docs/CLI.md#printed-output; issue 22, items 11, 15, 16).
+@Suite struct TerminalOutputTests {
+    @Test func controlCharactersAreEscapedAndValidTextKept() {
+        #expect(TerminalText.escaped("a\u{1B}[31mb\nc\td\r\u{7F}\u{85}é") == #"a\x1B[31mb\nc\td\r\x7F\u{85}é"#)
+        #expect(TerminalText.escaped("line 1\nline 2", keepingNewlines: true) == "line 1\nline 2")
+        #expect(TerminalText.shown(bytes: [0x72, 0xFF, 0xC3, 0xA9, 0x0A, 0xE2, 0x82]) == #"r\xFFé\n\xE2\x82"#)
+    }
+
+    /// Item 11: an argument that is not UTF-8 is refused, named with its bytes, not read with U+FFFD.
+    @Test func anArgumentThatIsNotUTF8IsNamed() throws {
+        #expect(NTKDynamicsCommand.invalidUTF8Argument([Array("--out".utf8), Array("runs/ok".utf8)]) == nil)
+        let message = try #require(NTKDynamicsCommand.invalidUTF8Argument([Array("--width".utf8), Array("8".utf8), Array("--out".utf8), [0x72, 0xFF]]))
+        #expect(message.contains(#"the value of --out, 'r\xFF', is not valid UTF-8"#), "\(message)")
+        #expect(NTKDynamicsCommand.invalidUTF8Argument([[0x72, 0xFF]])?.contains("argument 1") == true)
+    }
+
+    /// Item 15: a negative shard reaches validation and gets its own message, not "Missing value".
+    @Test func aNegativeShardIsNamed() throws {
+        let error = #expect(throws: (any Error).self) { _ = try NTKDynamicsCommand.parseAsRoot(["sweep", "--shard", "-1/2"]) }
+        let message = NTKDynamicsCommand.message(for: error!)
+        #expect(message.contains("--shard -1/2 is invalid"), "\(message)")
+    }
+}
+
+@Suite(.serialized, .tags(.endToEnd), .endToEndEnabled)
+struct TerminalOutputEndToEndTests {
+    /// Runs the tool through /bin/sh with `script` (the tool is "$0"), in `directory`, both streams into one file.
+    static func shell(_ script: String, in directory: URL) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script + " > out.txt 2>&1", ToolProcess.executable.path]
+        p.currentDirectoryURL = directory
+        p.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { _, b in b }
+        try p.run()
+        p.waitUntilExit()
+        return (p.terminationStatus, try String(contentsOf: directory.appendingPathComponent("out.txt"), encoding: .utf8))
+    }
+
+    /// Item 11: `--out` with a byte that is not UTF-8 is refused with 64, and nothing is created under any name.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func anOutThatIsNotUTF8IsRefused() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let r = try Self.shell(#"exec "$0" --width 8 --samples 4 --steps 2 --quiet --out "$(printf 'r\377')""#, in: scratch.url)
+        #expect(r.status == NTKExitStatus.usage, "\(r.output)")
+        #expect(r.output.contains(#"'r\xFF'"#), "\(r.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["out.txt"])
+    }
+
+    /// Item 15: an escape sequence and a newline in a path come out escaped, on one line, on stderr and stdout.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func controlCharactersInPathsAreEscaped() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let odd = scratch.file("a\u{1B}[31mred\nline")
+        try OutputDirectoryTests.lay(scratch.url, ["a\u{1B}[31mred\nline": "a file"])
+        let refused = try ToolProcess.run(OutputDirectoryEndToEndTests.tiny + ["--out", odd.path])
+        #expect(refused.status == NTKExitStatus.usage)
+        #expect(!refused.stderr.contains("\u{1B}") && refused.stderr.contains(#"a\x1B[31mred\nline"#), "\(refused.stderr)")
+        try FileManager.default.removeItem(at: odd)
+        #expect(try ToolProcess.run(OutputDirectoryEndToEndTests.tiny + ["--out", odd.path]).status == 0)
+        let report = try ToolProcess.run(["report", odd.path])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout == "report: \(TerminalText.escaped(odd.path))/report.html\n", "\(report.stdout)")
+    }
+
+    /// Item 16: with both streams in one file (a Slurm log), a note on stderr comes after what was printed on stdout
+    /// before it, on a line of its own.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func stderrNotesNeverLandInsideStdoutLines() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let r = try Self.shell(#"exec "$0" sweep --widths 8,16 --seeds 2 --samples 4 --test-samples 1 --steps 30 --lr 50 --jobs 1 --out s"#,
+                               in: scratch.url)
+        #expect(r.status == NTKExitStatus.diverged, "\(r.output)")
+        let lines = r.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let table = try #require(lines.firstIndex { $0.hasPrefix("sweep table: ") }, "\(r.output)")
+        let note = try #require(lines.firstIndex { $0.contains("some runs diverged") }, "\(r.output)")
+        #expect(note > table && lines[note].hasPrefix("some runs diverged"), "\(r.output)")
+    }
+}

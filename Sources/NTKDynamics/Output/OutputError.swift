@@ -24,7 +24,11 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
     /// An earlier `--force` was killed while the directory it replaced was set aside at `aside`.
     case leftAside(path: String, aside: String)
 
-    public var description: String {
+    /// The message, with control characters in the paths (a newline, an escape sequence) escaped: it is one line
+    /// for a terminal (``TerminalText``).
+    public var description: String { TerminalText.escaped(text) }
+
+    private var text: String {
         switch self {
         case let .directoryNotEmpty(path):
             return "output directory '\(path)' already exists and is not empty; choose another --out or pass --force to overwrite it"
