@@ -253,3 +253,27 @@ struct TerminalOutputEndToEndTests {
         #expect(note > table && lines[note].hasPrefix("some runs diverged"), "\(r.output)")
     }
 }
+
+@Suite(.serialized, .tags(.endToEnd), .endToEndEnabled)
+struct MergeMessagesEndToEndTests {
+    static func shard(_ dir: ScratchDirectory) throws {
+        let sweep = ["sweep", "--widths", "8", "--seeds", "1", "--samples", "4", "--test-samples", "1", "--steps", "2",
+                     "--quiet", "--shard", "0/1", "--out", dir.path]
+        let r = try ToolProcess.run(sweep)
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    /// Item 13: a shard's sweep.csv that is not UTF-8 is a usage error naming the file, not a raw Foundation error.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func aSweepCSVThatIsNotUTF8IsNamed() throws {
+        let shard = ScratchDirectory(), out = ScratchDirectory()
+        defer { shard.cleanup(); out.cleanup() }
+        try Self.shard(shard)
+        var bytes = try [UInt8](Data(contentsOf: shard.file("sweep.csv")))
+        bytes.insert(0xFF, at: 10)
+        try Data(bytes).write(to: shard.file("sweep.csv"))
+        let r = try ToolProcess.run(["merge", shard.path, "--out", out.path])
+        #expect(r.status == NTKExitStatus.usage, "\(r.stderr)")
+        #expect(r.stderr.contains("\(shard.file("sweep.csv").path)': is not UTF-8 text (byte 10 is not)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}
