@@ -65,6 +65,9 @@ public struct MergeCommand: ParsableCommand {
         } catch let error as SweepError {
             throw ValidationError(error.description)
         } catch let error as OutputError {
+            // A directory that cannot be created, renamed (a mount point under --force) or written is a runtime
+            // failure, exit 1, as for `run`; the refusals of --out are usage errors (Docs/CLI.md#exit-status).
+            if case .cannotWrite = error { throw error }
             throw ValidationError("--out: \(error.description)")
         }
     }

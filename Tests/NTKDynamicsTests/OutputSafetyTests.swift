@@ -276,4 +276,22 @@ struct MergeMessagesEndToEndTests {
         #expect(r.stderr.contains("\(shard.file("sweep.csv").path)': is not UTF-8 text (byte 10 is not)"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
+
+    /// Item 17: `merge --force` onto an --out that is a mount point cannot rename it aside: a runtime failure, exit 1
+    /// as Docs/CLI.md#guarantees says (and as for `run`), with the earlier merge unchanged.
+    @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: Tmpfs.canMount, "mounting a tmpfs needs root"))
+    func mergeForceOntoAMountPointExits1() throws {
+        let shard = ScratchDirectory(), out = ScratchDirectory()
+        defer { shard.cleanup(); out.cleanup() }
+        try Self.shard(shard)
+        try FileManager.default.createDirectory(at: out.url, withIntermediateDirectories: true)
+        #expect(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", out.path]) == 0)
+        defer { _ = Tmpfs.shell(["umount", out.path]) }
+        #expect(try ToolProcess.run(["merge", shard.path, "--out", out.path]).status == 0)
+        let before = try OutputDirectoryTests.snapshot(out.url)
+        let r = try ToolProcess.run(["merge", shard.path, "--out", out.path, "--force"])
+        #expect(r.status == NTKExitStatus.failure, "\(r.stderr)")
+        #expect(r.stderr.contains("could not set the earlier output aside") && r.stderr.contains(out.path), "\(r.stderr)")
+        #expect(try OutputDirectoryTests.snapshot(out.url) == before)
+    }
 }
