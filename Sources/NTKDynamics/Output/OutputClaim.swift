@@ -64,11 +64,15 @@ public final class OutputClaim: @unchecked Sendable {
             }
             hasAside = true
         }
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            restore()
-            throw OutputError.cannotWrite(path: url.path, reason: RunDirectory.reason(error))
+        // mkdir, which follows no link: a link planted at the freed name fails it instead of being written through.
+        if mkdir(url.path, 0o777) != 0 {
+            let code = errno
+            guard code == EEXIST && !hasAside && OutputInventory.isDirectory(url) else {
+                restore()
+                throw OutputError.cannotWrite(path: url.path, reason: code == EEXIST
+                    ? "something appeared at its name while the command set up its output; nothing was written there"
+                    : String(cString: strerror(code)))
+            }
         }
         prepared = true
         return kind
