@@ -50,7 +50,9 @@ public struct ReportCommand: ParsableCommand {
         for dir in targets where OutputInventory.fileType(dir.appendingPathComponent(RunReport.fileName)) != nil {
             guard case .failure(.notAnOutput(_, let reason)) = OutputInventory.marker(of: dir) else { continue }
             let file = dir.appendingPathComponent(RunReport.fileName).path
-            throw ValidationError("'\(Console.shown(file))' exists, and '\(Console.shown(dir.path))' is not an output directory of ntk-dynamics: \(reason); report replaces only a report.html in a directory ntk-dynamics wrote (the rule of --force), so move '\(Console.shown(file))' away and rerun")
+            throw ValidationError("'\(Console.shown(file))' exists, and '\(Console.shown(dir.path))' is not an output directory of ntk-dynamics: "
+                + "\(reason); report replaces only a report.html in a directory ntk-dynamics wrote (the rule of --force), "
+                + "so move '\(Console.shown(file))' away and rerun")
         }
     }
 

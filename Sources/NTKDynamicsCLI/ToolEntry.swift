@@ -58,7 +58,8 @@ extension NTKDynamicsCommand {
         guard let i = arguments.firstIndex(where: { !TerminalText.isValidUTF8($0) }) else { return nil }
         let previous = i > 0 ? String(decoding: arguments[i - 1], as: UTF8.self) : ""
         let what = previous.hasPrefix("-") && !previous.contains("=") ? "the value of \(previous)" : "argument \(i + 1)"
-        return "\(what), '\(TerminalText.shown(bytes: arguments[i]))', is not valid UTF-8: ntk-dynamics reads its arguments as UTF-8 and would use another path than the one given. Rename the file or folder to a UTF-8 name, or give a symbolic link with one."
+        return "\(what), '\(TerminalText.shown(bytes: arguments[i]))', is not valid UTF-8: ntk-dynamics reads its arguments as UTF-8 "
+            + "and would use another path than the one given. Rename the file or folder to a UTF-8 name, or give a symbolic link with one."
     }
 
     /// The subcommands' names.

@@ -46,11 +46,14 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .locked(path, lockFile, holder):
             return "output directory '\(path)' is in use by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown"); lock \(lockFile)); wait until it ends, or choose another --out"
         case let .unsafeLockFile(path, lockFile, found):
-            return "cannot lock output directory '\(path)': its lock file '\(lockFile)' is \(found), which ntk-dynamics never creates there; it was not written, so nothing it points to changed. Remove '\(lockFile)' (ntk-dynamics recreates it) and rerun, or choose another --out"
+            return "cannot lock output directory '\(path)': its lock file '\(lockFile)' is \(found), which ntk-dynamics never creates there; "
+                + "it was not written, so nothing it points to changed. Remove '\(lockFile)' (ntk-dynamics recreates it) and rerun, or choose another --out"
         case let .nameTooLong(path, bytes, limit):
-            return "the name of output directory '\(path)' is \(bytes) bytes long; ntk-dynamics keeps a lock file '.NAME.ntk-lock' beside it, and a file name may have at most 255 bytes, so the directory name may have at most \(limit); choose a shorter --out"
+            return "the name of output directory '\(path)' is \(bytes) bytes long; ntk-dynamics keeps a lock file '.NAME.ntk-lock' beside it, "
+                + "and a file name may have at most 255 bytes, so the directory name may have at most \(limit); choose a shorter --out"
         case let .foreignAside(path, aside, found):
-            return "'\(aside)' is where an interrupted --force keeps the output it set aside from '\(path)', but it is \(found), so it was not put back and is left as it is; move '\(aside)' away and rerun"
+            return "'\(aside)' is where an interrupted --force keeps the output it set aside from '\(path)', but it is \(found), "
+                + "so it was not put back and is left as it is; move '\(aside)' away and rerun"
         case let .leftAside(path, aside):
             return "'\(aside)' holds the output that an interrupted --force had set aside from '\(path)', and '\(path)' holds another; delete '\(aside)' (or move it back to '\(path)') and rerun"
         }

@@ -134,7 +134,8 @@ public struct SweepRow: Equatable, Sendable {
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             let offset = firstInvalidByte(data)
-            throw SweepError.malformed(path: url.path, reason: "is not UTF-8 text\(offset.map { " (byte \($0) is not)" } ?? ""), so it is not a sweep.csv that ntk-dynamics wrote; rerun that shard's sweep command to write it again")
+            throw SweepError.malformed(path: url.path, reason: "is not UTF-8 text\(offset.map { " (byte \($0) is not)" } ?? ""), "
+                                       + "so it is not a sweep.csv that ntk-dynamics wrote; rerun that shard's sweep command to write it again")
         }
         var lines = text.split(separator: "\n")
         let legacy = lines.first == legacyColumns.joined(separator: ",")[...]
