@@ -32,7 +32,7 @@ enum BLASCoreNotice {
     static func announce(quiet: Bool) throws {
         let status = BLASCoreStartup.status
         guard let (text, isWarning) = line(status) else { return }
-        if isWarning || !quiet { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+        if isWarning || !quiet { Console.note(text) }
         if status.failure != nil && status.reason == .automatic { throw ExitCode(NTKExitStatus.failure) }
     }
 }

@@ -90,10 +90,10 @@ public struct KernelCommand: ParsableCommand {
                                                                                   command: CommandLine.arguments))
         printAnalytic(study)
         // The table is the command's result: printed under --quiet too.
-        print(Self.tableHeader(ridge: ridge != nil))
+        Console.out(Self.tableHeader(ridge: ridge != nil))
         let summary = try study.measure(shouldContinue: { SignalTrap.received == nil }, onSeed: recorder.record) { result in
             try recorder.record(result)
-            print(Self.tableRow(result.row, ridge: ridge != nil))
+            Console.out(Self.tableRow(result.row, ridge: ridge != nil))
             fflush(nil)
             if let worst = result.row.largestJitter, worst > 0 {
                 warn("kernel ridge regression with K₀ at width \(result.row.width): K + λI was not positive definite for \(result.jitteredSeeds) of \(result.row.seeds) seeds; a diagonal jitter of up to \(ProgressTable.number(worst)) was added (kernel.csv, ridge_jitter).")
@@ -141,13 +141,13 @@ public struct KernelCommand: ParsableCommand {
     private func printConclusion(_ summary: KernelSummary, _ study: KernelStudy, directory: URL) {
         let number = ProgressTable.number
         if let slope = summary.slope {
-            print("fitted slope of log(mean ‖K₀ − Θ‖/‖Θ‖) against log(width): \(String(format: "%.3f", slope)) (theory ≈ −0.5); seed-averaged kernel: \(summary.slopeSeedAveraged.map { String(format: "%.3f", $0) } ?? "n/a")")
+            Console.out("fitted slope of log(mean ‖K₀ − Θ‖/‖Θ‖) against log(width): \(String(format: "%.3f", slope)) (theory ≈ −0.5); seed-averaged kernel: \(summary.slopeSeedAveraged.map { String(format: "%.3f", $0) } ?? "n/a")")
         }
         if let lambda = ridge {
             let jitter = study.ridgeAnalytic.map { $0.fit.jitter > 0 ? " (jitter \(number($0.fit.jitter)))" : "" } ?? ""
-            print("kernel ridge regression, λ = \(number(lambda)): test loss with Θ \(number(summary.ridgeAnalyticLoss))\(jitter); predicting 0 gives \(number(summary.zeroPredictorTestLoss))")
+            Console.out("kernel ridge regression, λ = \(number(lambda)): test loss with Θ \(number(summary.ridgeAnalyticLoss))\(jitter); predicting 0 gives \(number(summary.zeroPredictorTestLoss))")
         }
-        print("kernel run: \(directory.path)")
+        Console.out("kernel run: \(Console.shown(directory.path))")
         fflush(nil)
     }
 

@@ -46,10 +46,10 @@ public struct MergeCommand: ParsableCommand {
             guard let shard = try? OutputClaim.resolve(URL(fileURLWithPath: d)) else { continue }
             if within(target.path, shard.path) {
                 let where_ = target.path == shard.path ? "is the shard" : "is inside the shard"
-                throw ValidationError("--out \(out) \(where_) '\(d)' (\(shard.path)); merging into it would overwrite the shard's files. Give --out a directory outside every shard.")
+                throw ValidationError("--out \(Console.shown(out)) \(where_) '\(Console.shown(d))' (\(Console.shown(shard.path))); merging into it would overwrite the shard's files. Give --out a directory outside every shard.")
             }
             if within(shard.path, target.path) {
-                throw ValidationError("the shard '\(d)' is inside --out \(out) (\(target.path)); replacing --out would delete it. Give --out a directory outside every shard.")
+                throw ValidationError("the shard '\(Console.shown(d))' is inside --out \(Console.shown(out)) (\(Console.shown(target.path))); replacing --out would delete it. Give --out a directory outside every shard.")
             }
         }
     }
@@ -65,6 +65,9 @@ public struct MergeCommand: ParsableCommand {
         } catch let error as SweepError {
             throw ValidationError(error.description)
         } catch let error as OutputError {
+            // A directory that cannot be created, renamed (a mount point under --force) or written is a runtime
+            // failure, exit 1, as for `run`; the refusals of --out are usage errors (Docs/CLI.md#exit-status).
+            if case .cannotWrite = error { throw error }
             throw ValidationError("--out: \(error.description)")
         }
     }
@@ -108,11 +111,11 @@ public struct MergeCommand: ParsableCommand {
         try RunDirectory(url: root).writeJSON(merged, to: "sweep_config.json")
         let rows = byCell.values.map(\.row).sorted { $0.cell < $1.cell }
         let summary = try SweepReport.write(rows: rows, config: merged, to: root)
-        print(SweepReport.render(summary, rows: rows))
+        Console.out(SweepReport.render(summary, rows: rows))
         SweepReport.writeHTML(root)
-        print("merged \(rows.count) runs from \(directories.count) shards into \(root.appendingPathComponent("sweep.csv").path)")
+        Console.out("merged \(rows.count) runs from \(directories.count) shards into \(Console.shown(root.appendingPathComponent("sweep.csv").path))")
         if !missing.isEmpty {
-            FileHandle.standardError.write(Data("warning: \(missing.count) of \(grid.count) grid cells are in no shard, e.g. \(missing[0].directoryName); merge every shard of the sweep for the full grid.\n".utf8))
+            Console.warn("\(missing.count) of \(grid.count) grid cells are in no shard, e.g. \(missing[0].directoryName); merge every shard of the sweep for the full grid.")
         }
     }
 }

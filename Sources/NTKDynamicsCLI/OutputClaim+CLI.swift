@@ -10,8 +10,28 @@ extension OutputClaim {
             return try OutputClaim(url)
         } catch let error as OutputError {
             guard case .locked = error else { throw error }
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Console.error(error.description)
             throw ExitCode(NTKExitStatus.locked)
+        }
+    }
+
+    /// ``RunDirectory/checkWritable(_:force:replaceable:)`` before the lock is taken, as validation: a refusal is a
+    /// usage error (64). A directory that another command is writing (or replacing) meanwhile is not what it will
+    /// be, so when the check fails and that command holds the lock, this one ends with ``NTKExitStatus/locked``
+    /// instead, as it would when taking the lock (Docs/CLI.md#guarantees).
+    static func checkWritable(_ url: URL, force: Bool) throws {
+        do {
+            try RunDirectory.checkWritable(url, force: force)
+        } catch is OutputError {
+            if let held = heldLock(url) {
+                Console.error(held.description)
+                throw ExitCode(NTKExitStatus.locked)
+            }
+            do {
+                try RunDirectory.checkWritable(url, force: force)  // the holder may have ended in between
+            } catch let again as OutputError {
+                throw ValidationError("--out: \(again.description)")
+            }
         }
     }
 
@@ -63,6 +83,6 @@ extension OutputClaim {
 
     private func report(_ warning: String?) {
         guard let warning else { return }
-        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        Console.warn(TerminalText.escaped(warning))
     }
 }

@@ -31,6 +31,29 @@ public struct ReportCommand: ParsableCommand {
         } catch let error as ReportError {
             throw ValidationError(error.description)
         }
+        do {
+            _ = try OutputClaim.resolve(URL(fileURLWithPath: directory))  // a name its lock cannot be made for
+        } catch let error as OutputError {
+            throw ValidationError(error.description)
+        }
+        try checkOverwrite()
+    }
+
+    /// Refuses to replace a `report.html` in a directory without the tool's marker (the rule of `--force`,
+    /// Docs/CLI.md#guarantees): that file may be someone else's.
+    private func checkOverwrite() throws {
+        let root = URL(fileURLWithPath: directory)
+        var targets = [root]
+        if !noRuns, (try? RunLogs.kind(of: root)) == .widthList {
+            targets += WidthListLogs.subrunDirectories(of: root).map { root.appendingPathComponent($0.name) }
+        }
+        for dir in targets where OutputInventory.fileType(dir.appendingPathComponent(RunReport.fileName)) != nil {
+            guard case .failure(.notAnOutput(_, let reason)) = OutputInventory.marker(of: dir) else { continue }
+            let file = dir.appendingPathComponent(RunReport.fileName).path
+            throw ValidationError("'\(Console.shown(file))' exists, and '\(Console.shown(dir.path))' is not an output directory of ntk-dynamics: "
+                + "\(reason); report replaces only a report.html in a directory ntk-dynamics wrote (the rule of --force), "
+                + "so move '\(Console.shown(file))' away and rerun")
+        }
     }
 
     public func run() throws {
@@ -42,23 +65,23 @@ public struct ReportCommand: ParsableCommand {
             claim = try OutputClaim(URL(fileURLWithPath: directory))
         } catch let error as OutputError {
             guard case let .locked(path, _, holder) = error else { throw error }
-            FileHandle.standardError.write(Data("note: '\(path)' is being written by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown")); this report shows its logs so far, and that command rewrites report.html when it ends\n".utf8))
+            Console.note("note: '\(Console.shown(path))' is being written by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown")); this report shows its logs so far, and that command rewrites report.html when it ends")
         }
         defer { claim?.finish(keepingNew: true) }
         let written: [URL]
         do {
             written = try RunReport.write(runDirectory: URL(fileURLWithPath: directory), includeWidthRuns: !noRuns)
         } catch let error as ReportError {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Console.error(TerminalText.escaped(error.description))
             throw ExitCode(NTKExitStatus.failure)
         }
-        for url in written { print("report: \(url.path)") }
+        for url in written { Console.out("report: \(Console.shown(url.path))") }
         // The page notes them too; say so where a script sees it.
         let root = URL(fileURLWithPath: directory)
         let runs = [root] + WidthListLogs.subrunDirectories(of: root).map { root.appendingPathComponent($0.name) }
         for run in runs {
             for name in RunLogs.cutShortLogs(in: run) {
-                FileHandle.standardError.write(Data("warning: \(run.appendingPathComponent(name).path) ends in a row that was cut short (a write that failed partway, e.g. a full disk); the report leaves that row out.\n".utf8))
+                Console.warn("\(Console.shown(run.appendingPathComponent(name).path)) ends in a row that was cut short (a write that failed partway, e.g. a full disk); the report leaves that row out.")
             }
         }
     }

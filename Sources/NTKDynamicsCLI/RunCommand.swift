@@ -97,8 +97,8 @@ public struct RunCommand: ParsableCommand {
         }
         if widths.count > 1 {
             writeReport(root)
-            print(WidthsTable.render(results.map { ($0.width, $0.summary) }))
-            print("widths table: \(root.appendingPathComponent("widths.csv").path)")
+            Console.out(WidthsTable.render(results.map { ($0.width, $0.summary) }))
+            Console.out("widths table: \(Console.shown(root.appendingPathComponent("widths.csv").path))")
         }
         if let signal = SignalTrap.received {
             throw ExitCode(NTKExitStatus.afterSignal(signal))
@@ -149,13 +149,13 @@ public struct RunCommand: ParsableCommand {
             warn("interrupted after step \(summary.lastStep); logs closed and summary.json written (status \"interrupted\").")
         }
         writeReport(dir.url)
-        print(ProgressTable.summary(summary, width: width, directory: dir.url.path, momentum: settings.heavyBall))
-        print(ProgressTable.rates(summary, experiment.modeRates))
+        Console.out(ProgressTable.summary(summary, width: width, directory: Console.shown(dir.url.path), momentum: settings.heavyBall))
+        Console.out(ProgressTable.rates(summary, experiment.modeRates))
         if let tolerance = output.checkRates {
             let (passed, text) = RateCheck(tolerance: tolerance, topModes: output.checkModes)
                 .report(experiment.modeRates, width: width)
-            if passed { print(text) } else {
-                FileHandle.standardError.write(Data((text + "\n").utf8))
+            if passed { Console.out(text) } else {
+                Console.note(text)
                 rateCheckFailed = true
             }
         }
@@ -213,7 +213,7 @@ public struct RunCommand: ParsableCommand {
         do {
             _ = try RunReport.write(runDirectory: url)
         } catch {
-            warn("could not write report.html in \(url.path): \(error); the logs are complete, `ntk-dynamics report \(url.path)` can retry.")
+            warn("could not write report.html in \(Console.shown(url.path)): \(error); the logs are complete, `ntk-dynamics report \(Console.shown(url.path))` can retry.")
         }
     }
 

@@ -35,7 +35,7 @@ public struct SweepCommand: ParsableCommand {
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
     var out: String?
 
-    @Option(help: "Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at I (0-based).")
+    @Option(parsing: .unconditional, help: "Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at I (0-based).")
     var shard: String?
 
     @Option(parsing: .unconditional, help: "Runs at once, each with one BLAS thread (default: the number of cores); with 1, the run uses every core.")
@@ -160,16 +160,16 @@ public struct SweepCommand: ParsableCommand {
         let rows = try runner.run(cells, into: root, shouldContinue: { SignalTrap.received == nil }) { p in
             if showProgress { Self.showProgress(p, elapsed: (clock.now - start).seconds) }
         }
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if showProgress { Console.toStandardError("\n") }
         let wallSeconds = (clock.now - start).seconds
 
         let summary = try SweepReport.write(rows: rows, config: config, to: root)
-        print(SweepReport.render(summary, rows: rows))
+        Console.out(SweepReport.render(summary, rows: rows))
         let fresh = rows.filter { r in !resumedCells.contains(r.cell) }
         let runTime = fresh.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
-        print(String(format: "wall time %.2f s for %d runs (sum of their run times %.2f s, %d at once)", wallSeconds, fresh.count, runTime, workers)
+        Console.out(String(format: "wall time %.2f s for %d runs (sum of their run times %.2f s, %d at once)", wallSeconds, fresh.count, runTime, workers)
               + (resumedCells.isEmpty ? "" : "; \(resumedCells.count) runs resumed from disk"))
-        print("sweep table: \(root.appendingPathComponent("sweep.csv").path) (report.html to view)")
+        Console.out("sweep table: \(Console.shown(root.appendingPathComponent("sweep.csv").path)) (report.html to view)")
         SweepReport.writeHTML(root)
         if let signal = SignalTrap.received {
             note("interrupted: \(rows.count) of \(cells.count) runs finished; rerun the same command to complete the rest.")
@@ -227,7 +227,7 @@ public struct SweepCommand: ParsableCommand {
         let line = "\r[\(p.finished)/\(p.total)] \(p.cell.directoryName) \(p.status.rawValue)"
             + (p.resumed > 0 ? " (\(p.resumed) resumed)" : "")
             + (eta.isFinite ? " · ETA \(Int(eta.rounded())) s" : "") + "   "
-        FileHandle.standardError.write(Data(line.utf8))
+        Console.toStandardError(line, escaping: false)  // a cell name and numbers, and the \r that rewrites the line
     }
 
     /// Creates the sweep directory, or checks that an existing one holds the same sweep (resume).
@@ -238,12 +238,12 @@ public struct SweepCommand: ParsableCommand {
             let existing = try SweepConfiguration.read(configURL)
             // The cause alone, without the usage text (which says nothing about it); exit 64 as a usage error.
             if let difference = existing.sameSweep(as: config) {
-                throw refusal("--out \(root.path) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
+                throw refusal("--out \(Console.shown(root.path)) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
             }
             if existing.sweep.shard != config.sweep.shard {
-                throw refusal("--out \(root.path) holds shard \(existing.sweep.shard) of this sweep, not \(config.sweep.shard); give each shard its own --out.")
+                throw refusal("--out \(Console.shown(root.path)) holds shard \(existing.sweep.shard) of this sweep, not \(config.sweep.shard); give each shard its own --out.")
             }
-            note("resuming the sweep in \(root.path): finished runs are kept")
+            note("resuming the sweep in \(Console.shown(root.path)): finished runs are kept")
             return existing
         } else {
             do {

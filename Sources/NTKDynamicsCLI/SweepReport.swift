@@ -16,7 +16,7 @@ enum SweepReport {
         do {
             _ = try RunReport.write(runDirectory: root)
         } catch {
-            Console.warn("could not write report.html in \(root.path): \(error)")
+            Console.warn("could not write report.html in \(Console.shown(root.path)): \(error)")
         }
     }
 

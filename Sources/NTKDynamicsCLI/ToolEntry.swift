@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NTKDynamics
 
 /// C's `stdout` stream. Swift 6 refuses every use of the C global as shared mutable state, so it is
 /// looked up by name (glibc's RTLD_DEFAULT is the null handle).
@@ -16,9 +17,13 @@ extension NTKDynamicsCommand {
     ///   command that otherwise succeeded exits 1. A pipe whose reader went away (`| head`) is not an error:
     ///   SIGPIPE is ignored so that the run completes its directory (SignalTrap).
     public static func runAsTool() -> Never {
+        if let problem = invalidUTF8Argument(rawArguments()) {
+            Console.error(problem)
+            Foundation.exit(NTKExitStatus.usage)
+        }
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let topic = unknownHelpTopic(arguments) {
-            FileHandle.standardError.write(Data("Error: 'help \(topic)': no such command; the commands are \(commandNames.joined(separator: ", ")) (try 'ntk-dynamics help run').\n".utf8))
+            Console.error("'help \(topic)': no such command; the commands are \(commandNames.joined(separator: ", ")) (try 'ntk-dynamics help run').")
             Foundation.exit(NTKExitStatus.usage)
         }
         do {
@@ -29,12 +34,32 @@ extension NTKDynamicsCommand {
         } catch where exitCode(for: error).isSuccess {
             // --help and --version: printed here, so that a failed write is noticed too.
             let text = fullMessage(for: error)
-            if !text.isEmpty { print(text) }
+            if !text.isEmpty { Console.out(text) }
             Foundation.exit(reportStandardOutputFailure() ? NTKExitStatus.failure : 0)
         } catch {
             reportStandardOutputFailure()
-            exit(withError: error)
+            // ArgumentParser's own exit(withError:) would print the same text, but past Console (Docs/CLI.md#printed-output).
+            let text = fullMessage(for: error)
+            if !text.isEmpty { Console.toStandardError(text + "\n") }
+            Foundation.exit(exitCode(for: error).rawValue)
         }
+    }
+
+    /// The arguments as the bytes the process was given, without the program's name.
+    static func rawArguments() -> [[UInt8]] {
+        (1..<Int(CommandLine.argc)).compactMap { i in
+            CommandLine.unsafeArgv[i].map { p in Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))) }
+        }
+    }
+
+    /// Why the first argument that is not valid UTF-8 is refused; nil when all are. Swift reads such an argument with
+    /// U+FFFD in place of the bad bytes, so a path (`--out`, `--data`) would name another file or folder.
+    static func invalidUTF8Argument(_ arguments: [[UInt8]]) -> String? {
+        guard let i = arguments.firstIndex(where: { !TerminalText.isValidUTF8($0) }) else { return nil }
+        let previous = i > 0 ? String(decoding: arguments[i - 1], as: UTF8.self) : ""
+        let what = previous.hasPrefix("-") && !previous.contains("=") ? "the value of \(previous)" : "argument \(i + 1)"
+        return "\(what), '\(TerminalText.shown(bytes: arguments[i]))', is not valid UTF-8: ntk-dynamics reads its arguments as UTF-8 "
+            + "and would use another path than the one given. Rename the file or folder to a UTF-8 name, or give a symbolic link with one."
     }
 
     /// The subcommands' names.
@@ -58,7 +83,7 @@ extension NTKDynamicsCommand {
         if fstat(1, &info) == 0, info.st_mode & S_IFMT == S_IFIFO || info.st_mode & S_IFMT == S_IFSOCK {
             return false  // the reader closed the pipe: `ntk-dynamics … | head`
         }
-        FileHandle.standardError.write(Data("Error: could not write to standard output (\(reason)); what the command printed there is lost (files it wrote, such as a run directory, are not affected).\n".utf8))
+        Console.error("could not write to standard output (\(reason)); what the command printed there is lost (files it wrote, such as a run directory, are not affected).")
         return true
     }
 }

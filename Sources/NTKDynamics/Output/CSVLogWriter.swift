@@ -8,14 +8,11 @@ public final class CSVLogWriter {
     public let url: URL
     public let columns: [String]
 
-    /// Creates `url` (it must not exist) and writes the header row.
+    /// Creates `url` (it must not exist; nor may a link have its name: ``SafeFile/createNew(_:)``) and writes the header row.
     public init(url: URL, columns: [String]) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw OutputError.cannotWrite(path: url.path, reason: "could not create the file")
-        }
         self.url = url
         self.columns = columns
-        handle = try FileHandle(forWritingTo: url)
+        handle = FileHandle(fileDescriptor: try SafeFile.createNew(url), closeOnDealloc: true)
         try writeLine(columns.joined(separator: ","))
     }
 

@@ -64,11 +64,15 @@ public final class OutputClaim: @unchecked Sendable {
             }
             hasAside = true
         }
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            restore()
-            throw OutputError.cannotWrite(path: url.path, reason: RunDirectory.reason(error))
+        // mkdir, which follows no link: a link planted at the freed name fails it instead of being written through.
+        if mkdir(url.path, 0o777) != 0 {
+            let code = errno
+            guard code == EEXIST && !hasAside && OutputInventory.isDirectory(url) else {
+                restore()
+                throw OutputError.cannotWrite(path: url.path, reason: code == EEXIST
+                    ? "something appeared at its name while the command set up its output; nothing was written there"
+                    : String(cString: strerror(code)))
+            }
         }
         prepared = true
         return kind
@@ -135,11 +139,17 @@ public final class OutputClaim: @unchecked Sendable {
 
     /// Takes the lock without waiting. Another process may unlink the lock file between our open and flock;
     /// a lock on an unlinked file excludes nobody, so the lock is taken only on the file the path names now.
+    /// The lock file is opened with `O_NOFOLLOW` and must be a regular file with one link: a symbolic link, a hard
+    /// link or anything else planted at its name is refused before a byte is written (Docs/CLI.md#guarantees).
     private func lock() throws {
         while true {
-            let fd = open(lockFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            let fd = open(lockFile.path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
                 let code = errno
+                if let found = Self.unsafeLockFile(lockFile, openError: code) {
+                    for p in createdParents.reversed() { rmdir(p.path) }
+                    throw OutputError.unsafeLockFile(path: url.path, lockFile: lockFile.path, found: found)
+                }
                 if [EACCES, EPERM, EROFS].contains(code) && OutputInventory.isDirectory(url) {
                     return try lockDirectoryItself()
                 }
@@ -147,14 +157,18 @@ public final class OutputClaim: @unchecked Sendable {
                 for p in createdParents.reversed() { rmdir(p.path) }
                 throw OutputError.cannotWrite(path: url.path, reason: "cannot create its lock file \(lockFile.path): \(reason)")
             }
+            var opened = stat()
+            if fstat(fd, &opened) == 0, let found = Self.unsafeLockFile(opened) {
+                close(fd)
+                throw OutputError.unsafeLockFile(path: url.path, lockFile: lockFile.path, found: found)
+            }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let holder = Self.readPid(fd)
                 close(fd)
                 throw OutputError.locked(path: url.path, lockFile: lockFile.path, holder: holder)
             }
-            var opened = stat(), named = stat()
-            if fstat(fd, &opened) == 0, stat(lockFile.path, &named) == 0,
-               opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
+            var named = stat()
+            if lstat(lockFile.path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
                 let text = "\(getpid())\n"
                 _ = ftruncate(fd, 0)
                 _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
@@ -165,12 +179,56 @@ public final class OutputClaim: @unchecked Sendable {
         }
     }
 
+    /// What stands at the lock file's name when `open` failed with `openError` and it is not a file the tool may
+    /// use (a symbolic link, which `O_NOFOLLOW` refused, or a directory); nil for any other failure.
+    private static func unsafeLockFile(_ lockFile: URL, openError: Int32) -> String? {
+        var s = stat()
+        guard lstat(lockFile.path, &s) == 0 else { return nil }
+        if s.st_mode & S_IFMT == S_IFLNK {
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: lockFile.path)) ?? "?"
+            return "a symbolic link to '\(target)'"
+        }
+        return unsafeLockFile(s)
+    }
+
+    /// Why an opened lock file is not one the tool may write its pid into: not a regular file, or a regular file with
+    /// more than one link (a hard link to someone's file); nil when it may.
+    private static func unsafeLockFile(_ s: stat) -> String? {
+        switch s.st_mode & S_IFMT {
+        case S_IFREG: return s.st_nlink > 1 ? "a file with \(s.st_nlink) hard links (another name of some other file)" : nil
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "not a regular file"
+        }
+    }
+
+    /// Whether another process holds the lock of the output directory `path`, without taking it or creating
+    /// anything: a shared `flock` on its lock file (opened with `O_NOFOLLOW`, never created), or on the directory
+    /// itself, that cannot be had.
+    ///
+    /// - Returns: ``OutputError/locked(path:lockFile:holder:)`` when it is held; nil when it is free, or unknown.
+    public static func heldLock(_ path: URL) -> OutputError? {
+        guard let url = try? resolve(path) else { return nil }
+        let lockFile = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).ntk-lock")
+        for (file, flags) in [(lockFile, O_RDONLY | O_NOFOLLOW | O_NONBLOCK), (url, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)] {
+            let fd = open(file.path, flags | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            if flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK {
+                return .locked(path: url.path, lockFile: file.path, holder: file == lockFile ? readPid(fd) : nil)
+            }
+        }
+        return nil
+    }
+
     /// The fallback of a parent folder that may not be written: `--force` cannot rename the directory there
     /// anyway, so locking its inode is enough.
     private func lockDirectoryItself() throws {
         lockFile = url
         lockIsDirectory = true
-        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             throw OutputError.cannotWrite(path: url.path, reason: "cannot open it to lock it: \(String(cString: strerror(errno)))")
         }
@@ -188,10 +246,18 @@ public final class OutputClaim: @unchecked Sendable {
         return Int32(String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// A copy set aside by a command that was killed: put it back when its place is free.
+    /// A copy set aside by a command that was killed: put it back when its place is free, and only when it is an
+    /// output the tool wrote (marker and layout, as for `--force`; Docs/CLI.md#guarantees).
     private func recoverAside() throws {
         let fm = FileManager.default
-        guard OutputInventory.fileType(aside) != nil else { return }
+        guard let type = OutputInventory.fileType(aside) else { return }
+        guard type == S_IFDIR else {
+            throw OutputError.foreignAside(path: url.path, aside: aside.path, found: type == S_IFLNK ? "a symbolic link" : "not a directory")
+        }
+        if case .failure(let error) = OutputInventory.classify(aside) {
+            guard case let .notAnOutput(_, reason) = error else { throw error }
+            throw OutputError.foreignAside(path: url.path, aside: aside.path, found: "not an output of ntk-dynamics (\(reason))")
+        }
         if OutputInventory.fileType(url) == nil {
             guard rename(aside.path, url.path) == 0 else {
                 throw OutputError.leftAside(path: url.path, aside: aside.path)
@@ -210,7 +276,8 @@ public final class OutputClaim: @unchecked Sendable {
     ///
     /// - Throws: ``OutputError/fileInTheWay(path:file:)`` when a folder on the way is a file,
     ///   ``OutputError/danglingSymlink(path:link:target:)`` for a link to nothing,
-    ///   ``OutputError/cannotWrite(path:reason:)`` for a loop of links.
+    ///   ``OutputError/cannotWrite(path:reason:)`` for a loop of links, ``OutputError/nameTooLong(path:bytes:limit:)``
+    ///   for a last component longer than ``maximumNameBytes``.
     public static func resolve(_ path: URL) throws -> URL {
         let given = path.path
         var current = "/"
@@ -253,6 +320,14 @@ public final class OutputClaim: @unchecked Sendable {
             }
             current = resolvedPath
         }
+        let name = (current as NSString).lastPathComponent
+        guard name.utf8.count <= maximumNameBytes else {
+            throw OutputError.nameTooLong(path: given, bytes: name.utf8.count, limit: maximumNameBytes)
+        }
         return URL(fileURLWithPath: current)
     }
+
+    /// The longest output directory name, in bytes: its lock file `.<name>.ntk-lock` (10 bytes more) must fit in
+    /// NAME_MAX, 255 bytes on Linux's filesystems (Docs/CLI.md#guarantees).
+    public static let maximumNameBytes = 255 - ".ntk-lock".utf8.count - 1
 }

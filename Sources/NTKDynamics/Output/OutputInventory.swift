@@ -23,22 +23,10 @@ public enum OutputInventory {
 
     /// The kind of output at `url` (an existing, non-empty directory), or why it is not one.
     public static func classify(_ url: URL) -> Result<OutputKind, OutputError> {
-        let entries = names(in: url)
         let kind: OutputKind
-        if entries.contains("sweep_config.json") {
-            guard let object = toolJSON(url.appendingPathComponent("sweep_config.json")) else {
-                return .failure(unmarked(url, entries, marker: "sweep_config.json"))
-            }
-            kind = object["shard"] as? String == "merged" ? .merge : .sweep
-        } else if entries.contains("config.json") {
-            guard let object = toolJSON(url.appendingPathComponent("config.json")) else {
-                return .failure(unmarked(url, entries, marker: "config.json"))
-            }
-            kind = object["subcommand"] as? String == "kernel" ? .kernel : .run
-        } else if entries.contains(where: { isWidthName($0) && toolJSON(url.appendingPathComponent($0).appendingPathComponent("config.json")) != nil }) {
-            kind = .widthList
-        } else {
-            return .failure(unmarked(url, entries, marker: nil))
+        switch marker(of: url) {
+        case .failure(let error): return .failure(error)
+        case .success(let k): kind = k
         }
         var foreign: [String] = []
         switch kind {
@@ -71,6 +59,27 @@ public enum OutputInventory {
             return .failure(notOurs(url, "it looks like an ntk-dynamics \(kind.rawValue) but holds \(list(foreign)) which ntk-dynamics did not write"))
         }
         return .success(kind)
+    }
+
+    /// The kind of output that the marker of the directory `url` names (its `sweep_config.json` or `config.json` with
+    /// `"tool": "ntk-dynamics"`, or for a width list the marked `config.json` of a `w<width>/` run), or why it has none.
+    /// The first half of ``classify(_:)``: it does not look at the layout.
+    public static func marker(of url: URL) -> Result<OutputKind, OutputError> {
+        let entries = names(in: url)
+        if entries.contains("sweep_config.json") {
+            guard let object = toolJSON(url.appendingPathComponent("sweep_config.json")) else {
+                return .failure(unmarked(url, entries, marker: "sweep_config.json"))
+            }
+            return .success(object["shard"] as? String == "merged" ? .merge : .sweep)
+        } else if entries.contains("config.json") {
+            guard let object = toolJSON(url.appendingPathComponent("config.json")) else {
+                return .failure(unmarked(url, entries, marker: "config.json"))
+            }
+            return .success(object["subcommand"] as? String == "kernel" ? .kernel : .run)
+        } else if entries.contains(where: { isWidthName($0) && toolJSON(url.appendingPathComponent($0).appendingPathComponent("config.json")) != nil }) {
+            return .success(.widthList)
+        }
+        return .failure(unmarked(url, entries, marker: nil))
     }
 
     /// The entries of the run directory `url` that the tool does not write (`name/` for a folder).
@@ -115,10 +124,10 @@ public enum OutputInventory {
 
     // MARK: - Helpers
 
-    /// The temporary file of an atomic write (Foundation's `Data.write(options: .atomic)` names it
-    /// `.dat.nosync<hex>.<random>`) that a killed command left before its rename.
+    /// The temporary file of an atomic write that a killed command left before its rename: `.<name>.ntk-tmp<hex>`
+    /// (``SafeFile``), or `.dat.nosync<hex>.<random>` (Foundation's name, which earlier versions wrote).
     static func isAtomicWriteLeftover(_ name: String, _ url: URL) -> Bool {
-        name.hasPrefix(".dat.nosync") && isRegularFile(url)
+        (name.hasPrefix(".dat.nosync") || SafeFile.isTemporaryName(name)) && isRegularFile(url)
     }
 
     /// The JSON object in `url` when it is one the tool wrote (`"tool": "ntk-dynamics"`).
@@ -146,7 +155,7 @@ public enum OutputInventory {
     }
 
     /// Not following symbolic links: the tool writes none, so a link is never one of its entries.
-    static func fileType(_ url: URL) -> mode_t? {
+    public static func fileType(_ url: URL) -> mode_t? {
         var s = stat()
         guard lstat(url.path, &s) == 0 else { return nil }
         return s.st_mode & S_IFMT

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Creating one never touches a non-empty directory: replacing an earlier output (`--force`) is
 /// ``OutputClaim``'s, and only for a directory ``OutputInventory`` recognises. JSON files are written
-/// atomically (temporary file, then rename).
+/// atomically (temporary file, then rename; ``SafeFile``).
 public struct RunDirectory: Sendable {
     public let url: URL
 
@@ -114,14 +114,9 @@ public struct RunDirectory: Sendable {
         try? FileManager.default.removeItem(at: url.appendingPathComponent("arrays"))
     }
 
-    /// Writes `data` to `name` atomically.
+    /// Writes `data` to `name` atomically, never through a symbolic link (``SafeFile/writeAtomically(_:to:)``).
     public func write(_ data: Data, to name: String) throws {
-        let target = file(name)
-        do {
-            try data.write(to: target, options: .atomic)
-        } catch {
-            throw OutputError.cannotWrite(path: target.path, reason: error.localizedDescription)
-        }
+        try SafeFile.writeAtomically(data, to: file(name))
     }
 
     /// Creates the folder `u` (and its parents).

@@ -43,9 +43,9 @@ public enum RunReport {
     static func save(_ html: String, in directory: URL) throws -> URL {
         let url = directory.appendingPathComponent(fileName)
         do {
-            try Data(html.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw ReportError.cannotWrite(path: url.path, reason: error.localizedDescription)
+            try SafeFile.writeAtomically(Data(html.utf8), to: url)
+        } catch OutputError.cannotWrite(_, let reason) {
+            throw ReportError.cannotWrite(path: url.path, reason: reason)
         }
         return url
     }

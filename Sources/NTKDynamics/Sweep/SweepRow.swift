@@ -122,8 +122,21 @@ public struct SweepRow: Equatable, Sendable {
 
     /// Rows of a `sweep.csv` file of the sweep with this grid and defaults; a file written before the columns
     /// after `wall_time` is read too.
+    ///
+    /// - Throws: ``SweepError/malformed(path:reason:)`` for a file that cannot be read, is not UTF-8 text, or holds
+    ///   something other than the rows of this sweep.
     public static func read(_ url: URL, grid: SweepGrid, defaults: Defaults) throws -> [SweepRow] {
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw SweepError.malformed(path: url.path, reason: "cannot be read (\(RunDirectory.reason(error)))")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            let offset = firstInvalidByte(data)
+            throw SweepError.malformed(path: url.path, reason: "is not UTF-8 text\(offset.map { " (byte \($0) is not)" } ?? ""), "
+                                       + "so it is not a sweep.csv that ntk-dynamics wrote; rerun that shard's sweep command to write it again")
+        }
         var lines = text.split(separator: "\n")
         let legacy = lines.first == legacyColumns.joined(separator: ",")[...]
         guard let header = lines.first, legacy || header == columns.joined(separator: ",") else {
@@ -139,13 +152,32 @@ public struct SweepRow: Equatable, Sendable {
     }
 }
 
+extension SweepRow {
+    /// The offset of the first byte of `data` that does not start or continue a valid UTF-8 sequence.
+    static func firstInvalidByte(_ data: Data) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = data.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let scalar): offset += scalar.count
+            case .error: return offset
+            case .emptyInput: return nil
+            }
+        }
+    }
+}
+
 /// A sweep that cannot go on.
 public enum SweepError: Error, Equatable, CustomStringConvertible, Sendable {
     case malformed(path: String, reason: String)
     case inconsistent(path: String, reason: String)
     case duplicateCell(run: String, paths: [String])
 
-    public var description: String {
+    /// The message, its paths' control characters escaped (``TerminalText``).
+    public var description: String { TerminalText.escaped(text) }
+
+    private var text: String {
         switch self {
         case let .malformed(path, reason): return "'\(path)': \(reason)"
         case let .inconsistent(path, reason): return "'\(path)' does not belong to the same sweep: \(reason)"

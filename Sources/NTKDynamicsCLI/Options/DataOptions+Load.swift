@@ -11,7 +11,7 @@ extension DataOptions {
         do {
             loaded = try load(seed: seed)
         } catch let error as CSVDataError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Console.error("\(error)")
             throw ExitCode(NTKExitStatus.dataError)
         }
         for w in loaded.warnings { Console.warn(w.description) }

@@ -53,13 +53,7 @@ public struct OutputOptions: ParsableArguments {
             throw ValidationError("--out is empty; give a directory path.")
         }
         // Checked while parsing, so a refused directory costs nothing and is left as it is.
-        if let out {
-            do {
-                try RunDirectory.checkWritable(URL(fileURLWithPath: out), force: force)
-            } catch let error as OutputError {
-                throw ValidationError("--out: \(error.description)")
-            }
-        }
+        if let out { try OutputClaim.checkWritable(URL(fileURLWithPath: out), force: force) }
     }
 
     /// Sets the OpenBLAS thread count: `--threads`, or every core. OpenBLAS silently caps a count above the
