@@ -67,9 +67,12 @@ public struct RunCommand: ParsableCommand {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
                                       kernel: training.kernel, precision: training.precision,
-                                      quadratureDegree: training.quadratureDegree)
+                                      quadratureDegree: training.quadratureDegree, steps: training.steps,
+                                      outputHistoryEvery: training.keepOutputsEvery)
             guard need.fits() else {
-                throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: "use a smaller --width, --depth or --samples.")
+                let advice = training.keepOutputsEvery == nil ? "use a smaller --width, --depth or --samples."
+                    : "keep the outputs less often (a larger --keep-outputs-every), or use fewer --steps or --samples."
+                throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: advice)
             }
         }
         if training.ridge != nil && dataset.testCount == 0 {
@@ -116,7 +119,7 @@ public struct RunCommand: ParsableCommand {
                                  claim: OutputClaim?) throws -> RunSummary {
         let architecture = model.architecture(width: width, inputDim: dataset.inputDim, outputs: dataset.outputs)
         let settings = training.settings
-        let experiment = try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings)
+        let experiment = try Self.refusingOverflow { try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings) }
         // Created only once K₀ and its eigendecomposition succeeded: a failure leaves no half directory.
         try claim?.prepare(force: output.force)
         let dir = try RunDirectory.create(at: dirURL)
@@ -170,6 +173,17 @@ public struct RunCommand: ParsableCommand {
         }
         if let problem = settings.lossFunction.targetProblem(dataset.trainTargets.data, outputs: dataset.outputs) {
             throw ValidationError(ExperimentError.targetsNotClasses(problem).description + ".")
+        }
+    }
+
+    /// `body`, with an initialization that overflows the precision turned into a refusal naming the options (exit 64):
+    /// the cause is --weight-std/--bias-std, not a failure of the tool.
+    static func refusingOverflow<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExperimentError {
+            if case .notFiniteAtInitialization = error { throw Console.refusal(error.description + ".") }
+            throw error
         }
     }
 
