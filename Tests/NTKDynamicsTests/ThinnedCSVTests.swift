@@ -35,13 +35,13 @@ struct ThinnedCSVTests {
         try Self.write(Self.columns, all, to: url)
         let table = try ThinnedCSV.read(url, groupBy: nil, maxGroups: .max)
         #expect(table.columns == Self.columns && table.rowsRead == n && table.skippedRows == 0)
-        // At most 4096 buckets of 2 + 5 slots per column, whatever n; with three noisy columns about a quarter of 2¹⁷.
+        // At most 1024 buckets of 2 + 5 slots per column, whatever n.
         #expect(table.rowCount <= ThinnedCSV.maxBuckets * (2 + 5 * Self.columns.count) && table.rowCount < n / 3, "\(table.rowCount) of \(n)")
         // Kept rows are rows of the file, in file order, unchanged.
         let kept = table.rows.map { Int($0[0])! }
         #expect(kept == kept.sorted() && kept.first == 0 && kept.last == n - 1)
         for (i, row) in zip(kept, table.rows) { #expect(row == all[i]) }
-        // 2¹⁷ rows thin to 2048–4096 buckets of 32 or 64 rows: in every aligned window of 512 rows, each column's
+        // 2¹⁷ rows thin to 512–1024 buckets of 128 or 256 rows: in every aligned window of 512 rows, each column's
         // smallest and largest value, smallest positive value, and first and last present value are kept.
         let window = 512
         let byWindow = Dictionary(grouping: kept.indices) { kept[$0] / window }
@@ -82,7 +82,7 @@ struct ThinnedCSVTests {
         for m in 0..<3 {
             let own = mode.indices.filter { mode[$0] == m }.map { step[$0] }
             #expect(own.first == 0 && own.last == steps - 1 && own == own.sorted())
-            #expect(own.count >= 2048 && own.count < steps / 2, "mode \(m): \(own.count) rows")
+            #expect(own.count >= 512 && own.count < steps / 2, "mode \(m): \(own.count) rows")
         }
     }
 
@@ -91,13 +91,13 @@ struct ThinnedCSVTests {
         defer { scratch.cleanup() }
         try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
         let url = scratch.file("steps.csv")
-        var rows = Self.rows(4_000)
+        var rows = Self.rows(1_000)
         rows[500] = ["1", "2"]  // too few cells
         try Self.write(Self.columns, rows, to: url, finalNewline: false)
         let table = try ThinnedCSV.read(url, groupBy: nil, maxGroups: .max)
         let whole = try CSVTable(contentsOf: url)
         #expect(table.skippedRows == 2 && whole.skippedRows == 2, "the short row and the last line without its newline")
-        #expect(table.rowsRead == whole.rowCount && table.rows == whole.rows, "below 4096 rows per curve nothing is thinned")
+        #expect(table.rowsRead == whole.rowCount && table.rows == whole.rows, "below 1024 rows per curve nothing is thinned")
         var bytes = try Data(contentsOf: url)
         bytes.insert(contentsOf: [0xFF, 0xFE], at: 100)
         try bytes.write(to: url)

@@ -511,9 +511,12 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible, Sendable
             return "--batch-size \(b) is larger than the \(n) training points; use --batch-size 1 to \(n) (\(n) is full-batch)"
         case let .notFiniteAtInitialization(what, sw, sb, precision):
             let scales = "--weight-std \(sw)" + (sb.map { " and --bias-std \($0)" } ?? "")
-            return "\(what) overflow \(precision.rawValue) at initialization, before training: with \(scales) the forward pass multiplies by about σ_w per layer (and adds σ_b), past the largest \(precision.rawValue) (\(precision.largestFinite)); use scales of order 1 (the defaults are --weight-std 1.5, --bias-std 0.05)"
+            return "\(what) overflow \(precision.rawValue) at initialization, before training: with \(scales) the forward pass "
+                + "multiplies by about σ_w per layer (and adds σ_b), past the largest \(precision.rawValue) (\(precision.largestFinite)); "
+                + "use scales of order 1 (the defaults are --weight-std 1.5, --bias-std 0.05)"
         case let .targetsNotClasses(problem):
-            return "\(problem); use --loss mse for regression targets, or class data: --dataset digits, or --data whose --target-columns hold ±1 (one output) or one-hot class columns (Docs/RealData.md)"
+            return "\(problem); use --loss mse for regression targets, or class data: --dataset digits, or --data whose "
+                + "--target-columns hold ±1 (one output) or one-hot class columns (Docs/RealData.md)"
         }
     }
 }
