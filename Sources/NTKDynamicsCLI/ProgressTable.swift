@@ -24,6 +24,7 @@ struct ProgressTable {
 
     static func number(_ x: Double?) -> String {
         guard let x else { return "n/a" }
+        if x.isNaN { return "nan" }  // "%.4g" prints "-nan" for a NaN with its sign bit set
         return String(format: "%.4g", x == 0 ? 0 : x)  // −0 (a rate of a loss that did not move) prints as 0
     }
 

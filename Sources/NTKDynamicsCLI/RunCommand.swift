@@ -198,7 +198,7 @@ public struct RunCommand: ParsableCommand {
             : "Rows up to step \(summary.lastStep) are kept in steps.csv."
         if eta <= crit {
             let largest = targets.map(abs).max() ?? 0
-            let loss = summary.initialTrainLoss.map { String(format: "%.4g", $0) } ?? "not finite"
+            let loss = summary.initialTrainLoss.map { ProgressTable.number($0) } ?? "not finite"
             return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit, where the linearized dynamics are stable, so the step size is not the cause: the scale of the data is (initial training loss \(loss), largest |target| \(String(format: "%.4g", largest))). Rescale the targets (and inputs) to order 1. \(kept)"
         }
         return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit; try --lr-factor below 1 or a smaller --lr (η_crit = \(ProgressTable.number(crit))). \(kept)"

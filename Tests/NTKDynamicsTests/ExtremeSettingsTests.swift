@@ -173,7 +173,7 @@ struct ExtremeSettingsTests {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let common = ["--weight-std", "1e200", "--samples", "8", "--steps", "2", "--out", scratch.path]
-        for arguments in [["--width", "8"] + common, ["sweep", "--widths", "8,16"] + common] {
+        for arguments in [["--width", "8"] + common, ["sweep", "--widths", "8,16"] + common, ["sweep", "--widths", "8", "--lr", "0.1"] + common] {
             let r = try ToolProcess.run(arguments)
             #expect(r.status == 64 && r.stderr.contains("--weight-std 1e+200") && !r.stderr.contains("dsyevd"), "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: scratch.path), "nothing is written")
@@ -197,7 +197,7 @@ struct ExtremeSettingsTests {
         let reason = try #require(NTKExperiment.divergence(trainLoss: -Double.nan, bound: 1, initialLoss: 1, parametersFinite: true,
                                                            weightChange: 0, testLoss: nil, drift: nil))
         #expect(reason == "the training loss is nan")
-        #expect(ProgressTable.number(-0.0) == "0" && ProgressTable.number(-1e-20) == "-1e-20")
+        #expect(ProgressTable.number(-0.0) == "0" && ProgressTable.number(-1e-20) == "-1e-20" && ProgressTable.number(-Double.nan) == "nan")
     }
 
     /// ηλ = 1 exactly (a predicted rate of ∞) or one ulp below it (36.7 from round-off) is "too fast", not a number.

@@ -122,6 +122,17 @@ public final class NTKExperiment {
     /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
     public static func criticalLearningRate(architecture: MLPArchitecture, dataset: Dataset,
                                             settings: TrainingSettings) throws -> Double {
+        let kernel = try finiteInitialKernel(architecture: architecture, dataset: dataset, settings: settings)
+        return LinearizedPredictor.criticalLearningRate(try effectiveEigendecomposition(kernel, dataset, settings),
+                                                        momentum: settings.heavyBall)
+    }
+
+    /// K_0 on the training inputs of the network that `settings.seed` draws, after checking that f_0 and K_0 are finite:
+    /// what a sweep with a given η checks before it writes anything.
+    ///
+    /// - Throws: ``ExperimentError/notFiniteAtInitialization(what:weightStd:biasStd:precision:)``.
+    @discardableResult
+    public static func finiteInitialKernel(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws -> Matrix {
         var rng = RandomSource(seed: settings.seed, stream: .parameters)
         let model = MLP(architecture: architecture, rng: &rng)
         let (output, kernel) = switch settings.precision {
@@ -129,8 +140,7 @@ public final class NTKExperiment {
         case .float32: trainMeasurements(MLPNetwork<Float>(converting: model), dataset)
         }
         try checkFinite(architecture, settings.precision, output: output.data, kernels: [kernel])
-        return LinearizedPredictor.criticalLearningRate(try effectiveEigendecomposition(kernel, dataset, settings),
-                                                        momentum: settings.heavyBall)
+        return kernel
     }
 
     /// Refuses a network whose initial outputs or kernel overflow the precision (σ_w^(L+1) or σ_b past its range):
