@@ -24,7 +24,8 @@ struct ProgressTable {
 
     static func number(_ x: Double?) -> String {
         guard let x else { return "n/a" }
-        return String(format: "%.4g", x)
+        if x.isNaN { return "nan" }  // "%.4g" prints "-nan" for a NaN with its sign bit set
+        return String(format: "%.4g", x == 0 ? 0 : x)  // −0 (a rate of a loss that did not move) prints as 0
     }
 
     /// - Parameter momentum: β of heavy ball, whose η_crit is 2(1 + β)/λ_max.
@@ -62,6 +63,17 @@ struct ProgressTable {
         return lines.joined(separator: "\n")
     }
 
+    /// "mode i measured/predicted (±e%)"; a prediction too fast to measure (ηλ at or within round-off of 1) is said in
+    /// words rather than as its rate (∞, or 36.7 from round-off) and a relative error against it.
+    static func modeRateText(_ r: ModeRate) -> String {
+        guard let measured = r.measured else { return "mode \(r.rank) \(r.status.rawValue.replacingOccurrences(of: "_", with: " "))" }
+        if r.predictedTooFast {
+            return "mode \(r.rank) \(number(measured)) measured, predicted too fast (ηλ = \(number(r.predictedFlow)))"
+        }
+        let error = r.relativeError.map { String(format: " (%+.1f%%)", $0 * 100) } ?? ""
+        return "mode \(r.rank) \(number(measured))/\(number(r.predictedDiscrete))" + error
+    }
+
     /// Per-mode and loss convergence rates, and what GD did above η_crit.
     static func rates(_ s: RunSummary, _ modes: [ModeRate]) -> String {
         let n = number
@@ -72,11 +84,7 @@ struct ProgressTable {
         if let real = s.modesRealRoots, let oscillating = s.modesOscillating {
             lines.append("  momentum modes   \(real) with real roots, \(oscillating) oscillating (complex roots); spectrum.csv column momentum_regime")
         }
-        let top = modes.prefix(3).map { r -> String in
-            r.measured != nil
-                ? "mode \(r.rank) \(n(r.measured))/\(n(r.predictedDiscrete)) (\(String(format: "%+.1f", (r.relativeError ?? 0) * 100))%)"
-                : "mode \(r.rank) \(r.status.rawValue.replacingOccurrences(of: "_", with: " "))"
-        }
+        let top = modes.prefix(3).map(modeRateText)
         lines.append("  mode rates       measured/predicted per step: " + top.joined(separator: ", ")
                      + "; \(s.measuredModes) of \(modes.count) modes measured (spectrum.csv)")
         let window = s.lossRateWindow.map { "steps \($0[0])–\($0[1])" } ?? "too few steps"

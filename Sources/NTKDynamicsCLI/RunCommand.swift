@@ -67,9 +67,12 @@ public struct RunCommand: ParsableCommand {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
                                       kernel: training.kernel, precision: training.precision,
-                                      quadratureDegree: training.quadratureDegree)
+                                      quadratureDegree: training.quadratureDegree, steps: training.steps,
+                                      outputHistoryEvery: training.keepOutputsEvery)
             guard need.fits() else {
-                throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: "use a smaller --width, --depth or --samples.")
+                let advice = training.keepOutputsEvery == nil ? "use a smaller --width, --depth or --samples."
+                    : "keep the outputs less often (a larger --keep-outputs-every), or use fewer --steps or --samples."
+                throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: advice)
             }
         }
         if training.ridge != nil && dataset.testCount == 0 {
@@ -116,7 +119,7 @@ public struct RunCommand: ParsableCommand {
                                  claim: OutputClaim?) throws -> RunSummary {
         let architecture = model.architecture(width: width, inputDim: dataset.inputDim, outputs: dataset.outputs)
         let settings = training.settings
-        let experiment = try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings)
+        let experiment = try Self.refusingOverflow { try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings) }
         // Created only once K₀ and its eigendecomposition succeeded: a failure leaves no half directory.
         try claim?.prepare(force: output.force)
         let dir = try RunDirectory.create(at: dirURL)
@@ -173,6 +176,17 @@ public struct RunCommand: ParsableCommand {
         }
     }
 
+    /// `body`, with an initialization that overflows the precision turned into a refusal naming the options (exit 64):
+    /// the cause is --weight-std/--bias-std, not a failure of the tool.
+    static func refusingOverflow<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExperimentError {
+            if case .notFiniteAtInitialization = error { throw Console.refusal(error.description + ".") }
+            throw error
+        }
+    }
+
     /// What to tell the user about a diverged run: what diverged, and the likely cause. At η ≤ η_crit the
     /// linearized dynamics are stable, so a divergence there comes from the scale of the data (a loss that
     /// overflows within a step or two), not from the step size.
@@ -184,7 +198,7 @@ public struct RunCommand: ParsableCommand {
             : "Rows up to step \(summary.lastStep) are kept in steps.csv."
         if eta <= crit {
             let largest = targets.map(abs).max() ?? 0
-            let loss = summary.initialTrainLoss.map { String(format: "%.4g", $0) } ?? "not finite"
+            let loss = summary.initialTrainLoss.map { ProgressTable.number($0) } ?? "not finite"
             return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit, where the linearized dynamics are stable, so the step size is not the cause: the scale of the data is (initial training loss \(loss), largest |target| \(String(format: "%.4g", largest))). Rescale the targets (and inputs) to order 1. \(kept)"
         }
         return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit; try --lr-factor below 1 or a smaller --lr (η_crit = \(ProgressTable.number(crit))). \(kept)"

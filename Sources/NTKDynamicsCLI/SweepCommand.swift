@@ -100,6 +100,9 @@ public struct SweepCommand: ParsableCommand {
             for a in list.values where !(a.isFinite && a > 0) {
                 throw ValidationError("--output-scales: \(a) is invalid; each α must be a finite number > 0.")
             }
+            for a in list.values {
+                if let problem = TrainingOptions.outputScaleProblem(a, training.precision) { throw ValidationError("--output-scales: " + problem) }
+            }
             guard !list.hasDuplicates else {
                 throw ValidationError("--output-scales \(list.defaultValueDescription) lists a scale twice; give each α once.")
             }
@@ -194,7 +197,7 @@ public struct SweepCommand: ParsableCommand {
         var plan = SweepPlan(grid: grid, dataset: dataset, template: template, settings: training.settings)
         // Before η_crit, which builds the widest network's kernel.
         try checkMemory(plan, cells: grid.cells(in: shard).count)
-        let (rates, lrSource) = try plan.learningRates(lr: training.lr, seed: training.seed)
+        let (rates, lrSource) = try RunCommand.refusingOverflow { try plan.learningRates(lr: training.lr, seed: training.seed) }
         plan.settings.learningRate = rates[0].lr
         let axes = grid.parameterizations != nil || grid.depths != nil
         let config = SweepConfiguration(
@@ -202,7 +205,8 @@ public struct SweepCommand: ParsableCommand {
             sweep: .init(widths: grid.widths, seeds: grid.seeds, data: data.settings(for: dataset), dataSeed: training.seed,
                          lr: rates[0].lr, lrSource: lrSource, shard: shard.description,
                          parameterizations: grid.parameterizations, outputScales: grid.outputScales, depths: grid.depths,
-                         lrPerNetwork: axes && training.lr == nil ? rates : nil, dataSource: dataset.source))
+                         lrPerNetwork: axes && training.lr == nil ? rates : nil, dataSource: dataset.source,
+                         dataFingerprint: DataFingerprint.of(dataset)))
         return (plan, config)
     }
 
@@ -211,7 +215,8 @@ public struct SweepCommand: ParsableCommand {
         let largest = plan.largest
         let need = MemoryEstimate(architecture: largest, samples: plan.dataset.trainCount,
                                   testSamples: plan.dataset.testCount, kernel: training.kernel,
-                                  precision: training.precision)
+                                  precision: training.precision, steps: training.steps,
+                                  outputHistoryEvery: training.keepOutputsEvery)
         let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(cells, 1)))
         let together = MemoryEstimate(bytes: need.bytes * concurrent)
         guard together.fits() else {

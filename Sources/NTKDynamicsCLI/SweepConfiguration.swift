@@ -38,11 +38,14 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
         /// Where real data came from (`--data`, `--dataset digits`); absent for synthetic data, whose `data`
         /// settings say everything.
         var dataSource: DataSource?
+        /// ``DataFingerprint`` of the training and test inputs and targets; absent in sweeps written before it, which
+        /// are then compared without it.
+        var dataFingerprint: String?
 
         enum CodingKeys: String, CodingKey {
             case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
             case parameterizations, outputScales = "output_scales", depths, lrPerNetwork = "lr_per_network"
-            case dataSource = "data_source"
+            case dataSource = "data_source", dataFingerprint = "data_fingerprint"
         }
 
         /// The grid these settings describe.
@@ -105,6 +108,8 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
         // Sweeps written before --optimizer and --loss cross-entropy existed are gd on mse.
         a.training.optimizer = a.training.optimizer ?? .gd; b.training.optimizer = b.training.optimizer ?? .gd
         a.training.lossFunction = a.training.lossFunction ?? .mse; b.training.lossFunction = b.training.lossFunction ?? .mse
+        // A sweep written before data_fingerprint existed is compared on its recorded settings alone, as it was then.
+        if a.sweep.dataFingerprint == nil || b.sweep.dataFingerprint == nil { (a.sweep.dataFingerprint, b.sweep.dataFingerprint) = (nil, nil) }
         // η derived from η_crit (not given with --lr): equal within the tolerance, and its description
         // without the printed η_crit, which can differ in its last digit for the same reason.
         func close(_ x: Double, _ y: Double) -> Bool {
@@ -128,7 +133,9 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
             v.flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
         }
         let differing = Set(ea.keys).union(eb.keys).sorted().filter { canonical(ea[$0]) != canonical(eb[$0]) }
-        return "they differ in " + differing.joined(separator: ", ")
+        return "they differ in " + differing.map {
+            $0 == SweepRecord.CodingKeys.dataFingerprint.rawValue ? $0 + " (the training or test inputs or targets are other numbers)" : $0
+        }.joined(separator: ", ")
     }
 
     /// `lr_source` without its "(η_crit = …)" figures.

@@ -34,8 +34,15 @@ struct SweepPlan: Sendable {
     /// F = α(f − f₀) is α²K and its loss L(F)/α² (Docs/Parameterizations.md#the-output-scale-α).
     /// - Returns: η per network in ``networks`` order, and how it was chosen (`lr_source` of sweep_config.json).
     func learningRates(lr: Double?, seed: UInt64) throws -> ([SweepConfiguration.NetworkRate], String) {
-        if let lr { return (networks.map { .init(parameterization: $0.parameterization, depth: $0.depth, lr: lr) }, "--lr") }
         let widest = grid.widths.last!
+        if let lr {
+            // η is given, but a network that overflows at initialization is still refused before anything is written.
+            for n in networks {
+                try NTKExperiment.finiteInitialKernel(architecture: architecture(width: widest, parameterization: n.parameterization, depth: n.depth),
+                                                      dataset: dataset, settings: settings)
+            }
+            return (networks.map { .init(parameterization: $0.parameterization, depth: $0.depth, lr: lr) }, "--lr")
+        }
         let crits = try networks.map { n in
             (n, try NTKExperiment.criticalLearningRate(architecture: architecture(width: widest, parameterization: n.parameterization,
                                                                                   depth: n.depth),

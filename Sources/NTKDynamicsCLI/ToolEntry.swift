@@ -28,7 +28,13 @@ extension NTKDynamicsCommand {
         }
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            do {
+                try command.run()
+            } catch let late as ValidationError {
+                // A check that needed the data or the directory (after validate()): the sentence alone, exit 64; the
+                // usage text says nothing about its cause.
+                throw Console.refusal(late.message)
+            }
             if reportStandardOutputFailure() { Foundation.exit(NTKExitStatus.failure) }
             exit()
         } catch where exitCode(for: error).isSuccess {

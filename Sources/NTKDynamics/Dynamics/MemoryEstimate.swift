@@ -14,13 +14,19 @@ import Foundation
 /// default run (76–83 MB measured), 186 MB for width 256 with 1536 points (174 MB), 242 MB for width 4096 with
 /// 1024 points (232 MB).
 ///
+/// With `--keep-outputs-every K` (``TrainingSettings/outputHistoryEvery``) the run also holds f_t on the training and
+/// test inputs at S = ⌊T/K⌋ + 1 steps (and T), (N + N*)·k float64 values each, three times over: the history, the
+/// flattened array written to `f_*_history.npy`, and its encoded bytes. At T = 10⁸, K = 1 that is far more than any
+/// machine has, and the run is refused up front rather than killed after days (issue 22).
+///
 /// With `--precision float32` the network's arrays (parameters, activations, φ′, derivatives) take 4 bytes a
 /// value, plus the float64 θ₀ the run keeps for `params_init/`; kernels and predictions stay float64.
 public struct MemoryEstimate: Sendable, Equatable {
     public let bytes: Double
 
     public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, kernel: KernelChoice,
-                precision: Precision = .float64, quadratureDegree: Int = GaussHermiteRule.defaultDegree) {
+                precision: Precision = .float64, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
+                steps: Int = 0, outputHistoryEvery: Int? = nil) {
         let k = Double(a.outputs)
         let r = Double(n) * k, rTest = Double(nTest) * k
         let units = Double(a.layerSizes.reduce(0, +))
@@ -36,6 +42,9 @@ public struct MemoryEstimate: Sendable, Equatable {
         }
         if precision == .float32 {
             values += Double(a.parameterCount)           // θ₀ in float64
+        }
+        if let every = outputHistoryEvery, every > 0 {
+            values += 3 * Self.historySnapshots(steps: steps, every: every) * Double(n + nTest) * k
         }
         bytes = values * 8 + network * Double(precision.bytesPerValue) + 32 * 1_048_576
     }
@@ -58,6 +67,11 @@ public struct MemoryEstimate: Sendable, Equatable {
         values += 2 * Double(a.parameterCount) + (2 * nn + r) * units
         values += 12 * nn * Double(m)
         bytes = values * 8 + 32 * 1_048_576
+    }
+
+    /// Steps at which `--keep-outputs-every` keeps f_t: t = 0, K, 2K, … ≤ T, and T itself.
+    static func historySnapshots(steps: Int, every: Int) -> Double {
+        Double(max(steps, 0) / every + 1 + (steps > 0 && steps % every != 0 ? 1 : 0))
     }
 
     /// An estimate of `bytes` (e.g. several runs at once).

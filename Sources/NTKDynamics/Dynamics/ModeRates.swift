@@ -32,6 +32,9 @@ public struct ModeRate: Sendable, Equatable {
     public var standardError: Double?
     /// Steps in the fit window.
     public var steps: Int
+    /// Whether the predicted discrete rate is too fast to measure: above ``ModeRateTracker/measurableRateLimit`` or
+    /// infinite (ηλ = 1 exactly, or within round-off of it, where −log|1 − ηλ| is 36.7 and means nothing).
+    public var predictedTooFast: Bool { !(predictedDiscrete <= ModeRateTracker.measurableRateLimit) && !predictedDiscrete.isNaN }
     /// measured/predicted − 1 against the discrete rate, when both are finite.
     public var relativeError: Double? {
         guard let measured, predictedDiscrete.isFinite, predictedDiscrete != 0 else { return nil }
@@ -59,6 +62,10 @@ public struct ModeRateTracker: Sendable {
     public static let minimumLogChange = 0.05
     /// Fewest steps for a rate with a standard error.
     public static let minimumSteps = 3
+    /// The fastest rate the fit window can hold: a residual decaying at ρ per step stays within one decade
+    /// (``windowDecay``) for ⌈ln 10/ρ⌉ steps, at least ``minimumSteps`` only while ρ < ln 10/(minimumSteps − 1) ≈ 1.15.
+    /// A faster mode (ηλ within about 0.32 of 1) is ``ModeFitStatus/tooFast`` for the linearized model itself.
+    public static let measurableRateLimit = -Foundation.log(windowDecay) / Double(minimumSteps - 1)
     /// Absolute floor, a multiple of the round-off of the projection: 1e-12·‖f_0 − y‖.
     public static let roundOffShare = 1e-12
 

@@ -82,6 +82,8 @@ public final class NTKExperiment {
         case .float64: Self.initialMeasurements(model, dataset)
         case .float32: Self.initialMeasurements(MLPNetwork<Float>(converting: model), dataset)
         }
+        try Self.checkFinite(architecture, settings.precision, output: initial.trainOutput.data + initial.testOutput.data,
+                             kernels: [initial.kernel, initial.crossKernel])
         // With an output scale the model is F = α·(f − f₀), which starts at 0 on every input (Docs/Parameterizations.md).
         let centred = settings.outputScale != nil
         networkInitialTestOutput = initial.testOutput
@@ -120,14 +122,40 @@ public final class NTKExperiment {
     /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
     public static func criticalLearningRate(architecture: MLPArchitecture, dataset: Dataset,
                                             settings: TrainingSettings) throws -> Double {
-        var rng = RandomSource(seed: settings.seed, stream: .parameters)
-        let model = MLP(architecture: architecture, rng: &rng)
-        let kernel = switch settings.precision {
-        case .float64: trainMeasurements(model, dataset).kernel
-        case .float32: trainMeasurements(MLPNetwork<Float>(converting: model), dataset).kernel
-        }
+        let kernel = try finiteInitialKernel(architecture: architecture, dataset: dataset, settings: settings)
         return LinearizedPredictor.criticalLearningRate(try effectiveEigendecomposition(kernel, dataset, settings),
                                                         momentum: settings.heavyBall)
+    }
+
+    /// K_0 on the training inputs of the network that `settings.seed` draws, after checking that f_0 and K_0 are finite:
+    /// what a sweep with a given η checks before it writes anything.
+    ///
+    /// - Throws: ``ExperimentError/notFiniteAtInitialization(what:weightStd:biasStd:precision:)``.
+    @discardableResult
+    public static func finiteInitialKernel(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws -> Matrix {
+        var rng = RandomSource(seed: settings.seed, stream: .parameters)
+        let model = MLP(architecture: architecture, rng: &rng)
+        let (output, kernel) = switch settings.precision {
+        case .float64: trainMeasurements(model, dataset)
+        case .float32: trainMeasurements(MLPNetwork<Float>(converting: model), dataset)
+        }
+        try checkFinite(architecture, settings.precision, output: output.data, kernels: [kernel])
+        return kernel
+    }
+
+    /// Refuses a network whose initial outputs or kernel overflow the precision (σ_w^(L+1) or σ_b past its range):
+    /// the eigendecomposition would fail on infinite entries with a message that names no option.
+    private static func checkFinite(_ a: MLPArchitecture, _ precision: Precision, output: [Double], kernels: [Matrix]) throws {
+        let what: String
+        if !output.allSatisfy(\.isFinite) {
+            what = "the network's outputs f(θ₀)"
+        } else if !kernels.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) {
+            what = "the initial NTK K₀"
+        } else {
+            return
+        }
+        throw ExperimentError.notFiniteAtInitialization(what: what, weightStd: a.weightStd, biasStd: a.hasBias ? a.biasStd : nil,
+                                                        precision: precision)
     }
 
     /// Refuses an optimizer or loss the data cannot take: a batch larger than N, cross-entropy on targets that are
@@ -460,7 +488,8 @@ extension NTKExperiment {
     /// Why a step is divergence, in words; nil when it is not.
     static func divergence(trainLoss: Double, bound: Double, initialLoss: Double, parametersFinite: Bool,
                            weightChange: Double, testLoss: Double?, drift: Double?) -> String? {
-        func g(_ v: Double) -> String { v.isFinite ? String(format: "%.4g", v) : "\(v)" }  // nan, inf, -inf
+        // nan (whatever its sign bit: "\(-Double.nan)" is "-nan"), inf, -inf
+        func g(_ v: Double) -> String { v.isNaN ? "nan" : v.isFinite ? String(format: "%.4g", v) : "\(v)" }
         if !trainLoss.isFinite { return "the training loss is \(g(trainLoss))" }
         if !parametersFinite { return "a parameter is no longer finite" }
         if trainLoss > bound {
@@ -481,6 +510,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible, Sendable
     case batchLargerThanData(batchSize: Int, samples: Int)
     /// Cross-entropy on targets that are not class encodings (the sentence says which).
     case targetsNotClasses(String)
+    /// f(θ₀) or K₀ overflowed the network's precision at initialization (``Precision``), before any training.
+    case notFiniteAtInitialization(what: String, weightStd: Double, biasStd: Double?, precision: Precision)
 
     public var description: String {
         switch self {
@@ -488,8 +519,14 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible, Sendable
             return "the initial NTK has largest eigenvalue \(lambdaMax), so GD cannot move the outputs and η_crit is undefined; check the inputs (all zero?) and --weight-std/--bias-std"
         case let .batchLargerThanData(b, n):
             return "--batch-size \(b) is larger than the \(n) training points; use --batch-size 1 to \(n) (\(n) is full-batch)"
+        case let .notFiniteAtInitialization(what, sw, sb, precision):
+            let scales = "--weight-std \(sw)" + (sb.map { " and --bias-std \($0)" } ?? "")
+            return "\(what) overflow \(precision.rawValue) at initialization, before training: with \(scales) the forward pass "
+                + "multiplies by about σ_w per layer (and adds σ_b), past the largest \(precision.rawValue) (\(precision.largestFinite)); "
+                + "use scales of order 1 (the defaults are --weight-std 1.5, --bias-std 0.05)"
         case let .targetsNotClasses(problem):
-            return "\(problem); use --loss mse for regression targets, or class data (--dataset digits, --data with --target-classes)"
+            return "\(problem); use --loss mse for regression targets, or class data: --dataset digits, or --data whose "
+                + "--target-columns hold ±1 (one output) or one-hot class columns (Docs/RealData.md)"
         }
     }
 }

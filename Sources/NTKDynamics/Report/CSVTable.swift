@@ -10,11 +10,15 @@ public struct CSVTable: Sendable {
     public var rows: [[String]]
     /// Lines that were left out because they were incomplete.
     public var skippedRows: Int
+    /// Complete rows in the file: `rows.count`, or more when a long log was thinned while it was read
+    /// (``init(log:groupBy:maxGroups:)``).
+    public var rowsRead: Int
 
-    public init(columns: [String], rows: [[String]], skippedRows: Int = 0) {
+    public init(columns: [String], rows: [[String]], skippedRows: Int = 0, rowsRead: Int? = nil) {
         self.columns = columns
         self.rows = rows
         self.skippedRows = skippedRows
+        self.rowsRead = rowsRead ?? rows.count
     }
 
     public init(text: String) {

@@ -12,7 +12,7 @@ public struct NPYFile: Equatable, Sendable {
 
     /// Rows of a 1-D or 2-D array: (N,) has N rows of one column, (N, k) has N rows of k columns.
     public var rowCount: Int { shape.first ?? (values.isEmpty ? 0 : 1) }
-    public var columnCount: Int { shape.count >= 2 ? shape.dropFirst().reduce(1, *) : 1 }
+    public var columnCount: Int { shape.count >= 2 ? shape.dropFirst().reduce(1, *) : 1 }  // no overflow: init checked the product
 
     /// Column `j` of a 1-D or 2-D array.
     public func column(_ j: Int) -> [Double] {
@@ -61,9 +61,17 @@ public struct NPYFile: Equatable, Sendable {
             guard let n = Int(d), n >= 0 else { throw bad("shape \(header[lp...rp])") }
             shape.append(n)
         }
-        let count = shape.reduce(1, *)
+        // A damaged header can name a shape whose product (or byte count) overflows Int: checked arithmetic.
+        var count = 1
+        for n in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            guard !overflow else { throw bad("shape \(header[lp...rp]) has more values than an Int can count") }
+            count = product
+        }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: 8)
+        guard !overflow else { throw bad("shape \(header[lp...rp]) has more bytes than an Int can count") }
         let body = headerStart + headerLength
-        guard bytes.count - body >= 8 * count else { throw bad("\(bytes.count - body) data bytes for \(count) values") }
+        guard bytes.count - body >= byteCount else { throw bad("\(bytes.count - body) data bytes for \(count) values") }
         var values = [Double](repeating: 0, count: count)
         for i in 0..<count {
             var bits: UInt64 = 0

@@ -49,7 +49,7 @@ public struct RunLogs: Sendable {
             }
         }
         config = read("config.json", JSONObject.init(contentsOf:))
-        steps = read("steps.csv", CSVTable.init(contentsOf:))
+        steps = read("steps.csv") { try CSVTable(log: $0) }  // streamed and thinned when long (Docs/Report.md#long-runs)
         spectrum = read("spectrum.csv", CSVTable.init(contentsOf:))
         summary = read("summary.json", JSONObject.init(contentsOf:))
         let cutShort = Self.cutShortLogs(in: directory)

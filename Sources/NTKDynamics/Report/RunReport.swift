@@ -156,7 +156,7 @@ public enum RunReport {
         case .some(nil):
             return [("Status: \(logs.status ?? "").", true)]
         case nil:
-            let rows = logs.steps?.rowCount ?? 0
+            let rows = logs.steps?.rowsRead ?? 0
             return [("No summary.json: the run is still going or was killed. Showing the \(rows) row\(rows == 1 ? "" : "s") of steps.csv written so far"
                      + (lastLogged.map { " (last step \($0)\(req))" } ?? "") + ".", true)]
         }

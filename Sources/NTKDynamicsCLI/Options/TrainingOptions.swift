@@ -114,6 +114,17 @@ public struct TrainingOptions: ParsableArguments {
         }
     }
 
+    /// Why α is past what `precision` resolves (``Precision/maximumOutputScale``), nil when it is not; for
+    /// `--output-scale` and every α of `sweep --output-scales`.
+    static func outputScaleProblem(_ alpha: Double, _ precision: Precision) -> String? {
+        let limit = precision.maximumOutputScale
+        guard alpha > limit else { return nil }
+        let other = precision == .float32 ? ", or --precision float64 (up to \(ProgressTable.number(Precision.float64.maximumOutputScale)))" : ""
+        return "\(alpha) is too large for \(precision.rawValue): F = α·(f − f₀) loses about α·ε of accuracy to cancellation "
+            + "while GD's departure from the NTK falls as 1/α, so past α = 1/√ε = \(ProgressTable.number(limit)) the gap and drift are round-off "
+            + "(Docs/Parameterizations.md#the-output-scale-α); use α ≤ \(ProgressTable.number(limit))\(other)."
+    }
+
     public func validate() throws {
         try validateOptimizer()
         guard steps >= 0 && steps <= Self.maxSteps else {
@@ -145,6 +156,7 @@ public struct TrainingOptions: ParsableArguments {
         if let a = outputScale, !(a.isFinite && a > 0) {
             throw ValidationError("--output-scale \(a) is invalid; α must be a finite number > 0 (1 trains the centred network f − f₀).")
         }
+        if let a = outputScale, let problem = Self.outputScaleProblem(a, precision) { throw ValidationError("--output-scale " + problem) }
         if let r = ridge, !(r.isFinite && r >= 0) {
             throw ValidationError("--ridge \(r) is invalid; give a finite ridge λ ≥ 0 (0 is plain kernel regression).")
         }
