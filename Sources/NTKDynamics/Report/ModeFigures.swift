@@ -50,7 +50,8 @@ enum ModeFigures {
             notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
         }
         if zeros > 0 { notes.append("\(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the log axis.") }
-        let plot = LinePlot(id: "mode-residuals", title: "Residual along the top eigenmodes", x: Axis(RunReport.stepAxis),
+        notes += [RunReport.fullBatchNote(logs.config)].compactMap { $0 }
+        let plot = LinePlot(id: "mode-residuals", title: "Residual along the top eigenmodes", x: Axis(RunReport.stepAxis(logs.config)),
                             y: Axis("|rᵢ(t)| = |vᵢᵀ(f_t − y)| (log scale)", kind: .log, domain: domain), series: series, notes: notes,
                             markers: RunReport.divergenceNotesAndMarkers(logs).1,
                             bucketWidth: 3)  // twelve noisy curves: thinned per 3-pixel column to keep the page light
@@ -81,7 +82,7 @@ enum ModeFigures {
                                      style: SeriesStyle(mark: .markers, color: Palette.vermillion, markerRadius: 3.2, hollow: true)))
         }
         // Bars reaching 0 or below, and negative rates (a mode that grew), are counted by the plot's own notes.
-        let notes: [String] = []
+        let notes = [RunReport.fullBatchNote(logs.config)].compactMap { $0 }
         let plot = LinePlot(id: "mode-rates", title: "Measured decay rate per mode, with its standard error",
                             x: Axis("mode i (0 = largest eigenvalue)", domain: (x.min()! - 0.5, x.max()! + 0.5), nice: false),
                             y: Axis("rate per GD step (log scale)", kind: .log),
