@@ -49,6 +49,30 @@ import Testing
         #expect(figures["train-loss"]?.plot.xAxis.label == "step t (number of full-batch GD updates)")
     }
 
+    /// Item 8: every curve of the 1-D function plot has its own colour and dash, and the Θ prediction is drawn.
+    @Test func functionPlotSnapshotsAreDistinctAndIncludeTheta() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let run = try SyntheticRun.completed(at: scratch.url)
+        let steps: [Double] = [0, 10, 20, 40]
+        try run.array("snapshot_steps", steps, shape: [4])
+        let value = { (kind: Double, s: Int, i: Int) in kind + Double(s) / 10 + Double(i) / 100 }
+        for (name, kind) in [("f_test_snapshots_gd", 1.0), ("f_test_snapshots_ntk", 2.0), ("f_test_snapshots_analytic", 3.0)] {
+            try run.array(name, (0..<4).flatMap { s in (0..<5).map { value(kind, s, $0) } }, shape: [4, 5])
+        }
+        let plot = try #require(try Self.figures(run)["function"]).plot
+        let styles = plot.series.filter(\.inLegend).map { "\($0.style.color) \($0.style.dash ?? "-") \($0.style.mark)" }
+        #expect(Set(styles).count == styles.count, "two curves look alike: \(styles)")
+        for (prefix, kind) in [("gd_test_t", 1.0), ("ntk_test_t", 2.0), ("theta_test_t", 3.0)] {
+            for (s, t) in [(1, 10), (2, 20), (3, 40)] {
+                let series = try #require(plot.series.first { $0.id == "\(prefix)\(t)" })
+                // x_test = (−1, −0.5, 0, 0.5, 1) is sorted already: point i is test point i.
+                #expect(series.points.map(\.y) == (0..<5).map { value(kind, s, $0) })
+            }
+        }
+        #expect(plot.series.contains { $0.label == "NTK infinite width (Θ) at t = 40" })
+    }
+
     /// A catapult: GD's loss rises 1.5× per step for 20 steps, then falls; the discrete prediction grows 1.9× per
     /// step to ~10⁸³. The axis must stop 100× above GD's peak, and a ring mark the step where the prediction leaves it.
     @Test func divergingPredictionIsClippedAboveGDsSpike() throws {
@@ -121,6 +145,86 @@ import Testing
             let w = Double(64 * scale)
             let expected = (0.5 * (1 + 0.1 / w.squareRoot()) + 0.5 * (1 + 0.2 / w.squareRoot())) / 2
             #expect(abs(line.points[0].y - expected) < 1e-12)
+        }
+    }
+}
+
+/// Item 16: heatmaps of K₀ and K_T − K₀ with the samples sorted by target, and the per-layer motion plot.
+@Suite struct KernelHeatmapTests {
+    /// For every drawn cell: which sorted pair it is, and the colour level it was put in; the level's interval
+    /// [lo + l·w, lo + (l + 1)·w] (w = (hi − lo)/9) must hold the kernel entry of that pair.
+    static func checkLevels(_ plot: LinePlot, value: (Int, Int) -> Double, cells: Int, signed: Bool) {
+        let values = (0..<cells).flatMap { i in (0..<cells).map { value(i, $0) } }
+        let top = values.map { abs($0) }.max()!
+        let lo = signed ? -top : 0, w = (top - lo) / 9
+        var seen = 0
+        for s in plot.series {
+            let l = Int(s.id.split(separator: "level").last!)!
+            #expect(s.style.mark == .cells)
+            for p in s.points {
+                let (i, j) = (Int(p.y - 0.5), Int(p.x - 0.5))
+                let v = value(i, j)
+                #expect(v >= lo + Double(l) * w - 1e-12 && v <= lo + Double(l + 1) * w + 1e-12, "cell (\(i), \(j)) = \(v) in level \(l)")
+                seen += 1
+            }
+        }
+        #expect(seen == cells * cells)
+    }
+
+    @Test func heatmapsSortTheSamplesByTargetAndColourEveryEntry() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let run = try SyntheticRun.completed(at: scratch.url)
+        let y: [Double] = [0.3, -1, 0.9, 0.1, -0.4, 2]
+        let order = [1, 4, 3, 0, 2, 5]  // y ascending, by hand
+        let k0 = { (i: Int, j: Int) in Double((i + 1) * (j + 1)) / 36 + (i == j ? 0.5 : 0) }
+        let kT = { (i: Int, j: Int) in k0(i, j) + ((i < 3) == (j < 3) ? 0.02 : -0.03) }
+        try run.array("y_train", y, shape: [6])
+        try run.array("f_train_init", Array(repeating: 0, count: 6), shape: [6])
+        try run.array("ntk_init", (0..<36).map { k0($0 / 6, $0 % 6) }, shape: [6, 6])
+        try run.array("ntk_final", (0..<36).map { kT($0 / 6, $0 % 6) }, shape: [6, 6])
+        let figures = try ReportIssue25Tests.figures(run)
+        let initial = try #require(figures["kernel-init"]).plot
+        Self.checkLevels(initial, value: { k0(order[$0], order[$1]) }, cells: 6, signed: false)
+        let change = try #require(figures["kernel-change"]).plot
+        Self.checkLevels(change, value: { kT(order[$0], order[$1]) - k0(order[$0], order[$1]) }, cells: 6, signed: true)
+        #expect(figures["kernel-init"]!.caption.contains("sorted by their target"))
+        #expect(ReportXML(change.svg()).isWellFormed)
+    }
+
+    @Test func largeKernelsAreAveragedOverBlocks() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let run = try SyntheticRun.completed(at: scratch.url)
+        let n = 130  // b = ⌈130/64⌉ = 3, so ⌈130/3⌉ = 44 cells per side, the last block of one sample
+        let y = (0..<n).map { Double(($0 * 37) % n) }  // a permutation of 0…129: sorted order is i with y = 0, 1, 2, …
+        let k = { (i: Int, j: Int) in sin(Double(i)) * sin(Double(j)) + (i == j ? 1 : 0) }
+        try run.array("y_train", y, shape: [n])
+        try run.array("ntk_init", (0..<(n * n)).map { k($0 / n, $0 % n) }, shape: [n, n])
+        let plot = try #require(try ReportIssue25Tests.figures(run)["kernel-init"]).plot
+        let sorted = (0..<n).sorted { y[$0] < y[$1] }
+        let block = { (b: Int) in Array(sorted[(3 * b)..<min(n, 3 * b + 3)]) }
+        let mean = { (bi: Int, bj: Int) -> Double in
+            let (r, c) = (block(bi), block(bj))
+            return r.flatMap { i in c.map { k(i, $0) } }.reduce(0, +) / Double(r.count * c.count)
+        }
+        Self.checkLevels(plot, value: mean, cells: 44, signed: true)
+        #expect(plot.notes.contains { $0.contains("3 × 3 block") })
+    }
+
+    @Test func layerMotionDrawsEachLayersColumn() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let run = try SyntheticRun.completed(at: scratch.url)
+        let lines = SyntheticRun.steps(40).split(separator: "\n").enumerated().map { i, line in
+            line + (i == 0 ? ",weight_change_layer_1,weight_change_layer_2,weight_change_layer_3"
+                           : ",\(0.001 * Double(i)),\(0.002 * Double(i)),\(0.004 * Double(i))")
+        }
+        try run.write("steps.csv", lines.joined(separator: "\n") + "\n")
+        let plot = try #require(try ReportIssue25Tests.figures(run)["layer-motion"]).plot
+        #expect(plot.series.map(\.label) == ["layer 1 (input)", "layer 2 (hidden)", "layer 3 (readout)"])
+        for (l, factor) in [(0, 0.001), (1, 0.002), (2, 0.004)] {
+            #expect(plot.series[l].points.map(\.y) == (0...40).map { factor * Double($0 + 1) })
         }
     }
 }

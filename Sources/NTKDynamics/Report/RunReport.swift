@@ -256,6 +256,7 @@ public enum RunReport {
         out += lossFigures(logs)
         out += gapFigures(logs)
         out += spectrumFigures(logs)
+        out += KernelHeatmapFigures.figures(logs)
         out += ModeFigures.figures(logs)
         out += functionFigures(logs)
         return out
@@ -508,21 +509,46 @@ public enum RunReport {
         return figures
     }
 
-    /// Output 0 of GD and of the discrete NTK prediction on the test inputs at the saved steps
-    /// (arrays/snapshot_steps.npy, f_test_snapshots_gd.npy, f_test_snapshots_ntk.npy), or none.
-    static func testSnapshots(_ logs: RunLogs) -> [(step: Int, x: [Double], gd: [Double], ntk: [Double])] {
+    /// Output 0 of GD, of the discrete NTK prediction and, with --kernel analytic, of the prediction from Θ on the test
+    /// inputs at the saved steps (arrays/snapshot_steps.npy, f_test_snapshots_gd.npy, f_test_snapshots_ntk.npy,
+    /// f_test_snapshots_analytic.npy), or none.
+    static func testSnapshots(_ logs: RunLogs) -> [(step: Int, x: [Double], gd: [Double], ntk: [Double], theta: [Double]?)] {
         guard let steps = logs.array("snapshot_steps"), let xt = logs.array("x_test"),
               let gd = logs.array("f_test_snapshots_gd"), let ntk = logs.array("f_test_snapshots_ntk"),
               gd.shape == ntk.shape, gd.shape.first == steps.values.count, gd.shape.count >= 2,
               gd.shape[1] == xt.values.count, !xt.values.isEmpty else { return [] }
+        let theta = logs.array("f_test_snapshots_analytic").flatMap { $0.shape == gd.shape ? $0 : nil }
         let perSnapshot = gd.values.count / max(steps.values.count, 1)
         let k = perSnapshot / xt.values.count
         return steps.values.enumerated().compactMap { s, step in
             guard let t = Int(exactly: step) else { return nil }  // a damaged array: leave the snapshot out
             let base = s * perSnapshot
             let pick = { (v: [Double]) in (0..<xt.values.count).map { v[base + $0 * k] } }
-            return (t, xt.values, pick(gd.values), pick(ntk.values))
+            return (t, xt.values, pick(gd.values), pick(ntk.values), theta.map { pick($0.values) })
         }
+    }
+
+    /// Colours of the snapshots at T/4, T/2 and T, light to dark, so that every curve of the function plot has its own:
+    /// GD in blues (solid), the NTK prediction in oranges (dashed), Θ's in purples (dotted).
+    static let snapshotColors = (gd: ["#9ECAE1", "#4292C6", "#08306B"], ntk: ["#FDAE6B", "#E6550D", "#7F2704"],
+                                 theta: ["#BCBDDC", "#807DBA", "#3F007D"])
+
+    /// The GD, NTK and Θ curves of one snapshot, the i-th of those after t = 0.
+    static func snapshotSeries(_ snap: (step: Int, x: [Double], gd: [Double], ntk: [Double], theta: [Double]?), index i: Int,
+                               sorted: ([Double], [Double]) -> [DataPoint]) -> [PlotSeries] {
+        let c = snapshotColors
+        let pick = { (colors: [String]) in colors[Swift.min(i, colors.count - 1)] }
+        var out = [
+            PlotSeries(id: "gd_test_t\(snap.step)", label: "GD network at t = \(snap.step)", points: sorted(snap.x, snap.gd),
+                       style: SeriesStyle(color: pick(c.gd), lineWidth: 1.8)),
+            PlotSeries(id: "ntk_test_t\(snap.step)", label: "NTK discrete at t = \(snap.step)", points: sorted(snap.x, snap.ntk),
+                       style: SeriesStyle(color: pick(c.ntk), dash: "5 3", lineWidth: 1.6)),
+        ]
+        if let theta = snap.theta {
+            out.append(PlotSeries(id: "theta_test_t\(snap.step)", label: "NTK infinite width (Θ) at t = \(snap.step)",
+                                  points: sorted(snap.x, theta), style: SeriesStyle(color: pick(c.theta), dash: "1.5 2.5", lineWidth: 1.8)))
+        }
+        return out
     }
 
     /// For 1-D inputs: targets, the network at initialization, the NTK prediction on the training points
@@ -555,15 +581,8 @@ public enum RunReport {
         }
         // GD and the NTK prediction on the test inputs (a grid for sine) at t = 0, T/4, T/2, T, when saved.
         let snapshots = Self.testSnapshots(logs)
-        for (i, snap) in snapshots.enumerated() where snap.step > 0 {
-            let last = i == snapshots.count - 1
-            series.append(PlotSeries(id: "gd_test_t\(snap.step)", label: "GD network at t = \(snap.step)",
-                                     points: sorted(snap.x, snap.gd),
-                                     style: SeriesStyle(color: last ? Palette.blue : Palette.sky, lineWidth: last ? 2 : 1.3)))
-            series.append(PlotSeries(id: "ntk_test_t\(snap.step)", label: "NTK discrete at t = \(snap.step)",
-                                     points: sorted(snap.x, snap.ntk),
-                                     style: SeriesStyle(color: last ? Palette.green : Palette.orange, dash: "5 3",
-                                                        lineWidth: last ? 2 : 1.3)))
+        for (i, snap) in snapshots.filter({ $0.step > 0 }).enumerated() {
+            series += snapshotSeries(snap, index: i, sorted: sorted)
         }
         // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
         let lastStep = logs.summary?.int(SummaryKey.lastStep) ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
@@ -593,7 +612,7 @@ public enum RunReport {
         let plot = LinePlot(id: "function", title: "Learned function (1-D input)", x: Axis("input x"), y: Axis("output f(x)"),
                             series: series, notes: notes, plotHeight: 300)
         return [Figure(section: "Learned function", plot: plot, caption:
-            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
+            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid, blues), the discrete NTK prediction (dashed, oranges) and, with --kernel analytic, the prediction from the infinite-width Θ (dotted, purples) are drawn on the test inputs at t = T/4, T/2 and T, light to dark; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
     }
 }
 
