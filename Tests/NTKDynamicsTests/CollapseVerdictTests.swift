@@ -42,7 +42,12 @@ import Testing
         #expect(joint.hypothesisInside == (expected[0] <= -1 && -1 <= expected[1]))
         #expect(joint.hypothesisInside == inside)
         let text = drift.sentences { String(format: "%.4g", $0 ?? .nan) }.joined()
-        #expect(text.contains(inside ? "lies inside the interval" : "lies OUTSIDE the interval"))
+        #expect(text.contains(inside ? "lies inside the interval: consistent" : "lies OUTSIDE the interval"))
+        // With two seeds the t quantile is 12.7: the same offsets give an interval too wide to decide, and it says so.
+        let two = SweepSummary(rows: Self.depthRows(p: p, offsets: [-0.06, 0.04])).collapse!.first { $0.axis == .depth && $0.column == "max_kernel_drift" }!
+        let wide = two.joint!.collapseExponentCI95!
+        #expect(wide[1] - wide[0] > 1)
+        #expect(two.verdict { String(format: "%.4g", $0 ?? .nan) }.contains(two.joint!.hypothesisInside! ? "too wide to tell" : "OUTSIDE"))
         // The printed and written forms agree: the keys are in sweep_summary.json.
         let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
         for key in ["collapse_exponent_ci95", "seed_collapse_exponents", "collapse_hypothesis_inside", "collapse_hypothesis"] {

@@ -36,15 +36,20 @@ import Testing
             try run.write("steps.csv", lines.joined(separator: "\n") + "\n")
             let figures = try Self.figures(run)
             for id in ["train-loss", "gap", "drift"] { #expect(figures[id]?.plot.xAxis.label == axis, "\(id)") }
-            let twin = try #require(figures["train-loss"]?.plot.series.first { $0.id == "train_loss_lin" })
+            let twin = try #require(figures["train-loss"]?.plot.series.first { $0.id == "train_loss_lin" }, "\(optimizer)")
             #expect(twin.label == "linearized, same batches")
             let fullBatch = optimizer == "sgd" ? "full-batch GD" : "full-batch heavy ball"
             #expect(figures["rates"]?.plot.notes.contains { $0.contains(fullBatch) && $0.contains("minibatches of 2") } == true)
             #expect(figures["train-loss"]?.plot.notes.contains { $0.contains(fullBatch) } == true)
         }
-        // Full-batch GD: no such note, the axis as before.
+        // Full-batch GD: no such note, the axis as before; a twin column equal to the discrete prediction is not drawn twice.
         try run.write("config.json", SyntheticRun.config(steps: 40))
+        let same = SyntheticRun.steps(40).split(separator: "\n").enumerated().map { i, line in
+            line + (i == 0 ? ",train_loss_lin" : ",\(0.5 * pow(0.89, Double(i - 1)))")
+        }
+        try run.write("steps.csv", same.joined(separator: "\n") + "\n")
         let figures = try Self.figures(run)
+        #expect(figures["train-loss"]?.plot.series.contains { $0.id == "train_loss_lin" } == false)
         #expect(figures["rates"]?.plot.notes.contains { $0.contains("full-batch") } == false)
         #expect(figures["train-loss"]?.plot.xAxis.label == "step t (number of full-batch GD updates)")
     }
@@ -99,6 +104,12 @@ import Testing
         // The rendered figure stays well-formed, with nothing drawn at non-finite coordinates.
         let doc = ReportXML(plot.svg())
         #expect(doc.isWellFormed && doc.nonFiniteGeometry.isEmpty)
+        // The same in the per-mode residuals: mode 0 of GD spikes to 8 and decays, its prediction grows as 1.5^t.
+        let rows = (0...300).map { t in "\(t),0,2,\(t < 4 ? pow(2, Double(t)) : 8 * pow(0.95, Double(t - 3))),\(pow(1.5, Double(t)))" }
+        try run.write("modes.csv", (["step,mode,eigenvalue,residual_gd,residual_ntk"] + rows).joined(separator: "\n") + "\n")
+        let modes = try #require(try Self.figures(run)["mode-residuals"]).plot
+        #expect(abs(try #require(modes.yAxis.domain).hi / 800 - 1) < 1e-12)
+        #expect(modes.notes.contains { $0.contains("rises above the axis") })
         // A run whose prediction stays near GD keeps the fitted axis.
         let calm = try SyntheticRun.completed(at: scratch.url.appendingPathComponent("calm"))
         #expect(try Self.figures(calm)["train-loss"]?.plot.yAxis.domain == nil)

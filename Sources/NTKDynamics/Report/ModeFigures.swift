@@ -45,9 +45,14 @@ enum ModeFigures {
         let gdValues = series.filter { $0.id.hasPrefix("residual_gd") }.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
         let all = series.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
         var domain: (Double, Double)?
-        if let gdLow = gdValues.min(), let low = all.min(), let high = all.max(), low < gdLow * 1e-4 {
-            domain = (gdLow * 1e-4, high)
-            notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
+        if let gdLow = gdValues.min(), let gdHigh = gdValues.max(), let low = all.min(), let high = all.max() {
+            // Above η_crit the prediction of the modes with ηλᵢ > 2 grows without bound: cut it 100× above GD.
+            let (bottom, top) = (Swift.max(low, gdLow * 1e-4), high > gdHigh * 1e3 ? gdHigh * 1e2 : high)
+            if bottom > low || top < high { domain = (bottom, top) }
+            if bottom > low { notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.") }
+            if top < high {
+                notes.append("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); the axis stops 100× above GD.")
+            }
         }
         if zeros > 0 { notes.append("\(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the log axis.") }
         notes += [RunReport.fullBatchNote(logs.config)].compactMap { $0 }

@@ -302,9 +302,12 @@ public enum RunReport {
             // Further predictions (the infinite-width kernel with --kernel analytic, or what a newer tool logs):
             // any other loss column that holds a number.
             let extraColors = [Palette.purple, Palette.orange, Palette.sky]
+            // The linearized network on the same batches is the discrete prediction itself for full-batch squared loss:
+            // a column equal to it cell for cell would only hide under it.
+            let discreteValues = logs.column("\(set)_loss_ntk_discrete")
             let extras = (logs.steps?.columns ?? []).filter { column in
                 column.hasPrefix("\(set)_loss_") && !known.map(\.0).contains(column)
-                    && (logs.column(column) ?? []).contains { $0 != nil }
+                    && (logs.column(column) ?? []).contains { $0 != nil } && logs.column(column) != discreteValues
             }
             let labels = ["\(set)_loss_ntk_analytic": "NTK infinite width (Θ)", "\(set)_loss_lin": "linearized, same batches"]
             for (i, column) in extras.enumerated() {

@@ -35,7 +35,12 @@ extension CollapseFit {
     public func verdict(_ number: (Double?) -> String) -> String {
         let hypothesis = "\(axis.variable) (p = \(number(axis.widthPower)))"
         switch joint?.hypothesisInside {
-        case true?: return "The hypothesis \(hypothesis) lies inside the interval: consistent with one curve of \(axis.variable)."
+        case true?:
+            // An interval wider than one unit of p admits α·n^0 and α·n (or L·n^0 and L/n²) alike: it decides nothing.
+            if let ci = joint?.collapseExponentCI95, ci[1] - ci[0] > 1 {
+                return "The hypothesis \(hypothesis) lies inside the interval, but the interval is too wide to tell (more seeds narrow it)."
+            }
+            return "The hypothesis \(hypothesis) lies inside the interval: consistent with one curve of \(axis.variable)."
         case false?: return "The hypothesis \(hypothesis) lies OUTSIDE the interval: the widths do not fall onto one curve of \(axis.variable)."
         case nil: return "The hypothesis \(hypothesis) cannot be tested: no interval (the \(v) and the width must both vary, over 4 runs or more)."
         }
