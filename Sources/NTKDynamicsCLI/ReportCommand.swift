@@ -23,7 +23,8 @@ public struct ReportCommand: ParsableCommand {
     public var noRuns = false
 
     @Option(name: .customLong("figures"), help: ArgumentHelp(
-        "Also write each figure of the page as a standalone SVG file, fig<NN>-<id>.svg, into this directory (created if missing; an existing file is never overwritten).",
+        "Also write each figure of the page as a standalone SVG file, fig<NN>-<id>.svg, into this directory "
+            + "(created if missing; an existing file is never overwritten).",
         valueName: "dir"))
     public var figures: String?
 

@@ -49,9 +49,12 @@ enum ModeFigures {
             // Above η_crit the prediction of the modes with ηλᵢ > 2 grows without bound: cut it 100× above GD.
             let (bottom, top) = (Swift.max(low, gdLow * 1e-4), high > gdHigh * 1e3 ? gdHigh * 1e2 : high)
             if bottom > low || top < high { domain = (bottom, top) }
-            if bottom > low { notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.") }
+            if bottom > low {
+                notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
+            }
             if top < high {
-                notes.append("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); the axis stops 100× above GD.")
+                notes.append("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); "
+                             + "the axis stops 100× above GD.")
             }
         }
         if zeros > 0 { notes.append("\(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the log axis.") }

@@ -441,7 +441,8 @@ public enum RunReport {
                                           x: stepAxis(logs.config))
             let every = logs.config?.int(TrainingKey.kernelEvery).map { " every \($0) steps and at the last step" } ?? ""
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
-                "Kernel drift: relative Frobenius distance of the empirical NTK K_t from K₀, measured\(every) (markers; the line joins the measurements). Weight change: relative distance of all raw parameters from their initial values. "
+                "Kernel drift: relative Frobenius distance of the empirical NTK K_t from K₀, measured\(every) (markers; the line joins the "
+                + "measurements). Weight change: relative distance of all raw parameters from their initial values. "
                 + widthScalingSentence(depth: logs.config?.int(NetworkKey.depth))))
         }
         return figures
@@ -615,7 +616,13 @@ public enum RunReport {
         let plot = LinePlot(id: "function", title: "Learned function (1-D input)", x: Axis("input x"), y: Axis("output f(x)"),
                             series: series, notes: notes, plotHeight: 300)
         return [Figure(section: "Learned function", plot: plot, caption:
-            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid, blues), the discrete NTK prediction (dashed, oranges) and, with --kernel analytic, the prediction from the infinite-width Θ (dotted, purples) are drawn on the test inputs at t = T/4, T/2 and T, light to dark; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
+            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run "
+            + "saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid, blues), the discrete NTK prediction "
+            + "(dashed, oranges) and, with --kernel analytic, the prediction from the infinite-width Θ (dotted, purples) are drawn on the "
+            + "test inputs at t = T/4, T/2 and T, light to dark; otherwise the NTK discrete prediction on the training points is "
+            + "recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json "
+            + "kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not "
+            + "hold.")]
     }
 }
 
