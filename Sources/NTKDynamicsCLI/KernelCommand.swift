@@ -103,6 +103,8 @@ public struct KernelCommand: ParsableCommand {
         if widths.count > 1 && !summary.rows.contains(where: { $0.width == study.largestWidth }) && summary.status == .interrupted {
             warn("interrupted before the largest width: arrays/ntk_empirical_mean.npy is missing; see the per-width arrays.")
         }
+        // As run and sweep do: the page from the files just written (a failure to draw is a warning).
+        SweepReport.writeHTML(root)
         printConclusion(summary, study, directory: root)
         if let signal = SignalTrap.received {
             warn("interrupted; kernel.csv and summary.json hold the seeds that finished (status \"interrupted\").")
@@ -147,7 +149,7 @@ public struct KernelCommand: ParsableCommand {
             let jitter = study.ridgeAnalytic.map { $0.fit.jitter > 0 ? " (jitter \(number($0.fit.jitter)))" : "" } ?? ""
             Console.out("kernel ridge regression, λ = \(number(lambda)): test loss with Θ \(number(summary.ridgeAnalyticLoss))\(jitter); predicting 0 gives \(number(summary.zeroPredictorTestLoss))")
         }
-        Console.out("kernel run: \(Console.shown(directory.path))")
+        Console.out("kernel run: \(Console.shown(directory.path))  (report.html to view; `ntk-dynamics report \(Console.shown(directory.path))` redraws it)")
         fflush(nil)
     }
 

@@ -88,7 +88,7 @@ struct ProgressTable {
         lines.append("  mode rates       measured/predicted per step: " + top.joined(separator: ", ")
                      + "; \(s.measuredModes) of \(modes.count) modes measured (spectrum.csv)")
         let window = s.lossRateWindow.map { "steps \($0[0])–\($0[1])" } ?? "too few steps"
-        lines.append("  loss rate        GD \(n(s.lossRateMeasuredGD)), NTK \(n(s.lossRateNTK)) per step over \(window); late-phase prediction from λ_min: \(n(s.lossRatePredictedLambdaMin))")
+        lines.append("  loss rate        GD \(n(s.lossRateMeasuredGD)), NTK \(n(s.lossRateNTK)) per step over \(window)")
         if s.learningRateRatio > 1 {
             let what: String
             switch s.gdOutcome {

@@ -22,10 +22,17 @@ public struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("no-runs"), help: "For a width list, write only OUT/report.html, not the report of each width.")
     public var noRuns = false
 
+    @Option(name: .customLong("figures"), help: ArgumentHelp(
+        "Also write each figure of the page as a standalone SVG file, fig<NN>-<id>.svg, into this directory "
+            + "(created if missing; an existing file is never overwritten).",
+        valueName: "dir"))
+    public var figures: String?
+
     public init() {}
 
     public func validate() throws {
         guard !directory.isEmpty else { throw ValidationError("DIR is empty; give a run directory.") }
+        if figures?.isEmpty == true { throw ValidationError("--figures is empty; give the directory to write the SVG files into.") }
         do {
             _ = try RunLogs.kind(of: URL(fileURLWithPath: directory))
         } catch let error as ReportError {
@@ -76,6 +83,7 @@ public struct ReportCommand: ParsableCommand {
             throw ExitCode(NTKExitStatus.failure)
         }
         for url in written { Console.out("report: \(Console.shown(url.path))") }
+        if let figures { try writeFigures(to: URL(fileURLWithPath: figures)) }
         // The page notes them too; say so where a script sees it.
         let root = URL(fileURLWithPath: directory)
         let runs = [root] + WidthListLogs.subrunDirectories(of: root).map { root.appendingPathComponent($0.name) }
@@ -83,6 +91,18 @@ public struct ReportCommand: ParsableCommand {
             for name in RunLogs.cutShortLogs(in: run) {
                 Console.warn("\(Console.shown(run.appendingPathComponent(name).path)) ends in a row that was cut short (a write that failed partway, e.g. a full disk); the report leaves that row out.")
             }
+        }
+    }
+
+    /// `--figures DIR`: the standalone SVG files; a file in the way is a usage error (64), a failed write 1.
+    private func writeFigures(to out: URL) throws {
+        do {
+            let files = try FigureFiles.write(of: URL(fileURLWithPath: directory), to: out)
+            Console.out("figures: \(files.count) SVG file\(files.count == 1 ? "" : "s") in \(Console.shown(out.path))")
+        } catch let error as ReportError {
+            Console.error(TerminalText.escaped(error.description))
+            if case .figureFilesRefused = error { throw ExitCode(NTKExitStatus.usage) }
+            throw ExitCode(NTKExitStatus.failure)
         }
     }
 }

@@ -11,7 +11,7 @@ enum SweepReport {
         return summary
     }
 
-    /// `report.html` of the sweep; a failure to draw is a warning.
+    /// `report.html` of a sweep or a kernel study; a failure to draw is a warning.
     static func writeHTML(_ root: URL) {
         do {
             _ = try RunReport.write(runDirectory: root)

@@ -76,5 +76,16 @@ struct InfiniteWidthRunTests {
         let header = spectrum[0].split(separator: ",", omittingEmptySubsequences: false)
         let column = try #require(header.firstIndex(of: "eigenvalue_analytic"))
         #expect(Double(spectrum[1].split(separator: ",", omittingEmptySubsequences: false)[column]) != nil)
+        // Issue 25 item 8: the Θ prediction on the test inputs at the snapshot steps; at t = T its loss
+        // ‖f − y*‖²/(2N*) (mean loss, k = 1) is the last row's test_loss_ntk_analytic.
+        let theta = try NPYArray(contentsOf: scratch.file("arrays/f_test_snapshots_analytic.npy"))
+        let steps = try NPYArray(contentsOf: scratch.file("arrays/snapshot_steps.npy")).values
+        #expect(theta.shape == [steps.count, 4] && steps.last == 20)
+        let yTest = try NPYArray(contentsOf: scratch.file("arrays/y_test.npy")).values
+        let last = Array(theta.values.suffix(4))
+        let loss = zip(last, yTest).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / 8
+        let table = try CSVTable(contentsOf: scratch.file("steps.csv"))
+        let logged = try #require(table.numbers("test_loss_ntk_analytic")?.last ?? nil)
+        #expect(abs(loss - logged) <= 1e-12 * logged)
     }
 }

@@ -79,6 +79,10 @@ struct KernelCommandTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("fitted slope"))
         #expect(result.stdout.contains("kernel ridge regression"))
+        // Issue 25 item 6: the study writes its report.html, drawn from its files, and says where it is.
+        let html = try String(contentsOf: scratch.file("report.html"), encoding: .utf8)
+        #expect(html.contains("data-plot=\"kernel-error\"") && html.contains("data-plot=\"kernel-spectra\""))
+        #expect(result.stdout.contains("report.html to view"))
 
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.file("config.json"))) as! [String: Any]
         for key in ["width", "widths", "depth", "activation", "weight_std", "bias_std", "parameterization", "seed",

@@ -139,7 +139,7 @@ struct RunReportTests {
         let stepsBefore = try Data(contentsOf: run.url.appendingPathComponent("steps.csv"))
         let (html, plots) = try report(run.url)
         selfContained(html)
-        #expect(Set(plots.keys) == ["train-loss", "test-loss", "gap", "drift", "spectrum", "rates", "function"])
+        #expect(Set(plots.keys) == ["train-loss", "test-loss", "gap", "drift", "spectrum", "rates", "function", "kernel-init"])
         // (a) losses: GD, NTK flow, NTK discrete, each a line.
         #expect(Set(plots["train-loss"]!.seriesPaths().keys) == ["train_loss_gd", "train_loss_ntk", "train_loss_ntk_discrete"])
         #expect(Set(plots["test-loss"]!.seriesPaths().keys) == ["test_loss_gd", "test_loss_ntk", "test_loss_ntk_discrete"])

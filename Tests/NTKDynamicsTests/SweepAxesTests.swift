@@ -273,7 +273,8 @@ struct SweepAxesTests {
         #expect(summary.groups?.allSatisfy { $0.metrics.contains { $0.column == "kernel_distance_analytic" } } == true)
         let html = try String(contentsOf: dir.file("report.html"), encoding: .utf8)
         #expect(html.contains("Max kernel drift vs L/n") && html.contains("Distance of K₀ from Θ vs width"))
-        #expect(html.contains("Overlays for the first group only, ntk, depth 1;"))
+        // Issue 25 item 7: the overlays of every group, each in its own section.
+        #expect(html.contains("Over training, one curve per width: ntk, depth 1") && html.contains("Over training, one curve per width: ntk, depth 2"))
     }
 
     @Test(.tags(.endToEnd), .endToEndEnabled) func sweepRunsOnTheDigitsAndResumes() throws {

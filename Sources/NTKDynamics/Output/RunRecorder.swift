@@ -55,6 +55,11 @@ public enum RunRecorder {
         try dir.writeArray("snapshot_steps", snapshots.map { Double($0.step) }, shape: [snapshots.count])
         try dir.writeArray("f_test_snapshots_gd", snapshots.flatMap(\.gd), shape: shape)
         try dir.writeArray("f_test_snapshots_ntk", snapshots.flatMap(\.ntk), shape: shape)
+        // With --kernel analytic, the discrete prediction from Θ at the same steps (the report's 1-D function plot).
+        if let theta = experiment.infiniteWidth?.predictor, data.testCount > 0 {
+            try dir.writeArray("f_test_snapshots_analytic", snapshots.flatMap { theta.testOutput(step: $0.step, form: .discrete) },
+                               shape: shape)
+        }
         try writeOutputHistory(experiment, dir)
     }
 

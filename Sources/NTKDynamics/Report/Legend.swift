@@ -60,6 +60,12 @@ public struct Legend: Sendable {
                         if let dash = e.style.dash { attrs.append(("stroke-dasharray", dash)) }
                         item.element("line", attributes: attrs)
                     }
+                    if e.style.mark == .cells {
+                        item.element("rect", attributes: [
+                            ("x", c(x0 + Self.swatchWidth / 2 - 5)), ("y", c(yMid - 5)), ("width", "10"), ("height", "10"),
+                            ("fill", e.style.color), ("stroke", "#999"), ("stroke-width", "0.5"),
+                        ])
+                    }
                     if e.style.hasMarkers {
                         item.element("circle", attributes: [
                             ("cx", c(x0 + Self.swatchWidth / 2)), ("cy", c(yMid)), ("r", c(e.style.markerRadius)),

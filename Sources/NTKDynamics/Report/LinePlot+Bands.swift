@@ -1,4 +1,4 @@
-/// Bands (mean ± sd or min–max over seeds) and error bars for ``LinePlot``: the two series marks that are
+/// Bands (mean ± sd or min–max over seeds), error bars and heatmap cells for ``LinePlot``: the series marks that are
 /// neither lines nor markers. Both are drawn from points already thinned by their producer, not downsampled.
 extension LinePlot {
     /// A band as one filled polygon, or error bars as one path of vertical segments.
@@ -26,6 +26,21 @@ extension LinePlot {
         ]
         if let dash = s.style.dash { attrs.append(("stroke-dasharray", dash)) }
         g.element("path", attributes: attrs)
+    }
+
+    /// Heatmap cells: one filled path of squares of `size` pixels centred on the points (a cell touches the next, with
+    /// a tenth of a pixel of overlap so that no seam shows).
+    func drawCells(_ s: PlotSeries, _ pixels: [PixelPoint?], size: (Double, Double), _ g: inout SVGWriter) {
+        let c = Markup.coordinate
+        let (w, h) = (size.0 + 0.1, size.1 + 0.1)
+        var d = ""
+        for p in pixels.compactMap({ $0 }) {
+            d += "M\(c(p.x - w / 2)) \(c(p.y - h / 2))h\(c(w))v\(c(h))h\(c(-w))Z"
+        }
+        guard !d.isEmpty else { return }
+        g.element("path", attributes: [
+            ("class", "series series-cells"), ("data-series", s.id), ("d", d), ("fill", s.style.color), ("stroke", "none"),
+        ])
     }
 
     /// The points of a band series: along `upper` in x order, then back along `lower`. Points where either edge

@@ -374,6 +374,11 @@ public struct LinePlot: Sendable {
             return PixelPoint(x: px, y: py)
         }
         if s.style.mark == .band || s.style.mark == .errorBars { return drawBandOrBars(s, pixels, &g) }
+        if s.style.mark == .cells {
+            // One data unit in pixels along each axis: the size of a cell.
+            let size = ((l.xs.map(1) ?? 0) - (l.xs.map(0) ?? 0), (l.ys.map(0) ?? 0) - (l.ys.map(1) ?? 0))
+            return drawCells(s, pixels, size: (Swift.abs(size.0), Swift.abs(size.1)), &g)
+        }
         if s.style.hasLine {
             let d = PathBuilder.line(Downsample.minMax(pixels, bucketWidth: bucketWidth), dot: s.style.lineWidth)
             var attrs: [(String, String)] = [

@@ -46,12 +46,21 @@ enum ModeFigures {
         let gdValues = series.filter { $0.id.hasPrefix("residual_gd") }.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
         let all = series.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
         var domain: (Double, Double)?
-        if let gdLow = gdValues.min(), let low = all.min(), let high = all.max(), low < gdLow * 1e-4 {
-            domain = (gdLow * 1e-4, high)
-            notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
+        if let gdLow = gdValues.min(), let gdHigh = gdValues.max(), let low = all.min(), let high = all.max() {
+            // Above η_crit the prediction of the modes with ηλᵢ > 2 grows without bound: cut it 100× above GD.
+            let (bottom, top) = (Swift.max(low, gdLow * 1e-4), high > gdHigh * 1e3 ? gdHigh * 1e2 : high)
+            if bottom > low || top < high { domain = (bottom, top) }
+            if bottom > low {
+                notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
+            }
+            if top < high {
+                notes.append("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); "
+                             + "the axis stops 100× above GD.")
+            }
         }
         if zeros > 0 { notes.append("\(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the log axis.") }
-        let plot = LinePlot(id: "mode-residuals", title: "Residual along the top eigenmodes", x: Axis(RunReport.stepAxis),
+        notes += [RunReport.fullBatchNote(logs.config)].compactMap { $0 }
+        let plot = LinePlot(id: "mode-residuals", title: "Residual along the top eigenmodes", x: Axis(RunReport.stepAxis(logs.config)),
                             y: Axis("|rᵢ(t)| = |vᵢᵀ(f_t − y)| (log scale)", kind: .log, domain: domain), series: series, notes: notes,
                             markers: RunReport.divergenceNotesAndMarkers(logs).1,
                             bucketWidth: 3)  // twelve noisy curves: thinned per 3-pixel column to keep the page light
@@ -82,7 +91,7 @@ enum ModeFigures {
                                      style: SeriesStyle(mark: .markers, color: Palette.vermillion, markerRadius: 3.2, hollow: true)))
         }
         // Bars reaching 0 or below, and negative rates (a mode that grew), are counted by the plot's own notes.
-        let notes: [String] = []
+        let notes = [RunReport.fullBatchNote(logs.config)].compactMap { $0 }
         let plot = LinePlot(id: "mode-rates", title: "Measured decay rate per mode, with its standard error",
                             x: Axis("mode i (0 = largest eigenvalue)", domain: (x.min()! - 0.5, x.max()! + 0.5), nice: false),
                             y: Axis("rate per GD step (log scale)", kind: .log),

@@ -10,6 +10,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The directory was written by a command whose output the report cannot draw.
     case cannotDraw(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
+    /// `--figures` would overwrite a file, or names a file: a usage error.
+    case figureFilesRefused(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible, Sendable {
             return "cannot read '\(path)': \(reason)"
         case let .cannotWrite(path, reason):
             return "cannot write '\(path)': \(reason)"
+        case let .figureFilesRefused(path, reason):
+            return "cannot write the figures to '\(path)': \(reason)"
         }
     }
 }

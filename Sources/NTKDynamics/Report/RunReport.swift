@@ -102,7 +102,8 @@ public enum RunReport {
         public var caption: String
     }
 
-    private static func figureSections(_ figures: [Figure]) -> [(String, [Figure])] {
+    /// The figures grouped by section, sections in order of first appearance: the page's order and numbering.
+    static func figureSections(_ figures: [Figure]) -> [(String, [Figure])] {
         var out: [(String, [Figure])] = []
         for f in figures {
             if let i = out.firstIndex(where: { $0.0 == f.section }) { out[i].1.append(f) } else { out.append((f.section, [f])) }
@@ -228,12 +229,34 @@ public enum RunReport {
 
     static let stepAxis = "step t (number of full-batch GD updates)"
 
+    /// The x-axis label of a plot over training: what one step is for the run's optimizer and batches
+    /// (config.json `optimizer`, `batch_size`; Docs/Optimizers.md).
+    static func stepAxis(_ config: JSONObject?) -> String {
+        let batch = config?.int(TrainingKey.batchSize)
+        let size = batch.map { "minibatches of \($0)" } ?? "full batch"
+        switch config?.string(TrainingKey.optimizer) {
+        case "sgd"?: return "step t (number of SGD updates, \(size))"
+        case "momentum"?: return "step t (number of heavy-ball momentum updates, \(size))"
+        default: return batch.map { _ in "step t (number of GD updates, \(size))" } ?? stepAxis
+        }
+    }
+
+    /// A note for plots that set the run beside full-batch predictions, when the run itself took minibatch steps:
+    /// the predicted rates and the NTK curves are those of full-batch GD (or heavy ball), Docs/Optimizers.md.
+    static func fullBatchNote(_ config: JSONObject?) -> String? {
+        guard let batch = config?.int(TrainingKey.batchSize) else { return nil }
+        let optimizer = config?.string(TrainingKey.optimizer) == "momentum" ? "heavy ball" : "GD"
+        return "The predictions are those of full-batch \(optimizer) from K₀; this run took steps on minibatches of \(batch), "
+            + "so minibatch noise separates it from them at any width (Docs/Optimizers.md)."
+    }
+
     /// Every figure of the run report, in page order.
     public static func figures(for logs: RunLogs) -> [Figure] {
         var out: [Figure] = []
         out += lossFigures(logs)
         out += gapFigures(logs)
         out += spectrumFigures(logs)
+        out += KernelHeatmapFigures.figures(logs)
         out += ModeFigures.figures(logs)
         out += functionFigures(logs)
         return out
@@ -279,20 +302,26 @@ public enum RunReport {
             // Further predictions (the infinite-width kernel with --kernel analytic, or what a newer tool logs):
             // any other loss column that holds a number.
             let extraColors = [Palette.purple, Palette.orange, Palette.sky]
+            // The linearized network on the same batches is the discrete prediction itself for full-batch squared loss:
+            // a column equal to it cell for cell would only hide under it.
+            let discreteValues = logs.column("\(set)_loss_ntk_discrete")
             let extras = (logs.steps?.columns ?? []).filter { column in
                 column.hasPrefix("\(set)_loss_") && !known.map(\.0).contains(column)
-                    && (logs.column(column) ?? []).contains { $0 != nil }
+                    && (logs.column(column) ?? []).contains { $0 != nil } && logs.column(column) != discreteValues
             }
-            let labels = ["\(set)_loss_ntk_analytic": "NTK infinite width (Θ)"]
+            let labels = ["\(set)_loss_ntk_analytic": "NTK infinite width (Θ)", "\(set)_loss_lin": "linearized, same batches"]
             for (i, column) in extras.enumerated() {
                 series.append(PlotSeries(id: column, label: labels[column] ?? column, x: steps, y: logs.column(column) ?? [],
                                          style: SeriesStyle(color: extraColors[i % extraColors.count], dash: "10 3 2 3")))
             }
             guard !series.isEmpty else { continue }
+            let clip = followGD(series, gd: "\(set)_loss_gd")
             let plot = LinePlot(id: "\(set)-loss", title: "\(title) vs step",
-                                x: Axis(stepAxis, nice: false),
-                                y: Axis(set == "train" ? "training loss ‖f − y‖²/(2ν) (log scale)" : "test loss ‖f − y*‖²/(2ν*) (log scale)", kind: .log),
-                                series: series, notes: notes, markers: markers)
+                                x: Axis(stepAxis(logs.config), nice: false),
+                                y: Axis(set == "train" ? "training loss ‖f − y‖²/(2ν) (log scale)" : "test loss ‖f − y*‖²/(2ν*) (log scale)",
+                                        kind: .log, domain: clip.domain),
+                                series: series + clip.exits, notes: notes + clip.notes + [fullBatchNote(logs.config)].compactMap { $0 },
+                                markers: markers)
             let definition = set == "train"
                 ? "L(f) = ‖f(X) − y‖²/(2ν) on the N training points, ν = N·k (--loss mean) or 1 (sum)."
                 : "L*(f) = ‖f(X*) − y*‖²/(2ν*) on the N* test points (noise-free targets); GD is evaluated every test_every steps (markers), the NTK predictions on every row."
@@ -302,12 +331,35 @@ public enum RunReport {
         return figures
     }
 
+    /// Above η_crit the discrete prediction grows like |1 − ηλ_max|^(2t), to 10¹⁸⁰ and beyond, and a log axis fitted to
+    /// it would flatten GD's spike (a catapult) into a line. When a prediction rises more than three decades above
+    /// GD's highest value, the axis stops two decades above GD's highest value; a ring marks the step where each
+    /// prediction leaves the axis, and a note gives how far it went. Nil domain when every curve fits.
+    static func followGD(_ series: [PlotSeries], gd id: String) -> (domain: (Double, Double)?, exits: [PlotSeries], notes: [String]) {
+        let positive = { (s: PlotSeries) in s.points.filter { $0.y > 0 && $0.y.isFinite } }
+        guard let gd = series.first(where: { $0.id == id }), let gdMax = positive(gd).map(\.y).max(),
+              let top = series.flatMap(positive).map(\.y).max(), top > 1e3 * gdMax else { return (nil, [], []) }
+        let hi = 1e2 * gdMax
+        let lo = series.flatMap(positive).map(\.y).filter { $0 <= hi }.min() ?? gdMax / 10
+        var exits: [PlotSeries] = [], notes: [String] = []
+        for s in series where s.id != id {
+            let points = positive(s)
+            guard let exit = points.first(where: { $0.y > hi }), let peak = points.max(by: { $0.y < $1.y }) else { continue }
+            exits.append(PlotSeries(id: "\(s.id)-leaves-axis", label: "\(s.label) leaves the axis (t = \(Ticks.text(exit.x)))",
+                                    points: [DataPoint(exit.x, hi / 1.25)],
+                                    style: SeriesStyle(mark: .markers, color: s.style.color, markerRadius: 4.5, hollow: true)))
+            notes.append("\(s.label) rises above the axis at step \(Ticks.text(exit.x)) (ring) and reaches \(Ticks.text(peak.y, digits: 2)) "
+                + "at step \(Ticks.text(peak.x)): the linearized model diverges along the modes with ηλᵢ > 2. The axis stops 100× above GD's highest value.")
+        }
+        return ((lo, hi), exits, notes)
+    }
+
     /// A plot of relative distances (gap, drift) against the step: on a log axis when they blow up
     /// (``autoKind(_:)``), otherwise on a linear axis that includes 0.
     static func relativeChangePlot(id: String, title: String, y label: String, series: [PlotSeries], notes: [String],
-                                   markers: [VerticalMarker]) -> LinePlot {
+                                   markers: [VerticalMarker], x: String = stepAxis) -> LinePlot {
         let kind = autoKind(series.flatMap { $0.points.map(\.y) })
-        return LinePlot(id: id, title: title, x: Axis(stepAxis, nice: false),
+        return LinePlot(id: id, title: title, x: Axis(x, nice: false),
                         y: Axis(label + (kind == .log ? " (log scale)" : ""), kind: kind, includeZero: true),
                         series: series, notes: notes, markers: markers)
     }
@@ -331,9 +383,23 @@ public enum RunReport {
                                      style: SeriesStyle(color: Palette.grey, dash: "2 3", lineWidth: 1.4)))
         }
         let plot = relativeChangePlot(id: "gap_split", title: "Where the gap comes from: nonlinearity and minibatch noise",
-                                      y: "‖·‖/‖f₀ − y‖ (train)", series: series, notes: notes, markers: markers)
+                                      y: "‖·‖/‖f₀ − y‖ (train)", series: series, notes: notes, markers: markers, x: stepAxis(logs.config))
         return Figure(section: "Distance from the linearized model", plot: plot, caption:
             "The linearized network trained in function space with the same optimizer, η, β and minibatches as the network splits the gap: nonlinearity = ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ shrinks with the width; minibatch noise = ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖ does not. gap ≤ nonlinearity + minibatch noise.")
+    }
+
+    /// How drift and Δθ/θ fall with the width under the NTK parameterization, the reference slopes of the width
+    /// pages (Docs/Sweep.md): the drift as n^−1/2 (Lee et al. 2019); ‖θ_T − θ₀‖ stays O(1) while ‖θ₀‖ grows as
+    /// √(parameters), so Δθ/θ falls as n^−1 with two hidden layers or more (n² hidden weights) and n^−1/2 with one.
+    static func widthScalingSentence(depth: Int?) -> String {
+        let weights: String
+        switch depth {
+        case let d? where d >= 2: weights = "Δθ/θ as n^−1 (depth \(d): ‖θ₀‖ grows as n with the n² hidden weights, while ‖θ_T − θ₀‖ stays O(1))"
+        case 1?: weights = "Δθ/θ as n^−1/2 (one hidden layer: ‖θ₀‖ grows as √n, while ‖θ_T − θ₀‖ stays O(1))"
+        default: weights = "Δθ/θ as n^−1 with two hidden layers or more and n^−1/2 with one (‖θ_T − θ₀‖ stays O(1), ‖θ₀‖ grows)"
+        }
+        return "Under the NTK parameterization, as the width n grows (lazy training), the drift falls as n^−1/2 (Lee et al. 2019) and "
+            + weights + "; the width pages fit both (Docs/Sweep.md)."
     }
 
     static func gapFigures(_ logs: RunLogs) -> [Figure] {
@@ -354,7 +420,8 @@ public enum RunReport {
         }
         if !gapSeries.isEmpty {
             let plot = relativeChangePlot(id: "gap", title: "Gap between GD and the NTK prediction",
-                                          y: "gap ‖f_GD − f_NTK‖/‖f₀ − y‖", series: gapSeries, notes: notes, markers: markers)
+                                          y: "gap ‖f_GD − f_NTK‖/‖f₀ − y‖", series: gapSeries, notes: notes, markers: markers,
+                                          x: stepAxis(logs.config))
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
                 "gap = ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (discrete and flow predictions), and ‖f_t^GD(X*) − f_t^discrete(X*)‖/‖f₀(X*) − y*‖ on the test points. 0 means GD follows its linearization exactly; it shrinks like 1/√n with the width n in the NTK regime."))
         }
@@ -370,10 +437,13 @@ public enum RunReport {
         }
         if !driftSeries.isEmpty {
             let plot = relativeChangePlot(id: "drift", title: "Kernel drift and weight change",
-                                          y: "relative change", series: driftSeries, notes: notes, markers: markers)
+                                          y: "relative change", series: driftSeries, notes: notes, markers: markers,
+                                          x: stepAxis(logs.config))
             let every = logs.config?.int(TrainingKey.kernelEvery).map { " every \($0) steps and at the last step" } ?? ""
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
-                "Kernel drift: relative Frobenius distance of the empirical NTK K_t from K₀, measured\(every) (markers; the line joins the measurements). Weight change: relative distance of all raw parameters from their initial values. Both vanish like 1/√n as the width n grows (lazy training)."))
+                "Kernel drift: relative Frobenius distance of the empirical NTK K_t from K₀, measured\(every) (markers; the line joins the "
+                + "measurements). Weight change: relative distance of all raw parameters from their initial values. "
+                + widthScalingSentence(depth: logs.config?.int(NetworkKey.depth))))
         }
         return figures
     }
@@ -408,7 +478,7 @@ public enum RunReport {
         if let r = sp.numbers("predicted_rate_flow") {
             rates.append(PlotSeries(id: "predicted_rate_flow", label: "predicted, flow ηλᵢ", x: modes, y: r, style: flow))
         }
-        var rateNotes: [String] = []
+        var rateNotes = [fullBatchNote(logs.config)].compactMap { $0 }
         var measuredCaption = ""
         let measuredStyle = SeriesStyle(mark: .markers, color: Palette.blue, markerRadius: many ? 1.6 : 2.4)
         if let m = sp.numbers("measured_rate") {
@@ -443,21 +513,46 @@ public enum RunReport {
         return figures
     }
 
-    /// Output 0 of GD and of the discrete NTK prediction on the test inputs at the saved steps
-    /// (arrays/snapshot_steps.npy, f_test_snapshots_gd.npy, f_test_snapshots_ntk.npy), or none.
-    static func testSnapshots(_ logs: RunLogs) -> [(step: Int, x: [Double], gd: [Double], ntk: [Double])] {
+    /// Output 0 of GD, of the discrete NTK prediction and, with --kernel analytic, of the prediction from Θ on the test
+    /// inputs at the saved steps (arrays/snapshot_steps.npy, f_test_snapshots_gd.npy, f_test_snapshots_ntk.npy,
+    /// f_test_snapshots_analytic.npy), or none.
+    static func testSnapshots(_ logs: RunLogs) -> [(step: Int, x: [Double], gd: [Double], ntk: [Double], theta: [Double]?)] {
         guard let steps = logs.array("snapshot_steps"), let xt = logs.array("x_test"),
               let gd = logs.array("f_test_snapshots_gd"), let ntk = logs.array("f_test_snapshots_ntk"),
               gd.shape == ntk.shape, gd.shape.first == steps.values.count, gd.shape.count >= 2,
               gd.shape[1] == xt.values.count, !xt.values.isEmpty else { return [] }
+        let theta = logs.array("f_test_snapshots_analytic").flatMap { $0.shape == gd.shape ? $0 : nil }
         let perSnapshot = gd.values.count / max(steps.values.count, 1)
         let k = perSnapshot / xt.values.count
         return steps.values.enumerated().compactMap { s, step in
             guard let t = Int(exactly: step) else { return nil }  // a damaged array: leave the snapshot out
             let base = s * perSnapshot
             let pick = { (v: [Double]) in (0..<xt.values.count).map { v[base + $0 * k] } }
-            return (t, xt.values, pick(gd.values), pick(ntk.values))
+            return (t, xt.values, pick(gd.values), pick(ntk.values), theta.map { pick($0.values) })
         }
+    }
+
+    /// Colours of the snapshots at T/4, T/2 and T, light to dark, so that every curve of the function plot has its own:
+    /// GD in blues (solid), the NTK prediction in oranges (dashed), Θ's in purples (dotted).
+    static let snapshotColors = (gd: ["#9ECAE1", "#4292C6", "#08306B"], ntk: ["#FDAE6B", "#E6550D", "#7F2704"],
+                                 theta: ["#BCBDDC", "#807DBA", "#3F007D"])
+
+    /// The GD, NTK and Θ curves of one snapshot, the i-th of those after t = 0.
+    static func snapshotSeries(_ snap: (step: Int, x: [Double], gd: [Double], ntk: [Double], theta: [Double]?), index i: Int,
+                               sorted: ([Double], [Double]) -> [DataPoint]) -> [PlotSeries] {
+        let c = snapshotColors
+        let pick = { (colors: [String]) in colors[Swift.min(i, colors.count - 1)] }
+        var out = [
+            PlotSeries(id: "gd_test_t\(snap.step)", label: "GD network at t = \(snap.step)", points: sorted(snap.x, snap.gd),
+                       style: SeriesStyle(color: pick(c.gd), lineWidth: 1.8)),
+            PlotSeries(id: "ntk_test_t\(snap.step)", label: "NTK discrete at t = \(snap.step)", points: sorted(snap.x, snap.ntk),
+                       style: SeriesStyle(color: pick(c.ntk), dash: "5 3", lineWidth: 1.6)),
+        ]
+        if let theta = snap.theta {
+            out.append(PlotSeries(id: "theta_test_t\(snap.step)", label: "NTK infinite width (Θ) at t = \(snap.step)",
+                                  points: sorted(snap.x, theta), style: SeriesStyle(color: pick(c.theta), dash: "1.5 2.5", lineWidth: 1.8)))
+        }
+        return out
     }
 
     /// For 1-D inputs: targets, the network at initialization, the NTK prediction on the training points
@@ -490,15 +585,8 @@ public enum RunReport {
         }
         // GD and the NTK prediction on the test inputs (a grid for sine) at t = 0, T/4, T/2, T, when saved.
         let snapshots = Self.testSnapshots(logs)
-        for (i, snap) in snapshots.enumerated() where snap.step > 0 {
-            let last = i == snapshots.count - 1
-            series.append(PlotSeries(id: "gd_test_t\(snap.step)", label: "GD network at t = \(snap.step)",
-                                     points: sorted(snap.x, snap.gd),
-                                     style: SeriesStyle(color: last ? Palette.blue : Palette.sky, lineWidth: last ? 2 : 1.3)))
-            series.append(PlotSeries(id: "ntk_test_t\(snap.step)", label: "NTK discrete at t = \(snap.step)",
-                                     points: sorted(snap.x, snap.ntk),
-                                     style: SeriesStyle(color: last ? Palette.green : Palette.orange, dash: "5 3",
-                                                        lineWidth: last ? 2 : 1.3)))
+        for (i, snap) in snapshots.filter({ $0.step > 0 }).enumerated() {
+            series += snapshotSeries(snap, index: i, sorted: sorted)
         }
         // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
         let lastStep = logs.summary?.int(SummaryKey.lastStep) ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
@@ -528,7 +616,13 @@ public enum RunReport {
         let plot = LinePlot(id: "function", title: "Learned function (1-D input)", x: Axis("input x"), y: Axis("output f(x)"),
                             series: series, notes: notes, plotHeight: 300)
         return [Figure(section: "Learned function", plot: plot, caption:
-            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
+            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run "
+            + "saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid, blues), the discrete NTK prediction "
+            + "(dashed, oranges) and, with --kernel analytic, the prediction from the infinite-width Θ (dotted, purples) are drawn on the "
+            + "test inputs at t = T/4, T/2 and T, light to dark; otherwise the NTK discrete prediction on the training points is "
+            + "recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json "
+            + "kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not "
+            + "hold.")]
     }
 }
 

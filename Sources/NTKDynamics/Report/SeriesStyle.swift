@@ -11,6 +11,8 @@ public struct SeriesStyle: Equatable, Sendable {
         case band
         /// Vertical error bars: the points come in pairs (x, low), (x, high) (LinePlot+Bands.swift).
         case errorBars
+        /// Filled unit squares centred on the points, on linear axes: one colour level of a heatmap (LinePlot+Bands.swift).
+        case cells
     }
 
     public var mark: Mark

@@ -53,11 +53,13 @@ enum SweepAxesFigures {
             }
             // One L/n figure per α (nil: the plain network), as sweep_summary.json fits them.
             let byDepth = done.filter { $0.parameterization ?? "" == p }
-            let alphas = Set(byDepth.map { $0.outputScale ?? .nan }).sorted { ($0.isNaN ? -1 : $0) < ($1.isNaN ? -1 : $1) }
+            // Keyed by the optional α itself: a NaN stand-in for "no α" is unequal to itself, so a Set of them held one
+            // entry per run and drew the figure once per run.
+            let alphas = Set(byDepth.map(\.outputScale)).sorted { ($0 ?? -.infinity) < ($1 ?? -.infinity) }
             for alpha in alphas {
-                let mine = byDepth.filter { ($0.outputScale ?? .nan).isNaN ? alpha.isNaN : $0.outputScale == alpha }
+                let mine = byDepth.filter { $0.outputScale == alpha }
                 guard Set(mine.compactMap { $0["depth"] }).count >= 2 else { continue }
-                figures.append(depthRatio(mine, setting: p + (alpha.isNaN ? "" : ", α = \(Ticks.text(alpha, digits: 3))")))
+                figures.append(depthRatio(mine, setting: p + (alpha.map { ", α = \(Ticks.text($0, digits: 3))" } ?? "")))
             }
         }
         for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {

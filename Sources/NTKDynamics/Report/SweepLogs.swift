@@ -41,6 +41,11 @@ extension WidthListLogs {
                                  parameterization: namesParameterization ? parameterization.flatMap(Parameterization.init) : nil,
                                  outputScale: namesScale ? values["output_scale"] : nil,
                                  depth: namesDepth ? values["depth"].map { Int($0) } : nil)
+            // sweep.csv has no λ_max(K̃₀); the run's summary.json does (the runs table shows it).
+            if values["lambda_max"] == nil, let summary = try? JSONObject(contentsOf: directory.appendingPathComponent(
+                "runs/\(cell.directoryName)/summary.json")) {
+                values["lambda_max"] = summary.number(RunSummary.CodingKeys.lambdaMax)
+            }
             rows.append(WidthListRow(width: width, status: status, values: values, directory: "runs/\(cell.directoryName)",
                                      parameterization: parameterization))
         }

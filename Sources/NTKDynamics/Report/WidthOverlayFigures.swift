@@ -3,7 +3,8 @@ import Foundation
 /// The overlays of a width list or a sweep (Docs/Report.md#overlays-over-training): training loss of GD and of
 /// its NTK prediction, gap, kernel drift and test loss over the steps, one curve per width on a sequential colour
 /// scale (Lee et al. 2019, Figs. 1–2). A sweep draws the mean over seeds with the min–max band of GD; a sweep
-/// with parameterization, α or depth axes draws its first (parameterization, α, depth) group only, and says so.
+/// with parameterization, α or depth axes draws them once per (parameterization, α, depth) group, each group in
+/// its own section that names it.
 enum WidthOverlayFigures {
     /// Viridis, cut before its lightest yellows so that every width shows on white: narrow = dark, wide = light.
     static let ramp: [(Double, Double, Double)] = [
@@ -21,20 +22,22 @@ enum WidthOverlayFigures {
         return String(format: "#%02X%02X%02X", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
     }
 
-    /// What is drawn: the runs (completed ones for a sweep), and a sentence saying which.
-    static func selection(_ logs: WidthListLogs) -> (rows: [WidthListRow], note: String?) {
-        var rows = logs.label == "sweep" ? logs.rows.filter { $0.status == "completed" } : logs.rows
-        var note: String?
-        if let groups = SweepAxesFigures.groups(logs), let first = groups.first {
-            rows = rows.filter { SweepAxesFigures.group($0) == first }
-            note = "Overlays for the first group only, \(first.label(showDepth: Set(groups.compactMap(\.depth)).count > 1)); the other \(groups.count - 1) group(s) are in the figures above."
-        }
-        return (rows, note)
+    /// What is drawn: the runs (completed ones for a sweep), per (parameterization, α, depth) group when the sweep has
+    /// several, each with its label (nil for a single group).
+    static func selections(_ logs: WidthListLogs) -> [(rows: [WidthListRow], group: String?)] {
+        let rows = logs.label == "sweep" ? logs.rows.filter { $0.status == "completed" } : logs.rows
+        guard let groups = SweepAxesFigures.groups(logs) else { return [(rows, nil)] }
+        let showDepth = Set(groups.compactMap(\.depth)).count > 1
+        return groups.map { g in (rows.filter { SweepAxesFigures.group($0) == g }, g.label(showDepth: showDepth)) }
     }
 
-    /// The four overlay figures, or none when no run has a readable steps.csv.
+    /// The four overlay figures, once per group of a sweep with axes (ids and section suffixed by the group), or
+    /// none when no run has a readable steps.csv.
     static func figures(for logs: WidthListLogs) -> [RunReport.Figure] {
-        let (rows, note) = selection(logs)
+        selections(logs).flatMap { figures(for: logs, rows: $0.rows, group: $0.group) }
+    }
+
+    static func figures(for logs: WidthListLogs, rows: [WidthListRow], group: String?) -> [RunReport.Figure] {
         let runs = WidthOverlay.runs(of: logs, rows: rows)
         guard !runs.isEmpty else { return [] }
         let seeds = runs.map(\.tables.count).max() ?? 1
@@ -42,7 +45,8 @@ enum WidthOverlayFigures {
             ? " Each curve is the mean over the seeds of its width (up to \(seeds)); the shaded band spans their minimum to maximum (GD only)."
             : " One run per width."
         let thinned = " At most \(WidthOverlay.maxPoints) logged steps per curve are drawn, evenly spaced (the values are the logged ones)."
-        let notes = note.map { [$0] } ?? []
+        let notes = group.map { ["Group \($0): the runs of this (parameterization, α, depth) only."] } ?? []
+        let config = logs.rows.first?.directory.flatMap { try? JSONObject(contentsOf: logs.directory.appendingPathComponent("\($0)/config.json")) }
         let specs: [(id: String, title: String, y: String, gd: String, ntk: String?, what: String)] = [
             ("overlay-train-loss", "Training loss over training, per width", "training loss (log scale)",
              "train_loss_gd", "train_loss_ntk_discrete", "Training loss of GD (solid) and of its discrete NTK prediction (dashed)."),
@@ -54,16 +58,18 @@ enum WidthOverlayFigures {
              "test_loss_gd", "test_loss_ntk_discrete", "Test loss of GD (solid, at the steps where it was measured) and of the discrete NTK prediction (dashed)."),
         ]
         return specs.compactMap { spec in
-            let plot = overlay(runs, spec: (spec.id, spec.title, spec.y, spec.gd, spec.ntk), notes: notes)
+            let id = group.map { SweepAxesFigures.slug("\(spec.id)-\($0)") } ?? spec.id
+            let title = spec.title + (group.map { " (\($0))" } ?? "")
+            let plot = overlay(runs, spec: (id, title, spec.y, spec.gd, spec.ntk), notes: notes, x: RunReport.stepAxis(config))
             guard let plot else { return nil }
-            return RunReport.Figure(section: "Over training, one curve per width", plot: plot,
+            return RunReport.Figure(section: "Over training, one curve per width" + (group.map { ": \($0)" } ?? ""), plot: plot,
                                     caption: spec.what + " Colour: the width, dark = narrow, light = wide." + spread + thinned)
         }
     }
 
     /// One overlay plot, nil when no width has the column.
     static func overlay(_ runs: [WidthOverlay.Runs], spec: (id: String, title: String, y: String, gd: String, ntk: String?),
-                        notes: [String]) -> LinePlot? {
+                        notes: [String], x: String) -> LinePlot? {
         let gd = WidthOverlay.curves(spec.gd, of: runs)
         guard !gd.isEmpty else { return nil }
         let ntk = spec.ntk.map { WidthOverlay.curves($0, of: runs) } ?? []
@@ -97,7 +103,7 @@ enum WidthOverlayFigures {
             lines.append(PlotSeries(id: "legend-ntk", label: "dashed: NTK prediction", points: [],
                                     style: SeriesStyle(color: Palette.grey, dash: "5 3", lineWidth: 1.3)))
         }
-        return LinePlot(id: spec.id, title: spec.title, x: Axis(RunReport.stepAxis), y: Axis(spec.y, kind: .log),
+        return LinePlot(id: spec.id, title: spec.title, x: Axis(x), y: Axis(spec.y, kind: .log),
                         series: bands + lines, notes: notes)
     }
 }

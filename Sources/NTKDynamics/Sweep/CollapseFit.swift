@@ -56,7 +56,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
     /// Per width, where the drift crosses ``crossoverLevel``; only for the output scale and `max_kernel_drift`.
     public var crossovers: [Crossover]?
 
-    /// log y = c + a·log v + b·log n.
+    /// log y = c + a·log v + b·log n, and whether the exponent b/a it gives is the one the combined variable assumes.
     public struct JointFit: Codable, Equatable, Sendable {
         /// a.
         public var axisExponent: Double
@@ -65,6 +65,18 @@ public struct CollapseFit: Codable, Equatable, Sendable {
         /// b/a: the power p for which the curves of every width fall onto one function of v·n^p (½ for α√n,
         /// −1 for L/n); nil when a = 0.
         @NullEncoded public var collapseExponent: Double?
+        /// b/a of each seed's own joint fit, with two seeds or more (else nil).
+        @NullEncoded public var seedCollapseExponents: [Double]?
+        /// The 95% interval of b/a: with two seeds or more, mean ± t_{0.975, S−1}·sd/√S over the per-seed b/a (as
+        /// ``ScalingFit`` does for slopes); with one seed, b/a ± t_{0.975, m−3}·se by the delta method from the
+        /// least-squares covariance of (a, b) over the m points. Nil when neither can be computed.
+        @NullEncoded public var collapseExponentCI95: [Double]?
+        @NullEncoded public var collapseExponentMethod: String?
+        /// The p the combined variable assumes: ½ (α√n) or −1 (L/n).
+        @NullEncoded public var hypothesis: Double?
+        /// Whether ``hypothesis`` lies inside ``collapseExponentCI95``; nil without an interval. False means the
+        /// data contradict the collapse onto the combined variable.
+        @NullEncoded public var hypothesisInside: Bool?
 
         init(axisExponent a: Double, widthExponent b: Double) {
             axisExponent = a
@@ -72,8 +84,34 @@ public struct CollapseFit: Codable, Equatable, Sendable {
             collapseExponent = a != 0 ? b / a : nil
         }
 
+        /// The pooled fit of `points` (log v, log n, log y, seed) with the interval of its collapse exponent and the
+        /// verdict on `hypothesis`; nil when the pooled fit has none.
+        init?(points: [(u: Double, v: Double, y: Double, seed: UInt64)], hypothesis p: Double) {
+            guard let pooled = CollapseFit.jointExponents(points.map(\.u), points.map(\.v), points.map(\.y)) else { return nil }
+            self.init(axisExponent: pooled.a, widthExponent: pooled.b)
+            hypothesis = p
+            let perSeed = Array(Set(points.map(\.seed))).sorted().compactMap { s -> Double? in
+                let mine = points.filter { $0.seed == s }
+                guard let fit = CollapseFit.jointExponents(mine.map(\.u), mine.map(\.v), mine.map(\.y)), fit.a != 0 else { return nil }
+                return fit.b / fit.a
+            }
+            if let across = ScalingFit.acrossSeeds(perSeed) {
+                seedCollapseExponents = perSeed
+                collapseExponentCI95 = across.ci95
+                collapseExponentMethod = "per-seed b/a, mean ± t(0.975, S-1)·sd/sqrt(S)"
+            } else if let r = collapseExponent, let se = pooled.ratioStandardError, points.count > 3 {
+                let half = StudentT.quantile(0.975, dof: Double(points.count - 3)) * se
+                collapseExponentCI95 = [r - half, r + half]
+                collapseExponentMethod = "least squares, b/a ± t(0.975, m-3)·se (delta method)"
+            }
+            hypothesisInside = collapseExponentCI95.map { $0[0] <= p && p <= $0[1] }
+        }
+
         enum CodingKeys: String, CodingKey {
             case axisExponent = "axis_exponent", widthExponent = "width_exponent", collapseExponent = "collapse_exponent"
+            case seedCollapseExponents = "seed_collapse_exponents", collapseExponentCI95 = "collapse_exponent_ci95"
+            case collapseExponentMethod = "collapse_exponent_method", hypothesis = "collapse_hypothesis"
+            case hypothesisInside = "collapse_hypothesis_inside"
         }
     }
 
@@ -113,7 +151,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
         let logN = data.map { Foundation.log($0.width) }
         rmsLogResidual = Self.rmsResidual(x: zip(logV, logN).map { $0 + axis.widthPower * $1 }, y: logY)
         rmsLogResidualWithoutWidth = Self.rmsResidual(x: logV, y: logY)
-        joint = Self.jointExponents(logV, logN, logY).map { JointFit(axisExponent: $0.0, widthExponent: $0.1) }
+        joint = JointFit(points: data.indices.map { (logV[$0], logN[$0], logY[$0], data[$0].seed) }, hypothesis: axis.widthPower)
         if axis == .outputScale && column == "max_kernel_drift" {
             crossovers = Self.crossovers(data.map { (alpha: $0.v, width: Int($0.width), value: $0.value) })
         }
@@ -146,9 +184,11 @@ public struct CollapseFit: Codable, Equatable, Sendable {
         return (ss.reduce(0, +) / Double(line.count)).squareRoot()
     }
 
-    /// (a, b) of log y = c + a·u + b·v by least squares: the centred 2 × 2 normal equations, solved by Cholesky.
+    /// (a, b) of log y = c + a·u + b·v by least squares: the centred 2 × 2 normal equations, solved by Cholesky, and
+    /// the standard error of b/a by the delta method, √(gᵀ·s²(XᵀX)⁻¹·g) with g = (−b/a², 1/a) and s² the residual
+    /// variance over m − 3 degrees of freedom (nil when a = 0).
     /// Nil when u and v do not both vary independently (one value of either, or fewer than 4 points).
-    static func jointExponents(_ u: [Double], _ v: [Double], _ y: [Double]) -> (Double, Double)? {
+    static func jointExponents(_ u: [Double], _ v: [Double], _ y: [Double]) -> (a: Double, b: Double, ratioStandardError: Double?)? {
         let n = Double(y.count)
         guard y.count >= 4 else { return nil }
         let (mu, mv, my) = (u.reduce(0, +) / n, v.reduce(0, +) / n, y.reduce(0, +) / n)
@@ -160,6 +200,12 @@ public struct CollapseFit: Codable, Equatable, Sendable {
         guard let factor = try? CholeskyFactorization(Matrix(rows: 2, cols: 2, data: [suu, suv, suv, svv])),
               let x = try? factor.solve(Matrix(rows: 2, cols: 1, data: [suy, svy])),
               x.data.allSatisfy(\.isFinite) else { return nil }
-        return (x.data[0], x.data[1])
+        let (a, b) = (x.data[0], x.data[1])
+        guard a != 0, let inverse = try? factor.solve(Matrix(rows: 2, cols: 2, data: [1, 0, 0, 1])) else { return (a, b, nil) }
+        let residuals = y.indices.map { i in y[i] - my - a * (u[i] - mu) - b * (v[i] - mv) }
+        let s2 = residuals.map { $0 * $0 }.reduce(0, +) / (n - 3)
+        let g = [-b / (a * a), 1 / a]
+        let variance = s2 * (g[0] * g[0] * inverse[0, 0] + 2 * g[0] * g[1] * inverse[0, 1] + g[1] * g[1] * inverse[1, 1])
+        return (a, b, variance.isFinite && variance >= 0 ? variance.squareRoot() : nil)
     }
 }

@@ -21,6 +21,19 @@ public struct ScalingFit: Codable, Equatable, Sendable {
         case slope, ci95 = "ci95", seedSlopes = "seed_slopes", points, method
     }
 
+    static let acrossSeedsMethod = "per-seed slopes, mean ± t(0.975, S-1)·sd/sqrt(S)"
+
+    /// The mean of S ≥ 2 per-seed estimates and its 95% interval mean ± t_{0.975, S−1}·sd/√S (sd with S − 1);
+    /// nil with fewer than two.
+    static func acrossSeeds(_ values: [Double]) -> (mean: Double, ci95: [Double])? {
+        guard values.count >= 2 else { return nil }
+        let s = Double(values.count)
+        let mean = values.reduce(0, +) / s
+        let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (s - 1)).squareRoot()
+        let half = StudentT.quantile(0.975, dof: s - 1) * sd / s.squareRoot()
+        return (mean, [mean - half, mean + half])
+    }
+
     /// Fits `points` of (width, seed, value).
     public init(_ data: [(width: Int, seed: UInt64, value: Double)]) {
         self.init(against: data.map { (x: Double($0.width), seed: $0.seed, value: $0.value) })
@@ -36,15 +49,11 @@ public struct ScalingFit: Codable, Equatable, Sendable {
             let fit = LinearFit(usable.filter { $0.seed == s }.map { (Foundation.log($0.x), Foundation.log($0.value)) })
             if fit.count >= 2, fit.slope.isFinite { perSeed.append(fit.slope) }
         }
-        if perSeed.count >= 2 {
-            method = "per-seed slopes, mean ± t(0.975, S-1)·sd/sqrt(S)"
+        if let across = Self.acrossSeeds(perSeed) {
+            method = Self.acrossSeedsMethod
             seedSlopes = perSeed
-            let s = Double(perSeed.count)
-            let mean = perSeed.reduce(0, +) / s
-            let sd = (perSeed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (s - 1)).squareRoot()
-            let half = StudentT.quantile(0.975, dof: s - 1) * sd / s.squareRoot()
-            slope = mean
-            ci95 = [mean - half, mean + half]
+            slope = across.mean
+            ci95 = across.ci95
         } else {
             method = "least squares, slope ± t(0.975, n-2)·SE"
             seedSlopes = []
