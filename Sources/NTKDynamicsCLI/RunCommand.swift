@@ -67,7 +67,7 @@ public struct RunCommand: ParsableCommand {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
                                       kernel: training.kernel, precision: training.precision,
-                                      quadratureDegree: training.quadratureDegree)
+                                      quadratureDegree: training.quadratureDegree, keptKernels: training.settings.keptKernelCount)
             guard need.fits() else {
                 throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: "use a smaller --width, --depth or --samples.")
             }

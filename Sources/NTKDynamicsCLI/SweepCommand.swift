@@ -211,7 +211,7 @@ public struct SweepCommand: ParsableCommand {
         let largest = plan.largest
         let need = MemoryEstimate(architecture: largest, samples: plan.dataset.trainCount,
                                   testSamples: plan.dataset.testCount, kernel: training.kernel,
-                                  precision: training.precision)
+                                  precision: training.precision, keptKernels: training.settings.keptKernelCount)
         let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(cells, 1)))
         let together = MemoryEstimate(bytes: need.bytes * concurrent)
         guard together.fits() else {
