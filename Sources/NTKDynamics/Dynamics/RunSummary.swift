@@ -111,6 +111,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// The largest λ_max(K̃_t) over every measurement, and the alignment of K₀ with the targets.
     @NullEncoded public var maxKernelLambdaMax: Double? = nil
     @NullEncoded public var initialKernelTargetAlignment: Double? = nil
+    /// ``GDPhase`` of the run: lazy, catapult or divergent (nil in files written before it existed).
+    @NullEncoded public var phase: GDPhase? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
@@ -148,6 +150,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case finalEigenvectorAngleMax = "final_eigenvector_angle_max"
         case finalWeightChangeSpectralLayers = "final_weight_change_spectral_layers"
         case maxKernelLambdaMax = "max_kernel_lambda_max", initialKernelTargetAlignment = "initial_kernel_target_alignment"
+        case phase
     }
 }
 

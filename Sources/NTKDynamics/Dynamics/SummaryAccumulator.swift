@@ -118,6 +118,7 @@ struct SummaryAccumulator {
             s.modesOscillating = e.modeRates.filter { $0.regime == .oscillating }.count
         }
         addKernelFigures(&s, learningRate: e.learningRate)
+        s.phase = GDPhase(status: end.status, losses: lossesGD)
         return s
     }
 

@@ -235,6 +235,7 @@ public enum RunReport {
         out += gapFigures(logs)
         out += spectrumFigures(logs)
         out += ModeFigures.figures(logs)
+        out += KernelObservableFigures.figures(logs)
         out += functionFigures(logs)
         return out
     }
