@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKDynamicsCLI
 
 /// The learning-rate axis of `sweep` (issue 25, item 15): the phase rule on loss curves written out here, the grid's
 /// cells and names, sweep.csv rows of this and the previous version, and the axis through resume, shards and merge.
@@ -12,6 +13,14 @@ import Testing
         #expect(GDPhase(status: .completed, losses: [1, 30, 2, 1.5]) == .divergent)    // rose, still above at T
         #expect(GDPhase(status: .diverged, losses: [1, 0.5]) == .divergent)
         #expect(GDPhase(status: .interrupted, losses: [1, 0.9]) == .lazy)
+    }
+
+    /// Item 3: the printed theory of μP groups says what was measured (Docs/Parameterizations.md#how-far-the-weights-move).
+    @Test func sweepTheoryLineSeparatesMuPFromNTK() {
+        #expect(SweepReport.theory(.ntk, depth: 2).contains("O(width^-1/2) bounds"))
+        let deep = SweepReport.theory(.mup, depth: 2), shallow = SweepReport.theory(.mup, depth: 1)
+        #expect(deep.contains("drift O(1)") && deep.contains("Δθ/θ O(width^-1/2)") && !deep.contains("bounds"))
+        #expect(shallow.contains("Δθ/θ O(1) at depth 1"))
     }
 
     @Test func gridCellsNamesAndRowsWithTheAxis() throws {
@@ -50,6 +59,8 @@ import Testing
         let whole = dir.file("whole").path
         let r = try ToolProcess.run(base + ["--out", whole])
         #expect(r.status == 3, "\(r.stderr)")   // the 40·η_crit runs diverge
+        // One printed group per factor, each with its own runs.
+        #expect(r.stdout.contains("ntk, depth 1, η = 0.5·η_crit:") && r.stdout.contains("ntk, depth 1, η = 40·η_crit:"), "\(r.stdout)")
         let rows = try CSVTable(contentsOf: dir.file("whole/sweep.csv"))
         let factor = try #require(rows.numbers("lr_factor")), ratio = try #require(rows.numbers("lr_over_lr_crit"))
         #expect(factor == [0.5, 0.5, 40, 40])

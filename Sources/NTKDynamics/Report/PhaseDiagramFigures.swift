@@ -28,7 +28,8 @@ enum PhaseDiagramFigures {
         let styles = [Palette.blue, Palette.green, Palette.purple, Palette.orange, Palette.sky, Palette.black]
         var series = widths.enumerated().map { i, w -> PlotSeries in
             let points = factors.map { f -> DataPoint in
-                let v = rows.filter { $0.width == w && $0["lr_factor"] == f }.compactMap { $0["final_lr_kernel_lambda_max"] }
+                let v = rows.filter { $0.width == w && $0["lr_factor"] == f && $0.status != RunStatus.diverged.rawValue }
+                    .compactMap { $0["final_lr_kernel_lambda_max"] }
                 return DataPoint(f, v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count))
             }
             return PlotSeries(id: "lr-lambda-w\(w)", label: "width \(w)", points: points,
@@ -42,7 +43,7 @@ enum PhaseDiagramFigures {
         figures.append(RunReport.Figure(section: section, plot: LinePlot(
             id: "phase-lr-lambda", title: "Final η·λ_max(K̃_T) vs η/η_crit", x: xAxis,
             y: Axis("η·λ_max(K̃_T) (mean over seeds)", includeZero: true), series: series),
-            caption: "η times the largest eigenvalue of the last measured kernel. Without kernel change it would be 2·η/η_crit (grey); a catapult brings it below 2, the edge where linearized GD becomes stable. Diverged runs end at their last measured kernel."))
+            caption: "η times the largest eigenvalue of the last measured kernel, over the runs that did not diverge (a diverged run's last kernel is from before it blew up). Without kernel change it would be 2·η/η_crit (grey); a catapult brings it below 2, the edge where linearized GD becomes stable."))
         return figures
     }
 
