@@ -32,7 +32,12 @@ public struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("depths"), parsing: .unconditional, help: "A depth axis, e.g. 1,2,4,8 hidden layers: every width and seed runs at each depth, with its own η when η comes from --lr-factor. The summary fits drift against depth/width (Hanin & Nica 2019). Replaces --depth. Docs/Sweep.md#sweep-axes.")
     var depths: IntList?
 
-    @Option(name: .customLong("lr-factors"), parsing: .unconditional, help: "A learning-rate axis of η/η_crit, e.g. 0.5,1,1.5,1.9,2.5: every width and seed runs at each factor, η = factor × the run's own η_crit (not one η across widths). Each row gets its phase (lazy, catapult, divergent) and η·λ_max(K̃_T); the report draws the phase diagram. Replaces --lr-factor and --lr. Docs/Sweep.md#the-learning-rate-axis.")
+    @Option(name: .customLong("lr-factors"), parsing: .unconditional, help: """
+        A learning-rate axis of η/η_crit, e.g. 0.5,1,1.5,1.9,2.5: every width and seed runs at each factor, η = factor \
+        × the run's own η_crit (not one η across widths). Each row gets its phase (lazy, catapult, divergent) and \
+        η·λ_max(K̃_T); the report draws the phase diagram. Replaces --lr-factor and --lr. \
+        Docs/Sweep.md#the-learning-rate-axis.
+        """)
     var lrFactors: CommaList<Double>?
 
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
@@ -107,7 +112,8 @@ public struct SweepCommand: ParsableCommand {
                 throw ValidationError("--lr-factors \(list.defaultValueDescription) lists a factor twice; give each once.")
             }
             if training.lr != nil || training.lrFactor != nil {
-                throw ValidationError("--lr-factors conflicts with \(training.lr != nil ? "--lr" : "--lr-factor"): the axis sets η of every run from its own η_crit; give the axis alone.")
+                let other = training.lr != nil ? "--lr" : "--lr-factor"
+                throw ValidationError("--lr-factors conflicts with \(other): the axis sets η of every run from its own η_crit; give the axis alone.")
             }
         }
         if let list = outputScales {
@@ -210,7 +216,9 @@ public struct SweepCommand: ParsableCommand {
         // Before η_crit, which builds the widest network's kernel.
         try checkMemory(plan, cells: grid.cells(in: shard).count)
         var (rates, lrSource) = try plan.learningRates(lr: training.lr, seed: training.seed)
-        if grid.learningRateFactors != nil { lrSource = "--lr-factors: each run's factor × its own η_crit (lr is the 0.5·η_crit of width \(grid.widths.last!), for reference)" }
+        if grid.learningRateFactors != nil {
+            lrSource = "--lr-factors: each run's factor × its own η_crit (lr is the 0.5·η_crit of width \(grid.widths.last!), for reference)"
+        }
         plan.settings.learningRate = rates[0].lr
         let axes = grid.parameterizations != nil || grid.depths != nil
         let config = SweepConfiguration(

@@ -246,11 +246,7 @@ public final class NTKExperiment {
                 testSnapshots.append((t, fTest, twins.fullBatch?.testOutput ?? predictor.testOutput(step: t, form: .discrete)))
             }
             if kept, let fTest = o.testOutput { outputHistory.append((t, o.output, fTest)) }
-            if let kt = o.kernel {
-                latestKernel = kt
-                latestKernelStep = t
-                if let k = settings.kernelHistoryEvery, t % k == 0 || t == steps { kernelHistory.append((t, kt)) }
-            }
+            if let kt = o.kernel { keep(kernel: kt, step: t) }
             var residual = o.output
             BLAS.axpy(-1, dataset.trainTargets.data, &residual)
             latestModeResiduals = BLAS.matvec(predictor.eigen.vectors, residual, transA: .transposed)
@@ -280,6 +276,13 @@ public final class NTKExperiment {
         modeRates = tracker.rates
         end.trainingSeconds = (clock.now - start).seconds
         return accumulator.summary(of: self, end)
+    }
+
+    /// A measured K_t becomes the latest kernel, and with `--keep-kernel-every` K joins ``kernelHistory`` at t % K = 0 and T.
+    private func keep(kernel: Matrix, step t: Int) {
+        latestKernel = kernel
+        latestKernelStep = t
+        if let k = settings.kernelHistoryEvery, t % k == 0 || t == settings.steps { kernelHistory.append((t, kernel)) }
     }
 
     /// What every step compares against: the targets, the initial residual norms, ‖θ₀‖, ‖K₀‖ and the divergence bound.

@@ -31,7 +31,10 @@ enum KernelObservableFigures {
             let plot = LinePlot(id: "kernel-eigenvalues", title: "Extreme eigenvalues of K̃_t vs step",
                                 x: Axis(RunReport.stepAxis, nice: false), y: Axis("eigenvalue of K̃_t = K_t/ν (log scale)", kind: .log),
                                 series: series, notes: notes, markers: markers)
-            figures.append(.init(section: section, plot: plot, caption: "λ_max and λ_min of K̃_t at the steps K_t was measured (LAPACK dsyevd, the normalization and layout of K̃₀). GD on the linearized model is stable while η·λ_max < 2: above η_crit a catapult drives λ_max(K̃_t) below 2/η (Lewkowycz et al. 2020)."))
+            let caption = "λ_max and λ_min of K̃_t at the steps K_t was measured (LAPACK dsyevd, the normalization and layout of K̃₀). GD "
+                + "on the linearized model is stable while η·λ_max < 2: above η_crit a catapult drives λ_max(K̃_t) below 2/η "
+                + "(Lewkowycz et al. 2020)."
+            figures.append(.init(section: section, plot: plot, caption: caption))
         }
         let shapes: [(String, String, SeriesStyle)] = [
             ("kernel_target_alignment", "alignment A(K_t, yyᵀ)", RunReport.gd),
@@ -47,7 +50,10 @@ enum KernelObservableFigures {
             let plot = LinePlot(id: "kernel-alignment", title: "Kernel alignment and eigenvector rotation vs step",
                                 x: Axis(RunReport.stepAxis, nice: false), y: Axis("alignment, CKA, angle/(π/2)", domain: (0, 1)),
                                 series: shapeSeries, notes: notes, markers: markers)
-            figures.append(.init(section: section, plot: plot, caption: "A(K_t, yyᵀ) = yᵀK_t y/(‖K_t‖_F‖y‖²) rises when the kernel learns the targets (Baratin et al. 2021); CKA(K₀, K_t) is the centred alignment with the initial kernel, 1 while K_t keeps K₀'s shape; the angle is the largest principal angle between the top --modes eigenvectors of K̃₀ and K̃_t."))
+            let caption = "A(K_t, yyᵀ) = yᵀK_t y/(‖K_t‖_F‖y‖²) rises when the kernel learns the targets (Baratin et al. 2021); CKA(K₀, "
+                + "K_t) is the centred alignment with the initial kernel, 1 while K_t keeps K₀'s shape; the angle is the largest "
+                + "principal angle between the top --modes eigenvectors of K̃₀ and K̃_t."
+            figures.append(.init(section: section, plot: plot, caption: caption))
         }
         if let spectral = spectralFigure(logs, measured, notes: notes, markers: markers) { figures.append(spectral) }
         return figures
@@ -67,6 +73,9 @@ enum KernelObservableFigures {
         guard !series.isEmpty else { return nil }
         let plot = RunReport.relativeChangePlot(id: "weight-change-spectral", title: "Spectral weight change per layer vs step",
                                                 y: "‖W_l(t) − W_l(0)‖₂ / ‖W_l(0)‖₂", series: series, notes: notes, markers: markers)
-        return .init(section: section, plot: plot, caption: "The relative change of each layer's weights in spectral norm (largest singular value, by Lanczos power iteration). Under μP a hidden layer's spectral change stays O(1) as the width grows, while its Frobenius change (weight_change_layer_<l>) falls as n^(−1/2) (Docs/Parameterizations.md).")
+        let caption = "The relative change of each layer's weights in spectral norm (largest singular value, by Lanczos power "
+            + "iteration). Under μP a hidden layer's spectral change stays O(1) as the width grows, while its Frobenius "
+            + "change (weight_change_layer_<l>) falls as n^(−1/2) (Docs/Parameterizations.md)."
+        return .init(section: section, plot: plot, caption: caption)
     }
 }

@@ -24,7 +24,12 @@ enum PhaseDiagramFigures {
         let yAxis = Axis("width n (log scale)", kind: .log, ticks: widths.map(Double.init))
         let diagram = LinePlot(id: "phase-diagram", title: "Phase of GD over η/η_crit × width", x: xAxis, y: yAxis,
                                series: phaseSeries + [criticalLine(over: widths)])
-        var figures = [RunReport.Figure(section: section, plot: diagram, caption: "Each run's phase from its training loss (Docs/Sweep.md#the-learning-rate-axis): lazy (the loss never rose above its initial value), catapult (it rose, then ended below it), divergent (the run diverged, or ended above its initial loss). Runs of several seeds share a point; where they disagree their markers overlap. Lewkowycz et al. (2020): lazy below η_crit, catapult between η_crit and η_max (≈ 2η_crit for a linear-readout tanh network; larger for relu), divergent above.")]
+        let caption = "Each run's phase from its training loss (Docs/Sweep.md#the-learning-rate-axis): lazy (the loss never rose "
+            + "above its initial value), catapult (it rose, then ended below it), divergent (the run diverged, or ended above "
+            + "its initial loss). Runs of several seeds share a point; where they disagree their markers overlap. Lewkowycz "
+            + "et al. (2020): lazy below η_crit, catapult between η_crit and η_max (≈ 2η_crit for a linear-readout tanh "
+            + "network; larger for relu), divergent above."
+        var figures = [RunReport.Figure(section: section, plot: diagram, caption: caption)]
         let styles = [Palette.blue, Palette.green, Palette.purple, Palette.orange, Palette.sky, Palette.black]
         var series = widths.enumerated().map { i, w -> PlotSeries in
             let points = factors.map { f -> DataPoint in
@@ -43,7 +48,9 @@ enum PhaseDiagramFigures {
         figures.append(RunReport.Figure(section: section, plot: LinePlot(
             id: "phase-lr-lambda", title: "Final η·λ_max(K̃_T) vs η/η_crit", x: xAxis,
             y: Axis("η·λ_max(K̃_T) (mean over seeds)", includeZero: true), series: series),
-            caption: "η times the largest eigenvalue of the last measured kernel, over the runs that did not diverge (a diverged run's last kernel is from before it blew up). Without kernel change it would be 2·η/η_crit (grey); a catapult brings it below 2, the edge where linearized GD becomes stable."))
+            caption: "η times the largest eigenvalue of the last measured kernel, over the runs that did not diverge (a "
+                + "diverged run's last kernel is from before it blew up). Without kernel change it would be 2·η/η_crit "
+                + "(grey); a catapult brings it below 2, the edge where linearized GD becomes stable."))
         return figures
     }
 
