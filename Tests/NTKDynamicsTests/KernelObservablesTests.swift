@@ -186,6 +186,37 @@ import Testing
         let kept = MemoryEstimate(architecture: a, samples: 50, testSamples: 10, kernel: .empirical, keptKernels: 4).bytes
         #expect(kept - base == 4 * 100 * 100 * 8)
     }
+
+    /// A width list: widths.csv carries each width's kernel figures and phase from its summary.json, and the final
+    /// λ_max(K̃_T) is that of `arrays/ntk_final.npy`/ν by a power iteration written out here.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func widthListCarriesTheKernelFigures() throws {
+        let dir = ScratchDirectory()
+        defer { dir.cleanup() }
+        let r = try ToolProcess.run(["--width", "16,48", "--depth", "1", "--samples", "8", "--test-samples", "2", "--steps", "30",
+                                     "--lr-factor", "1.5", "--quiet", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let table = try CSVTable(contentsOf: dir.file("widths.csv"))
+        let phaseColumn = try #require(table.columns.firstIndex(of: "phase"))
+        for (i, w) in [16, 48].enumerated() {
+            let summary = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: dir.file("w\(w)/summary.json"))) as? [String: Any])
+            for key in ["final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka"] {
+                // JSONSerialization rounds the last digit of some doubles: compare to round-off.
+                let (csv, json) = (try #require(table.numbers(key)?[i]), try #require(summary[key] as? Double))
+                #expect(abs(csv - json) <= 1e-14 * abs(json), "\(key) at width \(w)")
+            }
+            #expect(table.rows[i][phaseColumn] == summary["phase"] as? String)
+            let k = try NPYArray(contentsOf: dir.file("w\(w)/arrays/ntk_final.npy"))
+            let n = k.shape[0], nu = Double(n)   // --loss mean, one output: ν = N
+            var v = [Double](repeating: 1, count: n), lambda = 0.0
+            for _ in 0..<2000 {
+                let kv = (0..<n).map { a in (0..<n).map { b in k.values[a * n + b] * v[b] / nu }.reduce(0, +) }
+                lambda = kv.map { $0 * $0 }.reduce(0, +).squareRoot()
+                v = kv.map { $0 / lambda }
+            }
+            let reported = try #require(summary["final_kernel_lambda_max"] as? Double)
+            #expect(abs(reported - lambda) < 1e-6 * lambda, "width \(w): \(reported) against \(lambda)")
+        }
+    }
 }
 
 extension Matrix {
