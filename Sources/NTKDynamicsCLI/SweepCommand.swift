@@ -32,6 +32,14 @@ public struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("depths"), parsing: .unconditional, help: "A depth axis, e.g. 1,2,4,8 hidden layers: every width and seed runs at each depth, with its own η when η comes from --lr-factor. The summary fits drift against depth/width (Hanin & Nica 2019). Replaces --depth. Docs/Sweep.md#sweep-axes.")
     var depths: IntList?
 
+    @Option(name: .customLong("lr-factors"), parsing: .unconditional, help: """
+        A learning-rate axis of η/η_crit, e.g. 0.5,1,1.5,1.9,2.5: every width and seed runs at each factor, η = factor \
+        × the run's own η_crit (not one η across widths). Each row gets its phase (lazy, catapult, divergent) and \
+        η·λ_max(K̃_T); the report draws the phase diagram. Replaces --lr-factor and --lr. \
+        Docs/Sweep.md#the-learning-rate-axis.
+        """)
+    var lrFactors: CommaList<Double>?
+
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
     var out: String?
 
@@ -96,6 +104,18 @@ public struct SweepCommand: ParsableCommand {
             }
         }
         try validateDepths()
+        if let list = lrFactors {
+            for f in list.values where !(f.isFinite && f > 0) {
+                throw ValidationError("--lr-factors: \(f) is invalid; each η/η_crit must be a finite number > 0.")
+            }
+            guard !list.hasDuplicates else {
+                throw ValidationError("--lr-factors \(list.defaultValueDescription) lists a factor twice; give each once.")
+            }
+            if training.lr != nil || training.lrFactor != nil {
+                let other = training.lr != nil ? "--lr" : "--lr-factor"
+                throw ValidationError("--lr-factors conflicts with \(other): the axis sets η of every run from its own η_crit; give the axis alone.")
+            }
+        }
         if let list = outputScales {
             for a in list.values where !(a.isFinite && a > 0) {
                 throw ValidationError("--output-scales: \(a) is invalid; each α must be a finite number > 0.")
@@ -154,7 +174,8 @@ public struct SweepCommand: ParsableCommand {
         let showProgress = !quiet && isatty(2) == 1
         note("sweep: " + plan.gridDescription
              + (shardSpec == .whole ? "" : ", shard \(shardSpec) runs \(cells.count) of them")
-             + "; η = \(plan.rateText(recorded)) fixed across widths (\(recorded.lrSource)); \(workers) at once")
+             + "; η = \(plan.rateText(recorded))" + (plan.grid.learningRateFactors == nil ? " fixed across widths (\(recorded.lrSource))" : "")
+             + "; \(workers) at once")
         let clock = ContinuousClock()
         let start = clock.now
         let runner = SweepRunner(dataset: plan.dataset, data: config.sweep.data, dataSeed: training.seed,
@@ -189,7 +210,7 @@ public struct SweepCommand: ParsableCommand {
     private func makePlan(shard: ShardSpec) throws -> (SweepPlan, SweepConfiguration) {
         let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed,
                              parameterizations: parameterizations?.values, outputScales: outputScales?.values,
-                             depths: depths?.values)
+                             depths: depths?.values, learningRateFactors: lrFactors?.values)
         let dataset = try data.loadOrExit(seed: training.seed, describe: note)
         var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs)
         if let p = grid.parameterizations?.first { template.parameterization = p }
@@ -197,7 +218,10 @@ public struct SweepCommand: ParsableCommand {
         var plan = SweepPlan(grid: grid, dataset: dataset, template: template, settings: training.settings)
         // Before η_crit, which builds the widest network's kernel.
         try checkMemory(plan, cells: grid.cells(in: shard).count)
-        let (rates, lrSource) = try RunCommand.refusingOverflow { try plan.learningRates(lr: training.lr, seed: training.seed) }
+        var (rates, lrSource) = try RunCommand.refusingOverflow { try plan.learningRates(lr: training.lr, seed: training.seed) }
+        if grid.learningRateFactors != nil {
+            lrSource = "--lr-factors: each run's factor × its own η_crit (lr is the 0.5·η_crit of width \(grid.widths.last!), for reference)"
+        }
         plan.settings.learningRate = rates[0].lr
         let axes = grid.parameterizations != nil || grid.depths != nil
         let config = SweepConfiguration(
@@ -205,8 +229,8 @@ public struct SweepCommand: ParsableCommand {
             sweep: .init(widths: grid.widths, seeds: grid.seeds, data: data.settings(for: dataset), dataSeed: training.seed,
                          lr: rates[0].lr, lrSource: lrSource, shard: shard.description,
                          parameterizations: grid.parameterizations, outputScales: grid.outputScales, depths: grid.depths,
-                         lrPerNetwork: axes && training.lr == nil ? rates : nil, dataSource: dataset.source,
-                         dataFingerprint: DataFingerprint.of(dataset)))
+                         lrFactors: grid.learningRateFactors, lrPerNetwork: axes && training.lr == nil ? rates : nil,
+                         dataSource: dataset.source, dataFingerprint: DataFingerprint.of(dataset)))
         return (plan, config)
     }
 
@@ -216,7 +240,7 @@ public struct SweepCommand: ParsableCommand {
         let need = MemoryEstimate(architecture: largest, samples: plan.dataset.trainCount,
                                   testSamples: plan.dataset.testCount, kernel: training.kernel,
                                   precision: training.precision, steps: training.steps,
-                                  outputHistoryEvery: training.keepOutputsEvery)
+                                  outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount)
         let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(cells, 1)))
         let together = MemoryEstimate(bytes: need.bytes * concurrent)
         guard together.fits() else {

@@ -32,6 +32,8 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
         /// The `--depths` axis; absent without it (the network record's `depth` then holds the one depth; with
         /// it, the axis' first).
         var depths: [Int]?
+        /// The `--lr-factors` axis (η/η_crit of each run, from its own η_crit); absent without it.
+        var lrFactors: [Double]?
         /// η of each (parameterization, depth) of the axes, when derived from η_crit (each network has its own
         /// kernel, so its own η_crit); `lr` is then the first one's. Absent otherwise.
         var lrPerNetwork: [NetworkRate]?
@@ -45,13 +47,13 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey {
             case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
             case parameterizations, outputScales = "output_scales", depths, lrPerNetwork = "lr_per_network"
-            case dataSource = "data_source", dataFingerprint = "data_fingerprint"
+            case dataSource = "data_source", dataFingerprint = "data_fingerprint", lrFactors = "lr_factors"
         }
 
         /// The grid these settings describe.
         var grid: SweepGrid {
             SweepGrid(widths: widths, seedCount: seeds.count, baseSeed: seeds[0], parameterizations: parameterizations,
-                      outputScales: outputScales, depths: depths)
+                      outputScales: outputScales, depths: depths, learningRateFactors: lrFactors)
         }
 
         /// η of the network with this parameterization and depth.

@@ -72,12 +72,19 @@ struct SweepPlan: Sendable {
             s.seed = cell.seed
             if let alpha = cell.outputScale { s.outputScale = alpha }
             s.learningRate = recorded.learningRate(a.parameterization, depth: a.depth)
+            if let f = cell.learningRateFactor {  // --lr-factors: η = f·η_crit of this run's own network
+                s.learningRate = nil
+                s.learningRateFactor = f
+            }
             return (architecture: a, settings: s)
         }
     }
 
     /// η as the progress note prints it: one number, or one per network.
     func rateText(_ recorded: SweepConfiguration.SweepRecord) -> String {
+        if let factors = grid.learningRateFactors {
+            return "{\(factors.map(SweepCell.text).joined(separator: ", "))}·η_crit of each run"
+        }
         guard recorded.lrPerNetwork != nil else { return ProgressTable.number(recorded.lr) }
         return networks.map { "\(ProgressTable.number(recorded.learningRate($0.parameterization, depth: $0.depth))) (\(name($0)))" }
             .joined(separator: ", ")
@@ -88,7 +95,8 @@ struct SweepPlan: Sendable {
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         let axes = [grid.parameterizations.map { count($0.count, "parameterization") },
                     grid.outputScales.map { count($0.count, "output scale") },
-                    grid.depths.map { count($0.count, "depth") }].compactMap { $0 }
+                    grid.depths.map { count($0.count, "depth") },
+                    grid.learningRateFactors.map { count($0.count, "learning-rate factor") }].compactMap { $0 }
         return (axes + ["\(grid.widths.count) widths", "\(grid.seeds.count) seeds"]).joined(separator: " × ")
             + " = \(grid.cells.count) runs"
     }

@@ -26,19 +26,32 @@ enum SweepReport {
         // stopped (a preempted array task) before its first run finished. The per-width table needs rows.
         guard !rows.isEmpty else { return "no finished runs (an empty shard, or stopped before the first run finished)" }
         guard let groups = summary.groups, groups.count > 1 else {
-            return renderGroup(summary.metrics, widths: summary.widths, rows: rows)
+            return renderGroup(summary.metrics, widths: summary.widths, rows: rows,
+                               theory: theory(rows[0].parameterization, depth: rows[0].depth))
         }
         var parts = groups.map { g in
-            "\(g.label):\n" + renderGroup(g.metrics, widths: summary.widths, rows: rows.filter {
-                $0.parameterization == g.parameterization && $0.outputScale == g.outputScale && $0.depth == g.depth
-            })
+            "\(g.label)" + (g.lrFactor.map { ", η = \(SweepCell.text($0))·η_crit" } ?? "") + ":\n"
+                + renderGroup(g.metrics, widths: summary.widths, rows: rows.filter {
+                    $0.parameterization == g.parameterization && $0.outputScale == g.outputScale && $0.depth == g.depth
+                        && $0.cell.learningRateFactor == g.lrFactor
+                }, theory: theory(g.parameterization, depth: g.depth))
         }
         for c in summary.collapse ?? [] { parts += c.sentences(ProgressTable.number) }
         return parts.joined(separator: "\n")
     }
 
+    /// What theory says of the slopes against width under `p` (Docs/Parameterizations.md#how-far-the-weights-move).
+    static func theory(_ p: Parameterization, depth: Int) -> String {
+        switch p {
+        case .ntk, .standard: return "theory: O(width^-1/2) bounds, drift often closer to -1"
+        case .mup, .meanField:
+            return "theory (μP): drift O(1), slope 0; Δθ/θ " + (depth == 1 ? "O(1) at depth 1" : "O(width^-1/2) at depth \(depth)")
+                + " (a hidden n×n layer moves by n^-1/2 in Frobenius norm, O(1) in spectral norm)"
+        }
+    }
+
     /// Per width: runs, means ± sd of drift, weight change and gap, final losses; then the slopes against width.
-    private static func renderGroup(_ metrics: [SweepSummary.Metric], widths: [Int], rows: [SweepRow]) -> String {
+    private static func renderGroup(_ metrics: [SweepSummary.Metric], widths: [Int], rows: [SweepRow], theory: String) -> String {
         let n = ProgressTable.number
         func meanSD(_ m: SweepSummary.Metric, _ w: Int) -> String {
             guard let s = m.perWidth.first(where: { $0.width == w }), let mean = s.mean else { return "n/a" }
@@ -63,7 +76,7 @@ enum SweepReport {
         // Say which interval: across seeds needs two seeds or more; a shard or a sweep of one seed fits least squares.
         let methods = Set(metrics.map { $0.fit.seedSlopes.isEmpty ? "least squares, one seed" : "across seeds" })
         let interval = methods.count == 1 ? methods.first! : "across seeds where two or more, else least squares"
-        lines.append("log-log slope against width (95% CI \(interval); theory: O(width^-1/2) bounds, drift often closer to -1):")
+        lines.append("log-log slope against width (95% CI \(interval); \(theory)):")
         for m in metrics {
             let ci = m.fit.ci95.map { "[\(n($0[0])), \(n($0[1]))]" } ?? "n/a"
             lines.append("  \(m.column.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n(m.fit.slope))  CI \(ci)  (\(m.fit.points) runs)")

@@ -11,6 +11,8 @@ enum WidthsTable {
         // Added after `directory`, so that readers taking columns by position keep working (Docs/LogFormat.md#widthscsv).
         "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
         "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
+        "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
+        "final_eigenvector_angle_max", "phase",
     ]
 
     static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
@@ -24,7 +26,9 @@ enum WidthsTable {
                       cell(s.finalKernelDrift), cell(s.maxKernelDrift), cell(s.finalWeightChange),
                       f(s.trainingSeconds), d, cell(s.maxTestGap), cell(s.kernelDistanceAnalytic), cell(s.maxGapAnalytic),
                       cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic), cell(s.maxGapNonlinearity),
-                      cell(s.maxGapMinibatch)].joined(separator: ",")) + "\n"
+                      cell(s.maxGapMinibatch), cell(s.finalKernelLambdaMax), cell(s.finalLearningRateKernelLambdaMax),
+                      cell(s.finalKernelTargetAlignment), cell(s.finalKernelCKA), cell(s.finalEigenvectorAngleMax),
+                      (s.phase ?? GDPhase(s)).rawValue].joined(separator: ",")) + "\n"
         }
         try dir.write(Data(text.utf8), to: "widths.csv")
     }

@@ -21,12 +21,14 @@ import Foundation
 ///
 /// With `--precision float32` the network's arrays (parameters, activations, φ′, derivatives) take 4 bytes a
 /// value, plus the float64 θ₀ the run keeps for `params_init/`; kernels and predictions stay float64.
+///
+/// `keptKernels` (N·k)² matrices more are held for `--keep-kernel-every` (``TrainingSettings/keptKernelCount``).
 public struct MemoryEstimate: Sendable, Equatable {
     public let bytes: Double
 
     public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, kernel: KernelChoice,
                 precision: Precision = .float64, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
-                steps: Int = 0, outputHistoryEvery: Int? = nil) {
+                steps: Int = 0, outputHistoryEvery: Int? = nil, keptKernels: Int = 0) {
         let k = Double(a.outputs)
         let r = Double(n) * k, rTest = Double(nTest) * k
         let units = Double(a.layerSizes.reduce(0, +))
@@ -34,6 +36,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         network += 2 * Double(n + nTest) * units         // activations and φ′
         network += (r + Double(n)) * units               // D_l for every (sample, output) row, and GD's signals
         var values = 6 * r * r + 3 * rTest * r           // float64: K₀, K_t, eigenvectors, K̃₀, an allowance
+        values += Double(keptKernels) * r * r            // --keep-kernel-every
         if kernel == .analytic {
             values += 3 * r * r + 2 * rTest * r
             if !a.activation.hasClosedFormKernelMaps {   // the Hermite coefficients of X and X*

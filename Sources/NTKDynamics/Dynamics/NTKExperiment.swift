@@ -39,6 +39,9 @@ public final class NTKExperiment {
     /// With ``TrainingSettings/outputHistoryEvery`` K: the network's outputs on the training and test inputs at
     /// t = 0, K, 2K, … as far as the run got, and at T for a completed run, sample-major (`arrays/f_*_history.npy`).
     public private(set) var outputHistory: [(step: Int, train: [Double], test: [Double])] = []
+    /// With ``TrainingSettings/kernelHistoryEvery`` K: K_t (full layout, not divided by ν) at t = 0, K, 2K, … and at the
+    /// last measured step, as far as the run got (`arrays/ntk_history.npy`).
+    public private(set) var kernelHistory: [(step: Int, kernel: Matrix)] = []
     /// With ``TrainingSettings/outputHistoryEvery``: θ after the last update taken (θ_T for a completed run, the
     /// update after `last_step` for an interrupted one), in float64 (`arrays/params_final/`); nil for a diverged run.
     public private(set) var finalParameters: MLPParameters?
@@ -248,6 +251,7 @@ public final class NTKExperiment {
         let snapshotSteps = Set([0, steps / 4, steps / 2, steps])
         testSnapshots = []
         outputHistory = []
+        kernelHistory = settings.kernelHistoryEvery == nil ? [] : [(0, initialKernel)]
         for t in 0...steps {
             if t > 0 && !shouldContinue() {
                 end.status = .interrupted
@@ -270,10 +274,7 @@ public final class NTKExperiment {
                 testSnapshots.append((t, fTest, twins.fullBatch?.testOutput ?? predictor.testOutput(step: t, form: .discrete)))
             }
             if kept, let fTest = o.testOutput { outputHistory.append((t, o.output, fTest)) }
-            if let kt = o.kernel {
-                latestKernel = kt
-                latestKernelStep = t
-            }
+            if let kt = o.kernel { keep(kernel: kt, step: t) }
             var residual = o.output
             BLAS.axpy(-1, dataset.trainTargets.data, &residual)
             latestModeResiduals = BLAS.matvec(predictor.eigen.vectors, residual, transA: .transposed)
@@ -305,6 +306,13 @@ public final class NTKExperiment {
         return accumulator.summary(of: self, end)
     }
 
+    /// A measured K_t becomes the latest kernel, and with `--keep-kernel-every` K joins ``kernelHistory`` at t % K = 0 and T.
+    private func keep(kernel: Matrix, step t: Int) {
+        latestKernel = kernel
+        latestKernelStep = t
+        if let k = settings.kernelHistoryEvery, t % k == 0 || t == settings.steps { kernelHistory.append((t, kernel)) }
+    }
+
     /// What every step compares against: the targets, the initial residual norms, ‖θ₀‖, ‖K₀‖ and the divergence bound.
     private struct StepReference<Scalar: NetworkScalar> {
         let theta0: NetworkParameters<Scalar>
@@ -312,6 +320,10 @@ public final class NTKExperiment {
         let thetaNorm: Double
         /// ‖W_l(0)‖ of each layer's weights.
         let layerWeightNorms: [Double]
+        /// ‖W_l(0)‖₂ (spectral) of each layer's weights.
+        let layerSpectralNorms: [Double]
+        /// What each measured K_t is compared with (``KernelObservables``).
+        let kernel: KernelObservables.Reference
         let k0Norm: Double
         /// ‖f₀ − y‖ on the training points and on the test points.
         let initialResidualNorm: Double, initialTestResidualNorm: Double
@@ -324,6 +336,13 @@ public final class NTKExperiment {
             theta0Finite = theta0.isFinite
             thetaNorm = theta0.norm
             layerWeightNorms = theta0.weights.map { Double(BLAS.norm($0.data)) }
+            layerSpectralNorms = theta0.weights.map { w in
+                (try? SpectralNorm.largestSingularValue(Matrix(rows: w.rows, cols: w.cols, data: w.data.map { Double($0) }))) ?? .nan
+            }
+            kernel = KernelObservables.Reference(
+                initialKernel: e.initialKernel, initialEigen: e.predictor.eigen, modes: e.settings.modes,
+                targets: e.dataset.trainTargets.data, layout: e.settings.kernelLayout, outputs: e.dataset.outputs,
+                normalizer: e.normalizer)
             k0Norm = e.initialKernel.frobeniusNorm
             initialResidualNorm = distance(e.initialTrainOutput.data, e.dataset.trainTargets.data)
             initialTestResidualNorm = distance(e.initialTestOutput.data, e.dataset.testTargets.data)
@@ -351,6 +370,9 @@ public final class NTKExperiment {
         /// K_t and its drift ‖K_t − K₀‖_F/‖K₀‖_F, at the steps K_t is measured.
         let kernel: Matrix?
         let drift: Double?
+        /// What K_t shows and ‖ΔW_l‖₂/‖W_l(0)‖₂, at t = 0 (of K₀) and the steps K_t is measured.
+        let kernelObservables: KernelObservables?
+        let spectralChanges: [Double]?
     }
 
     /// Evaluates GD at step t and takes its update (none at the last step).
@@ -368,6 +390,9 @@ public final class NTKExperiment {
         let evaluation = gd.step(measureKernel: measure, update: t < steps, batch: batch)
         let f = evaluation.output.data
         let hasTestSet = dataset.testCount > 0
+        // Diagnostics of the kernel steps: an eigendecomposition that fails leaves their cells empty, not the run.
+        let measured = t == 0 ? initialKernel : evaluation.kernel
+        let observables = measured.flatMap { try? KernelObservables($0, ref.kernel) }
         return StepObservation(
             step: t, output: f, trainLoss: loss(f, dataset.trainTargets.data, dataset.trainCount),
             weightChange: ref.thetaNorm > 0 ? distanceToStart / ref.thetaNorm : 0,
@@ -375,7 +400,20 @@ public final class NTKExperiment {
             parametersFinite: parametersFinite,
             testOutput: fTest, testStep: testStep,
             testLoss: testStep && hasTestSet ? fTest.map { loss($0, dataset.testTargets.data, dataset.testCount) } : nil,
-            kernel: evaluation.kernel, drift: evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / ref.k0Norm })
+            kernel: evaluation.kernel, drift: evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / ref.k0Norm },
+            kernelObservables: observables,
+            spectralChanges: measured == nil ? nil : Self.spectralChanges(theta, ref.theta0, initialNorms: ref.layerSpectralNorms))
+    }
+
+    /// ‖W_l − W_l(0)‖₂/‖W_l(0)‖₂ of each layer's weights, in float64 (nan where it cannot be computed).
+    private static func spectralChanges<Scalar>(_ theta: NetworkParameters<Scalar>, _ theta0: NetworkParameters<Scalar>,
+                                                initialNorms: [Double]) -> [Double] {
+        zip(theta.weights, theta0.weights).enumerated().map { l, pair in
+            let (w, w0) = pair
+            let delta = Matrix(rows: w.rows, cols: w.cols, data: zip(w.data, w0.data).map { Double($0) - Double($1) })
+            guard initialNorms[l] > 0, let s = try? SpectralNorm.largestSingularValue(delta) else { return .nan }
+            return s / initialNorms[l]
+        }
     }
 
     /// The logged row of a step: GD beside the flow, discrete and (with Θ) infinite-width predictions, and the
@@ -401,11 +439,15 @@ public final class NTKExperiment {
             testGap: nil, kernelDrift: t == 0 ? 0 : o.drift, weightChange: o.weightChange,
             modes: (0..<min(settings.modes, predictor.clippedValues.count)).map { rank in
                 let i = predictedModes.count - 1 - rank
+                let angles = o.kernelObservables?.principalAngles ?? []
                 return ModeSample(rank: rank, eigenvalue: predictor.clippedValues[i],
-                                  residualGD: latestModeResiduals[i], residualNTK: predictedModes[i])
+                                  residualGD: latestModeResiduals[i], residualNTK: predictedModes[i],
+                                  principalAngle: rank < angles.count ? angles[rank] : nil)
             })
         record.flowDefined = closedForm
         record.layerWeightChanges = o.layerWeightChanges
+        record.kernelObservables = o.kernelObservables
+        record.layerSpectralChanges = o.spectralChanges
         let fLinear = twins.sameBatches?.trainOutput ?? fDiscrete
         let fTestLinear = twins.sameBatches?.testOutput ?? fTestDiscrete
         recordLinearized(&record, f: f, fLinear: fLinear, fTestLinear: fTestLinear, fFullBatch: fDiscrete, ref)

@@ -98,6 +98,21 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// With momentum: how many eigenmodes of K̃₀ have real characteristic roots, and how many complex (oscillating).
     @NullEncoded public var modesRealRoots: Int? = nil
     @NullEncoded public var modesOscillating: Int? = nil
+    /// At the last step K_t was measured (K₀ if none was): λ_max and λ_min of K̃_t, η·λ_max(K̃_t) (above 2 the
+    /// linearized dynamics are unstable), the kernel–target alignment, the CKA with K₀, the largest principal angle
+    /// between the top eigenvectors of K̃₀ and K̃_t (``KernelObservables``), and ‖ΔW_l‖₂/‖W_l(0)‖₂ per layer.
+    @NullEncoded public var finalKernelLambdaMax: Double? = nil
+    @NullEncoded public var finalKernelLambdaMin: Double? = nil
+    @NullEncoded public var finalLearningRateKernelLambdaMax: Double? = nil
+    @NullEncoded public var finalKernelTargetAlignment: Double? = nil
+    @NullEncoded public var finalKernelCKA: Double? = nil
+    @NullEncoded public var finalEigenvectorAngleMax: Double? = nil
+    @NullEncoded public var finalWeightChangeSpectralLayers: [Double]? = nil
+    /// The largest λ_max(K̃_t) over every measurement, and the alignment of K₀ with the targets.
+    @NullEncoded public var maxKernelLambdaMax: Double? = nil
+    @NullEncoded public var initialKernelTargetAlignment: Double? = nil
+    /// ``GDPhase`` of the run: lazy, catapult or divergent (nil in files written before it existed).
+    @NullEncoded public var phase: GDPhase? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
@@ -129,6 +144,13 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case finalTrainAccuracyGD = "final_train_accuracy_gd", finalTrainAccuracyLinearized = "final_train_accuracy_lin"
         case finalTrainMarginGD = "final_train_margin_gd", finalTrainMarginLinearized = "final_train_margin_lin"
         case modeRatesDefined = "mode_rates_defined", modesRealRoots = "modes_real_roots", modesOscillating = "modes_oscillating"
+        case finalKernelLambdaMax = "final_kernel_lambda_max", finalKernelLambdaMin = "final_kernel_lambda_min"
+        case finalLearningRateKernelLambdaMax = "final_lr_kernel_lambda_max"
+        case finalKernelTargetAlignment = "final_kernel_target_alignment", finalKernelCKA = "final_kernel_cka"
+        case finalEigenvectorAngleMax = "final_eigenvector_angle_max"
+        case finalWeightChangeSpectralLayers = "final_weight_change_spectral_layers"
+        case maxKernelLambdaMax = "max_kernel_lambda_max", initialKernelTargetAlignment = "initial_kernel_target_alignment"
+        case phase
     }
 }
 

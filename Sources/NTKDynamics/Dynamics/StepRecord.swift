@@ -54,9 +54,16 @@ public struct StepRecord: Sendable, Equatable {
     public var trainMarginGD: Double? = nil
     public var trainMarginLinearized: Double? = nil
     /// ‖W_l(t) − W_l(0)‖_F/‖W_l(0)‖_F of each layer's weights (biases aside), input layer first, readout last: the
-    /// `weight_change_layer_<l>` columns (``columns(layers:)``). Theory moves the layers differently: under NTK
-    /// scaling each falls as 1/√n, under μP the hidden layers move by O(1) (Docs/Parameterizations.md).
+    /// `weight_change_layer_<l>` columns (``columns(layers:)``). Under NTK scaling each falls as 1/√n; under μP a
+    /// hidden layer's relative Frobenius change falls as 1/√n too, and what stays O(1) is the spectral one,
+    /// ``layerSpectralChanges`` (Docs/Parameterizations.md).
     public var layerWeightChanges: [Double] = []
+    /// λ_max(K̃_t), λ_min(K̃_t), the kernel–target alignment, the CKA with K₀ and the principal angles of the top
+    /// eigenvectors (``KernelObservables``), at the steps K_t is measured (and t = 0); nil elsewhere.
+    public var kernelObservables: KernelObservables? = nil
+    /// ‖W_l(t) − W_l(0)‖₂/‖W_l(0)‖₂ of each layer (spectral norms, ``SpectralNorm``), at the steps K_t is measured
+    /// (and t = 0); nil elsewhere: the `weight_change_spectral_layer_<l>` columns.
+    public var layerSpectralChanges: [Double]? = nil
 
     /// Column names, in order, as written to `steps.csv`.
     public static let columns = [
@@ -69,9 +76,23 @@ public struct StepRecord: Sendable, Equatable {
         "train_accuracy_gd", "train_accuracy_lin", "test_accuracy_lin", "train_margin_gd", "train_margin_lin",
     ]
 
-    /// ``columns``, then one `weight_change_layer_<l>` per layer, l = 1 (input) … `layers` (readout).
+    /// The columns of the measured kernel (``kernelObservables``), written after the per-layer weight changes.
+    public static let kernelColumns = [
+        "kernel_lambda_max", "kernel_lambda_min", "kernel_target_alignment", "kernel_cka", "eigenvector_angle_max",
+    ]
+
+    /// ``columns``, then one `weight_change_layer_<l>` per layer, l = 1 (input) … `layers` (readout), then
+    /// ``kernelColumns`` and one `weight_change_spectral_layer_<l>` per layer (added later, so appended).
     public static func columns(layers: Int) -> [String] {
-        columns + (0..<layers).map { "weight_change_layer_\($0 + 1)" }
+        columns + (0..<layers).map { "weight_change_layer_\($0 + 1)" } + kernelColumns
+            + (0..<layers).map { "weight_change_spectral_layer_\($0 + 1)" }
+    }
+
+    /// The values of ``kernelColumns``; nil where K_t was not measured. The largest principal angle is nil with
+    /// `--modes 0`.
+    public var kernelValues: [Double?] {
+        guard let k = kernelObservables else { return Array(repeating: nil, count: Self.kernelColumns.count) }
+        return [k.lambdaMax, k.lambdaMin, k.targetAlignment, k.centredAlignment, k.principalAngles.max()]
     }
 
     /// The values in the order of ``columns``; nil for a value not measured at this step.
@@ -93,7 +114,10 @@ public struct ModeSample: Sendable, Equatable {
     public var residualGD: Double
     /// (1 − ηλ_i)^t·v_iᵀ(f_0 − y), the discrete linearized prediction.
     public var residualNTK: Double
+    /// The (rank + 1)-th smallest principal angle between the top eigenvectors of K̃₀ and K̃_t, at the steps K_t
+    /// is measured; nil elsewhere.
+    public var principalAngle: Double? = nil
 
     /// Columns of `modes.csv`.
-    public static let columns = ["step", "mode", "eigenvalue", "residual_gd", "residual_ntk"]
+    public static let columns = ["step", "mode", "eigenvalue", "residual_gd", "residual_ntk", "principal_angle"]
 }

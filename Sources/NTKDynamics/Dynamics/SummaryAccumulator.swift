@@ -15,9 +15,18 @@ struct SummaryAccumulator {
     private var lastDrift: Double? = 0
     private var lastTestLossGD: Double?, lastTestStep: Int?
     private var lastAccuracyGD: Double?, lastAccuracyNTK: Double?, lastAccuracyLinearized: Double?
+    /// The kernel's observables and the spectral weight changes at the first and the last step K_t was measured.
+    private var firstKernel: KernelObservables?, lastKernel: KernelObservables?, lastSpectral: [Double]?
+    private var maxKernelLambdaMax: Double?
 
     /// Folds in the record of an evaluated step, logged or not.
     mutating func add(_ r: StepRecord) {
+        if let k = r.kernelObservables {
+            if firstKernel == nil { firstKernel = k }
+            lastKernel = k
+            maxKernelLambdaMax = max(maxKernelLambdaMax ?? k.lambdaMax, k.lambdaMax)
+        }
+        if let s = r.layerSpectralChanges { lastSpectral = s }
         if let d = r.kernelDrift {
             lastDrift = d
             maxDrift = max(maxDrift, d)
@@ -108,6 +117,21 @@ struct SummaryAccumulator {
             s.modesRealRoots = e.modeRates.filter { $0.regime == .real }.count
             s.modesOscillating = e.modeRates.filter { $0.regime == .oscillating }.count
         }
+        addKernelFigures(&s, learningRate: e.learningRate)
+        s.phase = GDPhase(status: end.status, losses: lossesGD)
         return s
+    }
+
+    /// The summary's figures of the measured kernel and the spectral weight changes.
+    private func addKernelFigures(_ s: inout RunSummary, learningRate: Double) {
+        s.finalKernelLambdaMax = finiteOrNil(lastKernel?.lambdaMax)
+        s.finalKernelLambdaMin = finiteOrNil(lastKernel?.lambdaMin)
+        s.finalLearningRateKernelLambdaMax = finiteOrNil(lastKernel.map { learningRate * $0.lambdaMax })
+        s.finalKernelTargetAlignment = finiteOrNil(lastKernel?.targetAlignment)
+        s.finalKernelCKA = finiteOrNil(lastKernel?.centredAlignment)
+        s.finalEigenvectorAngleMax = finiteOrNil(lastKernel?.principalAngles.max())
+        s.finalWeightChangeSpectralLayers = lastSpectral.flatMap { v in v.allSatisfy(\.isFinite) ? v : nil }
+        s.maxKernelLambdaMax = finiteOrNil(maxKernelLambdaMax)
+        s.initialKernelTargetAlignment = finiteOrNil(firstKernel?.targetAlignment)
     }
 }

@@ -45,6 +45,14 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Keep the network's outputs on the training and test inputs every this many steps (and at the last step),
     /// and the final parameters (`--keep-outputs-every`, ``NTKExperiment/outputHistory``); nil keeps neither.
     public var outputHistoryEvery: Int?
+    /// Keep K_t every this many steps (a multiple of ``kernelEvery``), K₀ and the last measured K_t
+    /// (`--keep-kernel-every`, ``NTKExperiment/kernelHistory``); nil keeps only K₀ and the last.
+    public var kernelHistoryEvery: Int?
+
+    /// How many kernels `--keep-kernel-every` keeps: t = 0, K, 2K, … ≤ T, and T when K does not divide it.
+    public var keptKernelCount: Int {
+        kernelHistoryEvery.map { steps / $0 + 1 + (steps % $0 == 0 ? 0 : 1) } ?? 0
+    }
 
     public init(steps: Int = 1000, learningRate: Double? = nil, learningRateFactor: Double = 0.5,
                 loss: LossNormalization = .mean, kernelEvery: Int = 10, logEvery: Int = 1, testEvery: Int = 10, modes: Int = 10, seed: UInt64 = 0,

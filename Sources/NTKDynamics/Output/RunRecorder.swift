@@ -30,6 +30,7 @@ public enum RunRecorder {
             // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
             try modes.append(rows: record.modes.map { m in
                 [String(record.step), String(m.rank)] + [m.eigenvalue, m.residualGD, m.residualNTK].map(CSVLogWriter.format)
+                    + [m.principalAngle.map(CSVLogWriter.format) ?? ""]
             })
             onRecord(record)
         }
@@ -61,6 +62,16 @@ public enum RunRecorder {
                                shape: shape)
         }
         try writeOutputHistory(experiment, dir)
+        try writeKernelHistory(experiment, dir)
+    }
+
+    /// With `--keep-kernel-every`: `ntk_history_steps.npy` (S,) and `ntk_history.npy` (S, N·k, N·k).
+    static func writeKernelHistory(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
+        guard experiment.settings.kernelHistoryEvery != nil else { return }
+        let history = experiment.kernelHistory
+        let r = experiment.initialKernel.rows
+        try dir.writeArray("ntk_history_steps", history.map { Double($0.step) }, shape: [history.count])
+        try dir.writeArray("ntk_history", history.flatMap(\.kernel.data), shape: [history.count, r, r])
     }
 
     /// With `--keep-outputs-every`: `history_steps.npy`, `f_train_history.npy` (S, N[, k]), `f_test_history.npy`

@@ -46,6 +46,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     @NullEncoded public var outputScale: Double?
     /// `--keep-outputs-every`; null without it (and in files written before the option existed).
     @NullEncoded public var outputHistoryEvery: Int?
+    /// `--keep-kernel-every`; null without it (and in files written before the option existed).
+    @NullEncoded public var kernelHistoryEvery: Int?
     /// `--optimizer` (gd, sgd, momentum); null in files written before the option existed (they are gd).
     @NullEncoded public var optimizer: Optimizer?
     /// The minibatch size B, null for full batches.
@@ -69,6 +71,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         precision = s.precision
         outputScale = s.outputScale
         outputHistoryEvery = s.outputHistoryEvery
+        kernelHistoryEvery = s.kernelHistoryEvery
         optimizer = s.optimizer
         batchSize = s.minibatchSize
         momentum = s.heavyBall
@@ -80,6 +83,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         case kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge, precision
         case outputScale = "output_scale", outputHistoryEvery = "output_history_every"
         case optimizer, batchSize = "batch_size", momentum, lossFunction = "loss_function"
+        case kernelHistoryEvery = "kernel_history_every"
     }
 }
 

@@ -1,7 +1,11 @@
 extension StepRecord {
     /// The row of `steps.csv` (Docs/LogFormat.md#stepscsv): the step as an integer, numbers in full precision, an
-    /// empty cell for a value not measured at this step; the per-layer weight changes last (``columns(layers:)``).
+    /// empty cell for a value not measured at this step; then the per-layer weight changes, the kernel's observables
+    /// and the per-layer spectral changes (``columns(layers:)``).
     public var cells: [String] {
-        [String(step)] + values.dropFirst().map { $0.map(CSVLogWriter.format) ?? "" } + layerWeightChanges.map(CSVLogWriter.format)
+        let f = CSVLogWriter.format
+        return [String(step)] + values.dropFirst().map { $0.map(f) ?? "" } + layerWeightChanges.map(f)
+            + kernelValues.map { $0.map(f) ?? "" }
+            + (layerSpectralChanges?.map(f) ?? Array(repeating: "", count: layerWeightChanges.count))
     }
 }

@@ -130,6 +130,8 @@ public struct WidthListRow: Sendable {
     public var directory: String?
     /// The run's parameterization, where the table records it (a sweep's `parameterization` column).
     public var parameterization: String?
+    /// The run's ``GDPhase`` name, where the table records it (a sweep's `phase` column).
+    public var phase: String? = nil
 
     public init(width: Int, status: String, values: [String: Double], directory: String?, parameterization: String? = nil) {
         self.width = width

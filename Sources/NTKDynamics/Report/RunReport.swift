@@ -258,6 +258,7 @@ public enum RunReport {
         out += spectrumFigures(logs)
         out += KernelHeatmapFigures.figures(logs)
         out += ModeFigures.figures(logs)
+        out += KernelObservableFigures.figures(logs)
         out += functionFigures(logs)
         return out
     }

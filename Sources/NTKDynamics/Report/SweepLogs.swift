@@ -21,10 +21,10 @@ extension WidthListLogs {
         // Which axes name the run folders (SweepCell.directoryName): those sweep_config.json lists.
         let config = try? JSONObject(contentsOf: directory.appendingPathComponent("sweep_config.json"))
         let (namesParameterization, namesScale) = (config?["parameterizations"] != nil, config?["output_scales"] != nil)
-        let namesDepth = config?["depths"] != nil
+        let (namesDepth, namesFactor) = (config?["depths"] != nil, config?["lr_factors"] != nil)
         for r in csv.rows {
             var values: [String: Double] = [:]
-            var width: Int?, seed: UInt64?, status = "unknown", parameterization: String?
+            var width: Int?, seed: UInt64?, status = "unknown", parameterization: String?, phase: String?
             for (name, cell) in zip(csv.columns, r) {
                 switch name {
                 case "width": width = Int(cell)
@@ -33,6 +33,7 @@ extension WidthListLogs {
                     values["seed"] = seed.map { Double($0) }  // for the across-seed fits of the report
                 case "status": status = cell.isEmpty ? "unknown" : cell
                 case "parameterization": parameterization = cell.isEmpty ? nil : cell
+                case "phase": phase = cell.isEmpty ? nil : cell
                 default: if let v = CSVTable.number(cell) { values[renamed[name] ?? name] = v }
                 }
             }
@@ -40,14 +41,17 @@ extension WidthListLogs {
             let cell = SweepCell(width: width, seed: seed,
                                  parameterization: namesParameterization ? parameterization.flatMap(Parameterization.init) : nil,
                                  outputScale: namesScale ? values["output_scale"] : nil,
-                                 depth: namesDepth ? values["depth"].map { Int($0) } : nil)
+                                 depth: namesDepth ? values["depth"].map { Int($0) } : nil,
+                                 learningRateFactor: namesFactor ? values["lr_factor"] : nil)
             // sweep.csv has no λ_max(K̃₀); the run's summary.json does (the runs table shows it).
             if values["lambda_max"] == nil, let summary = try? JSONObject(contentsOf: directory.appendingPathComponent(
                 "runs/\(cell.directoryName)/summary.json")) {
                 values["lambda_max"] = summary.number(RunSummary.CodingKeys.lambdaMax)
             }
-            rows.append(WidthListRow(width: width, status: status, values: values, directory: "runs/\(cell.directoryName)",
-                                     parameterization: parameterization))
+            var row = WidthListRow(width: width, status: status, values: values, directory: "runs/\(cell.directoryName)",
+                                   parameterization: parameterization)
+            row.phase = phase
+            rows.append(row)
         }
         let summaryURL = directory.appendingPathComponent("sweep_summary.json")
         if let data = try? Data(contentsOf: summaryURL), let summary = try? JSONDecoder().decode(SweepSummary.self, from: data) {

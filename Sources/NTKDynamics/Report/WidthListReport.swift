@@ -13,10 +13,11 @@ public enum WidthListReport {
     public static func figures(for logs: WidthListLogs) -> [RunReport.Figure] {
         // A sweep over parameterizations, α or depth: each point of the plots below would mix the groups.
         if let axes = SweepAxesFigures.figures(for: logs) {
-            return axes + [KernelDistanceFigure.figure(for: logs)].compactMap { $0 } + WidthOverlayFigures.figures(for: logs)
+            return PhaseDiagramFigures.figures(for: logs) + axes + [KernelDistanceFigure.figure(for: logs)].compactMap { $0 }
+                + WidthOverlayFigures.figures(for: logs)
         }
         let widths = logs.rows.map { Double($0.width) }
-        var figures = WidthScalingFigures.figures(for: logs)
+        var figures = PhaseDiagramFigures.figures(for: logs) + WidthScalingFigures.figures(for: logs)
 
         var lossSeries: [PlotSeries] = []
         let losses: [(String, String, SeriesStyle)] = [

@@ -16,12 +16,14 @@ public struct SweepCell: Hashable, Comparable, Sendable {
     public var outputScale: Double?
     /// This cell's number of hidden layers on a `--depths` axis, or nil (not an axis).
     public var depth: Int?
+    /// This cell's η/η_crit on an `--lr-factors` axis, or nil (not an axis): the run sets η from its own η_crit.
+    public var learningRateFactor: Double? = nil
 
-    /// The run's folder name inside `OUT/runs/`: `w<width>-s<seed>`, after `<parameterization>-`, `a<α>-` and
-    /// `d<depth>-` for the axes the sweep has (e.g. `mup-a0.1-w256-s0`, `d4-w1024-s2`).
+    /// The run's folder name inside `OUT/runs/`: `w<width>-s<seed>`, after `<parameterization>-`, `a<α>-`,
+    /// `d<depth>-` and `lr<factor>-` for the axes the sweep has (e.g. `mup-a0.1-w256-s0`, `d4-w1024-s2`, `lr1.5-w64-s0`).
     public var directoryName: String {
         (parameterization.map { "\($0.rawValue)-" } ?? "") + (outputScale.map { "a\(Self.text($0))-" } ?? "")
-            + (depth.map { "d\($0)-" } ?? "") + "w\(width)-s\(seed)"
+            + (depth.map { "d\($0)-" } ?? "") + (learningRateFactor.map { "lr\(Self.text($0))-" } ?? "") + "w\(width)-s\(seed)"
     }
 
     /// α as it is written in folder names and messages: the shortest text that reads back as the same Double,
@@ -30,10 +32,10 @@ public struct SweepCell: Hashable, Comparable, Sendable {
         alpha == alpha.rounded() && abs(alpha) < 1e15 ? String(Int64(alpha)) : "\(alpha)"
     }
 
-    /// The sort key: parameterization (in ``Parameterization/allCases`` order), α, depth, width, seed.
-    private var key: (Int, Double, Int, Int, UInt64) {
+    /// The sort key: parameterization (in ``Parameterization/allCases`` order), α, depth, η/η_crit, width, seed.
+    private var key: (Int, Double, Int, Double, Int, UInt64) {
         (parameterization.flatMap { Parameterization.allCases.firstIndex(of: $0) } ?? -1,
-         outputScale ?? -.infinity, depth ?? -1, width, seed)
+         outputScale ?? -.infinity, depth ?? -1, learningRateFactor ?? -.infinity, width, seed)
     }
 
     public static func < (a: SweepCell, b: SweepCell) -> Bool { a.key < b.key }
@@ -75,26 +77,32 @@ public struct SweepGrid: Equatable, Sendable {
     public var outputScales: [Double]?
     /// The `--depths` axis, ascending, or nil when the sweep has none.
     public var depths: [Int]?
+    /// The `--lr-factors` axis (η/η_crit of each run), ascending, or nil when the sweep has none.
+    public var learningRateFactors: [Double]?
 
     public init(widths: [Int], seedCount: Int, baseSeed: UInt64, parameterizations: [Parameterization]? = nil,
-                outputScales: [Double]? = nil, depths: [Int]? = nil) {
+                outputScales: [Double]? = nil, depths: [Int]? = nil, learningRateFactors: [Double]? = nil) {
         self.widths = widths.sorted()
         self.seeds = (0..<UInt64(seedCount)).map { baseSeed &+ $0 }
         self.parameterizations = parameterizations.map { p in Parameterization.allCases.filter(p.contains) }
         self.outputScales = outputScales.map { Array(Set($0)).sorted() }
         self.depths = depths.map { Array(Set($0)).sorted() }
+        self.learningRateFactors = learningRateFactors.map { Array(Set($0)).sorted() }
     }
 
-    /// Every cell: by parameterization, then α, then depth, then width, then seed.
+    /// Every cell: by parameterization, then α, then depth, then η/η_crit, then width, then seed.
     public var cells: [SweepCell] {
         let ps: [Parameterization?] = parameterizations ?? [nil]
         let alphas: [Double?] = outputScales ?? [nil]
         let ds: [Int?] = depths ?? [nil]
+        let fs: [Double?] = learningRateFactors ?? [nil]
         return ps.flatMap { p in
             alphas.flatMap { a in
                 ds.flatMap { d in
-                    widths.flatMap { w in
-                        seeds.map { SweepCell(width: w, seed: $0, parameterization: p, outputScale: a, depth: d) }
+                    fs.flatMap { f in
+                        widths.flatMap { w in
+                            seeds.map { SweepCell(width: w, seed: $0, parameterization: p, outputScale: a, depth: d, learningRateFactor: f) }
+                        }
                     }
                 }
             }

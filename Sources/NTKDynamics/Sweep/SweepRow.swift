@@ -12,11 +12,21 @@ public struct SweepRow: Equatable, Sendable {
     public var outputScale: Double?
     /// The run's number of hidden layers: the cell's on a `--depths` axis, else the sweep's `--depth`.
     public var depth: Int
+    /// ``GDPhase`` of the run; nil for a row read from a file written before the column.
+    public var phase: GDPhase? = nil
 
     /// Columns of `sweep.csv`, in order. Those after `wall_time` came with the sweep axes and the Θ figures
     /// (issues 16 and 18) and are written after the older ones, so that a reader that takes columns by position
     /// keeps working.
-    public static let columns = legacyColumns + ["parameterization", "output_scale", "depth"] + addedNumericColumns
+    public static let columns = axesColumns + kernelColumns + ["phase"]
+    /// The columns of a `sweep.csv` written with the axes, before ``kernelColumns``.
+    static let axesColumns = legacyColumns + ["parameterization", "output_scale", "depth"] + addedNumericColumns
+    /// Figures of the measured kernel at the end of the run (Docs/LogFormat.md#summaryjson), and the cell's η/η_crit on
+    /// an `--lr-factors` axis (empty without it); written after the older columns, then `phase`.
+    static let kernelColumns = [
+        "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
+        "final_eigenvector_angle_max", "lr_factor",
+    ]
     /// Figures of the run's summary.json added after the axes: the test gap; with `--kernel analytic`, the
     /// infinite-width Θ's distance from K₀, gap and final losses (empty without it); and the split of the gap
     /// into nonlinearity and minibatch noise (Docs/Optimizers.md).
@@ -52,7 +62,11 @@ public struct SweepRow: Equatable, Sendable {
             "max_gap_analytic": s.maxGapAnalytic, "final_train_loss_ntk_analytic": s.finalTrainLossAnalytic,
             "final_test_loss_ntk_analytic": s.finalTestLossAnalytic, "max_gap_nonlinearity": s.maxGapNonlinearity,
             "max_gap_minibatch": s.maxGapMinibatch,
+            "final_kernel_lambda_max": s.finalKernelLambdaMax, "final_lr_kernel_lambda_max": s.finalLearningRateKernelLambdaMax,
+            "final_kernel_target_alignment": s.finalKernelTargetAlignment, "final_kernel_cka": s.finalKernelCKA,
+            "final_eigenvector_angle_max": s.finalEigenvectorAngleMax, "lr_factor": cell.learningRateFactor,
         ]
+        phase = s.phase ?? GDPhase(s)
     }
 
     public func value(_ column: String) -> Double? { values[column] ?? nil }
@@ -62,7 +76,8 @@ public struct SweepRow: Equatable, Sendable {
         ([String(cell.width), String(cell.seed), status.rawValue]
             + Self.numericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }
             + [parameterization.rawValue, outputScale.map(CSVLogWriter.format) ?? "", String(depth)]
-            + Self.addedNumericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }).joined(separator: ",")
+            + (Self.addedNumericColumns + Self.kernelColumns).map { value($0).map(CSVLogWriter.format) ?? "" }
+            + [phase?.rawValue ?? ""]).joined(separator: ",")
     }
 
     /// The sweep's one parameterization, depth and α (`--output-scale`, nil for the plain network), which a
@@ -79,40 +94,46 @@ public struct SweepRow: Equatable, Sendable {
         }
     }
 
-    /// Parses a line written by ``line``, or by a version without the columns after `wall_time` (`legacy`).
+    /// Parses a line written by ``line``, or by a version without the columns after `wall_time` (`legacy`) or
+    /// without those after the axes (``axesColumns``).
     ///
     /// - Parameters:
     ///   - grid: the sweep's grid: which axes the cell has.
     ///   - defaults: the sweep's parameterization and depth, for a legacy line.
     init?(line: Substring, legacy: Bool, grid: SweepGrid, defaults: Defaults) {
+        self.init(line: line, header: legacy ? Self.legacyColumns : Self.axesColumns, grid: grid, defaults: defaults)
+    }
+
+    /// Parses a line under `header`, one of the headers this and earlier versions wrote (a prefix of ``columns``).
+    init?(line: Substring, header: [String], grid: SweepGrid, defaults: Defaults) {
         let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let columns = legacy ? Self.legacyColumns : Self.columns
-        guard cells.count == columns.count, let w = Int(cells[0]), let s = UInt64(cells[1]),
-              let status = RunStatus(rawValue: cells[2]) else { return nil }
+        guard cells.count == header.count else { return nil }
+        let text = Dictionary(zip(header, cells), uniquingKeysWith: { a, _ in a })
+        guard let w = text["width"].flatMap({ Int($0) }), let s = text["seed"].flatMap({ UInt64($0) }),
+              let status = text["status"].flatMap(RunStatus.init(rawValue:)) else { return nil }
         self.status = status
         var v: [String: Double?] = [:]
-        let numeric = legacy ? Self.numericColumns : Self.numericColumns + Self.addedNumericColumns
-        let numericText = legacy ? Array(cells.dropFirst(3)) : Array(cells[3..<Self.legacyColumns.count] + cells.suffix(Self.addedNumericColumns.count))
-        for (name, text) in zip(numeric, numericText) {
-            if text.isEmpty { v[name] = .some(nil); continue }
-            guard let x = Double(text) else { return nil }
+        for name in Self.numericColumns + Self.addedNumericColumns + Self.kernelColumns {
+            // A column this file does not have is empty, as in a file that has it.
+            guard let cell = text[name], !cell.isEmpty else { v[name] = .some(nil); continue }
+            guard let x = Double(cell) else { return nil }
             v[name] = x
         }
         values = v
-        if legacy {
-            parameterization = defaults.parameterization
-            outputScale = defaults.outputScale
-            depth = defaults.depth
+        if let p = text["parameterization"] {
+            guard let p = Parameterization(rawValue: p), let a = text["output_scale"], a.isEmpty || Double(a) != nil,
+                  let d = text["depth"].flatMap({ Int($0) }) else { return nil }
+            (parameterization, outputScale, depth) = (p, Double(a), d)
         } else {
-            let i = Self.legacyColumns.count
-            guard let p = Parameterization(rawValue: cells[i]), cells[i + 1].isEmpty || Double(cells[i + 1]) != nil,
-                  let d = Int(cells[i + 2]) else { return nil }
-            parameterization = p
-            outputScale = Double(cells[i + 1])
-            depth = d
+            (parameterization, outputScale, depth) = (defaults.parameterization, defaults.outputScale, defaults.depth)
+        }
+        if let p = text["phase"], !p.isEmpty {
+            guard let phase = GDPhase(rawValue: p) else { return nil }
+            self.phase = phase
         }
         cell = SweepCell(width: w, seed: s, parameterization: grid.parameterizations == nil ? nil : parameterization,
-                         outputScale: grid.outputScales == nil ? nil : outputScale, depth: grid.depths == nil ? nil : depth)
+                         outputScale: grid.outputScales == nil ? nil : outputScale, depth: grid.depths == nil ? nil : depth,
+                         learningRateFactor: grid.learningRateFactors == nil ? nil : v["lr_factor"] ?? nil)
     }
 
     /// `sweep.csv` text for rows sorted by cell (parameterization, α, depth, width, seed).
@@ -120,8 +141,8 @@ public struct SweepRow: Equatable, Sendable {
         ([columns.joined(separator: ",")] + rows.sorted { $0.cell < $1.cell }.map(\.line)).joined(separator: "\n") + "\n"
     }
 
-    /// Rows of a `sweep.csv` file of the sweep with this grid and defaults; a file written before the columns
-    /// after `wall_time` is read too.
+    /// Rows of a `sweep.csv` file of the sweep with this grid and defaults; a file written by an earlier version
+    /// (before the columns after `wall_time`, or before ``kernelColumns``) is read too.
     ///
     /// - Throws: ``SweepError/malformed(path:reason:)`` for a file that cannot be read, is not UTF-8 text, or holds
     ///   something other than the rows of this sweep.
@@ -138,13 +159,13 @@ public struct SweepRow: Equatable, Sendable {
                                        + "so it is not a sweep.csv that ntk-dynamics wrote; rerun that shard's sweep command to write it again")
         }
         var lines = text.split(separator: "\n")
-        let legacy = lines.first == legacyColumns.joined(separator: ",")[...]
-        guard let header = lines.first, legacy || header == columns.joined(separator: ",") else {
+        let known = [legacyColumns, axesColumns, columns]
+        guard let first = lines.first, let header = known.first(where: { $0.joined(separator: ",") == first }) else {
             throw SweepError.malformed(path: url.path, reason: "the header is not the sweep.csv header of this version")
         }
         lines.removeFirst()
         return try lines.enumerated().map { i, l in
-            guard let row = SweepRow(line: l, legacy: legacy, grid: grid, defaults: defaults) else {
+            guard let row = SweepRow(line: l, header: header, grid: grid, defaults: defaults) else {
                 throw SweepError.malformed(path: url.path, reason: "line \(i + 2) is not a sweep row")
             }
             return row

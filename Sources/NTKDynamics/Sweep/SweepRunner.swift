@@ -118,7 +118,8 @@ public struct SweepRunner: Sendable {
             try FileManager.default.removeItem(at: url)
         }
         let cellSetup = setup(cell)
-        precondition(cellSetup.settings.learningRate != nil, "a sweep fixes η across widths")
+        precondition(cellSetup.settings.learningRate != nil || cell.learningRateFactor != nil,
+                     "a sweep fixes η across widths, except on an --lr-factors axis")
         let experiment = try NTKExperiment(architecture: cellSetup.architecture, dataset: dataset, settings: cellSetup.settings)
         let dir = try RunDirectory.create(at: url)
         return try RunRecorder.record(experiment, data: data, command: command, into: dir, writeArrays: writeArrays,

@@ -33,9 +33,12 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         public var runs: Int
         public var completedRuns: Int
         public var metrics: [Metric]
+        /// η/η_crit on an `--lr-factors` axis, nil without it.
+        @NullEncoded public var lrFactor: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case parameterization, outputScale = "output_scale", depth, runs, completedRuns = "completed_runs", metrics
+            case lrFactor = "lr_factor"
         }
     }
 
@@ -79,7 +82,7 @@ public struct SweepSummary: Codable, Equatable, Sendable {
             let members = ordered.filter { GroupKey($0) == key }
             return Group(parameterization: key.parameterization, outputScale: key.outputScale, depth: key.depth,
                          runs: members.count, completedRuns: members.filter { $0.status == .completed }.count,
-                         metrics: Self.metrics(of: members, columns: columns, widths: ws))
+                         metrics: Self.metrics(of: members, columns: columns, widths: ws), lrFactor: key.lrFactor)
         }
         self.groups = groups
         metrics = groups.count == 1 ? groups[0].metrics : []
@@ -105,15 +108,17 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         }
     }
 
-    /// Identifies a group: the rows of one parameterization, one α and one depth.
+    /// Identifies a group: the rows of one parameterization, one α, one depth and one η/η_crit of the axis.
     struct GroupKey: Equatable {
         var parameterization: Parameterization
         var outputScale: Double?
         var depth: Int
+        var lrFactor: Double?
         init(_ row: SweepRow) {
             parameterization = row.parameterization
             outputScale = row.outputScale
             depth = row.depth
+            lrFactor = row.cell.learningRateFactor
         }
     }
 

@@ -59,6 +59,13 @@ public struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("keep-outputs-every"), parsing: .unconditional, help: "Keep f on the training and test inputs every K steps (and at the last step) in arrays/f_train_history.npy and f_test_history.npy, and the final parameters in arrays/params_final/, for analyses that would otherwise need a rerun. Memory: (T/K + 1)·(N + N*)·k numbers.")
     public var keepOutputsEvery: Int?
 
+    @Option(name: .customLong("keep-kernel-every"), parsing: .unconditional, help: """
+        Keep K_t every K steps (a multiple of --kernel-every), with K₀ and the last measured K_t, in \
+        arrays/ntk_history.npy (S, N·k, N·k) and arrays/ntk_history_steps.npy. Memory: (T/K + 2)·(N·k)² numbers, \
+        counted in the memory check.
+        """)
+    public var keepKernelEvery: Int?
+
     @Option(help: "Precision of the network's forward/backward passes and GD update: float64, or float32 (sgemm/ssyrk, about 2× faster; K_t is still accumulated, eigendecomposed and predicted from in float64). Docs/Performance.md has the accuracy it costs.")
     public var precision: Precision = .float64
 
@@ -163,6 +170,10 @@ public struct TrainingOptions: ParsableArguments {
         if let k = keepOutputsEvery, k < 1 {
             throw ValidationError("--keep-outputs-every \(k) is invalid; keep the outputs every 1 or more steps.")
         }
+        if let k = keepKernelEvery, k < 1 || k % kernelEvery != 0 {
+            throw ValidationError("--keep-kernel-every \(k) is invalid; K_t is measured every --kernel-every \(kernelEvery) steps, so "
+                + "keep it every multiple of that (\(kernelEvery), \(2 * kernelEvery), …).")
+        }
         guard logEvery >= 1 else {
             throw ValidationError("--log-every \(logEvery) is invalid; log every 1 or more steps.")
         }
@@ -183,6 +194,7 @@ public struct TrainingOptions: ParsableArguments {
         s.momentum = momentum
         s.lossFunction = function
         s.outputHistoryEvery = keepOutputsEvery
+        s.kernelHistoryEvery = keepKernelEvery
         return s
     }
 }
