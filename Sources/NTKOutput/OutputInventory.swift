@@ -146,7 +146,7 @@ public enum OutputInventory {
     }
 
     /// Not following symbolic links: the tool writes none, so a link is never one of its entries.
-    static func fileType(_ url: URL) -> mode_t? {
+    package static func fileType(_ url: URL) -> mode_t? {
         var s = stat()
         guard lstat(url.path, &s) == 0 else { return nil }
         return s.st_mode & S_IFMT

@@ -6,10 +6,10 @@ import Foundation
 /// JSONEncoder can only throw on a non-finite number or spell it as a string; it spells it as a marker
 /// string here, and the marker (quotes included) is then replaced by `null`. The marker holds characters
 /// no value of ours contains, so no real string can be mistaken for it.
-enum JSONText {
+package enum JSONText {
     private static let marker = "\u{2063}ntk-non-finite\u{2063}"
 
-    static func encode<T: Encodable>(_ value: T) throws -> Data {
+    package static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: marker, negativeInfinity: marker, nan: marker)

@@ -35,7 +35,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         /// Files, columns, split, scaling (with the standardization statistics) of real data; no key for synthetic data.
         public var dataSource: DataSource?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case tool, version, width, inputDim = "input_dim", outputs, parameterCount = "parameter_count", lr
             case lrCrit = "lr_crit", lrFactor = "lr_factor", seed, dataSeed = "data_seed", dataset, samples
             case testSamples = "test_samples", noise, command, kernelLayoutNote = "kernel_layout_note", dataSource = "data_source"

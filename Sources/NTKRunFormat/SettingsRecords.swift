@@ -23,7 +23,7 @@ public struct NetworkRecord: Codable, Equatable, Sendable {
         bias = a.hasBias
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case depth, activation, parameterization, weightStd = "weight_std", biasStd = "bias_std", bias
     }
 }
@@ -75,7 +75,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         lossFunction = s.lossFunction
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case loss, steps, kernelEvery = "kernel_every", logEvery = "log_every", testEvery = "test_every", modes
         case kernelLayout = "kernel_layout", kernel, quadratureDegree = "quadrature_degree", ridge, precision
         case outputScale = "output_scale", outputHistoryEvery = "output_history_every"
@@ -107,7 +107,7 @@ public struct BLASRecord: Codable, Equatable, Sendable {
         self.coreReason = coreReason
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case threads = "blas_threads", core = "blas_core", coreLibrary = "blas_core_library", coreReason = "blas_core_reason"
     }
 }

@@ -17,6 +17,14 @@ public struct SweepCell: Hashable, Comparable, Sendable {
     /// This cell's number of hidden layers on a `--depths` axis, or nil (not an axis).
     public var depth: Int?
 
+    public init(width: Int, seed: UInt64, parameterization: Parameterization? = nil, outputScale: Double? = nil, depth: Int? = nil) {
+        self.width = width
+        self.seed = seed
+        self.parameterization = parameterization
+        self.outputScale = outputScale
+        self.depth = depth
+    }
+
     /// The run's folder name inside `OUT/runs/`: `w<width>-s<seed>`, after `<parameterization>-`, `a<α>-` and
     /// `d<depth>-` for the axes the sweep has (e.g. `mup-a0.1-w256-s0`, `d4-w1024-s2`).
     public var directoryName: String {

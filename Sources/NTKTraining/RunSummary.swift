@@ -99,7 +99,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
     @NullEncoded public var modesRealRoots: Int? = nil
     @NullEncoded public var modesOscillating: Int? = nil
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
         case divergedBecause = "diverged_because"
         case lambdaMin = "lambda_min", lambdaMax = "lambda_max", conditionNumber = "condition_number"

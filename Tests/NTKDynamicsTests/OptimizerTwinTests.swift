@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKTraining
 
 /// Issue 17: SGD, heavy-ball momentum and cross-entropy, each beside its exact linearized counterpart
 /// (Docs/Optimizers.md). The references are independent: the explicit Jacobian of ReferenceJacobian.swift, plain

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// The NTK prediction the run report draws on the training points (recomputed from arrays/ntk_init.npy when
 /// the run saved no test-point snapshots) follows the run's kernel layout (Docs/RealData.md).

@@ -73,7 +73,6 @@ extension SymmetricEigendecomposition {
                 for i in 0..<n { vectors.data[(i * k + a) * r + column] = base.vectors.data[i * n + j] }
             }
         }
-        self.values = values
-        self.vectors = vectors
+        self.init(values: values, vectors: vectors)
     }
 }

@@ -45,6 +45,13 @@ public struct SymmetricEigendecomposition: Sendable {
     /// Orthonormal eigenvectors as columns: column i belongs to `values[i]`.
     public let vectors: Matrix
 
+    /// The decomposition with these eigenvalues (ascending) and eigenvectors (columns), for the layers that
+    /// assemble one from another (``KernelLayout``).
+    package init(values: [Double], vectors: Matrix) {
+        self.values = values
+        self.vectors = vectors
+    }
+
     /// Decomposes the symmetric matrix `a` with LAPACKE `dsyevd` (divide and conquer).
     ///
     /// Only the upper triangle is read.

@@ -23,7 +23,7 @@ public struct DenseMatrix<Scalar: BLASScalar>: Equatable, Sendable {
     /// A `rows × cols` matrix whose entries are left uninitialized, for a result that is written in full before it
     /// is read (a BLAS product with β = 0 and a nonzero inner dimension): it saves zeroing what is overwritten.
     @inlinable
-    init(uninitializedRows rows: Int, cols: Int) {
+    package init(uninitializedRows rows: Int, cols: Int) {
         precondition(rows >= 0 && cols >= 0, "matrix dimensions must be non-negative")
         self.rows = rows
         self.cols = cols
