@@ -192,7 +192,7 @@ public struct RunCommand: ParsableCommand {
 
     /// One line naming the optimizer, batches and loss, and the linearized counterpart beside them.
     static func optimizerLine(_ s: TrainingSettings, samples: Int) -> String {
-        var parts = ["optimizer \(s.optimizer.rawValue)"]
+        var parts = ["optimizer \(s.optimizer.kind.rawValue)"]
         if let beta = s.heavyBall { parts.append("β = \(ProgressTable.number(beta))") }
         if let b = s.minibatchSize { parts.append("batches of \(b) (\((samples + b - 1) / b) per epoch, seed \(s.seed))") }
         parts.append("loss \(s.lossFunction.rawValue) (\(s.loss.rawValue))")

@@ -123,7 +123,7 @@ public enum RunRecorder {
         for rate in e.modeRates {
             let i = n - 1 - rate.rank
             // Cross-entropy has no predicted rate: empty cells, not NaN.
-            let predicted = e.settings.lossFunction.hasClosedForm
+            let predicted = e.settings.hasClosedFormPrediction
             try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), predicted ? f(rate.predictedDiscrete) : "",
                                    predicted ? f(rate.predictedFlow) : "", rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
                                    String(rate.steps), rate.relativeError.map(f) ?? "", rate.status.rawValue,

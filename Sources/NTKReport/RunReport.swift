@@ -528,7 +528,7 @@ public enum RunReport {
         let plot = LinePlot(id: "function", title: "Learned function (1-D input)", x: Axis("input x"), y: Axis("output f(x)"),
                             series: series, notes: notes, plotHeight: 300)
         return [Figure(section: "Learned function", plot: plot, caption:
-            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout); the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
+            "Targets and network outputs against the 1-D input. f₀ is the network at initialization (arrays/f_*_init.npy). When the run saved test-point snapshots (arrays/f_test_snapshots_*.npy), the trained network (solid) and the discrete NTK prediction (dashed) are drawn on the test inputs at t = T/4, T/2 and T; otherwise the NTK discrete prediction on the training points is recomputed from K₀, f₀ and y: f_t = y + V(I − ηΛ⁺)^t Vᵀ(f₀ − y) with K̃₀ = VΛVᵀ in the run's kernel layout (config.json kernel_layout), each mode's factor the heavy ball's with --optimizer momentum (Docs/Optimizers.md), none for cross-entropy; the NTK prediction between training points needs the cross-kernel, which the run directory does not hold.")]
     }
 }
 
@@ -544,18 +544,21 @@ extension SeriesStyle {
 extension RunReport {
     /// The run's linearized (NTK) prediction on the training points, rebuilt from arrays/ntk_init.npy,
     /// f_train_init.npy, y_train.npy and config.json (``PredictionSettings``) the way ``NTKExperiment`` builds
-    /// it: K̃₀ in the run's `kernel_layout` (Docs/RealData.md), divided by ν of its `loss`, and η = `lr`
+    /// it: K̃₀ in the run's `kernel_layout` (Docs/RealData.md), divided by ν of its `loss`, η = `lr`, and the
+    /// run's optimizer (heavy ball follows its β; Docs/Optimizers.md)
     /// (Docs/LogFormat.md, "Recompute the discrete NTK prediction from the saved K0"). The run directory holds no cross-kernel K₀(X*, X), so the predictor
     /// has no test points.
     ///
-    /// nil when an array or setting is missing or does not fit, or the kernel is too large to decompose
-    /// for a report.
+    /// nil when an array or setting is missing or does not fit, the kernel is too large to decompose for a
+    /// report, or the run's optimizer and loss have no closed form (cross-entropy).
     static func linearizedPredictor(_ logs: RunLogs, maxRows: Int = 1024) -> LinearizedPredictor? {
         guard let k0 = logs.array("ntk_init"), k0.shape.count == 2, k0.shape[0] == k0.shape[1], k0.shape[0] <= maxRows,
               let y = logs.array("y_train"), let f0 = logs.array("f_train_init"),
               y.values.count == k0.shape[0], f0.values.count == y.values.count,
               let settings = PredictionSettings(directory: logs.directory), let eta = settings.learningRate,
-              let layout = settings.kernelLayout, let loss = settings.loss else { return nil }
+              let layout = settings.kernelLayout, let loss = settings.loss, let optimizer = settings.optimizer,
+              let function = settings.lossFunction, LinearizedPredictor.hasClosedForm(optimizer: optimizer, lossFunction: function)
+        else { return nil }
         let r = k0.shape[0]
         let outputs = y.columnCount
         guard r > 0, outputs >= 1, r % outputs == 0 else { return nil }
@@ -564,6 +567,6 @@ extension RunReport {
                                                                   outputs: outputs, normalizer: normalizer)
         else { return nil }
         return LinearizedPredictor(eigen: eigen, effectiveCrossKernel: Matrix(rows: 0, cols: r), initialOutput: f0.values,
-                                   targets: y.values, initialTestOutput: [], learningRate: eta)
+                                   targets: y.values, initialTestOutput: [], learningRate: eta, optimizer: optimizer)
     }
 }

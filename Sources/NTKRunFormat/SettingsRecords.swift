@@ -69,7 +69,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         precision = s.precision
         outputScale = s.outputScale
         outputHistoryEvery = s.outputHistoryEvery
-        optimizer = s.optimizer
+        optimizer = s.optimizer.kind
         batchSize = s.minibatchSize
         momentum = s.heavyBall
         lossFunction = s.lossFunction

@@ -69,6 +69,24 @@ public struct LinearizedPredictor: Sendable {
         self.testProjection = BLAS.product(effectiveCrossKernel, eigen.vectors)
     }
 
+    /// The prediction of a run trained with `optimizer` (Docs/Optimizers.md): heavy ball follows its β, gd and sgd
+    /// plain GD (for minibatches, the full-batch run the batches scatter around). The one way the run
+    /// (``NTKExperiment``) and the report (`RunReport.linearizedPredictor`) build it.
+    public init(eigen: SymmetricEigendecomposition, effectiveCrossKernel: Matrix, initialOutput: [Double],
+                targets: [Double], initialTestOutput: [Double], learningRate: Double, optimizer: OptimizerSpec) {
+        self.init(eigen: eigen, effectiveCrossKernel: effectiveCrossKernel, initialOutput: initialOutput, targets: targets,
+                  initialTestOutput: initialTestOutput, learningRate: learningRate, momentum: optimizer.heavyBall)
+    }
+
+    /// Whether the linearized training of `optimizer` on `lossFunction` has this closed form: squared loss only,
+    /// for every optimizer (cross-entropy's linearized training has none; ``FunctionSpaceTwin`` iterates it).
+    public static func hasClosedForm(optimizer: OptimizerSpec, lossFunction: LossFunction) -> Bool {
+        // A new optimizer decides here (an adaptive one such as Adam has no spectral closed form).
+        switch optimizer {
+        case .gd, .sgd, .heavyBall: lossFunction.hasClosedForm
+        }
+    }
+
     /// λ_max(K̃_0).
     public var maxEigenvalue: Double { clippedValues.last ?? 0 }
     /// λ_min(K̃_0) after clipping.

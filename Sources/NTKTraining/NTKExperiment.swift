@@ -103,7 +103,7 @@ public final class NTKExperiment {
         BLAS.scale(&cross.data, by: 1 / normalizer)
         predictor = LinearizedPredictor(eigen: eigen, effectiveCrossKernel: cross, initialOutput: initialTrainOutput.data,
                                         targets: dataset.trainTargets.data, initialTestOutput: initialTestOutput.data,
-                                        learningRate: learningRate, momentum: settings.heavyBall)
+                                        learningRate: learningRate, optimizer: settings.optimizer)
         infiniteWidth = settings.kernel == .analytic
             ? try InfiniteWidthPrediction(architecture: architecture, dataset: dataset, initialKernel: initialKernel,
                                           initialTrainOutput: initialTrainOutput, initialTestOutput: initialTestOutput,
@@ -205,12 +205,12 @@ public final class NTKExperiment {
         let reference = StepReference(self, theta0: model.parameters)
         var tracker = ModeRateTracker(eigenvalues: predictor.clippedValues,
                                       initialResiduals: predictor.initialModeResiduals, learningRate: learningRate,
-                                      momentum: settings.heavyBall, predicted: settings.lossFunction.hasClosedForm)
+                                      momentum: settings.heavyBall, predicted: settings.hasClosedFormPrediction)
         var schedule = settings.minibatchSize.map { BatchSchedule(samples: dataset.trainCount, batchSize: $0, seed: settings.seed) }
         // The linearized counterparts that have no closed form: the same batches as the network (minibatch runs),
         // and the full batch (cross-entropy). Squared loss on the full batch is the predictor's closed form.
         var twins = LinearizedTwins(sameBatches: schedule == nil ? nil : makeTwin(),
-                                    fullBatch: settings.lossFunction.hasClosedForm ? nil : makeTwin())
+                                    fullBatch: settings.hasClosedFormPrediction ? nil : makeTwin())
         var accumulator = SummaryAccumulator()
         var end = SummaryAccumulator.Ending(status: .completed, trainingSeconds: 0, ridge: ridge, initialLoss: reference.initialLoss)
         var pending: StepRecord?
@@ -357,7 +357,7 @@ public final class NTKExperiment {
         let t = o.step, f = o.output
         let y = dataset.trainTargets.data, yTest = dataset.testTargets.data
         let n = dataset.trainCount, nTest = dataset.testCount, hasTestSet = nTest > 0
-        let closedForm = settings.lossFunction.hasClosedForm
+        let closedForm = settings.hasClosedFormPrediction
         // The full-batch prediction: the closed form for squared loss, the iterated full-batch twin otherwise.
         let fDiscrete = twins.fullBatch?.trainOutput ?? predictor.trainOutput(step: t, form: .discrete)
         let fTestDiscrete = twins.fullBatch?.testOutput ?? predictor.testOutput(step: t, form: .discrete)

@@ -12,11 +12,63 @@ public enum Optimizer: String, CaseIterable, Codable, Sendable {
     case momentum
 }
 
-/// The optimizer of a run with its batch size and momentum, as ``TrainingSettings`` holds them.
+/// A run's optimizer with its parameters (Docs/Optimizers.md): the one value ``TrainingSettings/optimizer`` holds,
+/// so a batch size or a β exists only for the optimizers that use it.
+public enum OptimizerSpec: Codable, Equatable, Sendable {
+    /// Full-batch GD.
+    case gd
+    /// SGD on minibatches of `batch` points, drawn without replacement each epoch (``BatchSchedule``).
+    case sgd(batch: Int)
+    /// Heavy ball with momentum β (0 ≤ β < 1), on full batches (`batch` nil) or on minibatches of `batch` points.
+    case heavyBall(beta: Double, batch: Int?)
+
+    /// The optimizer that the name, batch size and β of the options and of config.json (`optimizer`,
+    /// `batch_size`, `momentum`) describe: gd ignores a batch size and β, sgd ignores β, and momentum without β
+    /// is β = 0. nil for sgd without a batch size, which the options refuse.
+    public init?(_ kind: Optimizer, batchSize: Int?, momentum: Double?) {
+        switch kind {
+        case .gd: self = .gd
+        case .sgd:
+            guard let batchSize else { return nil }
+            self = .sgd(batch: batchSize)
+        case .momentum: self = .heavyBall(beta: momentum ?? 0, batch: batchSize)
+        }
+    }
+
+    /// The name of `--optimizer` and of config.json's `optimizer`.
+    public var kind: Optimizer {
+        switch self {
+        case .gd: .gd
+        case .sgd: .sgd
+        case .heavyBall: .momentum
+        }
+    }
+
+    /// β of the heavy ball; nil for gd and sgd.
+    public var heavyBall: Double? {
+        if case let .heavyBall(beta, _) = self { return beta }
+        return nil
+    }
+
+    /// The minibatch size B when the optimizer draws minibatches; nil for full batches.
+    public var minibatchSize: Int? {
+        switch self {
+        case .gd: nil
+        case let .sgd(batch): batch
+        case let .heavyBall(_, batch): batch
+        }
+    }
+}
+
+/// The optimizer of a run, as ``TrainingSettings`` holds it.
 extension TrainingSettings {
     /// β of the heavy ball, when the optimizer is `momentum`.
-    public var heavyBall: Double? { optimizer == .momentum ? (momentum ?? 0) : nil }
+    public var heavyBall: Double? { optimizer.heavyBall }
 
     /// The minibatch size when the run draws minibatches (`sgd`, or `momentum` with a batch size); nil for full batches.
-    public var minibatchSize: Int? { optimizer == .gd ? nil : batchSize }
+    public var minibatchSize: Int? { optimizer.minibatchSize }
+
+    /// Whether the run's linearized training has the closed-form prediction of ``LinearizedPredictor``
+    /// (``LinearizedPredictor/hasClosedForm(optimizer:lossFunction:)``).
+    public var hasClosedFormPrediction: Bool { LinearizedPredictor.hasClosedForm(optimizer: optimizer, lossFunction: lossFunction) }
 }

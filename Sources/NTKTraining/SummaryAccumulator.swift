@@ -91,7 +91,7 @@ struct SummaryAccumulator {
             finalTestLossAnalytic: finiteOrNil(last?.testLossAnalytic),
             maxGapAnalytic: finiteOrNil(maxGapAnalytic))
         s.ridge = end.ridge
-        if !e.settings.lossFunction.hasClosedForm { s.maxGapFlow = nil }
+        if !e.settings.hasClosedFormPrediction { s.maxGapFlow = nil }
         s.finalTrainLossLinearized = finiteOrNil(last?.trainLossLinearized ?? nil)
         s.finalTestLossLinearized = finiteOrNil(last?.testLossLinearized ?? nil)
         s.finalTestAccuracyLinearized = finiteOrNil(lastAccuracyLinearized)
@@ -103,8 +103,8 @@ struct SummaryAccumulator {
         s.finalTrainAccuracyLinearized = finiteOrNil(last?.trainAccuracyLinearized ?? nil)
         s.finalTrainMarginGD = finiteOrNil(last?.trainMarginGD ?? nil)
         s.finalTrainMarginLinearized = finiteOrNil(last?.trainMarginLinearized ?? nil)
-        s.modeRatesDefined = e.settings.lossFunction.hasClosedForm
-        if e.settings.heavyBall != nil && e.settings.lossFunction.hasClosedForm {
+        s.modeRatesDefined = e.settings.hasClosedFormPrediction
+        if e.settings.heavyBall != nil && e.settings.hasClosedFormPrediction {
             s.modesRealRoots = e.modeRates.filter { $0.regime == .real }.count
             s.modesOscillating = e.modeRates.filter { $0.regime == .oscillating }.count
         }

@@ -34,12 +34,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// (K̃ and η_crit are those of f), while the parameters move ∝ 1/α: large α is lazy training, small α
     /// leaves the kernel regime. nil is the plain network f, as before the option existed.
     public var outputScale: Double?
-    /// How θ is updated (`--optimizer`, ``Optimizer``); `gd` is full-batch GD, as before the option existed.
-    public var optimizer: Optimizer = .gd
-    /// The minibatch size B of `sgd` (required) and of `momentum` (optional; full batch without it).
-    public var batchSize: Int?
-    /// β of heavy-ball momentum, 0 ≤ β < 1, with `--optimizer momentum`.
-    public var momentum: Double?
+    /// How θ is updated (`--optimizer`, `--batch-size`, `--momentum`; ``OptimizerSpec``); `gd` is full-batch GD, as
+    /// before the options existed.
+    public var optimizer: OptimizerSpec = .gd
     /// The loss function (`--loss mse|cross-entropy`); ``loss`` is its normalization ν.
     public var lossFunction: LossFunction = .mse
     /// Keep the network's outputs on the training and test inputs every this many steps (and at the last step),
