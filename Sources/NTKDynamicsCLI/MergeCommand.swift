@@ -98,6 +98,7 @@ public struct MergeCommand: ParsableCommand {
         }
         var merged = config!
         merged.sweep.shard = "merged"
+        merged.format = FormatRecord()   // this version writes the merged directory, whatever its shards' format
         let grid = Set(merged.sweep.grid.cells)
         let missing = grid.subtracting(byCell.keys).sorted()
         let root = URL(fileURLWithPath: out)

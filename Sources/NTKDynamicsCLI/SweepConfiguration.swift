@@ -5,6 +5,8 @@ import NTKDynamics
 /// sweep. Keys at top level but `data`: the network and training records shared with a run's `config.json`, and
 /// the sweep's own.
 struct SweepConfiguration: Codable, Equatable, Sendable {
+    /// `format_version`: ``FormatRecord/current`` when written, 1 when read from a directory without the key.
+    var format = FormatRecord()
     var network: NetworkRecord
     var training: TrainingRecord
     var sweep: SweepRecord
@@ -76,12 +78,14 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
+        format = try FormatRecord(from: decoder)
         network = try NetworkRecord(from: decoder)
         training = try TrainingRecord(from: decoder)
         sweep = try SweepRecord(from: decoder)
     }
 
     func encode(to encoder: any Encoder) throws {
+        try format.encode(to: encoder)
         try network.encode(to: encoder)
         try training.encode(to: encoder)
         try sweep.encode(to: encoder)
@@ -101,6 +105,8 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
         var a = self, b = other
         a.sweep.shard = ""; b.sweep.shard = ""
         a.sweep.version = ""; b.sweep.version = ""
+        // A sweep written before format_version existed (format 1) resumes and merges with this version's.
+        a.format = FormatRecord(); b.format = FormatRecord()
         a.training.precision = a.training.precision ?? .float64; b.training.precision = b.training.precision ?? .float64
         // Sweeps written before --optimizer and --loss cross-entropy existed are gd on mse.
         a.training.optimizer = a.training.optimizer ?? .gd; b.training.optimizer = b.training.optimizer ?? .gd

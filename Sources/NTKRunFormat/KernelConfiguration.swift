@@ -3,6 +3,8 @@
 /// as ``KernelStudySettings`` encodes them, and what only the study's configuration records.
 /// `width` is the largest width (the one `arrays/ntk_analytic.npy` and `arrays/ntk_empirical_mean.npy` belong to).
 public struct KernelConfiguration: Encodable, Sendable {
+    /// `format_version` (``FormatRecord``).
+    public var format = FormatRecord()
     public var network: NetworkRecord
     /// The synthetic data (`dataset`, `samples`, `test_samples`, `input_dim`, `outputs`, `noise`).
     public var data: DataSettings
@@ -40,6 +42,7 @@ public struct KernelConfiguration: Encodable, Sendable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try format.encode(to: encoder)
         try network.encode(to: encoder)
         try data.encode(to: encoder)
         try blas.encode(to: encoder)

@@ -1,6 +1,9 @@
 /// Every resolved setting of a run, as written to `config.json` (Docs/LogFormat.md#configjson), keys at top level:
-/// the network, training and OpenBLAS records that the other configuration files share, and the run's own.
+/// the network, training and OpenBLAS records that the other configuration files share, the format version, and
+/// the run's own.
 public struct RunConfiguration: Codable, Equatable, Sendable {
+    /// `format_version`: ``FormatRecord/current`` when written, 1 when read from a directory without the key.
+    public var format = FormatRecord()
     public var network: NetworkRecord
     public var training: TrainingRecord
     public var blas: BLASRecord
@@ -65,6 +68,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
+        format = try FormatRecord(from: decoder)
         network = try NetworkRecord(from: decoder)
         training = try TrainingRecord(from: decoder)
         blas = try BLASRecord(from: decoder)
@@ -72,6 +76,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try format.encode(to: encoder)
         try network.encode(to: encoder)
         try training.encode(to: encoder)
         try blas.encode(to: encoder)
