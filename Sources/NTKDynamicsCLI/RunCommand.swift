@@ -98,7 +98,7 @@ public struct RunCommand: ParsableCommand {
         if widths.count > 1 {
             writeReport(root)
             print(WidthsTable.render(results.map { ($0.width, $0.summary) }))
-            print("widths table: \(root.appendingPathComponent("widths.csv").path)")
+            print("widths table: \(root.appendingPathComponent(RunFormat.widths).path)")
         }
         if let signal = SignalTrap.received {
             throw ExitCode(NTKExitStatus.afterSignal(signal))

@@ -26,7 +26,7 @@ enum WidthsTable {
                       cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic), cell(s.maxGapNonlinearity),
                       cell(s.maxGapMinibatch)].joined(separator: ",")) + "\n"
         }
-        try dir.write(Data(text.utf8), to: "widths.csv")
+        try dir.write(Data(text.utf8), to: RunFormat.widths)
     }
 
     static func render(_ rows: [(Int, RunSummary)]) -> String {

@@ -17,8 +17,8 @@ public final class KernelStudyRecorder {
     public init(directory: RunDirectory, study: KernelStudy, configuration: KernelConfiguration) throws {
         self.directory = directory
         self.study = study
-        try directory.makeDirectory(directory.file("arrays"))
-        try directory.writeJSON(configuration, to: "config.json")
+        try directory.makeDirectory(directory.file(RunFormat.arrays))
+        try directory.writeJSON(configuration, to: RunFormat.config)
         try directory.writeDataset(study.dataset)
         try directory.writeArray("ntk_analytic", study.theta)
         try directory.writeArray("nngp_analytic", study.nngp)
@@ -26,7 +26,7 @@ public final class KernelStudyRecorder {
         if study.architecture.parameterization == .standard && widths.count > 1 {
             for w in widths { try directory.writeArray("ntk_analytic_w\(w)", study.theta(width: w)) }
         }
-        csv = try CSVLogWriter(url: directory.file("kernel.csv"), columns: Self.columns)
+        csv = try CSVLogWriter(url: directory.file(RunFormat.kernel), columns: Self.columns)
     }
 
     /// Appends one initialization's row to `kernel.csv`.
@@ -48,6 +48,6 @@ public final class KernelStudyRecorder {
     /// Closes `kernel.csv` and writes `summary.json`.
     public func finish(_ summary: KernelSummary) throws {
         try csv.close()
-        try directory.writeJSON(summary, to: "summary.json")
+        try directory.writeJSON(summary, to: RunFormat.summary)
     }
 }

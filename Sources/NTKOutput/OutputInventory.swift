@@ -1,14 +1,5 @@
 import Foundation
 
-/// The kinds of output directory the tool writes (Docs/LogFormat.md).
-public enum OutputKind: String, Sendable, CaseIterable {
-    case run
-    case widthList = "width list"
-    case sweep
-    case merge
-    case kernel
-}
-
 /// Recognises a directory the tool wrote, so that `--force` removes nothing else (Docs/CLI.md#guarantees).
 ///
 /// A directory is recognised by its own marker (`config.json` or `sweep_config.json` with
@@ -16,26 +7,26 @@ public enum OutputKind: String, Sendable, CaseIterable {
 /// layout: every entry, at every depth, must be one the tool writes for that kind. A `config.json` without
 /// the `tool` key is not recognised (every version of the tool has written that key).
 public enum OutputInventory {
-    static let runFiles: Set<String> = ["config.json", "steps.csv", "modes.csv", "spectrum.csv", "summary.json", "report.html"]
-    static let kernelFiles: Set<String> = ["config.json", "kernel.csv", "summary.json", "report.html"]
-    static let sweepFiles: Set<String> = ["sweep_config.json", "sweep.csv", "sweep_summary.json", "report.html"]
-    static let widthListFiles: Set<String> = ["widths.csv", "report.html"]
+    static let runFiles = RunFormat.files(of: .run)
+    static let kernelFiles = RunFormat.files(of: .kernel)
+    static let sweepFiles = RunFormat.files(of: .sweep)
+    static let widthListFiles = RunFormat.files(of: .widthList)
 
     /// The kind of output at `url` (an existing, non-empty directory), or why it is not one.
     public static func classify(_ url: URL) -> Result<OutputKind, OutputError> {
         let entries = names(in: url)
         let kind: OutputKind
-        if entries.contains("sweep_config.json") {
-            guard let object = toolJSON(url.appendingPathComponent("sweep_config.json")) else {
-                return .failure(unmarked(url, entries, marker: "sweep_config.json"))
+        if entries.contains(RunFormat.sweepConfig) {
+            guard let object = toolJSON(url.appendingPathComponent(RunFormat.sweepConfig)) else {
+                return .failure(unmarked(url, entries, marker: RunFormat.sweepConfig))
             }
             kind = object["shard"] as? String == "merged" ? .merge : .sweep
-        } else if entries.contains("config.json") {
-            guard let object = toolJSON(url.appendingPathComponent("config.json")) else {
-                return .failure(unmarked(url, entries, marker: "config.json"))
+        } else if entries.contains(RunFormat.config) {
+            guard let object = toolJSON(url.appendingPathComponent(RunFormat.config)) else {
+                return .failure(unmarked(url, entries, marker: RunFormat.config))
             }
             kind = object["subcommand"] as? String == "kernel" ? .kernel : .run
-        } else if entries.contains(where: { isWidthName($0) && toolJSON(url.appendingPathComponent($0).appendingPathComponent("config.json")) != nil }) {
+        } else if entries.contains(where: { isWidthName($0) && toolJSON(url.appendingPathComponent($0).appendingPathComponent(RunFormat.config)) != nil }) {
             kind = .widthList
         } else {
             return .failure(unmarked(url, entries, marker: nil))
@@ -46,8 +37,8 @@ public enum OutputInventory {
         case .kernel: checkFlat(url, "", files: kernelFiles, &foreign)
         case .merge: checkFlat(url, "", files: sweepFiles, subfolders: [], &foreign)
         case .sweep:
-            checkFlat(url, "", files: sweepFiles, subfolders: ["runs"], &foreign)
-            let runs = url.appendingPathComponent("runs")
+            checkFlat(url, "", files: sweepFiles, subfolders: [RunFormat.sweepRuns], &foreign)
+            let runs = url.appendingPathComponent(RunFormat.sweepRuns)
             if isDirectory(runs) {
                 for name in names(in: runs) {
                     if isCellName(name) && isDirectory(runs.appendingPathComponent(name)) {
@@ -84,17 +75,17 @@ public enum OutputInventory {
 
     /// A run directory: its files and `arrays/` (`*.npy`, `params_init/*.npy` and `params_final/*.npy`).
     private static func checkRun(_ url: URL, _ prefix: String, _ foreign: inout [String]) {
-        checkFlat(url, prefix, files: runFiles, subfolders: ["arrays"], &foreign)
+        checkFlat(url, prefix, files: runFiles, subfolders: [RunFormat.arrays], &foreign)
     }
 
     /// Regular files from `files`, and for `arrays/` only `.npy` files (and `params_init/`, `params_final/` of them).
-    private static func checkFlat(_ url: URL, _ prefix: String, files: Set<String>, subfolders: Set<String> = ["arrays"],
+    private static func checkFlat(_ url: URL, _ prefix: String, files: Set<String>, subfolders: Set<String> = [RunFormat.arrays],
                                   _ foreign: inout [String]) {
         for name in names(in: url) {
             let u = url.appendingPathComponent(name)
             if files.contains(name) && isRegularFile(u) || isAtomicWriteLeftover(name, u) { continue }
             if subfolders.contains(name) && isDirectory(u) {
-                if name == "arrays" { checkArrays(u, "\(prefix)arrays/", allowParams: true, &foreign) }
+                if name == RunFormat.arrays { checkArrays(u, "\(prefix)arrays/", allowParams: true, &foreign) }
                 continue
             }
             foreign.append(decorated(url, name, prefix: prefix))
@@ -168,7 +159,7 @@ public enum OutputInventory {
 
     /// No marker of the tool: what was found, the names the tool never writes at a top level first.
     private static func unmarked(_ url: URL, _ entries: [String], marker: String?) -> OutputError {
-        let known = runFiles.union(kernelFiles).union(sweepFiles).union(widthListFiles).union(["arrays", "runs"])
+        let known = runFiles.union(kernelFiles).union(sweepFiles).union(widthListFiles).union([RunFormat.arrays, RunFormat.sweepRuns])
         let strange = entries.filter { !known.contains($0) && !isWidthName($0) }.map { decorated(url, $0) }
         let what = marker.map { "its \($0) was not written by ntk-dynamics (it has no \"tool\": \"ntk-dynamics\")" }
             ?? "it has no config.json or sweep_config.json of ntk-dynamics"

@@ -88,7 +88,7 @@ public struct RunDirectory: Sendable {
 
     /// Writes `arrays/<name>.npy` (name may contain a subfolder, e.g. "params_init/W0").
     public func writeArray(_ name: String, _ values: [Double], shape: [Int]) throws {
-        try write(NPYWriter.encode(values, shape: shape), to: "arrays/\(name).npy")
+        try write(NPYWriter.encode(values, shape: shape), to: RunFormat.array(name))
     }
 
     /// Writes a matrix to `arrays/<name>.npy`.
@@ -111,7 +111,7 @@ public struct RunDirectory: Sendable {
 
     /// Removes the empty `arrays/` folder of a run that keeps no arrays.
     func removeArraysFolder() throws {
-        try? FileManager.default.removeItem(at: url.appendingPathComponent("arrays"))
+        try? FileManager.default.removeItem(at: url.appendingPathComponent(RunFormat.arrays))
     }
 
     /// Writes `data` to `name` atomically.

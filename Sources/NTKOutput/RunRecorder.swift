@@ -20,11 +20,11 @@ public enum RunRecorder {
                                       criticalLearningRate: experiment.predictor.criticalLearningRate,
                                       command: command, dataSeed: dataSeed)
         config.describe(experiment.dataset)
-        try dir.writeJSON(config, to: "config.json")
+        try dir.writeJSON(config, to: RunFormat.config)
         if writeArrays { try writeInitialArrays(experiment, dir) } else { try dir.removeArraysFolder() }
 
-        let log = try CSVLogWriter(url: dir.file("steps.csv"), columns: StepRecord.columns(layers: experiment.architecture.layerCount))
-        let modes = try CSVLogWriter(url: dir.file("modes.csv"), columns: ModeSample.columns)
+        let log = try CSVLogWriter(url: dir.file(RunFormat.steps), columns: StepRecord.columns(layers: experiment.architecture.layerCount))
+        let modes = try CSVLogWriter(url: dir.file(RunFormat.modes), columns: ModeSample.columns)
         let summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: record.cells)
             // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
@@ -40,7 +40,7 @@ public enum RunRecorder {
             try writeBatchIndices(experiment, summary, dir)
         }
         try writeSpectrum(experiment, dir)
-        try dir.writeJSON(summary, to: "summary.json")
+        try dir.writeJSON(summary, to: RunFormat.summary)
         return summary
     }
 
@@ -115,7 +115,7 @@ public enum RunRecorder {
         let ntkResiduals = e.finalPredictedModeResiduals
         // The i-th largest eigenvalue of Θ̃ beside the i-th largest of K̃₀.
         let analyticValues = e.infiniteWidth?.predictor.eigen.values
-        let csv = try CSVLogWriter(url: dir.file("spectrum.csv"), columns: spectrumColumns)
+        let csv = try CSVLogWriter(url: dir.file(RunFormat.spectrum), columns: spectrumColumns)
         let n = p.eigen.values.count
         let f = CSVLogWriter.format
         // A run that diverged at step 0 (a loss that overflows from the start) has no GD residuals: empty cells.

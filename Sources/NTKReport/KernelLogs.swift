@@ -23,12 +23,12 @@ public struct KernelLogs: Sendable {
         guard try RunLogs.kind(of: directory) == .kernel else { throw ReportError.notARunDirectory(path: directory.path) }
         self.directory = directory
         problems = []
-        config = try? JSONObject(contentsOf: directory.appendingPathComponent("config.json"))
+        config = try? JSONObject(contentsOf: directory.appendingPathComponent(RunFormat.config))
         if config == nil { problems.append("config.json is missing or unreadable") }
-        summary = try? JSONObject(contentsOf: directory.appendingPathComponent("summary.json"))
+        summary = try? JSONObject(contentsOf: directory.appendingPathComponent(RunFormat.summary))
         if summary == nil { problems.append("summary.json is missing (a study still going or killed)") }
         measurements = []
-        let url = directory.appendingPathComponent("kernel.csv")
+        let url = directory.appendingPathComponent(RunFormat.kernel)
         guard let csv = try? CSVTable(contentsOf: url) else {
             problems.append("kernel.csv is missing or unreadable: no seed was measured")
             return
@@ -53,7 +53,7 @@ public struct KernelLogs: Sendable {
 
     /// `arrays/<name>.npy`, or nil when it is missing or unreadable.
     public func array(_ name: String) -> NPYFile? {
-        try? NPYFile(contentsOf: directory.appendingPathComponent("arrays/\(name).npy"))
+        try? NPYFile(contentsOf: directory.appendingPathComponent(RunFormat.array(name)))
     }
 
     /// The eigenvalues of a square kernel array, largest first; nil when it is not square or not finite.
@@ -70,16 +70,16 @@ extension KernelLogs {
     ///
     /// - Throws: ``ReportError/cannotDraw(path:reason:)`` when config.json names another subcommand, whose
     ///   directory the report does not know how to draw.
-    static func kind(of directory: URL) throws -> RunDirectoryKind? {
+    static func kind(of directory: URL) throws -> OutputKind? {
         let fm = FileManager.default
-        let config = try? JSONObject(contentsOf: directory.appendingPathComponent("config.json"))
+        let config = try? JSONObject(contentsOf: directory.appendingPathComponent(RunFormat.config))
         switch config?.string("subcommand") {
         case "kernel"?: return .kernel
         case let other?:
             throw ReportError.cannotDraw(path: directory.path, reason: "config.json says it was written by `ntk-dynamics \(other)`, and report draws only runs, width lists, sweeps, merges and kernel studies")
         case nil:
-            let csv = fm.fileExists(atPath: directory.appendingPathComponent("kernel.csv").path)
-            return csv && !fm.fileExists(atPath: directory.appendingPathComponent("steps.csv").path) ? .kernel : nil
+            let csv = fm.fileExists(atPath: directory.appendingPathComponent(RunFormat.kernel).path)
+            return csv && !fm.fileExists(atPath: directory.appendingPathComponent(RunFormat.steps).path) ? .kernel : nil
         }
     }
 }

@@ -14,7 +14,7 @@ enum ModeFigures {
 
     /// The residual |rᵢ(t)| of the top modes, GD solid and the NTK prediction dashed; nil without modes.csv rows.
     static func residualFigure(_ logs: RunLogs) -> RunReport.Figure? {
-        guard let csv = try? CSVTable(contentsOf: logs.directory.appendingPathComponent("modes.csv")),
+        guard let csv = try? CSVTable(contentsOf: logs.directory.appendingPathComponent(RunFormat.modes)),
               let step = csv.numbers("step"), let mode = csv.numbers("mode"),
               let gd = csv.numbers("residual_gd"), let ntk = csv.numbers("residual_ntk"), !step.isEmpty else { return nil }
         // Mode ranks are small integers; anything else (a damaged file) is not a mode.

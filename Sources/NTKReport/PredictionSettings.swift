@@ -46,8 +46,8 @@ struct PredictionSettings: Decodable {
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else { return nil }
             return try? JSONDecoder().decode(type, from: data)
         }
-        guard let settings = decode(PredictionSettings.self, "config.json") else { return nil }
+        guard let settings = decode(PredictionSettings.self, RunFormat.config) else { return nil }
         self = settings
-        if learningRate == nil { learningRate = decode(SummaryLearningRate.self, "summary.json")?.learningRate }
+        if learningRate == nil { learningRate = decode(SummaryLearningRate.self, RunFormat.summary)?.learningRate }
     }
 }

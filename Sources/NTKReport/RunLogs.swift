@@ -1,17 +1,7 @@
 import Foundation
 
-/// What a directory holds.
-public enum RunDirectoryKind: Equatable, Sendable {
-    /// One run: config.json and/or steps.csv (summary.json may be missing if it was killed).
-    case run
-    /// A width list: widths.csv, or `w<width>/` run directories (a list cut short before its first
-    /// widths.csv).
-    case widthList
-    /// A sweep (`ntk-dynamics sweep` or `merge`): sweep_config.json and sweep.csv, runs in `runs/`.
-    case sweep
-    /// A kernel study (`ntk-dynamics kernel`): config.json with `"subcommand": "kernel"`, kernel.csv, arrays/.
-    case kernel
-}
+/// What a directory holds: the one ``OutputKind`` of the files (``RunLogs/kind(of:)``).
+public typealias RunDirectoryKind = OutputKind
 
 /// The logs of one run directory (Docs/LogFormat.md), read leniently for the report.
 ///
@@ -48,12 +38,12 @@ public struct RunLogs: Sendable {
                 return nil
             }
         }
-        config = read("config.json", JSONObject.init(contentsOf:))
-        steps = read("steps.csv", CSVTable.init(contentsOf:))
-        spectrum = read("spectrum.csv", CSVTable.init(contentsOf:))
-        summary = read("summary.json", JSONObject.init(contentsOf:))
+        config = read(RunFormat.config, JSONObject.init(contentsOf:))
+        steps = read(RunFormat.steps, CSVTable.init(contentsOf:))
+        spectrum = read(RunFormat.spectrum, CSVTable.init(contentsOf:))
+        summary = read(RunFormat.summary, JSONObject.init(contentsOf:))
         let cutShort = Self.cutShortLogs(in: directory)
-        for (name, table) in [("steps.csv", steps), ("spectrum.csv", spectrum)] {
+        for (name, table) in [(RunFormat.steps, steps), (RunFormat.spectrum, spectrum)] {
             // The cut-short last row is reported below; other skipped rows have a wrong number of cells.
             let skipped = (table?.skippedRows ?? 0) - (cutShort.contains(name) ? 1 : 0)
             if skipped > 0 { problems.append("\(name): \(skipped) incomplete row\(skipped == 1 ? "" : "s") skipped") }
@@ -78,7 +68,9 @@ public struct RunLogs: Sendable {
         }
     }
 
-    /// Whether `directory` holds a run or a width list.
+    /// What `directory` holds, read leniently: a width list may have only its `w<width>/` runs (cut short before
+    /// its first widths.csv), a run only config.json or steps.csv. (``OutputInventory/classify(_:)`` is the strict
+    /// reading that `--force` needs.)
     ///
     /// - Throws: ``ReportError/missingDirectory(path:)``, ``ReportError/notADirectory(path:)``,
     ///   ``ReportError/notARunDirectory(path:)``.
@@ -90,17 +82,20 @@ public struct RunLogs: Sendable {
         }
         guard isDir.boolValue else { throw ReportError.notADirectory(path: directory.path) }
         func exists(_ name: String) -> Bool { fm.fileExists(atPath: directory.appendingPathComponent(name).path) }
-        if exists("sweep_config.json") { return .sweep }
-        if exists("widths.csv") { return .widthList }
+        if exists(RunFormat.sweepConfig) {
+            let config = try? JSONObject(contentsOf: directory.appendingPathComponent(RunFormat.sweepConfig))
+            return config?.string("shard") == "merged" ? .merge : .sweep
+        }
+        if exists(RunFormat.widths) { return .widthList }
         if let kind = try KernelLogs.kind(of: directory) { return kind }
-        if exists("config.json") || exists("steps.csv") { return .run }
+        if exists(RunFormat.config) || exists(RunFormat.steps) { return .run }
         if !WidthListLogs.subrunDirectories(of: directory).isEmpty { return .widthList }
         throw ReportError.notARunDirectory(path: directory.path)
     }
 
     /// `arrays/<name>.npy`, or nil when it is missing or unreadable.
     public func array(_ name: String) -> NPYFile? {
-        try? NPYFile(contentsOf: directory.appendingPathComponent("arrays/\(name).npy"))
+        try? NPYFile(contentsOf: directory.appendingPathComponent(RunFormat.array(name)))
     }
 
     /// A steps.csv column (nil when the file or the column is missing); see ``CSVTable/numbers(_:)``.
@@ -161,7 +156,7 @@ public struct WidthListLogs: Sendable {
         guard try RunLogs.kind(of: directory) == .widthList else { throw ReportError.notARunDirectory(path: directory.path) }
         var problems: [String] = []
         var rows: [WidthListRow] = []
-        let table = directory.appendingPathComponent("widths.csv")
+        let table = directory.appendingPathComponent(RunFormat.widths)
         if FileManager.default.fileExists(atPath: table.path) {
             let csv = try CSVTable(contentsOf: table)
             if csv.skippedRows > 0 { problems.append("widths.csv: \(csv.skippedRows) incomplete row(s) skipped") }
@@ -185,7 +180,7 @@ public struct WidthListLogs: Sendable {
         let listed = Set(rows.compactMap(\.directory))
         for (width, name) in Self.subrunDirectories(of: directory) where !listed.contains(name) {
             let url = directory.appendingPathComponent(name)
-            let summary = try? JSONObject(contentsOf: url.appendingPathComponent("summary.json"))
+            let summary = try? JSONObject(contentsOf: url.appendingPathComponent(RunFormat.summary))
             var values: [String: Double] = [:]
             for (k, v) in summary?.values ?? [:] { if let d = v.number { values[k] = d } }
             rows.append(WidthListRow(width: width, status: summary?.string(RunSummary.CodingKeys.status) ?? "no summary",
@@ -203,8 +198,8 @@ public struct WidthListLogs: Sendable {
         return names.compactMap { name -> (Int, String)? in
             guard name.hasPrefix("w"), let w = Int(name.dropFirst()), w > 0 else { return nil }
             let sub = directory.appendingPathComponent(name)
-            guard fm.fileExists(atPath: sub.appendingPathComponent("config.json").path)
-                || fm.fileExists(atPath: sub.appendingPathComponent("steps.csv").path) else { return nil }
+            guard fm.fileExists(atPath: sub.appendingPathComponent(RunFormat.config).path)
+                || fm.fileExists(atPath: sub.appendingPathComponent(RunFormat.steps).path) else { return nil }
             return (w, name)
         }.sorted { $0.0 < $1.0 }
     }

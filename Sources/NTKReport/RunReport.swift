@@ -7,7 +7,7 @@ import Foundation
 /// run that diverged, was interrupted, or is still going. For a width list it writes the width-scaling
 /// report instead (``WidthListReport``).
 public enum RunReport {
-    public static let fileName = "report.html"
+    public static let fileName = RunFormat.report
 
     /// Writes `report.html` into a run directory or a width-list directory.
     ///
@@ -33,7 +33,7 @@ public enum RunReport {
             let logs = try WidthListLogs(directory: runDirectory)
             written.append(try save(WidthListReport.html(for: logs), in: runDirectory))
             return written
-        case .sweep:
+        case .sweep, .merge:
             return [try save(WidthListReport.html(for: try WidthListLogs(sweepDirectory: runDirectory)), in: runDirectory)]
         case .kernel:
             return [try save(KernelReport.html(for: try KernelLogs(directory: runDirectory)), in: runDirectory)]
@@ -65,7 +65,7 @@ public enum RunReport {
         let name = logs.directory.lastPathComponent
         var page = HTMLPage(title: "ntk-dynamics run \(name)")
         page.append(.heading("ntk-dynamics run: \(name)", level: 1))
-        if FileManager.default.fileExists(atPath: logs.directory.deletingLastPathComponent().appendingPathComponent("widths.csv").path) {
+        if FileManager.default.fileExists(atPath: logs.directory.deletingLastPathComponent().appendingPathComponent(RunFormat.widths).path) {
             page.append(.link(text: "← the width list this run belongs to", href: "../\(fileName)"))
         }
         if let synopsis = synopsis(logs.config) { page.append(.paragraph(synopsis, cssClass: "synopsis")) }
@@ -164,7 +164,7 @@ public enum RunReport {
 
     /// The configuration table: known keys with their meaning, then any other keys.
     static func configurationRows(_ config: JSONObject?) -> [(name: String, value: String, meaning: String)] {
-        guard let config else { return [("config.json", "missing", "the configuration could not be read")] }
+        guard let config else { return [(RunFormat.config, "missing", "the configuration could not be read")] }
         let known: [(any CodingKey, String)] = [
             (RunKey.width, "hidden width n"), (NetworkKey.depth, "hidden layers H"), (NetworkKey.activation, "φ"),
             (NetworkKey.parameterization, "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; mup, mean-field: Docs/Parameterizations.md"),
@@ -195,7 +195,7 @@ public enum RunReport {
     /// The summary table (from summary.json; "—" where a figure is absent or not finite).
     static func summaryRows(_ logs: RunLogs) -> [(name: String, value: String, meaning: String)] {
         guard let s = logs.summary else {
-            return [("summary.json", "missing", "a run that is still going or was killed; see the curves below")]
+            return [(RunFormat.summary, "missing", "a run that is still going or was killed; see the curves below")]
         }
         func n(_ key: SummaryKey) -> String { Ticks.text(s.number(key)) }
         var rows: [(name: String, value: String, meaning: String)] = [

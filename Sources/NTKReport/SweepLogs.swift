@@ -4,13 +4,13 @@ extension WidthListLogs {
     /// The rows of a sweep directory's `sweep.csv` (one per width × seed), drawn like a width list with one
     /// point per run, and the fitted slopes of `sweep_summary.json` (95% intervals across seeds) as notes.
     public init(sweepDirectory directory: URL) throws {
-        guard try RunLogs.kind(of: directory) == .sweep else { throw ReportError.notARunDirectory(path: directory.path) }
+        guard try RunLogs.kind(of: directory).isSweep else { throw ReportError.notARunDirectory(path: directory.path) }
         self.directory = directory
         label = "sweep"
         problems = []
         notes = []
         rows = []
-        let table = directory.appendingPathComponent("sweep.csv")
+        let table = directory.appendingPathComponent(RunFormat.sweep)
         guard FileManager.default.fileExists(atPath: table.path) else {
             problems.append("sweep.csv is missing: the sweep has not finished; rerun its command to complete it")
             return
@@ -19,7 +19,7 @@ extension WidthListLogs {
         if csv.skippedRows > 0 { problems.append("sweep.csv: \(csv.skippedRows) incomplete row(s) skipped") }
         let renamed = ["wall_time": "training_seconds"]
         // Which axes name the run folders (SweepCell.directoryName): those sweep_config.json lists.
-        let config = try? JSONObject(contentsOf: directory.appendingPathComponent("sweep_config.json"))
+        let config = try? JSONObject(contentsOf: directory.appendingPathComponent(RunFormat.sweepConfig))
         let (namesParameterization, namesScale) = (config?["parameterizations"] != nil, config?["output_scales"] != nil)
         let namesDepth = config?["depths"] != nil
         for r in csv.rows {
@@ -44,7 +44,7 @@ extension WidthListLogs {
             rows.append(WidthListRow(width: width, status: status, values: values, directory: "runs/\(cell.directoryName)",
                                      parameterization: parameterization))
         }
-        let summaryURL = directory.appendingPathComponent("sweep_summary.json")
+        let summaryURL = directory.appendingPathComponent(RunFormat.sweepSummary)
         if let data = try? Data(contentsOf: summaryURL), let summary = try? JSONDecoder().decode(SweepSummary.self, from: data) {
             let groups = summary.groups ?? []
             for g in groups.count > 1 ? groups : [] {

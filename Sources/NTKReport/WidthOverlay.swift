@@ -43,7 +43,7 @@ public enum WidthOverlay {
         var byWidth: [Int: [CSVTable]] = [:]
         for r in rows ?? logs.rows {
             guard let d = r.directory,
-                  let t = try? CSVTable(contentsOf: logs.directory.appendingPathComponent(d).appendingPathComponent("steps.csv"))
+                  let t = try? CSVTable(contentsOf: logs.directory.appendingPathComponent(d).appendingPathComponent(RunFormat.steps))
             else { continue }
             byWidth[r.width, default: []].append(t)
         }

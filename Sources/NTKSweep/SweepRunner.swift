@@ -47,12 +47,12 @@ public struct SweepRunner: Sendable {
 
     /// The directory of a cell's run.
     public static func directory(of cell: SweepCell, in root: URL) -> URL {
-        root.appendingPathComponent("runs").appendingPathComponent(cell.directoryName)
+        root.appendingPathComponent(RunFormat.sweepRuns).appendingPathComponent(cell.directoryName)
     }
 
     /// The summary of a finished cell on disk, if any.
     public static func finishedSummary(of cell: SweepCell, in root: URL) -> RunSummary? {
-        let url = directory(of: cell, in: root).appendingPathComponent("summary.json")
+        let url = directory(of: cell, in: root).appendingPathComponent(RunFormat.summary)
         guard let data = try? Data(contentsOf: url),
               let s = try? RunDirectory.jsonDecoder.decode(RunSummary.self, from: data),
               s.status == .completed || s.status == .diverged else { return nil }
