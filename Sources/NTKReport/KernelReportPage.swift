@@ -44,8 +44,7 @@ extension KernelReport {
     static func widthRows(_ logs: KernelLogs) -> [[String]] {
         logs.widths.map { w in
             let v = logs.measurements.filter { $0.width == w }.map(\.relativeError)
-            let mean = v.reduce(0, +) / Double(v.count)
-            let sd = v.count > 1 ? (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count - 1)).squareRoot() : .nan
+            let mean = Statistics.mean(v), sd = Statistics.sampleStandardDeviation(v) ?? .nan
             return [String(w), String(v.count), Ticks.text(mean), Ticks.text(sd), Ticks.text(v.min() ?? .nan), Ticks.text(v.max() ?? .nan)]
         }
     }

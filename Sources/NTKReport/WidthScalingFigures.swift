@@ -132,9 +132,7 @@ enum WidthScalingFigures {
         let widths = Array(Set(values.map(\.0))).sorted()
         let stats = widths.map { w -> (mean: Double, sd: Double?) in
             let v = values.filter { $0.0 == w }.map(\.1)
-            let mean = v.reduce(0, +) / Double(v.count)
-            let sd = v.count > 1 ? (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count - 1)).squareRoot() : nil
-            return (mean, sd)
+            return (Statistics.mean(v), Statistics.sampleStandardDeviation(v))
         }
         let several = stats.contains { $0.sd != nil }
         var out = [PlotSeries(id: "\(q.column)-runs", label: several ? "\(q.label), runs" : q.label, points: values.map { DataPoint($0.0, $0.1) },

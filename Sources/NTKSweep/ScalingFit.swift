@@ -40,8 +40,8 @@ public struct ScalingFit: Codable, Equatable, Sendable {
             method = "per-seed slopes, mean ± t(0.975, S-1)·sd/sqrt(S)"
             seedSlopes = perSeed
             let s = Double(perSeed.count)
-            let mean = perSeed.reduce(0, +) / s
-            let sd = (perSeed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (s - 1)).squareRoot()
+            let mean = Statistics.mean(perSeed)
+            let sd = Statistics.sampleStandardDeviation(perSeed)!   // two slopes or more
             let half = StudentT.quantile(0.975, dof: s - 1) * sd / s.squareRoot()
             slope = mean
             ci95 = [mean - half, mean + half]

@@ -125,9 +125,8 @@ public struct SweepSummary: Codable, Equatable, Sendable {
             let perWidth = widths.map { w -> WidthStatistics in
                 let v = points.filter { $0.width == w }.map(\.value).filter(\.isFinite)
                 guard !v.isEmpty else { return WidthStatistics(width: w, n: 0) }
-                let mean = v.reduce(0, +) / Double(v.count)
-                let std = v.count > 1 ? (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count - 1)).squareRoot() : nil
-                return WidthStatistics(width: w, n: v.count, mean: mean, std: std, min: v.min(), max: v.max())
+                return WidthStatistics(width: w, n: v.count, mean: Statistics.mean(v), std: Statistics.sampleStandardDeviation(v),
+                                       min: v.min(), max: v.max())
             }
             return Metric(column: column, fit: ScalingFit(points), perWidth: perWidth)
         }

@@ -61,11 +61,11 @@ public struct KernelSummary: Encodable, Sendable {
 
     /// Slope of log(mean error) against log(width); nil with fewer than two widths.
     public var slope: Double? {
-        KernelComparison.logLogSlope(x: rows.map { Double($0.width) }, y: rows.map(\.error.mean))
+        Statistics.logLogSlope(x: rows.map { Double($0.width) }, y: rows.map(\.error.mean))
     }
 
     public var slopeSeedAveraged: Double? {
-        KernelComparison.logLogSlope(x: rows.map { Double($0.width) }, y: rows.map(\.seedAveragedError))
+        Statistics.logLogSlope(x: rows.map { Double($0.width) }, y: rows.map(\.seedAveragedError))
     }
 
     public func encode(to encoder: any Encoder) throws {
