@@ -8,7 +8,7 @@ enum KernelDistanceFigure {
     /// The figure, or nil when no run has the column. A sweep with axes gets one curve per group, each with its
     /// own fit (one fit over every run would mix the groups).
     static func figure(for logs: WidthListLogs) -> RunReport.Figure? {
-        let rows = logs.rows.filter { $0.status == "completed" && ($0[column].map(\.isFinite) ?? false) }
+        let rows = logs.rows.filter { $0.runStatus == .completed && ($0[column].map(\.isFinite) ?? false) }
         guard !rows.isEmpty else { return nil }
         if let groups = SweepAxesFigures.groups(logs) { return perGroup(rows, groups: groups) }
         let points = rows.map { (Double($0.width), $0[column]!) }.filter { $0.1 > 0 }

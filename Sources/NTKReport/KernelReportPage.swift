@@ -9,7 +9,7 @@ extension KernelReport {
         let widths = logs.widths
         let seeds = Set(logs.measurements.map(\.seed)).count
         page.append(.paragraph("The empirical NTK K₀ at initialization against the analytic infinite-width Θ: \(logs.measurements.count) measurement\(logs.measurements.count == 1 ? "" : "s"), widths \(widths.map(String.init).joined(separator: ", ")), \(seeds) seed\(seeds == 1 ? "" : "s"). Written by `ntk-dynamics kernel`; no network was trained.", cssClass: "status"))
-        if let status = logs.summary?.string("status"), status != "completed" {
+        if let status = logs.summary?.string(RunSummary.CodingKeys.status), RunStatus(rawValue: status) != .completed {
             page.append(.paragraph("Status: \(status). The figures show the seeds measured before it stopped.", cssClass: "warning"))
         }
         if !logs.problems.isEmpty { page.append(.paragraph("Not available: " + logs.problems.joined(separator: "; ") + ".", cssClass: "note")) }
@@ -20,7 +20,7 @@ extension KernelReport {
         page.append(.heading("Per width", level: 2))
         page.append(.table(header: ["width n", "seeds", "mean ‖K₀ − Θ‖/‖Θ‖", "sd", "min", "max"], rows: widthRows(logs), links: [:]))
         let rows = logs.measurements.map { m in
-            WidthListRow(width: m.width, status: "completed", values: ["relative_error": m.relativeError, "seed": Double(m.seed)], directory: nil)
+            WidthListRow(width: m.width, status: RunStatus.completed.rawValue, values: ["relative_error": m.relativeError, "seed": Double(m.seed)], directory: nil)
         }
         let fit = WidthScalingFigures.fit(rows, column: "relative_error")
         page.append(.table(header: ["quantity", "slope", "interval", "points", "reference slope"], rows: [[

@@ -126,6 +126,9 @@ public struct WidthListRow: Sendable {
     /// The run's parameterization, where the table records it (a sweep's `parameterization` column).
     public var parameterization: String?
 
+    /// ``status`` as the library's ``RunStatus``; nil for a row without one (e.g. "no summary").
+    public var runStatus: RunStatus? { RunStatus(rawValue: status) }
+
     public init(width: Int, status: String, values: [String: Double], directory: String?, parameterization: String? = nil) {
         self.width = width
         self.status = status

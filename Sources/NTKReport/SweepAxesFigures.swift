@@ -38,7 +38,7 @@ enum SweepAxesFigures {
     /// The figures, or nil for a sweep without axes.
     static func figures(for logs: WidthListLogs) -> [RunReport.Figure]? {
         guard let groups = groups(logs) else { return nil }
-        let done = logs.rows.filter { $0.status == "completed" }
+        let done = logs.rows.filter { $0.runStatus == .completed }
         var figures: [RunReport.Figure] = []
         let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for p in parameterizations {

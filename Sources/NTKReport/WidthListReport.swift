@@ -52,7 +52,7 @@ public enum WidthListReport {
         page.append(.paragraph(logs.label == "sweep"
             ? "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one η\(Set(logs.rows.compactMap { $0["lr"] }).count > 1 ? " per network" : ""), widths \(distinctWidths), one row per \(SweepAxesFigures.groups(logs) == nil ? "(width, seed)" : "(parameterization, α, depth, width, seed)"); each ring in the plots is one run, a filled marker the mean over seeds."
             : "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(distinctWidths). Each run has its own report (links in the table).", cssClass: "status"))
-        let notOK = logs.rows.filter { $0.status != "completed" }
+        let notOK = logs.rows.filter { $0.runStatus != .completed }
         if !notOK.isEmpty {
             // With axes, a width alone does not say which run: name its folder.
             let axes = SweepAxesFigures.groups(logs) != nil

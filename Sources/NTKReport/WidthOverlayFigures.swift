@@ -23,7 +23,7 @@ enum WidthOverlayFigures {
 
     /// What is drawn: the runs (completed ones for a sweep), and a sentence saying which.
     static func selection(_ logs: WidthListLogs) -> (rows: [WidthListRow], note: String?) {
-        var rows = logs.label == "sweep" ? logs.rows.filter { $0.status == "completed" } : logs.rows
+        var rows = logs.label == "sweep" ? logs.rows.filter { $0.runStatus == .completed } : logs.rows
         var note: String?
         if let groups = SweepAxesFigures.groups(logs), let first = groups.first {
             rows = rows.filter { SweepAxesFigures.group($0) == first }

@@ -76,7 +76,7 @@ enum WidthScalingFigures {
 
     /// The fit of `column` over the completed runs, as sweep_summary.json fits it.
     static func fit(_ rows: [WidthListRow], column: String) -> ScalingFit {
-        ScalingFit(rows.filter { $0.status == "completed" }.compactMap { r in
+        ScalingFit(rows.filter { $0.runStatus == .completed }.compactMap { r in
             r[column].map { (width: r.width, seed: UInt64(exactly: r["seed"] ?? 0) ?? 0, value: $0) }
         })
     }
@@ -98,7 +98,7 @@ enum WidthScalingFigures {
             var series: [PlotSeries] = []
             for q in spec.quantities { series += quantitySeries(logs.rows, q) }
             let ref = reference(spec.quantities[0].column, depth: depth)
-            let done = logs.rows.filter { $0.status == "completed" }
+            let done = logs.rows.filter { $0.runStatus == .completed }
             let pts = done.compactMap { r in r[spec.quantities[0].column].map { (Double(r.width), $0) } }.filter { $0.1 > 0 && $0.1.isFinite }
             if let line = SweepAxesFigures.referenceLine(pts, slope: ref.slope) {
                 series.append(PlotSeries(id: "reference-slope", label: "reference slope \(ref.text)", points: line,
@@ -126,7 +126,7 @@ enum WidthScalingFigures {
 
     /// The rings, the mean ± sd bars and the fit of one quantity.
     static func quantitySeries(_ rows: [WidthListRow], _ q: Quantity) -> [PlotSeries] {
-        let done = rows.filter { $0.status == "completed" }
+        let done = rows.filter { $0.runStatus == .completed }
         let values = done.compactMap { r in r[q.column].flatMap { $0.isFinite ? (Double(r.width), $0) : nil } }
         guard !values.isEmpty else { return [] }
         let widths = Array(Set(values.map(\.0))).sorted()
