@@ -85,10 +85,7 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
     }
 
     func encode(to encoder: any Encoder) throws {
-        try format.encode(to: encoder)
-        try network.encode(to: encoder)
-        try training.encode(to: encoder)
-        try sweep.encode(to: encoder)
+        try JSONText.encode(format, network, training, sweep, to: encoder)
     }
 
     /// How far apart two η derived from η_crit may be and still be the same sweep: 10⁻⁹ relative.

@@ -7,6 +7,11 @@ import Foundation
 /// string here, and the marker (quotes included) is then replaced by `null`. The marker holds characters
 /// no value of ours contains, so no real string can be mistaken for it.
 package enum JSONText {
+    /// Encodes the records of one configuration into one flat JSON object, in order (their keys must not overlap).
+    package static func encode(_ records: any Encodable..., to encoder: any Encoder) throws {
+        for record in records { try record.encode(to: encoder) }
+    }
+
     private static let marker = "\u{2063}ntk-non-finite\u{2063}"
 
     package static func encode<T: Encodable>(_ value: T) throws -> Data {

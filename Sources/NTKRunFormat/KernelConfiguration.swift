@@ -42,11 +42,6 @@ public struct KernelConfiguration: Encodable, Sendable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try format.encode(to: encoder)
-        try network.encode(to: encoder)
-        try data.encode(to: encoder)
-        try blas.encode(to: encoder)
-        try settings.encode(to: encoder)
-        try study.encode(to: encoder)
+        try JSONText.encode(format, network, data, blas, settings, study, to: encoder)
     }
 }

@@ -76,11 +76,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try format.encode(to: encoder)
-        try network.encode(to: encoder)
-        try training.encode(to: encoder)
-        try blas.encode(to: encoder)
-        try run.encode(to: encoder)
+        try JSONText.encode(format, network, training, blas, run, to: encoder)
     }
 }
 

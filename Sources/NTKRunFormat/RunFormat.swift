@@ -2,32 +2,17 @@
 /// The writers, the report, `merge`, resume and ``OutputInventory`` name files through this, so a new output file
 /// is added here and in the layout of its kind.
 public enum RunFormat {
-    /// Every resolved setting of a run or a kernel study (``RunConfiguration``, ``KernelConfiguration``).
-    public static let config = "config.json"
-    /// One row per logged step (``StepRecord``).
-    public static let steps = "steps.csv"
-    /// The residuals along the top eigenmodes, per logged step.
-    public static let modes = "modes.csv"
-    /// One row per eigenmode of K̃₀: predicted and measured rates.
-    public static let spectrum = "spectrum.csv"
-    /// The final figures of a run or a kernel study.
-    public static let summary = "summary.json"
-    /// The page `report` draws.
-    public static let report = "report.html"
-    /// The folder of the `.npy` arrays.
-    public static let arrays = "arrays"
-    /// A width list's table, one row per width.
-    public static let widths = "widths.csv"
-    /// What makes two sweep directories parts of the same sweep.
-    public static let sweepConfig = "sweep_config.json"
-    /// One row per run of a sweep.
-    public static let sweep = "sweep.csv"
-    /// A sweep's fitted exponents and collapse.
-    public static let sweepSummary = "sweep_summary.json"
-    /// The folder of a sweep's runs.
-    public static let sweepRuns = "runs"
-    /// A kernel study's table, one row per width and seed.
-    public static let kernel = "kernel.csv"
+    /// A run: `config.json` (every resolved setting, ``RunConfiguration``; a kernel study's too), `steps.csv` (one row
+    /// per logged step, ``StepRecord``), `modes.csv` (the residuals along the top eigenmodes), `spectrum.csv` (one row
+    /// per eigenmode of K̃₀), `summary.json` (the final figures; a kernel study's too), `report.html` (the page
+    /// `report` draws, in every kind of directory) and the folder `arrays/` of `.npy` arrays.
+    public static let config = "config.json", steps = "steps.csv", modes = "modes.csv", spectrum = "spectrum.csv",
+                      summary = "summary.json", report = "report.html", arrays = "arrays"
+    /// A width list's table (one row per width), and a kernel study's (one row per width and seed).
+    public static let widths = "widths.csv", kernel = "kernel.csv"
+    /// A sweep: `sweep_config.json` (what makes two directories parts of the same sweep), `sweep.csv` (one row per
+    /// run), `sweep_summary.json` (fitted exponents and collapse) and the folder `runs/` of its runs.
+    public static let sweepConfig = "sweep_config.json", sweep = "sweep.csv", sweepSummary = "sweep_summary.json", sweepRuns = "runs"
 
     /// `arrays/<name>.npy`, the path of an array inside its directory.
     public static func array(_ name: String) -> String { "\(arrays)/\(name).npy" }

@@ -18,11 +18,7 @@ public struct SweepCell: Hashable, Comparable, Sendable {
     public var depth: Int?
 
     public init(width: Int, seed: UInt64, parameterization: Parameterization? = nil, outputScale: Double? = nil, depth: Int? = nil) {
-        self.width = width
-        self.seed = seed
-        self.parameterization = parameterization
-        self.outputScale = outputScale
-        self.depth = depth
+        (self.width, self.seed, self.parameterization, self.outputScale, self.depth) = (width, seed, parameterization, outputScale, depth)
     }
 
     /// The run's folder name inside `OUT/runs/`: `w<width>-s<seed>`, after `<parameterization>-`, `a<α>-` and
