@@ -165,12 +165,7 @@ public struct RunCommand: ParsableCommand {
 
     /// Refuses a batch larger than the data and cross-entropy on targets that are not classes, before anything is written.
     static func checkData(_ dataset: Dataset, _ settings: TrainingSettings) throws {
-        if let b = settings.minibatchSize, b > dataset.trainCount {
-            throw ValidationError(ExperimentError.batchLargerThanData(batchSize: b, samples: dataset.trainCount).description + ".")
-        }
-        if let problem = settings.lossFunction.targetProblem(dataset.trainTargets.data, outputs: dataset.outputs) {
-            throw ValidationError(ExperimentError.targetsNotClasses(problem).description + ".")
-        }
+        if let problem = settings.problem(with: dataset) { throw ValidationError(problem.description + ".") }
     }
 
     /// What to tell the user about a diverged run: what diverged, and the likely cause. At η ≤ η_crit the

@@ -130,15 +130,9 @@ public final class NTKExperiment {
                                                         momentum: settings.heavyBall)
     }
 
-    /// Refuses an optimizer or loss the data cannot take: a batch larger than N, cross-entropy on targets that are
-    /// not classes (Docs/Optimizers.md).
+    /// Refuses an optimizer or loss the data cannot take (``TrainingSettings/problem(with:)``).
     private static func checkOptimizer(_ settings: TrainingSettings, _ dataset: Dataset) throws {
-        if let b = settings.minibatchSize, b > dataset.trainCount {
-            throw ExperimentError.batchLargerThanData(batchSize: b, samples: dataset.trainCount)
-        }
-        if let problem = settings.lossFunction.targetProblem(dataset.trainTargets.data, outputs: dataset.outputs) {
-            throw ExperimentError.targetsNotClasses(problem)
-        }
+        if let problem = settings.problem(with: dataset) { throw problem }
     }
 
     /// The linearized network trained in function space with this run's optimizer and loss, from f₀ (``FunctionSpaceTwin``).

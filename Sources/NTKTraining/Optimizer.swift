@@ -68,6 +68,16 @@ extension TrainingSettings {
     /// The minibatch size when the run draws minibatches (`sgd`, or `momentum` with a batch size); nil for full batches.
     public var minibatchSize: Int? { optimizer.minibatchSize }
 
+    /// What keeps these settings from training on `dataset`, the one statement of the rule that the run, the sweep
+    /// and the experiment check (Docs/Optimizers.md): a minibatch larger than N, or cross-entropy on targets that
+    /// are not classes. nil when there is none.
+    public func problem(with dataset: Dataset) -> ExperimentError? {
+        if let b = minibatchSize, b > dataset.trainCount {
+            return .batchLargerThanData(batchSize: b, samples: dataset.trainCount)
+        }
+        return lossFunction.targetProblem(dataset.trainTargets.data, outputs: dataset.outputs).map { .targetsNotClasses($0) }
+    }
+
     /// Whether the run's linearized training has the closed-form prediction of ``LinearizedPredictor``
     /// (``LinearizedPredictor/hasClosedForm(optimizer:lossFunction:)``).
     public var hasClosedFormPrediction: Bool { LinearizedPredictor.hasClosedForm(optimizer: optimizer, lossFunction: lossFunction) }

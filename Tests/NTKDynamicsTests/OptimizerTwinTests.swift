@@ -431,4 +431,23 @@ struct OptimizerToolTests {
             #expect(OptimizerSpec(spec.kind, batchSize: spec.minibatchSize, momentum: spec.heavyBall) == spec, "\(spec)")
         }
     }
+
+    /// The one data/optimizer rule (``TrainingSettings/problem(with:)``) that run, sweep and the experiment check.
+    @Test func theDataRuleIsStatedOnce() {
+        let data = DataSettings(dataset: .sine, samples: 10, testSamples: 0, inputDim: 1, outputs: 1).generate(seed: 1)
+        var s = TrainingSettings(steps: 1)
+        #expect(s.problem(with: data) == nil)
+        s.optimizer = .sgd(batch: 11)
+        guard case .batchLargerThanData(11, 10)? = s.problem(with: data) else {
+            Issue.record("a batch of 11 on 10 points: \(String(describing: s.problem(with: data)))")
+            return
+        }
+        s.optimizer = .heavyBall(beta: 0.5, batch: 10)
+        #expect(s.problem(with: data) == nil)
+        s.lossFunction = .crossEntropy   // the sine's targets are not ±1 classes
+        guard case .targetsNotClasses? = s.problem(with: data) else {
+            Issue.record("cross-entropy on a sine: \(String(describing: s.problem(with: data)))")
+            return
+        }
+    }
 }
