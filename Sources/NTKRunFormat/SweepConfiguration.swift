@@ -1,90 +1,86 @@
 import Foundation
-import NTKDynamics
 
 /// `sweep_config.json` (Docs/LogFormat.md#sweep_configjson): what makes two sweep directories parts of the same
 /// sweep. Keys at top level but `data`: the network and training records shared with a run's `config.json`, and
 /// the sweep's own.
-struct SweepConfiguration: Codable, Equatable, Sendable {
+public struct SweepConfiguration: Codable, Equatable, Sendable {
     /// `format_version`: ``FormatRecord/current`` when written, 1 when read from a directory without the key.
-    var format = FormatRecord()
-    var network: NetworkRecord
-    var training: TrainingRecord
-    var sweep: SweepRecord
+    public var format = FormatRecord()
+    public var network: NetworkRecord
+    public var training: TrainingRecord
+    public var sweep: SweepRecord
 
     /// What only a sweep's configuration records.
-    struct SweepRecord: Codable, Equatable, Sendable {
-        var tool = "ntk-dynamics"
-        var version = NTKDynamicsVersion.current
-        var widths: [Int]
-        var seeds: [UInt64]
-        var data: DataSettings
-        var dataSeed: UInt64
+    public struct SweepRecord: Codable, Equatable, Sendable {
+        public var tool = "ntk-dynamics"
+        public var version = NTKDynamicsVersion.current
+        public var widths: [Int]
+        public var seeds: [UInt64]
+        public var data: DataSettings
+        public var dataSeed: UInt64
         /// η, the same for every width.
-        var lr: Double
+        public var lr: Double
         /// How η was chosen.
-        var lrSource: String
+        public var lrSource: String
         /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
-        var shard: String
+        public var shard: String
         /// The `--parameterizations` axis; absent without it (the network record's `parameterization` then
         /// holds the one parameterization; with it, the axis' first).
-        var parameterizations: [Parameterization]?
+        public var parameterizations: [Parameterization]?
         /// The `--output-scales` axis; absent without it (the training record's `output_scale` then holds the
         /// one α or null; with it, null).
-        var outputScales: [Double]?
+        public var outputScales: [Double]?
         /// The `--depths` axis; absent without it (the network record's `depth` then holds the one depth; with
         /// it, the axis' first).
-        var depths: [Int]?
+        public var depths: [Int]?
         /// η of each (parameterization, depth) of the axes, when derived from η_crit (each network has its own
         /// kernel, so its own η_crit); `lr` is then the first one's. Absent otherwise.
-        var lrPerNetwork: [NetworkRate]?
+        public var lrPerNetwork: [NetworkRate]?
         /// Where real data came from (`--data`, `--dataset digits`); absent for synthetic data, whose `data`
         /// settings say everything.
-        var dataSource: DataSource?
+        public var dataSource: DataSource?
 
-        enum CodingKeys: String, CodingKey {
+        public init(widths: [Int], seeds: [UInt64], data: DataSettings, dataSeed: UInt64, lr: Double, lrSource: String,
+                    shard: String, parameterizations: [Parameterization]? = nil, outputScales: [Double]? = nil, depths: [Int]? = nil,
+                    lrPerNetwork: [NetworkRate]? = nil, dataSource: DataSource? = nil) {
+            (self.widths, self.seeds, self.data, self.dataSeed, self.lr, self.lrSource) = (widths, seeds, data, dataSeed, lr, lrSource)
+            (self.shard, self.parameterizations, self.outputScales, self.depths) = (shard, parameterizations, outputScales, depths)
+            (self.lrPerNetwork, self.dataSource) = (lrPerNetwork, dataSource)
+        }
+
+        package enum CodingKeys: String, CodingKey {
             case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
             case parameterizations, outputScales = "output_scales", depths, lrPerNetwork = "lr_per_network"
             case dataSource = "data_source"
         }
 
-        /// The grid these settings describe.
-        var grid: SweepGrid {
-            SweepGrid(widths: widths, seedCount: seeds.count, baseSeed: seeds[0], parameterizations: parameterizations,
-                      outputScales: outputScales, depths: depths)
-        }
-
-        /// η of the network with this parameterization and depth.
-        func learningRate(_ parameterization: Parameterization, depth: Int) -> Double {
-            lrPerNetwork?.first { $0.parameterization == parameterization && $0.depth == depth }?.lr ?? lr
-        }
     }
 
     /// η of one (parameterization, depth) of a sweep with those axes.
-    struct NetworkRate: Codable, Equatable, Sendable {
-        var parameterization: Parameterization
-        var depth: Int
-        var lr: Double
+    public struct NetworkRate: Codable, Equatable, Sendable {
+        public var parameterization: Parameterization
+        public var depth: Int
+        public var lr: Double
+
+        public init(parameterization: Parameterization, depth: Int, lr: Double) {
+            (self.parameterization, self.depth, self.lr) = (parameterization, depth, lr)
+        }
     }
 
-    /// The sweep's one parameterization and depth: those of its first network when it has axes.
-    var rowDefaults: SweepRow.Defaults {
-        SweepRow.Defaults(parameterization: network.parameterization, depth: network.depth, outputScale: training.outputScale)
-    }
-
-    init(network: NetworkRecord, training: TrainingRecord, sweep: SweepRecord) {
+    public init(network: NetworkRecord, training: TrainingRecord, sweep: SweepRecord) {
         self.network = network
         self.training = training
         self.sweep = sweep
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         format = try FormatRecord(from: decoder)
         network = try NetworkRecord(from: decoder)
         training = try TrainingRecord(from: decoder)
         sweep = try SweepRecord(from: decoder)
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         try JSONText.encode(format, network, training, sweep, to: encoder)
     }
 
@@ -95,10 +91,10 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
     /// the difference reported in issue 14 is one bit (about 10⁻¹⁶ relative); sums reordered over a larger kernel
     /// can differ by a few hundred ulps. 10⁻⁹ is far above that and far below
     /// any η the user would choose on purpose. An η given with `--lr` is compared exactly (Docs/Sweep.md).
-    static let derivedLearningRateTolerance = 1e-9
+    public static let derivedLearningRateTolerance = 1e-9
 
     /// The settings that must agree between shards and between a sweep and its resumption.
-    func sameSweep(as other: SweepConfiguration) -> String? {
+    public func sameSweep(as other: SweepConfiguration) -> String? {
         var a = self, b = other
         a.sweep.shard = ""; b.sweep.shard = ""
         a.sweep.version = ""; b.sweep.version = ""
@@ -135,16 +131,8 @@ struct SweepConfiguration: Codable, Equatable, Sendable {
     }
 
     /// `lr_source` without its "(η_crit = …)" figures.
-    static func withoutPrintedCriticalRate(_ source: String) -> String {
+    public static func withoutPrintedCriticalRate(_ source: String) -> String {
         guard let r = source.range(of: " (η_crit = ") else { return source }
         return String(source[..<r.lowerBound])
-    }
-
-    static func read(_ url: URL) throws -> SweepConfiguration {
-        do {
-            return try JSONDecoder().decode(SweepConfiguration.self, from: Data(contentsOf: url))
-        } catch {
-            throw SweepError.malformed(path: url.path, reason: "not a readable sweep_config.json (\(error))")
-        }
     }
 }
