@@ -20,8 +20,9 @@ extension WidthListLogs {
         let renamed = ["wall_time": "training_seconds"]
         // Which axes name the run folders (SweepCell.directoryName): those sweep_config.json lists.
         let config = try? JSONObject(contentsOf: directory.appendingPathComponent(RunFormat.sweepConfig))
-        let (namesParameterization, namesScale) = (config?["parameterizations"] != nil, config?["output_scales"] != nil)
-        let namesDepth = config?["depths"] != nil
+        typealias Key = SweepConfiguration.SweepRecord.CodingKeys
+        let (namesParameterization, namesScale) = (config?[Key.parameterizations] != nil, config?[Key.outputScales] != nil)
+        let namesDepth = config?[Key.depths] != nil
         for r in csv.rows {
             var values: [String: Double] = [:]
             var width: Int?, seed: UInt64?, status = "unknown", parameterization: String?

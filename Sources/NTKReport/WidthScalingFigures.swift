@@ -49,10 +49,10 @@ enum WidthScalingFigures {
 
     /// The network depth (hidden layers): sweep_config.json, else the first run's config.json.
     static func depth(_ logs: WidthListLogs) -> Int? {
-        if let d = (try? JSONObject(contentsOf: logs.directory.appendingPathComponent(RunFormat.sweepConfig)))?.int("depth") { return d }
+        if let d = (try? JSONObject(contentsOf: logs.directory.appendingPathComponent(RunFormat.sweepConfig)))?.int(NetworkRecord.CodingKeys.depth) { return d }
         for r in logs.rows {
             guard let dir = r.directory else { continue }
-            if let d = (try? JSONObject(contentsOf: logs.directory.appendingPathComponent(dir).appendingPathComponent(RunFormat.config)))?.int("depth") {
+            if let d = (try? JSONObject(contentsOf: logs.directory.appendingPathComponent(dir).appendingPathComponent(RunFormat.config)))?.int(NetworkRecord.CodingKeys.depth) {
                 return d
             }
         }
