@@ -72,9 +72,6 @@ public struct SweepCommand: ParsableCommand {
                 throw ValidationError("--out: \(error.description)")
             }
         }
-        if training.lrFactor != nil && training.lr != nil {
-            throw ValidationError("--lr and --lr-factor conflict: give one.")
-        }
     }
 
     /// The parameterization and output-scale axes: valid values, each once, and not given twice.
