@@ -22,11 +22,24 @@ let package = Package(
         // XGETBV: which register states (AVX, AVX-512) the OS saves, for the choice of OpenBLAS kernels
         // (LinearAlgebra/CPUFeatures.swift).
         .target(name: "CNTKCPU"),
+        // The library, one target per layer (Docs/Architecture.md): a target imports only the ones below it, so the
+        // compiler holds the layering. `NTKDynamics` re-exports them all (`@_exported import`).
+        .target(name: "NTKNumerics", dependencies: ["CLapack", "CNTKCPU"]),
+        .target(name: "NTKModel", dependencies: ["NTKNumerics"]),
         .target(
-            name: "NTKDynamics",
-            dependencies: ["CLapack", "CNTKCPU", .product(name: "CSV", package: "CSV.swift")],
+            name: "NTKData",
+            dependencies: ["NTKModel", .product(name: "CSV", package: "CSV.swift")],
             // The UCI handwritten digits as shipped by scikit-learn (CC BY 4.0; see the README beside it).
             resources: [.copy("Resources/digits.csv"), .copy("Resources/digits-README.md")]
+        ),
+        .target(name: "NTKTraining", dependencies: ["NTKData"]),
+        .target(name: "NTKRunFormat", dependencies: ["NTKTraining"]),
+        .target(name: "NTKOutput", dependencies: ["NTKRunFormat"]),
+        .target(name: "NTKSweep", dependencies: ["NTKOutput"]),
+        .target(name: "NTKReport", dependencies: ["NTKSweep"]),
+        .target(
+            name: "NTKDynamics",
+            dependencies: ["NTKNumerics", "NTKModel", "NTKData", "NTKTraining", "NTKRunFormat", "NTKOutput", "NTKSweep", "NTKReport"]
         ),
         .target(
             name: "NTKDynamicsCLI",

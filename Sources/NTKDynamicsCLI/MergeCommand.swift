@@ -24,7 +24,7 @@ public struct MergeCommand: ParsableCommand {
     public func validate() throws {
         guard !directories.isEmpty else { throw ValidationError("give at least one shard directory to merge.") }
         for d in directories {
-            let c = URL(fileURLWithPath: d).appendingPathComponent("sweep_config.json").path
+            let c = URL(fileURLWithPath: d).appendingPathComponent(RunFormat.sweepConfig).path
             guard FileManager.default.fileExists(atPath: c) else {
                 throw ValidationError("'\(d)' is not a sweep directory (no sweep_config.json); give directories written by `ntk-dynamics sweep`.")
             }
@@ -77,12 +77,12 @@ public struct MergeCommand: ParsableCommand {
         var byCell: [SweepCell: (row: SweepRow, path: String)] = [:]
         for d in directories {
             let url = URL(fileURLWithPath: d)
-            let c = try SweepConfiguration.read(url.appendingPathComponent("sweep_config.json"))
+            let c = try SweepConfiguration.read(url.appendingPathComponent(RunFormat.sweepConfig))
             if let first = config, let difference = first.sameSweep(as: c) {
                 throw SweepError.inconsistent(path: d, reason: difference)
             }
             if config == nil { config = c }
-            let csv = url.appendingPathComponent("sweep.csv")
+            let csv = url.appendingPathComponent(RunFormat.sweep)
             guard FileManager.default.fileExists(atPath: csv.path) else {
                 throw SweepError.malformed(path: d, reason: "no sweep.csv: the shard has not finished; rerun its sweep command to complete it")
             }
@@ -101,6 +101,7 @@ public struct MergeCommand: ParsableCommand {
         }
         var merged = config!
         merged.sweep.shard = "merged"
+        merged.format = FormatRecord()   // this version writes the merged directory, whatever its shards' format
         let grid = Set(merged.sweep.grid.cells)
         let missing = grid.subtracting(byCell.keys).sorted()
         let root = URL(fileURLWithPath: out)
@@ -108,12 +109,12 @@ public struct MergeCommand: ParsableCommand {
             throw ValidationError("--out \(out) holds an ntk-dynamics \(kind.rawValue), not a merge or sweep; merge --force replaces only an earlier merge. Choose another --out.")
         }
         try claim.prepare(force: force, replaceable: [.merge, .sweep])
-        try RunDirectory(url: root).writeJSON(merged, to: "sweep_config.json")
+        try RunDirectory(url: root).writeJSON(merged, to: RunFormat.sweepConfig)
         let rows = byCell.values.map(\.row).sorted { $0.cell < $1.cell }
         let summary = try SweepReport.write(rows: rows, config: merged, to: root)
         Console.out(SweepReport.render(summary, rows: rows))
         SweepReport.writeHTML(root)
-        Console.out("merged \(rows.count) runs from \(directories.count) shards into \(Console.shown(root.appendingPathComponent("sweep.csv").path))")
+        Console.out("merged \(rows.count) runs from \(directories.count) shards into \(Console.shown(root.appendingPathComponent(RunFormat.sweep).path))")
         if !missing.isEmpty {
             Console.warn("\(missing.count) of \(grid.count) grid cells are in no shard, e.g. \(missing[0].directoryName); merge every shard of the sweep for the full grid.")
         }

@@ -101,7 +101,7 @@ public struct RunCommand: ParsableCommand {
         if widths.count > 1 {
             writeReport(root)
             Console.out(WidthsTable.render(results.map { ($0.width, $0.summary) }))
-            Console.out("widths table: \(Console.shown(root.appendingPathComponent("widths.csv").path))")
+            Console.out("widths table: \(Console.shown(root.appendingPathComponent(RunFormat.widths).path))")
         }
         if let signal = SignalTrap.received {
             throw ExitCode(NTKExitStatus.afterSignal(signal))
@@ -168,12 +168,7 @@ public struct RunCommand: ParsableCommand {
 
     /// Refuses a batch larger than the data and cross-entropy on targets that are not classes, before anything is written.
     static func checkData(_ dataset: Dataset, _ settings: TrainingSettings) throws {
-        if let b = settings.minibatchSize, b > dataset.trainCount {
-            throw ValidationError(ExperimentError.batchLargerThanData(batchSize: b, samples: dataset.trainCount).description + ".")
-        }
-        if let problem = settings.lossFunction.targetProblem(dataset.trainTargets.data, outputs: dataset.outputs) {
-            throw ValidationError(ExperimentError.targetsNotClasses(problem).description + ".")
-        }
+        if let problem = settings.problem(with: dataset) { throw ValidationError(problem.description + ".") }
     }
 
     /// `body`, with an initialization that overflows the precision turned into a refusal naming the options (exit 64):
@@ -206,7 +201,7 @@ public struct RunCommand: ParsableCommand {
 
     /// One line naming the optimizer, batches and loss, and the linearized counterpart beside them.
     static func optimizerLine(_ s: TrainingSettings, samples: Int) -> String {
-        var parts = ["optimizer \(s.optimizer.rawValue)"]
+        var parts = ["optimizer \(s.optimizer.kind.rawValue)"]
         if let beta = s.heavyBall { parts.append("β = \(ProgressTable.number(beta))") }
         if let b = s.minibatchSize { parts.append("batches of \(b) (\((samples + b - 1) / b) per epoch, seed \(s.seed))") }
         parts.append("loss \(s.lossFunction.rawValue) (\(s.loss.rawValue))")

@@ -80,9 +80,6 @@ public struct SweepCommand: ParsableCommand {
                 throw ValidationError("--out: \(error.description)")
             }
         }
-        if training.lrFactor != nil && training.lr != nil {
-            throw ValidationError("--lr and --lr-factor conflict: give one.")
-        }
     }
 
     /// The parameterization and output-scale axes: valid values, each once, and not given twice.
@@ -193,7 +190,7 @@ public struct SweepCommand: ParsableCommand {
         let runTime = fresh.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
         Console.out(String(format: "wall time %.2f s for %d runs (sum of their run times %.2f s, %d at once)", wallSeconds, fresh.count, runTime, workers)
               + (resumedCells.isEmpty ? "" : "; \(resumedCells.count) runs resumed from disk"))
-        Console.out("sweep table: \(Console.shown(root.appendingPathComponent("sweep.csv").path)) (report.html to view)")
+        Console.out("sweep table: \(Console.shown(root.appendingPathComponent(RunFormat.sweep).path)) (report.html to view)")
         SweepReport.writeHTML(root)
         if let signal = SignalTrap.received {
             note("interrupted: \(rows.count) of \(cells.count) runs finished; rerun the same command to complete the rest.")
@@ -262,7 +259,7 @@ public struct SweepCommand: ParsableCommand {
     /// Creates the sweep directory, or checks that an existing one holds the same sweep (resume).
     /// - Returns: the sweep's configuration: the one on disk for a resumed sweep.
     private func prepare(_ root: URL, config: SweepConfiguration, claim: OutputClaim) throws -> SweepConfiguration {
-        let configURL = root.appendingPathComponent("sweep_config.json")
+        let configURL = root.appendingPathComponent(RunFormat.sweepConfig)
         if FileManager.default.fileExists(atPath: configURL.path) {
             let existing = try SweepConfiguration.read(configURL)
             // The cause alone, without the usage text (which says nothing about it); exit 64 as a usage error.
@@ -283,7 +280,7 @@ public struct SweepCommand: ParsableCommand {
                 throw ValidationError("--out: \(error.description)")
             }
             try claim.prepare(force: false)
-            try RunDirectory(url: root).writeJSON(config, to: "sweep_config.json")
+            try RunDirectory(url: root).writeJSON(config, to: RunFormat.sweepConfig)
             return config
         }
     }

@@ -5,9 +5,9 @@ import NTKDynamics
 enum SweepReport {
     static func write(rows: [SweepRow], config: SweepConfiguration, to root: URL) throws -> SweepSummary {
         let dir = RunDirectory(url: root)
-        try dir.write(Data(SweepRow.csv(rows).utf8), to: "sweep.csv")
+        try dir.write(Data(SweepRow.csv(rows).utf8), to: RunFormat.sweep)
         let summary = SweepSummary(rows: rows)
-        try dir.writeJSON(summary, to: "sweep_summary.json")
+        try dir.writeJSON(summary, to: RunFormat.sweepSummary)
         return summary
     }
 

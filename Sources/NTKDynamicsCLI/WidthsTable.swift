@@ -30,7 +30,7 @@ enum WidthsTable {
                       cell(s.finalKernelTargetAlignment), cell(s.finalKernelCKA), cell(s.finalEigenvectorAngleMax),
                       (s.phase ?? GDPhase(s)).rawValue].joined(separator: ",")) + "\n"
         }
-        try dir.write(Data(text.utf8), to: "widths.csv")
+        try dir.write(Data(text.utf8), to: RunFormat.widths)
     }
 
     static func render(_ rows: [(Int, RunSummary)]) -> String {

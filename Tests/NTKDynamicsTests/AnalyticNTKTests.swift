@@ -290,9 +290,9 @@ struct AnalyticNTKTests {
     @Test("the library's log-log fit and spread")
     func comparisonHelpers() {
         let w = [100.0, 400, 1600]
-        #expect(abs(KernelComparison.logLogSlope(x: w, y: w.map { 3 / $0.squareRoot() })! + 0.5) < 1e-12)
-        #expect(KernelComparison.logLogSlope(x: [100], y: [1]) == nil)
-        #expect(KernelComparison.logLogSlope(x: [100, 200], y: [1, 0]) == nil)
+        #expect(abs(Statistics.logLogSlope(x: w, y: w.map { 3 / $0.squareRoot() })! + 0.5) < 1e-12)
+        #expect(Statistics.logLogSlope(x: [100], y: [1]) == nil)
+        #expect(Statistics.logLogSlope(x: [100, 200], y: [1, 0]) == nil)
         let s = KernelComparison.Spread([1, 2, 3, 4])
         #expect(s.mean == 2.5 && s.min == 1 && s.max == 4 && abs(s.std - (5.0 / 3).squareRoot()) < 1e-15)
         let m = Matrix([[1, 2], [3, 4]])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKNumerics
 
 /// The choice of OpenBLAS kernel family (Docs/CLI.md, "OpenBLAS threads and kernels"): a pure function of the
 /// library's own family, the processor and the environment.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
+@testable import NTKSweep
 
 /// Issue 25, items 1 and 2: the collapse exponent b/a with its interval and the verdict on the hypothesis (½ for
 /// α√n, −1 for L/n), checked on planted data whose exponent is known; and one L/n figure per setting, not per run.

@@ -58,6 +58,9 @@ struct CommandLineValidationTests {
         BadInput(arguments: ["--lr", "inf"], mentions: ["--lr", "finite"]),
         BadInput(arguments: ["--lr-factor", "0"], mentions: ["--lr-factor"]),
         BadInput(arguments: ["--lr", "0.1", "--lr-factor", "0.5"], mentions: ["--lr", "--lr-factor", "conflict"]),
+        // The sweep refuses it through the same TrainingOptions rule (its own copy is gone).
+        BadInput(arguments: ["sweep", "--widths", "8,16", "--lr", "0.1", "--lr-factor", "0.5"],
+                 mentions: ["--lr", "--lr-factor", "conflict", "relative to η_crit"]),
         BadInput(arguments: ["--weight-std", "0"], mentions: ["--weight-std", "> 0"]),
         BadInput(arguments: ["--weight-std", "inf"], mentions: ["--weight-std"]),
         BadInput(arguments: ["--bias-std", "-1"], mentions: ["--bias-std", "≥ 0"]),

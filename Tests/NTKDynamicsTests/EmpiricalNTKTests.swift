@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKModel
 
 /// The structured empirical NTK against J·Jᵀ from the naive reference Jacobian (Docs/Conventions.md).
 @Suite("Empirical NTK")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKTraining
 @testable import NTKDynamicsCLI
 
 /// Extreme settings end in a clear refusal or a right answer, never a trap or a silent wrong one (issue 22, items 4,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKNumerics
 
 /// The Gauss–Hermite rule (Golub–Welsch through LAPACKE dstev) and the kernel maps T, Ṫ of every activation.
 @Suite("Gauss–Hermite and kernel maps")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKModel
 
 /// Mehler's series for the kernel maps (``HermiteExpansion``) against closed forms written out in the tests
 /// and an independent trapezoid rule (KernelTestSupport.swift), and its truncation bound against the error

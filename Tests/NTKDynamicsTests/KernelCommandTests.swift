@@ -90,6 +90,7 @@ struct KernelCommandTests {
             #expect(config[key] != nil, "config.json lacks \(key)")
         }
         #expect(config["width"] as? Int == 128 && config["seeds"] as? Int == seeds)
+        #expect(config["format_version"] as? Int == 2)
 
         let rows = n * outputs
         let x = try NPYArray(contentsOf: scratch.file("arrays/x_train.npy"))

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKTraining
+@testable import NTKSweep
 @testable import NTKDynamicsCLI
 
 /// The learning-rate axis of `sweep` (issue 25, item 15): the phase rule on loss curves written out here, the grid's

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKTraining
 
 /// Issue 17: SGD, heavy-ball momentum and cross-entropy, each beside its exact linearized counterpart
 /// (Docs/Optimizers.md). The references are independent: the explicit Jacobian of ReferenceJacobian.swift, plain
@@ -133,8 +134,7 @@ struct OptimizerTwinTests {
         var plain = TrainingSettings(steps: 25)
         plain.kernelEvery = 25
         var heavy = plain
-        heavy.optimizer = .momentum
-        heavy.momentum = 0
+        heavy.optimizer = .heavyBall(beta: 0, batch: nil)
         let p = try NTKExperiment(architecture: a, dataset: data, settings: plain)
         let m = try NTKExperiment(architecture: a, dataset: data, settings: heavy)
         #expect(p.learningRate == m.learningRate)
@@ -158,8 +158,7 @@ struct OptimizerTwinTests {
         let data = DataSettings(samples: 10, testSamples: 4, inputDim: 6).generate(seed: 2)
         let a = MLPArchitecture(inputDim: 6, width: 1, depth: 0, activation: .linear)
         var s = TrainingSettings(steps: 60, kernelEvery: 60)
-        s.optimizer = .momentum
-        s.momentum = beta
+        s.optimizer = .heavyBall(beta: beta, batch: nil)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: s)
         var twin = e.makeTwin()
         let network = MLP(architecture: a, parameters: e.initialParameters)
@@ -195,8 +194,7 @@ struct OptimizerTwinTests {
         #expect(data.trainCount == 8)
         for (factor, converges) in [(0.98, true), (1.02, false)] {
             var s = TrainingSettings(steps: 1, learningRateFactor: factor)
-            s.optimizer = .momentum
-            s.momentum = beta
+            s.optimizer = .heavyBall(beta: beta, batch: nil)
             let e = try NTKExperiment(architecture: a, dataset: data, settings: s)
             #expect(abs(e.predictor.criticalLearningRate - 2 * (1 + beta) / e.predictor.maxEigenvalue) <= 1e-15 * e.predictor.criticalLearningRate)
             var twin = e.makeTwin()
@@ -295,9 +293,7 @@ struct OptimizerTwinTests {
         let data = DataSettings(samples: 11, testSamples: 3, inputDim: 3).generate(seed: 3)
         let a = MLPArchitecture(inputDim: 3, width: 16, depth: 1)
         var s = TrainingSettings(steps: 9, kernelEvery: 9)
-        s.optimizer = .momentum
-        s.momentum = 0.5
-        s.batchSize = 4
+        s.optimizer = .heavyBall(beta: 0.5, batch: 4)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: s)
         _ = try RunRecorder.record(e, data: DataSettings(), command: ["test"], into: RunDirectory.create(at: scratch.url))
         let bytes = [UInt8](try Data(contentsOf: scratch.file("arrays/batch_indices.npy")))
@@ -329,8 +325,7 @@ struct OptimizerTwinTests {
         _ = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 20)).run { records.append($0) }
         #expect(records.allSatisfy { $0.gapNonlinearity == $0.gap && $0.gapMinibatch == 0 })
         var s = TrainingSettings(steps: 40)
-        s.optimizer = .sgd
-        s.batchSize = 4
+        s.optimizer = .sgd(batch: 4)
         records = []
         let summary = try NTKExperiment(architecture: a, dataset: data, settings: s).run { records.append($0) }
         #expect(summary.status == .completed)
@@ -351,9 +346,7 @@ struct OptimizerTwinTests {
         let alphas = [1.0, 10, 100]
         for alpha in alphas {
             var s = TrainingSettings(steps: 60, kernelEvery: 60, modes: 0)
-            s.optimizer = .momentum
-            s.momentum = 0.5
-            s.batchSize = 6
+            s.optimizer = .heavyBall(beta: 0.5, batch: 6)
             s.outputScale = alpha
             let summary = try NTKExperiment(architecture: a, dataset: data, settings: s).run { _ in }
             nonlinear.append(try #require(summary.maxGapNonlinearity))
@@ -374,8 +367,7 @@ struct OptimizerTwinTests {
         for width in [64, 4096] {
             let a = MLPArchitecture(inputDim: 64, width: width, depth: 1, outputs: 1)
             var s = TrainingSettings(steps: 60, kernelEvery: 60, modes: 0)
-            s.optimizer = .sgd
-            s.batchSize = 8
+            s.optimizer = .sgd(batch: 8)
             s.lossFunction = loss
             let summary = try NTKExperiment(architecture: a, dataset: data, settings: s).run { _ in }
             #expect(summary.status == .completed)
@@ -424,5 +416,38 @@ struct OptimizerToolTests {
         #expect(result.status == 64, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("--batch-size 11") && result.stderr.contains("10 training points"))
         #expect(!FileManager.default.fileExists(atPath: scratch.file("config.json").path))
+    }
+}
+
+/// ``OptimizerSpec`` from the loose name, batch size and β of the options and of config.json.
+@Suite struct OptimizerSpecTests {
+    @Test func theLooseFormMapsToOneOptimizer() {
+        #expect(OptimizerSpec(.gd, batchSize: 8, momentum: 0.9) == .gd)
+        #expect(OptimizerSpec(.sgd, batchSize: 8, momentum: 0.9) == .sgd(batch: 8))
+        #expect(OptimizerSpec(.sgd, batchSize: nil, momentum: nil) == nil)
+        #expect(OptimizerSpec(.momentum, batchSize: nil, momentum: nil) == .heavyBall(beta: 0, batch: nil))
+        #expect(OptimizerSpec(.momentum, batchSize: 4, momentum: 0.5) == .heavyBall(beta: 0.5, batch: 4))
+        for spec in [OptimizerSpec.gd, .sgd(batch: 3), .heavyBall(beta: 0.25, batch: nil), .heavyBall(beta: 0.5, batch: 7)] {
+            #expect(OptimizerSpec(spec.kind, batchSize: spec.minibatchSize, momentum: spec.heavyBall) == spec, "\(spec)")
+        }
+    }
+
+    /// The one data/optimizer rule (``TrainingSettings/problem(with:)``) that run, sweep and the experiment check.
+    @Test func theDataRuleIsStatedOnce() {
+        let data = DataSettings(dataset: .sine, samples: 10, testSamples: 0, inputDim: 1, outputs: 1).generate(seed: 1)
+        var s = TrainingSettings(steps: 1)
+        #expect(s.problem(with: data) == nil)
+        s.optimizer = .sgd(batch: 11)
+        guard case .batchLargerThanData(11, 10)? = s.problem(with: data) else {
+            Issue.record("a batch of 11 on 10 points: \(String(describing: s.problem(with: data)))")
+            return
+        }
+        s.optimizer = .heavyBall(beta: 0.5, batch: 10)
+        #expect(s.problem(with: data) == nil)
+        s.lossFunction = .crossEntropy   // the sine's targets are not ±1 classes
+        guard case .targetsNotClasses? = s.problem(with: data) else {
+            Issue.record("cross-entropy on a sine: \(String(describing: s.problem(with: data)))")
+            return
+        }
     }
 }

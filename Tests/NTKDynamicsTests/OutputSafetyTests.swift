@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKOutput
 @testable import NTKDynamicsCLI
 
 /// Planted symbolic links and other things at the names the tool writes (Docs/CLI.md#guarantees): nothing they

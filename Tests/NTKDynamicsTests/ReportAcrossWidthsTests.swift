@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// The report parts of issue 18: overlays over training per width, one interval definition, the per-mode view
 /// and the report of a kernel directory.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// Issue 25, the report's errors: the width scaling stated per depth (item 4), what a step is and what the
 /// predictions are for SGD and momentum (item 5), and a diverging prediction clipped so GD's spike shows (item 9).

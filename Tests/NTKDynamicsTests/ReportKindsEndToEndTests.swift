@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import NTKDynamics
 
 /// `ntk-dynamics report` on each kind of directory the tool writes — a run, a width list, a sweep and a kernel
 /// study — through the built executable, and its refusal of a directory it cannot draw.
@@ -25,6 +26,13 @@ import Testing
                 + (args.first == "sweep" ? [] : ["--threads", "1"]) + ["--out", out.path]
             let r = try ToolProcess.run(full)
             #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        // The report and --force read a directory's kind the same way (one OutputKind, RunFormat).
+        let merged = scratch.file("merged")
+        #expect(try ToolProcess.run(["merge", sweep.path, "--out", merged.path]).status == 0)
+        for (dir, kind) in [(run, OutputKind.run), (list, .widthList), (sweep, .sweep), (merged, .merge), (kernel, .kernel)] {
+            #expect(try RunLogs.kind(of: dir) == kind, "\(dir.lastPathComponent)")
+            #expect(try OutputInventory.classify(dir).get() == kind, "\(dir.lastPathComponent)")
         }
         let runPage = try report(run)
         #expect(runPage.contains("ntk-dynamics run:") && runPage.contains("data-plot=\"mode-residuals\""))

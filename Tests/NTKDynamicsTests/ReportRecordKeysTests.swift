@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// The report reads config.json and summary.json under the keys of the records that write them
 /// (Docs/Architecture.md, "One set of records"), leniently.

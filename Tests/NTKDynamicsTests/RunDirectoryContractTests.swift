@@ -40,6 +40,7 @@ struct RunDirectoryContractTests {
         #expect(config["width"] as? Int == width)
         #expect(config["parameterization"] as? String == "ntk")
         #expect(config["precision"] as? String == "float64")
+        #expect(config["format_version"] as? Int == 2)
 
         let lines = try String(contentsOf: scratch.file("steps.csv"), encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)

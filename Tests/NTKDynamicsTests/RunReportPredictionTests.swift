@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// The NTK prediction the run report draws on the training points (recomputed from arrays/ntk_init.npy when
 /// the run saved no test-point snapshots) follows the run's kernel layout (Docs/RealData.md).
@@ -128,5 +129,61 @@ struct RunReportPredictionTests {
         let loss = 0.5 * zip(f, y).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(12 * 3)
         let logged = try #require(logs.column("train_loss_ntk_discrete")?.last ?? nil)
         #expect(Swift.abs(loss - logged) <= 1e-9 * logged, "\(loss) vs \(logged)")
+    }
+    /// A one-dimensional heavy-ball run without test points (`--optimizer momentum --test-samples 0`), so without
+    /// snapshots: the NTK curve the report redraws from arrays/ntk_init.npy is the heavy-ball prediction
+    /// (Docs/Optimizers.md), f_{t+1} = f_t − ηK̃₀(f_t − y) + β(f_t − f_{t−1}) with K̃₀ = K₀/N, iterated here
+    /// step by step from the files, not plain GD's (I − ηK̃₀)^t.
+    @Test func aMomentumRunsRedrawnPredictionIsTheHeavyBallOne() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
+        let settings = DataSettings(dataset: .sine, samples: 10, testSamples: 0, inputDim: 1, outputs: 1)
+        let data = settings.generate(seed: 3)
+        let T = 30, beta = 0.8
+        var training = TrainingSettings(steps: T, learningRateFactor: 0.3, seed: 5)
+        training.optimizer = .heavyBall(beta: beta, batch: nil)
+        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 1, width: 32, outputs: 1), dataset: data,
+                                  settings: training)
+        _ = try RunRecorder.record(e, data: settings, command: ["test"], into: RunDirectory.create(at: scratch.url))
+
+        let k0 = try NPYArray(contentsOf: scratch.file("arrays/ntk_init.npy"))
+        let y = try NPYArray(contentsOf: scratch.file("arrays/y_train.npy")).values
+        let x = try NPYArray(contentsOf: scratch.file("arrays/x_train.npy")).values
+        var f = try NPYArray(contentsOf: scratch.file("arrays/f_train_init.npy")).values
+        let n = y.count
+        #expect(k0.shape == [n, n])
+        let eta = e.learningRate
+        var previous = f
+        for _ in 0..<T {
+            let next = (0..<n).map { i in
+                let kr = (0..<n).map { j in k0.values[i * n + j] * (f[j] - y[j]) }.reduce(0, +) / Double(n)
+                return f[i] - eta * kr + beta * (f[i] - previous[i])
+            }
+            previous = f
+            f = next
+        }
+        let expected = (0..<n).map { DataPoint(x[$0], f[$0]) }.sorted { $0.x < $1.x }
+        let got = try #require(try drawnOutput0(scratch.url, step: T))
+        #expect(got.count == n)
+        #expect(zip(got, expected).allSatisfy { $0.x == $1.x && Swift.abs($0.y - $1.y) <= 1e-9 * max(1, Swift.abs($1.y)) },
+                "\(got) vs \(expected)")
+    }
+
+    /// Cross-entropy's linearized training has no closed form (``LinearizedPredictor/hasClosedForm(optimizer:lossFunction:)``):
+    /// the report draws no NTK curve for it rather than the squared-loss one; an optimizer this version does not know
+    /// draws none either.
+    @Test(arguments: ["\"loss_function\" : \"cross-entropy\"", "\"optimizer\" : \"adam\""])
+    func noRedrawnPredictionWithoutAClosedForm(key: String) throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        try writeTwoOutputRun(at: scratch.url, layout: nil, steps: 40)
+        #expect(try drawnOutput0(scratch.url, step: 40) != nil)
+        let config = scratch.file("config.json")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"width\" : 64", with: "\"width\" : 64, \(key)").utf8).write(to: config)
+        #expect(try String(contentsOf: config, encoding: .utf8).contains(key))
+        #expect(try drawnOutput0(scratch.url, step: 40) == nil)
+        #expect(try RunReport.linearizedPredictor(RunLogs(directory: scratch.url)) == nil)
     }
 }

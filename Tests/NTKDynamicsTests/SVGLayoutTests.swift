@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// The geometry of a `LinePlot`'s SVG, checked from the document alone: the parts come in drawing order and
 /// line up with the plotting area (the frame), whatever the numbers of the layout are.

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// An SVG parsed with Foundation's XMLParser: its elements in document order (test helper).
 final class ReportXML: NSObject, XMLParserDelegate {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKSweep
 
 /// The parameterization, output-scale and depth axes of a sweep (issues 16 and 18): the grid, sweep.csv, the
 /// per-group fits and the collapse onto α√n and L/n, and the command end to end.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKDynamics
+@testable import NTKReport
 
 /// A long steps.csv or modes.csv is streamed and thinned while it is read (issue 22 item 18): the kept rows are rows
 /// of the file, unchanged, and every extreme of every column, over the file and over any aligned window of it,

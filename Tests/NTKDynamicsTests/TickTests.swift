@@ -162,27 +162,31 @@ struct TickTests {
         #expect(Scale.placeable([0, -1, .nan], kind: .linear) == [0, -1])
     }
 
-    @Test func powerLawFitByHand() {
-        // Exact power law y = 3·x^(−1/2): slope −0.5, intercept log₁₀ 3, zero residuals.
+    /// The statistics module (``Statistics``, ``LinearFit``, ``StudentT``) against hand-worked values.
+    @Test func statisticsByHand() {
+        // Exact power law y = 3·x^(−1/2): slope −0.5 on log-log axes, intercept log₁₀ 3, zero residuals.
         let x: [Double] = [16, 64, 256, 1024]
-        let exact = PowerLawFit(x: x, y: x.map { 3 / $0.squareRoot() })!
+        let exact = LinearFit(x.map { (Foundation.log10($0), Foundation.log10(3 / $0.squareRoot())) })
         #expect(Swift.abs(exact.slope + 0.5) < 1e-12)
         #expect(Swift.abs(exact.intercept - Foundation.log10(3)) < 1e-12)
-        #expect(exact.slopeStandardError! < 1e-12)
+        // SE = √(RSS/…): a rounding-level RSS (~1e-17) shows as its square root.
+        #expect(exact.slopeStandardError < 1e-7)
+        #expect(Swift.abs(Statistics.logLogSlope(x: x, y: x.map { 3 / $0.squareRoot() })! + 0.5) < 1e-12)
         // log x = 0, 1, 2; log y = 0, 1, 3: slope Sxy/Sxx = 3/2, intercept 4/3 − 3/2 = −1/6,
-        // residuals 1/6, −1/3, 1/6 → RSS 1/6, SE √(RSS/(n−2)/Sxx) = √(1/12), 95 % half-width 12.706·SE.
-        let f = PowerLawFit(x: [1, 10, 100], y: [1, 10, 1000])!
+        // residuals 1/6, −1/3, 1/6 → RSS 1/6, SE √(RSS/(n−2)/Sxx) = √(1/12); t(0.975, 1) = 12.706 (tables).
+        let f = LinearFit([(0, 0), (1, 1), (2, 3)])
         #expect(Swift.abs(f.slope - 1.5) < 1e-12)
         #expect(Swift.abs(f.intercept + 1.0 / 6) < 1e-12)
-        #expect(Swift.abs(f.slopeStandardError! - (1.0 / 12).squareRoot()) < 1e-12)
-        #expect(Swift.abs(f.slopeHalfWidth95! - 12.706 * (1.0 / 12).squareRoot()) < 1e-9)
-        #expect(Swift.abs(f.value(at: 10) - Foundation.pow(10, 4.0 / 3)) < 1e-9)
-        // Two points: a slope but no interval; non-positive and NaN values are left out.
-        let two = PowerLawFit(x: [10, 100, 1000, 5], y: [1, 0.1, .nan, 0])!
-        #expect(two.pointCount == 2 && Swift.abs(two.slope + 1) < 1e-12 && two.slopeHalfWidth95 == nil)
-        #expect(PowerLawFit(x: [10], y: [1]) == nil)
-        #expect(PowerLawFit(x: [10, 10], y: [1, 2]) == nil)
-        #expect(PowerLawFit.studentT975(degreesOfFreedom: 10) == 2.228)
-        #expect(Swift.abs(PowerLawFit.studentT975(degreesOfFreedom: 120) - 1.980) < 0.001)
+        #expect(Swift.abs(f.slopeStandardError - (1.0 / 12).squareRoot()) < 1e-12)
+        #expect(Swift.abs(Statistics.logLogSlope(x: [1, 10, 100], y: [1, 10, 1000])! - 1.5) < 1e-12)
+        #expect(Swift.abs(StudentT.quantile(0.975, dof: 1) - 12.706) < 1e-3)
+        #expect(Swift.abs(StudentT.quantile(0.975, dof: 120) - 1.980) < 1e-3)
+        // Sample standard deviation: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and Σ(x − x̄)² = 32, so s = √(32/7).
+        let v: [Double] = [2, 4, 4, 4, 5, 5, 7, 9]
+        #expect(Statistics.mean(v) == 5)
+        #expect(Swift.abs(Statistics.sampleStandardDeviation(v)! - (32.0 / 7).squareRoot()) < 1e-15)
+        #expect(Statistics.sampleStandardDeviation([3]) == nil)
+        #expect(Statistics.logLogSlope(x: [10, 10], y: [1, 2]) == nil)
+        #expect(Statistics.logLogSlope(x: [10, 100], y: [1, 0]) == nil)
     }
 }

@@ -189,9 +189,8 @@ public struct TrainingOptions: ParsableArguments {
         s.ridge = ridge
         s.precision = precision
         s.outputScale = outputScale
-        s.optimizer = optimizer
-        s.batchSize = batchSize
-        s.momentum = momentum
+        // validate() refuses sgd without a batch size, the one combination that names no optimizer.
+        s.optimizer = OptimizerSpec(optimizer, batchSize: batchSize, momentum: momentum) ?? .gd
         s.lossFunction = function
         s.outputHistoryEvery = keepOutputsEvery
         s.kernelHistoryEvery = keepKernelEvery

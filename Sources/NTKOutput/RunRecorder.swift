@@ -1,0 +1,152 @@
+import Foundation
+
+/// Runs an ``NTKExperiment`` into a ``RunDirectory``, writing the whole run-directory contract of Docs/LogFormat.md.
+///
+/// Order: `config.json` and the initial arrays first, then `steps.csv` row by row as training goes,
+/// then `arrays/ntk_final.npy`, `spectrum.csv` and `summary.json` (also for a diverged or interrupted run).
+public enum RunRecorder {
+    /// - Parameters:
+    ///   - shouldContinue: asked before each step; false ends the run as interrupted.
+    ///   - onRecord: called after each logged row is written (for progress output).
+    /// - Returns: the summary, also written to `summary.json`.
+    ///   - writeArrays: false leaves out `arrays/` (a sweep's many runs would hold gigabytes of weights).
+    ///   - dataSeed: the seed the data came from when it is not the run's own (a sweep's runs).
+    public static func record(_ experiment: NTKExperiment, data: DataSettings, command: [String],
+                              into dir: RunDirectory, writeArrays: Bool = true, dataSeed: UInt64? = nil,
+                              shouldContinue: () -> Bool = { true },
+                              onRecord: (StepRecord) -> Void = { _ in }) throws -> RunSummary {
+        var config = RunConfiguration(architecture: experiment.architecture, data: data,
+                                      settings: experiment.settings, learningRate: experiment.learningRate,
+                                      criticalLearningRate: experiment.predictor.criticalLearningRate,
+                                      command: command, dataSeed: dataSeed)
+        config.describe(experiment.dataset)
+        try dir.writeJSON(config, to: RunFormat.config)
+        if writeArrays { try writeInitialArrays(experiment, dir) } else { try dir.removeArraysFolder() }
+
+        let log = try CSVLogWriter(url: dir.file(RunFormat.steps), columns: StepRecord.columns(layers: experiment.architecture.layerCount))
+        let modes = try CSVLogWriter(url: dir.file(RunFormat.modes), columns: ModeSample.columns)
+        let summary = try experiment.run(shouldContinue: shouldContinue) { record in
+            try log.append(cells: record.cells)
+            // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
+            try modes.append(rows: record.modes.map { m in
+                [String(record.step), String(m.rank)] + [m.eigenvalue, m.residualGD, m.residualNTK].map(CSVLogWriter.format)
+                    + [m.principalAngle.map(CSVLogWriter.format) ?? ""]
+            })
+            onRecord(record)
+        }
+        try log.close()
+        try modes.close()
+        if writeArrays {
+            try writeFinalArrays(experiment, dir)
+            try writeBatchIndices(experiment, summary, dir)
+        }
+        try writeSpectrum(experiment, dir)
+        try dir.writeJSON(summary, to: RunFormat.summary)
+        return summary
+    }
+
+    static func writeFinalArrays(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
+        try dir.writeOutputs("f_train_final", Matrix(rows: experiment.dataset.trainCount, cols: experiment.dataset.outputs,
+                                                     data: experiment.latestTrainOutput))
+        try dir.writeArray("ntk_final", experiment.latestKernel)
+        // f on the test inputs at t = 0, T/4, T/2, T: (S, N*) for one output, (S, N*, k) otherwise.
+        let snapshots = experiment.testSnapshots
+        let data = experiment.dataset
+        let shape = [snapshots.count, data.testCount] + (data.outputs == 1 ? [] : [data.outputs])
+        try dir.writeArray("snapshot_steps", snapshots.map { Double($0.step) }, shape: [snapshots.count])
+        try dir.writeArray("f_test_snapshots_gd", snapshots.flatMap(\.gd), shape: shape)
+        try dir.writeArray("f_test_snapshots_ntk", snapshots.flatMap(\.ntk), shape: shape)
+        // With --kernel analytic, the discrete prediction from Θ at the same steps (the report's 1-D function plot).
+        if let theta = experiment.infiniteWidth?.predictor, data.testCount > 0 {
+            try dir.writeArray("f_test_snapshots_analytic", snapshots.flatMap { theta.testOutput(step: $0.step, form: .discrete) },
+                               shape: shape)
+        }
+        try writeOutputHistory(experiment, dir)
+        try writeKernelHistory(experiment, dir)
+    }
+
+    /// With `--keep-kernel-every`: `ntk_history_steps.npy` (S,) and `ntk_history.npy` (S, N·k, N·k).
+    static func writeKernelHistory(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
+        guard experiment.settings.kernelHistoryEvery != nil else { return }
+        let history = experiment.kernelHistory
+        let r = experiment.initialKernel.rows
+        try dir.writeArray("ntk_history_steps", history.map { Double($0.step) }, shape: [history.count])
+        try dir.writeArray("ntk_history", history.flatMap(\.kernel.data), shape: [history.count, r, r])
+    }
+
+    /// With `--keep-outputs-every`: `history_steps.npy`, `f_train_history.npy` (S, N[, k]), `f_test_history.npy`
+    /// (S, N*[, k]) and `params_final/` (Docs/LogFormat.md#arraysnpy).
+    static func writeOutputHistory(_ experiment: NTKExperiment, _ dir: RunDirectory) throws {
+        guard experiment.settings.outputHistoryEvery != nil else { return }
+        let history = experiment.outputHistory
+        let data = experiment.dataset
+        let k = data.outputs == 1 ? [] : [data.outputs]
+        try dir.writeArray("history_steps", history.map { Double($0.step) }, shape: [history.count])
+        try dir.writeArray("f_train_history", history.flatMap(\.train), shape: [history.count, data.trainCount] + k)
+        try dir.writeArray("f_test_history", history.flatMap(\.test), shape: [history.count, data.testCount] + k)
+        guard let theta = experiment.finalParameters else { return }
+        try dir.makeDirectory(dir.url.appendingPathComponent("arrays/params_final"))
+        for l in theta.weights.indices {
+            try dir.writeArray("params_final/W\(l)", theta.weights[l])
+            if experiment.architecture.hasBias {
+                try dir.writeArray("params_final/b\(l)", theta.biases[l], shape: [theta.biases[l].count])
+            }
+        }
+    }
+
+    /// `arrays/batch_indices.npy` of a minibatch run: int64 of shape (U, B), row t the sample indices of the batch of
+    /// the update θ_t → θ_{t+1} (ascending), for the U updates applied; −1 pads the shorter last batch of an epoch.
+    static func writeBatchIndices(_ e: NTKExperiment, _ summary: RunSummary, _ dir: RunDirectory) throws {
+        guard let b = e.settings.minibatchSize else { return }
+        let updates = summary.status == .completed ? e.settings.steps : e.currentStep + 1
+        let batches = BatchSchedule.sequence(samples: e.dataset.trainCount, batchSize: b, seed: e.settings.seed,
+                                             steps: min(max(updates, 0), e.settings.steps))
+        let values = batches.flatMap { batch in batch.map(Int64.init) + Array(repeating: -1, count: b - batch.count) }
+        try dir.write(NPYWriter.encode(integers: values, shape: [batches.count, b]), to: "arrays/batch_indices.npy")
+    }
+
+    static func writeInitialArrays(_ e: NTKExperiment, _ dir: RunDirectory) throws {
+        try dir.writeDataset(e.dataset)
+        try dir.writeOutputs("f_train_init", e.initialTrainOutput)
+        try dir.writeOutputs("f_test_init", e.initialTestOutput)
+        try dir.writeArray("ntk_init", e.initialKernel)
+        if let inf = e.infiniteWidth { try dir.writeArray("ntk_analytic", inf.kernel) }
+        for l in e.initialParameters.weights.indices {
+            try dir.writeArray("params_init/W\(l)", e.initialParameters.weights[l])
+            if e.architecture.hasBias {
+                try dir.writeArray("params_init/b\(l)", e.initialParameters.biases[l], shape: [e.initialParameters.biases[l].count])
+            }
+        }
+    }
+
+    /// Columns of `spectrum.csv`, one row per eigenmode of K̃_0, largest eigenvalue first.
+    public static let spectrumColumns = [
+        "mode", "eigenvalue", "predicted_rate_discrete", "predicted_rate_flow", "measured_rate",
+        "measured_rate_stderr", "fit_steps", "rate_relative_error", "fit_status",
+        "residual_init", "residual_final_gd", "residual_final_ntk_discrete", "eigenvalue_analytic", "momentum_regime",
+    ]
+
+    static func writeSpectrum(_ e: NTKExperiment, _ dir: RunDirectory) throws {
+        let p = e.predictor
+        let ntkResiduals = e.finalPredictedModeResiduals
+        // The i-th largest eigenvalue of Θ̃ beside the i-th largest of K̃₀.
+        let analyticValues = e.infiniteWidth?.predictor.eigen.values
+        let csv = try CSVLogWriter(url: dir.file(RunFormat.spectrum), columns: spectrumColumns)
+        let n = p.eigen.values.count
+        let f = CSVLogWriter.format
+        // A run that diverged at step 0 (a loss that overflows from the start) has no GD residuals: empty cells.
+        let finalGD = e.latestModeResiduals.count == n ? e.latestModeResiduals.map(f) : Array(repeating: "", count: n)
+        for rate in e.modeRates {
+            let i = n - 1 - rate.rank
+            // Cross-entropy has no predicted rate: empty cells, not NaN.
+            let predicted = e.settings.hasClosedFormPrediction
+            try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), predicted ? f(rate.predictedDiscrete) : "",
+                                   predicted ? f(rate.predictedFlow) : "", rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
+                                   String(rate.steps), rate.relativeError.map(f) ?? "", rate.status.rawValue,
+                                   f(p.initialModeResiduals[i]), finalGD[i], f(ntkResiduals[i]),
+                                   analyticValues.map { f($0[$0.count - 1 - rate.rank]) } ?? "",
+                                   rate.regime?.rawValue ?? ""])
+        }
+        try csv.close()
+    }
+}
