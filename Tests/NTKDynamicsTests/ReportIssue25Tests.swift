@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NTKDynamics
 @testable import NTKReport
+@testable import NTKSweep
 
 /// Issue 25, the report's errors: the width scaling stated per depth (item 4), what a step is and what the
 /// predictions are for SGD and momentum (item 5), and a diverging prediction clipped so GD's spike shows (item 9).
@@ -123,7 +124,8 @@ import Testing
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let grid = SweepGrid(widths: [64, 256], seedCount: 2, baseSeed: 0, parameterizations: [.ntk, .mup])
-        var lines = [SweepRow.columns.joined(separator: ",")]
+        // SweepAxesTests.line writes the columns of a sweep.csv with axes, before the kernel columns: a header to match.
+        var lines = [SweepRow.axesColumns.joined(separator: ",")]
         var lambda: [String: Double] = [:]
         for (i, c) in grid.cells.enumerated() {
             let dir = scratch.url.appendingPathComponent("runs/\(c.directoryName)")
