@@ -31,8 +31,8 @@ public enum ArrayDataset {
     /// The inputs and targets of one file (or pair of files), checked against each other.
     struct Arrays {
         var file: String
-        var x: NPYArray
-        var y: NPYArray
+        var x: NumPyArray
+        var y: NumPyArray
         var imageShape: ImageShape?
         var rows: Int { x.shape[0] }
         var inputDim: Int { x.count / max(rows, 1) }
@@ -62,11 +62,11 @@ public enum ArrayDataset {
     /// The arrays of an .npz archive (members `x.npy`, `y.npy`) or of two .npy files, checked.
     static func read(_ url: URL, file: String, targetsURL: URL?, targetsFile: String?,
                      imageShape: ImageShape?) throws(DataFileError) -> Arrays {
-        let x: NPYArray, y: NPYArray, yFile: String, yMember: String?
+        let x: NumPyArray, y: NumPyArray, yFile: String, yMember: String?
         if let targetsURL {
-            x = try NPYArray.parse(readFile(url, file: file), file: file)
+            x = try NumPyArray.parse(readFile(url, file: file), file: file)
             yFile = targetsFile ?? targetsURL.path
-            y = try NPYArray.parse(readFile(targetsURL, file: yFile), file: yFile)
+            y = try NumPyArray.parse(readFile(targetsURL, file: yFile), file: yFile)
             yMember = nil
         } else {
             let members = try NPZArchive.read(url, file: file, members: ["x", "y"])

@@ -3,10 +3,21 @@ import ZIPFoundation
 
 /// The members of an .npz file: a zip archive (stored or deflated members, zip64 records as NumPy writes
 /// them) of .npy files, one per array, named `<name>.npy`. ZIPFoundation reads the archive and checks each
-/// member's CRC-32; ``NPYArray`` parses the member.
+/// member's CRC-32; ``NumPyArray`` parses the member.
 enum NPZArchive {
+    enum ArchiveCorruption: Error, CustomStringConvertible {
+        case checksum(found: UInt32, recorded: UInt32)
+
+        var description: String {
+            switch self {
+            case let .checksum(found, recorded):
+                return "CRC-32 \(String(found, radix: 16)) of the data, \(String(recorded, radix: 16)) recorded"
+            }
+        }
+    }
+
     /// The arrays `names` (without `.npy`) of the archive at `url`, in that order.
-    static func read(_ url: URL, file: String, members names: [String]) throws(DataFileError) -> [NPYArray] {
+    static func read(_ url: URL, file: String, members names: [String]) throws(DataFileError) -> [NumPyArray] {
         _ = try ArrayDataset.readFile(url, file: file)
         let archive: Archive
         do {
@@ -14,7 +25,7 @@ enum NPZArchive {
         } catch {
             throw DataFileError(file: file, "this is not a readable .npz (zip) archive (\(error)): the file is truncated or corrupt, or not an archive; write it with numpy.savez or numpy.savez_compressed")
         }
-        var arrays: [NPYArray] = []
+        var arrays: [NumPyArray] = []
         for name in names {
             let member = "\(name).npy"
             guard let entry = archive[member] else {
@@ -23,11 +34,16 @@ enum NPZArchive {
             }
             var bytes = Data()
             do {
-                _ = try archive.extract(entry, skipCRC32: false) { bytes.append($0) }
+                // Extracting to memory returns the CRC-32 of the bytes without comparing it with the entry's.
+                let crc = try archive.extract(entry, skipCRC32: false) { bytes.append($0) }
+                guard crc == entry.checksum else { throw ArchiveCorruption.checksum(found: crc, recorded: entry.checksum) }
             } catch {
                 throw DataFileError(file: file, member: member, "the member cannot be extracted (\(error)): the archive is corrupt or truncated")
             }
-            arrays.append(try NPYArray.parse(bytes, file: file, member: member))
+            guard UInt64(bytes.count) == entry.uncompressedSize else {
+                throw DataFileError(file: file, member: member, "the member holds \(bytes.count) bytes, but the archive records \(entry.uncompressedSize): the archive is corrupt or truncated")
+            }
+            arrays.append(try NumPyArray.parse(bytes, file: file, member: member))
         }
         return arrays
     }

@@ -22,7 +22,7 @@ public struct DataFileError: Error, Equatable, Sendable, CustomStringConvertible
 ///
 /// Accepted element types: float32, float64, signed and unsigned integers of 1–8 bytes, either byte order.
 /// Anything else (bool, float16, complex, strings, objects, structured types) is refused with its `descr`.
-public struct NPYArray: Equatable, Sendable {
+public struct NumPyArray: Equatable, Sendable {
     public var shape: [Int]
     /// The elements in C order, as float64 (integers above 2⁵³ in magnitude round to the nearest double).
     public var values: [Double]
@@ -44,7 +44,7 @@ public struct NPYArray: Equatable, Sendable {
     }
 
     /// Parses the bytes of an .npy file; errors name `file` (and `member`).
-    public static func parse(_ bytes: Data, file: String, member: String? = nil) throws(DataFileError) -> NPYArray {
+    public static func parse(_ bytes: Data, file: String, member: String? = nil) throws(DataFileError) -> NumPyArray {
         func fail(_ message: String) -> DataFileError { DataFileError(file: file, member: member, message) }
         let b = [UInt8](bytes)
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
@@ -97,7 +97,7 @@ public struct NPYArray: Equatable, Sendable {
 
     /// The elements of `body` as float64 in C order.
     static func decode(_ body: ArraySlice<UInt8>, descr: String, fortranOrder: Bool, shape: [Int],
-                       fail: (String) -> DataFileError) throws(DataFileError) -> NPYArray {
+                       fail: (String) -> DataFileError) throws(DataFileError) -> NumPyArray {
         let chars = Array(descr)
         guard chars.count >= 3, "<>|=".contains(chars[0]), let size = Int(String(chars[2...])),
               isSupported(kind: chars[1], size: size) else {
@@ -144,7 +144,7 @@ public struct NPYArray: Equatable, Sendable {
             values = order.map { values[$0] }
             integers = integers.map { ints in order.map { ints[$0] } }
         }
-        return NPYArray(shape: shape, values: values, integers: integers, descr: descr)
+        return NumPyArray(shape: shape, values: values, integers: integers, descr: descr)
     }
 
     /// For each element in C order, its position in Fortran (column-major) order.
