@@ -326,4 +326,37 @@ struct ArrayDataCommandTests {
         #expect(bad.status == 65 && bad.stderr.contains("bad.npz, member 'x.npy'") && bad.stderr.contains("'<c8'"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.file("bad").path))
     }
+
+    @Test(.tags(.endToEnd), .endToEndEnabled)
+    func theSameRowsAsCSVAndAsArraysGiveTheSameRun() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        // 24 samples, 3 inputs, 2 float targets, written once as CSV text and once as an .npz archive.
+        let (n, d, k) = (24, 3, 2)
+        let x: [Double] = (0..<(n * d)).map { Foundation.sin(Double($0) * 1.7) * 2 }
+        let y: [Double] = (0..<(n * k)).map { Foundation.cos(Double($0) * 0.9) }
+        var csv: [String] = []
+        for i in 0..<n {
+            let row: [Double] = Array(x[(i * d)..<((i + 1) * d)]) + Array(y[(i * k)..<((i + 1) * k)])
+            csv.append(row.map { "\($0)" }.joined(separator: ","))
+        }
+        try ArrayDatasetTests.write(["d.csv": Data((csv.joined(separator: "\n") + "\n").utf8),
+                                     "d.npz": NumPyFileWriter.zip([("x.npy", NumPyFileWriter.npy(x, shape: [n, d])),
+                                                                   ("y.npy", NumPyFileWriter.npy(y, shape: [n, k]))], deflated: true)], in: scratch)
+        let common = ["--width", "16", "--steps", "20", "--quiet", "--threads", "1"]
+        let a = try ToolProcess.run(["--data", scratch.file("d.csv").path, "--target-columns", "3,4", "--out", scratch.file("a").path] + common)
+        let b = try ToolProcess.run(["--data", scratch.file("d.npz").path, "--out", scratch.file("b").path] + common)
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        for file in ["arrays/x_train.npy", "arrays/y_test.npy", "arrays/ntk_final.npy", "arrays/f_train_final.npy"] {
+            #expect(try Data(contentsOf: scratch.file("a/" + file)) == Data(contentsOf: scratch.file("b/" + file)), "\(file)")
+        }
+        // steps.csv agrees except for its wall-clock column.
+        func steps(_ dir: String) throws -> [[Substring]] {
+            try String(contentsOf: scratch.file(dir + "/steps.csv"), encoding: .utf8).split(separator: "\n").map { row in
+                let cells = row.split(separator: ",", omittingEmptySubsequences: false)
+                return [cells[0]] + cells.dropFirst(2)
+            }
+        }
+        #expect(try steps("a") == steps("b"))
+    }
 }

@@ -18,7 +18,8 @@ public struct ArrayDataOptions: Equatable, Sendable {
 }
 
 /// User data as NumPy arrays: an .npz archive (`numpy.savez` or `numpy.savez_compressed`) with members `x`
-/// and `y`, or an .npy file of inputs with an .npy file of targets (Docs/RealData.md#numpy-arrays-npz-npy).
+/// and `y`, or an .npy file of inputs with an .npy file of targets
+/// (Docs/RealData.md#numpy-arrays-and-images-npz-npy).
 ///
 /// `x` is (N, d) or (N, H, W, C) — images, flattened to rows of H·W·C inputs in HWC order (``ImageShape``).
 /// `y` of an integer type and shape (N,) holds class labels, encoded by ``ClassTargets`` (±1 for two classes,
@@ -49,11 +50,13 @@ public enum ArrayDataset {
         if let test {
             guard test.inputDim == train.inputDim, test.imageShape == train.imageShape else {
                 throw DataFileError(file: test.file, member: "x.npy",
-                                    "the test inputs have shape \(test.x.shape), but \(train.file)'s have \(train.x.shape); both need the same shape after the first axis")
+                                    "the test inputs have shape \(test.x.shape), but \(train.file)'s have \(train.x.shape); "
+                                        + "both need the same shape after the first axis")
             }
             guard test.y.isInteger == train.y.isInteger, test.y.shape.dropFirst() == train.y.shape.dropFirst() else {
                 throw DataFileError(file: test.file, member: "y.npy",
-                                    "the test targets ('\(test.y.descr)', shape \(test.y.shape)) do not match \(train.file)'s ('\(train.y.descr)', shape \(train.y.shape)); both need integer labels, or float targets of the same width")
+                                    "the test targets ('\(test.y.descr)', shape \(test.y.shape)) do not match \(train.file)'s ('\(train.y.descr)', "
+                                        + "shape \(train.y.shape)); both need integer labels, or float targets of the same width")
             }
         }
         return try make(train: train, test: test, options: options)
@@ -75,33 +78,39 @@ public enum ArrayDataset {
         let xMember = targetsURL == nil ? "x.npy" : nil
         guard x.shape.count == 2 || x.shape.count == 4 else {
             throw DataFileError(file: file, member: xMember,
-                                "the inputs x have shape \(x.shape) (rank \(x.shape.count)); x needs shape (N, d) or (N, H, W, C) — add a channel axis to (N, H, W) images with x[..., None]")
+                                "the inputs x have shape \(x.shape) (rank \(x.shape.count)); x needs shape (N, d) or (N, H, W, C) "
+                                    + "— add a channel axis to (N, H, W) images with x[..., None]")
         }
         guard x.shape.allSatisfy({ $0 >= 1 }) else {
             throw DataFileError(file: file, member: xMember, "the inputs x have shape \(x.shape); every axis needs at least one entry")
         }
         guard y.shape.count == 1 || y.shape.count == 2, y.shape[0] == x.shape[0], y.shape.allSatisfy({ $0 >= 1 }) else {
             throw DataFileError(file: yFile, member: yMember,
-                                "the targets y have shape \(y.shape), but x has \(x.shape[0]) samples; y needs shape (\(x.shape[0]),) (labels or targets) or (\(x.shape[0]), k)")
+                                "the targets y have shape \(y.shape), but x has \(x.shape[0]) samples; "
+                                    + "y needs shape (\(x.shape[0]),) (labels or targets) or (\(x.shape[0]), k)")
         }
         if y.isInteger && y.shape.count == 2 {
             throw DataFileError(file: yFile, member: yMember,
-                                "the targets y are integers of shape \(y.shape); integer labels need shape (N,), and k targets per sample need a float type (y.astype(numpy.float64))")
+                                "the targets y are integers of shape \(y.shape); integer labels need shape (N,), "
+                                    + "and k targets per sample need a float type (y.astype(numpy.float64))")
         }
         for (a, f, m, what) in [(x, file, xMember, "input x"), (y, yFile, yMember, "target y")] {
             if let e = a.values.firstIndex(where: { !$0.isFinite }) {
-                throw DataFileError(file: f, member: m, "the \(what)\(a.position(of: e)) is \(a.values[e]); NaN and infinite values cannot be trained on — remove or impute them")
+                throw DataFileError(file: f, member: m, "the \(what)\(a.position(of: e)) is \(a.values[e]); "
+                    + "NaN and infinite values cannot be trained on — remove or impute them")
             }
         }
         var shape = imageShape
         if x.shape.count == 4 {
             let own = ImageShape(height: x.shape[1], width: x.shape[2], channels: x.shape[3])
             if let imageShape, imageShape != own {
-                throw DataFileError(file: file, member: xMember, "--image-shape \(imageShape) differs from the images' own shape \(own) (x has shape \(x.shape)); drop --image-shape")
+                throw DataFileError(file: file, member: xMember, "--image-shape \(imageShape) differs from the images' own shape \(own) (x has shape "
+                    + "\(x.shape)); drop --image-shape")
             }
             shape = own
         } else if let imageShape, imageShape.pixelCount != x.shape[1] {
-            throw DataFileError(file: file, member: xMember, "--image-shape \(imageShape) needs \(imageShape.pixelCount) inputs per sample, but x has shape \(x.shape) (\(x.shape[1]) inputs); give H, W and C with H·W·C = \(x.shape[1])")
+            throw DataFileError(file: file, member: xMember, "--image-shape \(imageShape) needs \(imageShape.pixelCount) inputs per sample, "
+                + "but x has shape \(x.shape) (\(x.shape[1]) inputs); give H, W and C with H·W·C = \(x.shape[1])")
         }
         return Arrays(file: file, x: x, y: y, imageShape: shape)
     }
@@ -153,7 +162,8 @@ extension ArrayDataset {
         dataset.imageShape = train.imageShape
         let duplicates = dataset.duplicateTrainingInputs()
         if !duplicates.isEmpty {
-            warnings.append(DataWarning(file: train.file, message: "\(duplicates.count) training sample(s) repeat the inputs of another: K₀ has equal rows and is singular (λ_min = 0); the run goes on, negative round-off eigenvalues are clipped to 0 and counted in the summary"))
+            warnings.append(DataWarning(file: train.file, message: "\(duplicates.count) training sample(s) repeat the inputs of another: K₀ has equal rows "
+                + "and is singular (λ_min = 0); the run goes on, negative round-off eigenvalues are clipped to 0 and counted in the summary"))
         }
         let k = dataset.outputs
         dataset.task = classes == nil ? .regression : .classification
@@ -180,22 +190,26 @@ extension ArrayDataset {
         let yMember: String? = train.file.lowercased().hasSuffix(".npz") ? "y.npy" : nil
         guard let labels = train.y.integers else {
             if requested != nil {
-                throw DataFileError(file: train.file, member: yMember, "--classes needs integer class labels, but y holds '\(train.y.descr)' values (regression targets); save the labels as integers (y.astype(numpy.int64)) or drop --classes")
+                throw DataFileError(file: train.file, member: yMember, "--classes needs integer class labels, "
+                    + "but y holds '\(train.y.descr)' values (regression targets); save the labels as integers (y.astype(numpy.int64)) or drop --classes")
             }
             return nil
         }
         let present = Set(labels)
         if let requested {
             for c in requested where !present.contains(c) {
-                throw DataFileError(file: train.file, member: yMember, "--classes lists \(c), but no sample has that label (labels present: \(present.sorted().prefix(20).map(String.init).joined(separator: ",")))")
+                throw DataFileError(file: train.file, member: yMember, "--classes lists \(c), "
+                    + "but no sample has that label (labels present: \(present.sorted().prefix(20).map(String.init).joined(separator: ",")))")
             }
             return requested
         }
         guard present.count >= 2 else {
-            throw DataFileError(file: train.file, member: yMember, "every label in y is \(labels[0]); classification needs at least two classes (for regression targets save y as floats)")
+            throw DataFileError(file: train.file, member: yMember, "every label in y is \(labels[0]); "
+                + "classification needs at least two classes (for regression targets save y as floats)")
         }
         guard present.count <= maxClasses else {
-            throw DataFileError(file: train.file, member: yMember, "y holds \(present.count) different integer labels, more than \(maxClasses) classes; keep some with --classes, or save regression targets as floats (y.astype(numpy.float64))")
+            throw DataFileError(file: train.file, member: yMember, "y holds \(present.count) different integer labels, more than \(maxClasses) classes; "
+                + "keep some with --classes, or save regression targets as floats (y.astype(numpy.float64))")
         }
         return present.sorted()
     }

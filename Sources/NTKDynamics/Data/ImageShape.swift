@@ -3,7 +3,7 @@ import Foundation
 /// The shape H × W × C of image inputs. An image is stored as one row of H·W·C inputs in row-major HWC
 /// order: the input at (h, w, c) is column (h·W + w)·C + c, as NumPy's `x.reshape(N, -1)` of an (N, H, W, C)
 /// array lays it out. The MLP reads the row as it is (flattened); `config.json` → `image_shape` records
-/// [H, W, C] (Docs/LogFormat.md, Docs/RealData.md#image-data).
+/// [H, W, C] (Docs/LogFormat.md, Docs/RealData.md#numpy-arrays-and-images-npz-npy).
 public struct ImageShape: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
     public var height: Int
     public var width: Int

@@ -23,14 +23,16 @@ enum NPZArchive {
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw DataFileError(file: file, "this is not a readable .npz (zip) archive (\(error)): the file is truncated or corrupt, or not an archive; write it with numpy.savez or numpy.savez_compressed")
+            throw DataFileError(file: file, "this is not a readable .npz (zip) archive (\(error)): the file is truncated or corrupt, or not an archive; "
+                + "write it with numpy.savez or numpy.savez_compressed")
         }
         var arrays: [NumPyArray] = []
         for name in names {
             let member = "\(name).npy"
             guard let entry = archive[member] else {
                 let present = archive.map(\.path).prefix(12).map { "'\($0)'" }.joined(separator: ", ")
-                throw DataFileError(file: file, "the archive has no member '\(member)' (it has \(present.isEmpty ? "none" : present)); save the inputs as x and the targets as y: numpy.savez(FILE, x=inputs, y=targets)")
+                throw DataFileError(file: file, "the archive has no member '\(member)' (it has \(present.isEmpty ? "none" : present)); "
+                    + "save the inputs as x and the targets as y: numpy.savez(FILE, x=inputs, y=targets)")
             }
             var bytes = Data()
             do {
@@ -41,7 +43,8 @@ enum NPZArchive {
                 throw DataFileError(file: file, member: member, "the member cannot be extracted (\(error)): the archive is corrupt or truncated")
             }
             guard UInt64(bytes.count) == entry.uncompressedSize else {
-                throw DataFileError(file: file, member: member, "the member holds \(bytes.count) bytes, but the archive records \(entry.uncompressedSize): the archive is corrupt or truncated")
+                throw DataFileError(file: file, member: member, "the member holds \(bytes.count) bytes, "
+                    + "but the archive records \(entry.uncompressedSize): the archive is corrupt or truncated")
             }
             arrays.append(try NumPyArray.parse(bytes, file: file, member: member))
         }

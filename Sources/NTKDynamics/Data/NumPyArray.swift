@@ -101,7 +101,8 @@ public struct NumPyArray: Equatable, Sendable {
         let chars = Array(descr)
         guard chars.count >= 3, "<>|=".contains(chars[0]), let size = Int(String(chars[2...])),
               isSupported(kind: chars[1], size: size) else {
-            throw fail("the array's element type '\(descr)' is not supported; use float32, float64 or an integer type (e.g. uint8 pixels, int64 labels): numpy.asarray(x, dtype=numpy.float64)")
+            throw fail("the array's element type '\(descr)' is not supported; use float32, float64 or an integer type (e.g. uint8 pixels, "
+                + "int64 labels): numpy.asarray(x, dtype=numpy.float64)")
         }
         let kind = chars[1]
         let bigEndian = chars[0] == ">"

@@ -20,7 +20,8 @@ extension DataOptions {
         for w in loaded.warnings { Console.warn(w.description) }
         let d = loaded.dataset
         if let s = d.source {
-            describe("data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \(d.inputDim)\(d.imageShape.map { " = \($0) image" } ?? "") (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))")
+            let image = d.imageShape.map { " = \($0) image" } ?? ""
+            describe("data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \(d.inputDim)\(image) (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))")
         }
         return d
     }

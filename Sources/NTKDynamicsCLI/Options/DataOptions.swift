@@ -15,13 +15,18 @@ public struct DataOptions: ParsableArguments {
     @Option(name: .customLong("dataset"), help: "Dataset: sine (1-D, y = sin 2πx), gaussian (x ~ N(0, I_d), smooth teacher), circle (unit circle, y = x₁x₂) — synthetic; digits: the bundled UCI handwritten digits (8×8, 1797 images, CC BY 4.0). Default gaussian.")
     public var datasetChoice: DatasetChoice?
 
-    @Option(name: .customLong("data"), help: ArgumentHelp("Train on a CSV file of numbers (one row per sample, the target column(s) and the inputs), an .npz archive of arrays x and y (numpy.savez), or an .npy file of inputs x with --targets.", valueName: "file.csv|file.npz|x.npy"))
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "Train on a CSV file of numbers (one row per sample, the target column(s) and the inputs), "
+            + "an .npz archive of arrays x and y (numpy.savez), or an .npy file of inputs x with --targets.", valueName: "file.csv|file.npz|x.npy"))
     public var dataFile: String?
 
-    @Option(name: .customLong("targets"), help: ArgumentHelp("With --data x.npy: the .npy file of the targets y — integer class labels (N,) or float targets (N,) or (N, k).", valueName: "y.npy"))
+    @Option(name: .customLong("targets"), help: ArgumentHelp(
+        "With --data x.npy: the .npy file of the targets y — integer class labels (N,) or float targets (N,) or (N, k).", valueName: "y.npy"))
     public var targetsFile: String?
 
-    @Option(name: .customLong("image-shape"), help: ArgumentHelp("With --data: the inputs of each row are an image of H×W×C pixels in row-major HWC order (numpy's reshape of an (N, H, W, C) array); H·W·C must equal the number of inputs. Recorded in config.json.", valueName: "HxWxC"))
+    @Option(name: .customLong("image-shape"), help: ArgumentHelp(
+        "With --data: the inputs of each row are an image of H×W×C pixels in row-major HWC order (numpy's reshape of an "
+            + "(N, H, W, C) array); H·W·C must equal the number of inputs. Recorded in config.json.", valueName: "HxWxC"))
     public var imageShape: ImageShapeArgument?
 
     @Option(name: .customLong("target-columns"), parsing: .unconditional, help: ArgumentHelp("With --data: the target columns, by header name or 0-based index (−1 = last), comma-separated (default: the last column).", valueName: "columns"))
@@ -39,7 +44,9 @@ public struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("standardize"), inversion: .prefixedNo, help: "Standardize every input column with the training split's mean and std (recorded in config.json). Default: on for --data, off for --dataset digits (pixels/16).")
     public var standardize: Bool?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --dataset digits or integer labels in --data .npz/.npy: the classes to keep, e.g. 0,1 (two: one output, targets ±1) or 3,5,8 (one-hot, k outputs). Default: every label (digits: all ten, k = 10).", valueName: "labels"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With --dataset digits or integer labels in --data .npz/.npy: the classes to keep, e.g. 0,1 (two: one output, targets ±1) "
+            + "or 3,5,8 (one-hot, k outputs). Default: every label (digits: all ten, k = 10).", valueName: "labels"))
     public var classes: IntList?
 
     @Option(name: .customLong("samples"), parsing: .unconditional, help: "Number of training points N (default 256; with --data every training row, or at most this many drawn by --seed).")
@@ -183,13 +190,15 @@ public struct DataOptions: ParsableArguments {
         }
         if path.lowercased().hasSuffix(".npy") {
             guard let t = targetsFile, !t.isEmpty else {
-                throw ValidationError("--data \(path) is an .npy file of inputs; give the targets with --targets y.npy, or pack both in one archive: numpy.savez('data.npz', x=x, y=y).")
+                throw ValidationError("--data \(path) is an .npy file of inputs; give the targets with --targets y.npy, "
+                    + "or pack both in one archive: numpy.savez('data.npz', x=x, y=y).")
             }
         } else if targetsFile != nil {
             throw ValidationError("--targets applies to --data x.npy; \(path) is an .npz archive, whose targets are its member y. Drop --targets.")
         }
         if let t = testDataFile, !t.lowercased().hasSuffix(".npz") {
-            throw ValidationError("--test-data \(t): with NumPy arrays the test set is an .npz archive of x and y (numpy.savez('test.npz', x=x_test, y=y_test)).")
+            throw ValidationError("--test-data \(t): with NumPy arrays the test set is an .npz archive of x and y "
+                + "(numpy.savez('test.npz', x=x_test, y=y_test)).")
         }
     }
 
@@ -249,7 +258,9 @@ public struct DataOptions: ParsableArguments {
                                              options: csvOptions(seed: seed))
             if let shape = imageShape?.shape {
                 guard shape.pixelCount == loaded.dataset.inputDim else {
-                    throw DataFileError(file: path, "--image-shape \(shape) needs \(shape.pixelCount) input columns, but the file has \(loaded.dataset.inputDim) (besides its target columns); give H, W and C with H·W·C = \(loaded.dataset.inputDim)")
+                    let d = loaded.dataset.inputDim
+                    throw DataFileError(file: path, "--image-shape \(shape) needs \(shape.pixelCount) input columns, but the file has \(d) "
+                        + "(besides its target columns); give H, W and C with H·W·C = \(d)")
                 }
                 loaded.dataset.imageShape = shape
             }
