@@ -80,6 +80,9 @@ struct ArrayDatasetTests {
             #expect(a.values == v, "\(dtype.descr)")
             #expect(a.isInteger == !dtype.descr.contains("f"), "\(dtype.descr)")
         }
+        // Integers float64 cannot hold exactly are refused rather than rounded.
+        #expect(throws: DataFileError.self) { try NumPyArray.parse(NumPyFileWriter.npy([0x1p54], shape: [1], dtype: .i8), file: "a.npy") }
+        #expect(try NumPyArray.parse(NumPyFileWriter.npy([0x1p53, -0x1p53], shape: [2], dtype: .i8), file: "a.npy").values == [0x1p53, -0x1p53])
     }
 
     @Test

@@ -188,13 +188,14 @@ extension ArrayDataset {
     /// that occurs, ascending; nil for float targets.
     static func chooseClasses(_ train: Arrays, _ requested: [Int]?) throws(DataFileError) -> [Int]? {
         let yMember: String? = train.file.lowercased().hasSuffix(".npz") ? "y.npy" : nil
-        guard let labels = train.y.integers else {
+        guard train.y.isInteger else {
             if requested != nil {
                 throw DataFileError(file: train.file, member: yMember, "--classes needs integer class labels, "
                     + "but y holds '\(train.y.descr)' values (regression targets); save the labels as integers (y.astype(numpy.int64)) or drop --classes")
             }
             return nil
         }
+        let labels = train.y.values.map { Int($0) }
         let present = Set(labels)
         if let requested {
             for c in requested where !present.contains(c) {
@@ -218,7 +219,8 @@ extension ArrayDataset {
     /// label is one of `classes`. Column names: `x[h,w,c]` for images, `x[j]` otherwise; `y` or `y[a]`.
     static func table(_ a: Arrays, keeping classes: [Int]?) -> NumericTable {
         let d = a.inputDim, kY = a.y.count / a.rows
-        let keep = (0..<a.rows).filter { i in classes.map { $0.contains(a.y.integers![i]) } ?? true }
+        let kept = classes.map(Set.init)
+        let keep = (0..<a.rows).filter { i in kept.map { $0.contains(Int(a.y.values[i])) } ?? true }
         var values: [Double] = []
         values.reserveCapacity(keep.count * (d + kY))
         for i in keep {

@@ -24,14 +24,13 @@ public struct DataFileError: Error, Equatable, Sendable, CustomStringConvertible
 /// Anything else (bool, float16, complex, strings, objects, structured types) is refused with its `descr`.
 public struct NumPyArray: Equatable, Sendable {
     public var shape: [Int]
-    /// The elements in C order, as float64 (integers above 2⁵³ in magnitude round to the nearest double).
+    /// The elements in C order, as float64. Integer elements are exact: beyond ±2⁵³ they are refused.
     public var values: [Double]
-    /// The elements as integers, when the element type is an integer type.
-    public var integers: [Int]?
+    /// Whether the element type is an integer type (then `values` are integers, e.g. class labels).
+    public var isInteger: Bool
     /// NumPy's type string, e.g. `<f8`, `|u1`.
     public var descr: String
 
-    public var isInteger: Bool { integers != nil }
     public var count: Int { values.count }
 
     /// The element kinds this reader converts: `f` (4 or 8 bytes), `i` and `u` (1, 2, 4 or 8 bytes).
@@ -118,7 +117,7 @@ public struct NumPyArray: Equatable, Sendable {
                 : "the file has \(body.count - count * size) bytes after the \(count * size) bytes of shape \(shape) of '\(descr)'; the file is corrupt")
         }
         var values = [Double](repeating: 0, count: count)
-        var integers: [Int]? = kind == "f" ? nil : [Int](repeating: 0, count: count)
+        let exact = 1 << 53
         let base = body.startIndex
         for e in 0..<count {
             var raw: UInt64 = 0
@@ -132,20 +131,18 @@ public struct NumPyArray: Equatable, Sendable {
             case "i":
                 let shift = UInt64(64 - 8 * size)
                 let v = Int(Int64(bitPattern: raw << shift) >> Int64(shift))
+                guard abs(v) <= exact else { throw fail("the integer \(v) is beyond ±2⁵³, which float64 cannot hold exactly") }
                 values[e] = Double(v)
-                integers?[e] = v
             default:
-                guard raw <= UInt64(Int.max) else { throw fail("the unsigned integer \(raw) is too large for a label or an input") }
+                guard raw <= UInt64(exact) else { throw fail("the integer \(raw) is beyond 2⁵³, which float64 cannot hold exactly") }
                 values[e] = Double(raw)
-                integers?[e] = Int(raw)
             }
         }
         if fortranOrder && shape.count > 1 {
             let order = cOrderFromFortran(shape: shape)
             values = order.map { values[$0] }
-            integers = integers.map { ints in order.map { ints[$0] } }
         }
-        return NumPyArray(shape: shape, values: values, integers: integers, descr: descr)
+        return NumPyArray(shape: shape, values: values, isInteger: kind != "f", descr: descr)
     }
 
     /// For each element in C order, its position in Fortran (column-major) order.
