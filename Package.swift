@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // CSV parsing for --data (Data/CSVDataset.swift); 2.5.2 is the version this machine kind serves.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // The zip container of .npz files for --data (Data/NPZArchive.swift): zip64 records as NumPy writes them,
+        // stored and deflated members, CRC-32 checks; on Linux it inflates with the system zlib.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // CBLAS (OpenBLAS) and LAPACKE. Debian: `apt-get install liblapacke-dev libopenblas-dev`.
@@ -28,7 +31,8 @@ let package = Package(
         .target(name: "NTKModel", dependencies: ["NTKNumerics"]),
         .target(
             name: "NTKData",
-            dependencies: ["NTKModel", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: ["NTKModel", .product(name: "CSV", package: "CSV.swift"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // The UCI handwritten digits as shipped by scikit-learn (CC BY 4.0; see the README beside it).
             resources: [.copy("Resources/digits.csv"), .copy("Resources/digits-README.md")]
         ),

@@ -9,6 +9,9 @@ public struct Dataset: Sendable {
     public var task: DataTask = .regression
     /// Where real data came from (`config.json` → `data_source`); nil for the synthetic datasets.
     public var source: DataSource?
+    /// The shape of each input as an image (rows hold H·W·C inputs in HWC order, ``ImageShape``); nil for
+    /// plain vectors. The MLP reads the flattened row; `config.json` → `image_shape` records it.
+    public var imageShape: ImageShape?
 
     public init(name: String, trainInputs: Matrix, trainTargets: Matrix, testInputs: Matrix, testTargets: Matrix) {
         precondition(trainInputs.rows == trainTargets.rows && testInputs.rows == testTargets.rows)

@@ -11,6 +11,8 @@ import Foundation
 public enum DigitsDataset {
     public static let imageCount = 1797
     public static let pixelCount = 64
+    /// 8 × 8 pixels, one channel; the file's columns `pixel_r_c` are in row-major order, as ``ImageShape`` lays out.
+    public static let imageShape = ImageShape(height: 8, width: 8, channels: 1)
     /// Images per label 0–9 in the bundled file.
     public static let labelCounts = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
     /// The name used for the resource in messages and config.json.
@@ -103,6 +105,7 @@ public enum DigitsDataset {
                               testInputs: xTest,
                               testTargets: ClassTargets.encode(testRows.map { labels[$0] }, classes: classes))
         dataset.task = .classification
+        dataset.imageShape = imageShape
         let k = ClassTargets.outputs(classCount: classes.count)
         dataset.source = DataSource(
             name: "digits", file: fileName, header: true, headerMode: .present,

@@ -37,11 +37,14 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public var kernelLayoutNote: String
         /// Files, columns, split, scaling (with the standardization statistics) of real data; no key for synthetic data.
         public var dataSource: DataSource?
+        /// [H, W, C] of image inputs (``Dataset/imageShape``); no key for plain vectors.
+        public var imageShape: ImageShape?
 
         package enum CodingKeys: String, CodingKey {
             case tool, version, width, inputDim = "input_dim", outputs, parameterCount = "parameter_count", lr
             case lrCrit = "lr_crit", lrFactor = "lr_factor", seed, dataSeed = "data_seed", dataset, samples
             case testSamples = "test_samples", noise, command, kernelLayoutNote = "kernel_layout_note", dataSource = "data_source"
+            case imageShape = "image_shape"
         }
     }
 
@@ -65,6 +68,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         run.testSamples = d.testCount
         run.noise = 0
         run.dataSource = source
+        run.imageShape = d.imageShape
     }
 
     public init(from decoder: any Decoder) throws {

@@ -13,11 +13,15 @@ extension DataOptions {
         } catch let error as CSVDataError {
             Console.error("\(error)")
             throw ExitCode(NTKExitStatus.dataError)
+        } catch let error as DataFileError {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(NTKExitStatus.dataError)
         }
         for w in loaded.warnings { Console.warn(w.description) }
         let d = loaded.dataset
         if let s = d.source {
-            describe("data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \(d.inputDim) (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))")
+            let image = d.imageShape.map { " = \($0) image" } ?? ""
+            describe("data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \(d.inputDim)\(image) (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))")
         }
         return d
     }

@@ -15,8 +15,19 @@ public struct DataOptions: ParsableArguments {
     @Option(name: .customLong("dataset"), help: "Dataset: sine (1-D, y = sin 2πx), gaussian (x ~ N(0, I_d), smooth teacher), circle (unit circle, y = x₁x₂) — synthetic; digits: the bundled UCI handwritten digits (8×8, 1797 images, CC BY 4.0). Default gaussian.")
     public var datasetChoice: DatasetChoice?
 
-    @Option(name: .customLong("data"), help: ArgumentHelp("Train on a CSV file of numbers: one row per sample, the target column(s) and the inputs (every other column).", valueName: "file.csv"))
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "Train on a CSV file of numbers (one row per sample, the target column(s) and the inputs), "
+            + "an .npz archive of arrays x and y (numpy.savez), or an .npy file of inputs x with --targets.", valueName: "file.csv|file.npz|x.npy"))
     public var dataFile: String?
+
+    @Option(name: .customLong("targets"), help: ArgumentHelp(
+        "With --data x.npy: the .npy file of the targets y — integer class labels (N,) or float targets (N,) or (N, k).", valueName: "y.npy"))
+    public var targetsFile: String?
+
+    @Option(name: .customLong("image-shape"), help: ArgumentHelp(
+        "With --data: the inputs of each row are an image of H×W×C pixels in row-major HWC order (numpy's reshape of an "
+            + "(N, H, W, C) array); H·W·C must equal the number of inputs. Recorded in config.json.", valueName: "HxWxC"))
+    public var imageShape: ImageShapeArgument?
 
     @Option(name: .customLong("target-columns"), parsing: .unconditional, help: ArgumentHelp("With --data: the target columns, by header name or 0-based index (−1 = last), comma-separated (default: the last column).", valueName: "columns"))
     public var targetColumns: String?
@@ -33,7 +44,9 @@ public struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("standardize"), inversion: .prefixedNo, help: "Standardize every input column with the training split's mean and std (recorded in config.json). Default: on for --data, off for --dataset digits (pixels/16).")
     public var standardize: Bool?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --dataset digits: the classes to keep, e.g. 0,1 (two: one output, targets ±1) or 3,5,8 (one-hot, k outputs). Default: all ten (k = 10).", valueName: "labels"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With --dataset digits or integer labels in --data .npz/.npy: the classes to keep, e.g. 0,1 (two: one output, targets ±1) "
+            + "or 3,5,8 (one-hot, k outputs). Default: every label (digits: all ten, k = 10).", valueName: "labels"))
     public var classes: IntList?
 
     @Option(name: .customLong("samples"), parsing: .unconditional, help: "Number of training points N (default 256; with --data every training row, or at most this many drawn by --seed).")
@@ -59,6 +72,14 @@ public struct DataOptions: ParsableArguments {
     public var testSamples: Int { testSamplesOption ?? 256 }
     public var outputs: Int { outputsOption ?? 1 }
     public var noise: Double { noiseOption ?? 0 }
+
+    /// Whether `--data` names NumPy arrays (.npz or .npy) rather than a CSV file.
+    public var isArrayData: Bool { dataFile.map(Self.isArrayFile) ?? false }
+
+    static func isArrayFile(_ path: String) -> Bool {
+        let p = path.lowercased()
+        return p.hasSuffix(".npz") || p.hasSuffix(".npy")
+    }
 
     /// Whether the run trains on real data (a CSV file or the digits) rather than a synthetic dataset.
     public var isRealData: Bool { dataFile != nil || datasetChoice == .digits }
@@ -133,9 +154,16 @@ public struct DataOptions: ParsableArguments {
         if standardize != nil && !isRealData {
             throw ValidationError("--standardize/--no-standardize apply to --data and --dataset digits; the synthetic datasets are used as drawn.")
         }
+        try validateArrayOptions()
         if let classes {
+            guard datasetChoice == .digits || isArrayData else {
+                throw ValidationError("--classes applies to --dataset digits (labels 0 to 9) and to integer labels in --data FILE.npz or x.npy.")
+            }
             guard datasetChoice == .digits else {
-                throw ValidationError("--classes applies to --dataset digits (labels 0 to 9).")
+                guard classes.values.count >= 2, Set(classes.values).count == classes.values.count else {
+                    throw ValidationError("--classes \(classes.defaultValueDescription) is invalid; list at least two different classes, e.g. 0,1 or 3,8.")
+                }
+                return
             }
             for c in classes.values where !(0...9).contains(c) {
                 throw ValidationError("--classes \(classes.defaultValueDescription) lists \(c); the digits have classes 0 to 9.")
@@ -143,6 +171,34 @@ public struct DataOptions: ParsableArguments {
             guard classes.values.count >= 2, Set(classes.values).count == classes.values.count else {
                 throw ValidationError("--classes \(classes.defaultValueDescription) is invalid; list at least two different classes, e.g. 0,1 or 3,8.")
             }
+        }
+    }
+
+    /// The options of --data FILE.npz / x.npy, --targets and --image-shape, each only where it applies.
+    private func validateArrayOptions() throws {
+        if imageShape != nil && dataFile == nil {
+            throw ValidationError(datasetChoice == .digits
+                ? "--image-shape applies to --data; the digits are 8x8x1 images already. Drop --image-shape."
+                : "--image-shape applies to --data FILE (a CSV file or NumPy arrays); the synthetic datasets are not images.")
+        }
+        guard let path = dataFile, isArrayData else {
+            if targetsFile != nil { throw ValidationError("--targets applies to --data x.npy (the targets of an .npy file of inputs).") }
+            return
+        }
+        for (given, option) in [(targetColumns != nil, "--target-columns"), (header != nil, "--header/--no-header")] where given {
+            throw ValidationError("\(option) applies to a CSV file; \(path) holds NumPy arrays, whose targets are the array y. Drop \(option).")
+        }
+        if path.lowercased().hasSuffix(".npy") {
+            guard let t = targetsFile, !t.isEmpty else {
+                throw ValidationError("--data \(path) is an .npy file of inputs; give the targets with --targets y.npy, "
+                    + "or pack both in one archive: numpy.savez('data.npz', x=x, y=y).")
+            }
+        } else if targetsFile != nil {
+            throw ValidationError("--targets applies to --data x.npy; \(path) is an .npz archive, whose targets are its member y. Drop --targets.")
+        }
+        if let t = testDataFile, !t.lowercased().hasSuffix(".npz") {
+            throw ValidationError("--test-data \(t): with NumPy arrays the test set is an .npz archive of x and y "
+                + "(numpy.savez('test.npz', x=x_test, y=y_test)).")
         }
     }
 
@@ -176,18 +232,39 @@ public struct DataOptions: ParsableArguments {
                        standardize: standardize ?? true, seed: seed)
     }
 
+    /// Refuses data whose (N·k)² kernel would not fit in memory.
+    private func checkKernelRows(_ d: Dataset, path: String) throws {
+        guard d.trainCount * d.outputs <= Self.maxKernelRows else {
+            throw ValidationError("--data \(path): \(d.trainCount) training rows × \(d.outputs) target column\(d.outputs == 1 ? "" : "s") = \(d.trainCount * d.outputs) kernel rows exceeds \(Self.maxKernelRows); the (N·k)² kernel would not fit in memory. Pass --samples \(Self.maxKernelRows / d.outputs) or fewer.")
+        }
+    }
+
     /// The data of a run, drawn or read for `seed`.
     /// - Throws: ``CSVDataError`` for a data file that cannot be used; `ValidationError` when the data
     ///   would make too large a kernel.
     public func load(seed: UInt64) throws -> LoadedDataset {
+        if let path = dataFile, isArrayData {
+            let options = ArrayDataOptions(classes: classes?.values, imageShape: imageShape?.shape, split: csvOptions(seed: seed))
+            let loaded = try ArrayDataset.load(URL(fileURLWithPath: path), file: path,
+                                               targetsURL: targetsFile.map { URL(fileURLWithPath: $0) }, targetsFile: targetsFile,
+                                               testURL: testDataFile.map { URL(fileURLWithPath: $0) }, testFile: testDataFile,
+                                               options: options)
+            try checkKernelRows(loaded.dataset, path: path)
+            return loaded
+        }
         if let path = dataFile {
-            let loaded = try CSVDataset.load(URL(fileURLWithPath: path), file: path,
+            var loaded = try CSVDataset.load(URL(fileURLWithPath: path), file: path,
                                              testURL: testDataFile.map { URL(fileURLWithPath: $0) }, testFile: testDataFile,
                                              options: csvOptions(seed: seed))
-            let d = loaded.dataset
-            guard d.trainCount * d.outputs <= Self.maxKernelRows else {
-                throw ValidationError("--data \(path): \(d.trainCount) training rows × \(d.outputs) target column\(d.outputs == 1 ? "" : "s") = \(d.trainCount * d.outputs) kernel rows exceeds \(Self.maxKernelRows); the (N·k)² kernel would not fit in memory. Pass --samples \(Self.maxKernelRows / d.outputs) or fewer.")
+            if let shape = imageShape?.shape {
+                guard shape.pixelCount == loaded.dataset.inputDim else {
+                    let d = loaded.dataset.inputDim
+                    throw DataFileError(file: path, "--image-shape \(shape) needs \(shape.pixelCount) input columns, but the file has \(d) "
+                        + "(besides its target columns); give H, W and C with H·W·C = \(d)")
+                }
+                loaded.dataset.imageShape = shape
             }
+            try checkKernelRows(loaded.dataset, path: path)
             return loaded
         }
         if datasetChoice == .digits {
@@ -196,4 +273,16 @@ public struct DataOptions: ParsableArguments {
         }
         return LoadedDataset(dataset: settings.generate(seed: seed))
     }
+}
+
+/// `--image-shape HxWxC`.
+public struct ImageShapeArgument: ExpressibleByArgument, Sendable {
+    public var shape: ImageShape
+
+    public init?(argument: String) {
+        guard let shape = ImageShape(parsing: argument) else { return nil }
+        self.shape = shape
+    }
+
+    public var defaultValueDescription: String { "\(shape.height)x\(shape.width)x\(shape.channels)" }
 }
