@@ -17,8 +17,8 @@ from .errors import DamagedFileError, FormatVersionError, NotAnOutputError
 #: The values of ``format_version`` this reader reads. A config without the key is format 1.
 SUPPORTED_FORMAT_VERSIONS = (1, 2)
 
-#: Columns that hold text (Docs/LogFormat.md): a status, a parameterization, a folder, a fit status.
-TEXT_COLUMNS = frozenset({"status", "parameterization", "directory", "fit_status", "momentum_regime"})
+#: Columns that hold text (Docs/LogFormat.md): a status, a parameterization, a folder, a fit status, a regime, a phase.
+TEXT_COLUMNS = frozenset({"status", "parameterization", "directory", "fit_status", "momentum_regime", "phase"})
 
 #: Columns written as integers without a decimal point (Docs/LogFormat.md, "Number format"), and the sweep's depth.
 INTEGER_COLUMNS = frozenset({"step", "mode", "fit_steps", "width", "seed", "depth"})

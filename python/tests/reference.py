@@ -10,6 +10,10 @@ import struct
 import numpy as np
 
 
+#: The text columns Docs/LogFormat.md names: a status, a parameterization, a folder, a fit status, a regime, a phase.
+TEXT = frozenset({"status", "parameterization", "directory", "fit_status", "momentum_regime", "phase"})
+
+
 def rows(path):
     """A CSV file as (header, [dict per row]) with the cells as text."""
     with open(path, newline="") as f:
