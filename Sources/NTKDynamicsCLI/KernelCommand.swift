@@ -43,7 +43,7 @@ public struct KernelCommand: ParsableCommand {
 
     public func validate() throws {
         try data.requireSynthetic(command: "kernel")
-        try model.requireKernelLimit(for: "The kernel command")
+        try model.specification(kernelLimitNeededBy: "The kernel command").refuse()
         // The shared Output group carries options of training runs that mean nothing here.
         for (given, name) in [(output.printEvery != nil, "--print-every"), (output.checkRates != nil, "--check-rates"),
                               (output.checkModes != nil, "--check-modes")] where given {

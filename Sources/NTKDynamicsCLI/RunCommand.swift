@@ -24,7 +24,7 @@ public struct RunCommand: ParsableCommand {
     private var rateCheckFailed = false
 
     public func validate() throws {
-        if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
+        try specification.refuse()
         if training.ridge != nil && !data.isRealData && data.testSamples == 0 {
             throw ValidationError("--ridge needs test points to predict: give --test-samples 1 or more.")
         }
@@ -62,7 +62,7 @@ public struct RunCommand: ParsableCommand {
     private mutating func write(_ root: URL, _ claim: OutputClaim) throws {
         let widths = model.width.values
         let dataset = try loadData()
-        try Self.checkData(dataset, training.settings)
+        try specification.refuse(dataset: dataset)
         for w in widths {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
@@ -166,9 +166,12 @@ public struct RunCommand: ParsableCommand {
         return summary
     }
 
-    /// Refuses a batch larger than the data and cross-entropy on targets that are not classes, before anything is written.
-    static func checkData(_ dataset: Dataset, _ settings: TrainingSettings) throws {
-        if let problem = settings.problem(with: dataset) { throw ValidationError(problem.description + ".") }
+    /// The cross-option rules of this run (``RunSpecification``): the network's, `--kernel analytic`'s, η's, and with
+    /// the data loaded a batch no larger than the data and cross-entropy on class targets only.
+    var specification: RunSpecification {
+        var spec = model.specification(kernelLimitNeededBy: training.kernel == .analytic ? "--kernel analytic" : nil)
+        (spec.learningRate, spec.learningRateFactor, spec.training) = (training.lr, training.lrFactor, training.settings)
+        return spec
     }
 
     /// `body`, with an initialization that overflows the precision turned into a refusal naming the options (exit 64):

@@ -59,7 +59,7 @@ public struct SweepCommand: ParsableCommand {
 
     public func validate() throws {
         try validateAxes()
-        if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
+        try specification.refuse()
         // Cross-entropy: the same refusals as `run` (no closed form, class targets only).
         try RunCommand.validateLoss(training, nil, data)
         guard model.width.values.count >= 1 else { throw ValidationError("--widths needs at least one width.") }
@@ -91,14 +91,6 @@ public struct SweepCommand: ParsableCommand {
             if model.parameterization != .ntk {
                 throw ValidationError("--parameterization and --parameterizations conflict: the axis replaces the single value; give one of the two.")
             }
-            for p in list.values {
-                for d in depths?.values ?? [model.depth] {
-                    if let reason = p.unsupportedDepthReason(d) { throw ValidationError("--parameterizations: " + reason) }
-                }
-                if training.kernel == .analytic, !p.hasKernelLimit {
-                    throw ValidationError("--kernel analytic needs the infinite-width NTK Θ, and --parameterizations lists \(p.rawValue). " + AnalyticNTK.NoKernelLimit.explanation(p))
-                }
-            }
         }
         try validateDepths()
         if let list = lrFactors {
@@ -107,10 +99,6 @@ public struct SweepCommand: ParsableCommand {
             }
             guard !list.hasDuplicates else {
                 throw ValidationError("--lr-factors \(list.defaultValueDescription) lists a factor twice; give each once.")
-            }
-            if training.lr != nil || training.lrFactor != nil {
-                let other = training.lr != nil ? "--lr" : "--lr-factor"
-                throw ValidationError("--lr-factors conflicts with \(other): the axis sets η of every run from its own η_crit; give the axis alone.")
             }
         }
         if let list = outputScales {
@@ -129,7 +117,7 @@ public struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// The depth axis: depths in range, each once, supported by the parameterization, and not given with `--depth`.
+    /// The depth axis: depths in range, each once (the rules it shares with other options are in ``specification``).
     private func validateDepths() throws {
         guard let list = depths else { return }
         for d in list.values where d < 1 || d > ModelOptions.maxDepth {
@@ -138,15 +126,16 @@ public struct SweepCommand: ParsableCommand {
         guard !list.hasDuplicates else {
             throw ValidationError("--depths \(list.defaultValueDescription) lists a depth twice; give each depth once.")
         }
-        // --depth has a default, so only its presence on the command line tells that it was given.
-        if CommandLine.arguments.contains(where: { $0 == "--depth" || $0.hasPrefix("--depth=") }) {
-            throw ValidationError("--depth and --depths conflict: the axis replaces the single depth; give one of the two.")
-        }
-        if parameterizations == nil {
-            for d in list.values {
-                if let reason = model.parameterization.unsupportedDepthReason(d) { throw ValidationError("--depths: " + reason) }
-            }
-        }
+    }
+
+    /// The cross-option rules of this sweep (``RunSpecification``): every (parameterization, depth) of its axes, Θ under
+    /// every parameterization with `--kernel analytic`, η set once, a depth axis without `--depth`.
+    var specification: RunSpecification {
+        var spec = model.specification(kernelLimitNeededBy: training.kernel == .analytic ? "--kernel analytic" : nil)
+        if let list = parameterizations { (spec.parameterizations, spec.parameterizationSource) = (list.values, .axis(option: "--parameterizations")) }
+        if let list = depths { (spec.depths, spec.depthSource) = (list.values, .axis(option: "--depths")) }
+        (spec.learningRate, spec.learningRateFactor, spec.learningRateFactors) = (training.lr, training.lrFactor, lrFactors?.values)
+        return spec
     }
 
     public func run() throws {
@@ -209,6 +198,9 @@ public struct SweepCommand: ParsableCommand {
                              parameterizations: parameterizations?.values, outputScales: outputScales?.values,
                              depths: depths?.values, learningRateFactors: lrFactors?.values)
         let dataset = try data.loadOrExit(seed: training.seed, describe: note)
+        var spec = specification
+        spec.training = training.settings
+        try spec.refuse(dataset: dataset)
         var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs)
         if let p = grid.parameterizations?.first { template.parameterization = p }
         if let d = grid.depths?.first { template.depth = d }

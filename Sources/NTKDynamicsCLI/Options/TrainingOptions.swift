@@ -141,9 +141,6 @@ public struct TrainingOptions: ParsableArguments {
             guard lr.isFinite && lr > 0 else {
                 throw ValidationError("--lr \(lr) is invalid; the learning rate must be a finite number > 0.")
             }
-            if lrFactor != nil {
-                throw ValidationError("--lr and --lr-factor conflict: --lr sets η itself, --lr-factor sets it relative to η_crit; give one.")
-            }
         }
         if let f = lrFactor, !(f.isFinite && f > 0) {
             throw ValidationError("--lr-factor \(f) is invalid; use a finite fraction of η_crit > 0 (0.5 is the default).")
