@@ -25,7 +25,7 @@ public enum KernelReport {
                                      style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
         }
         let widths = logs.widths.map(Double.init)
-        let notes = widths.count < 2 ? ["A single width: no slope can be fitted."] : []
+        let notes: [PlotNote] = widths.count < 2 ? ["A single width: no slope can be fitted."] : []
         let plot = LinePlot(id: "kernel-error", title: "Distance of K₀ from Θ vs width", x: WidthListReport.widthAxis(widths),
                             y: Axis("‖K₀ − Θ‖_F / ‖Θ‖_F (log scale)", kind: .log), series: series, notes: notes)
         return RunReport.Figure(section: "The empirical kernel against its infinite-width limit", plot: plot, caption:
@@ -38,11 +38,11 @@ public enum KernelReport {
     /// The eigenvalues of the seed-averaged K₀ of each width (sequential colours) and of Θ (black, dashed).
     static func spectrumFigure(_ logs: KernelLogs) -> RunReport.Figure? {
         var series: [PlotSeries] = []
-        var notes: [String] = []
+        var notes: [PlotNote] = []
         let widths = logs.widths
         for (i, w) in widths.enumerated() {
             guard let k = logs.meanKernel(width: w), let ev = KernelLogs.eigenvalues(k) else {
-                notes.append("Width \(w): no seed-averaged K₀ in arrays/ (the study stopped before it, or it is not square).")
+                notes.append(.warning("Width \(w): no seed-averaged K₀ in arrays/ (the study stopped before it, or it is not square)."))
                 continue
             }
             series.append(PlotSeries(id: "eigenvalues-w\(w)", label: "K₀, n = \(w)", points: ev.enumerated().map { DataPoint(Double($0), $1) },
@@ -56,7 +56,7 @@ public enum KernelReport {
                 notes.append("Under the standard parameterization Θ grows with the width; the Θ drawn is that of the largest width.")
             }
         } else {
-            notes.append("arrays/ntk_analytic.npy is missing or unreadable: Θ is not drawn.")
+            notes.append(.warning("arrays/ntk_analytic.npy is missing or unreadable: Θ is not drawn."))
         }
         guard !series.isEmpty else { return nil }
         let plot = LinePlot(id: "kernel-spectra", title: "Eigenvalues of K₀ per width and of Θ", x: Axis("mode i (0 = largest eigenvalue)", nice: false),

@@ -54,8 +54,8 @@ enum ModeFigures {
                 notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
             }
             if top < high {
-                notes.append("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); "
-                             + "the axis stops 100× above GD.")
+                notes.append(PlotNote("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); "
+                                      + "the axis stops 100× above GD."))
             }
         }
         if zeros > 0 { notes.append("\(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the log axis.") }

@@ -243,11 +243,11 @@ public enum RunReport {
 
     /// A note for plots that set the run beside full-batch predictions, when the run itself took minibatch steps:
     /// the predicted rates and the NTK curves are those of full-batch GD (or heavy ball), Docs/Optimizers.md.
-    static func fullBatchNote(_ config: JSONObject?) -> String? {
+    static func fullBatchNote(_ config: JSONObject?) -> PlotNote? {
         guard let batch = config?.int(TrainingKey.batchSize) else { return nil }
         let optimizer = config?.string(TrainingKey.optimizer) == "momentum" ? "heavy ball" : "GD"
-        return "The predictions are those of full-batch \(optimizer) from K₀; this run took steps on minibatches of \(batch), "
-            + "so minibatch noise separates it from them at any width (Docs/Optimizers.md)."
+        return PlotNote("The predictions are those of full-batch \(optimizer) from K₀; this run took steps on minibatches of \(batch), "
+            + "so minibatch noise separates it from them at any width (Docs/Optimizers.md).")
     }
 
     /// Every figure of the run report, in page order.
@@ -271,15 +271,15 @@ public enum RunReport {
         return top > 1e3 * v[v.count / 2] ? .log : .linear
     }
 
-    static func divergenceNotesAndMarkers(_ logs: RunLogs) -> ([String], [VerticalMarker]) {
-        guard logs.status == RunStatus.diverged.rawValue else {
+    static func divergenceNotesAndMarkers(_ logs: RunLogs) -> ([PlotNote], [VerticalMarker]) {
+        guard logs.runStatus == .diverged else {
             if logs.status == nil { return (["Run without summary.json (still going or killed): curves end at the last row written."], []) }
-            if logs.status == RunStatus.interrupted.rawValue { return (["Interrupted run: curves end at the last logged step."], []) }
+            if logs.runStatus == .interrupted { return ([.warning("Interrupted run: curves end at the last logged step.")], []) }
             return ([], [])
         }
         let at = logs.divergedAtStep
         let note = "Diverged at step \(at.map(String.init) ?? "?"): the training loss became non-finite; curves end at the last finite row."
-        return ([note], at.map { [VerticalMarker(x: Double($0), label: "diverged (t = \($0))")] } ?? [])
+        return ([.warning(note)], at.map { [VerticalMarker(x: Double($0), label: "diverged (t = \($0))")] } ?? [])
     }
 
     static func lossFigures(_ logs: RunLogs) -> [Figure] {
@@ -336,28 +336,28 @@ public enum RunReport {
     /// it would flatten GD's spike (a catapult) into a line. When a prediction rises more than three decades above
     /// GD's highest value, the axis stops two decades above GD's highest value; a ring marks the step where each
     /// prediction leaves the axis, and a note gives how far it went. Nil domain when every curve fits.
-    static func followGD(_ series: [PlotSeries], gd id: String) -> (domain: (Double, Double)?, exits: [PlotSeries], notes: [String]) {
+    static func followGD(_ series: [PlotSeries], gd id: String) -> (domain: (Double, Double)?, exits: [PlotSeries], notes: [PlotNote]) {
         let positive = { (s: PlotSeries) in s.points.filter { $0.y > 0 && $0.y.isFinite } }
         guard let gd = series.first(where: { $0.id == id }), let gdMax = positive(gd).map(\.y).max(),
               let top = series.flatMap(positive).map(\.y).max(), top > 1e3 * gdMax else { return (nil, [], []) }
         let hi = 1e2 * gdMax
         let lo = series.flatMap(positive).map(\.y).filter { $0 <= hi }.min() ?? gdMax / 10
-        var exits: [PlotSeries] = [], notes: [String] = []
+        var exits: [PlotSeries] = [], notes: [PlotNote] = []
         for s in series where s.id != id {
             let points = positive(s)
             guard let exit = points.first(where: { $0.y > hi }), let peak = points.max(by: { $0.y < $1.y }) else { continue }
             exits.append(PlotSeries(id: "\(s.id)-leaves-axis", label: "\(s.label) leaves the axis (t = \(Ticks.text(exit.x)))",
                                     points: [DataPoint(exit.x, hi / 1.25)],
                                     style: SeriesStyle(mark: .markers, color: s.style.color, markerRadius: 4.5, hollow: true)))
-            notes.append("\(s.label) rises above the axis at step \(Ticks.text(exit.x)) (ring) and reaches \(Ticks.text(peak.y, digits: 2)) "
-                + "at step \(Ticks.text(peak.x)): the linearized model diverges along the modes with ηλᵢ > 2. The axis stops 100× above GD's highest value.")
+            notes.append(PlotNote("\(s.label) rises above the axis at step \(Ticks.text(exit.x)) (ring) and reaches \(Ticks.text(peak.y, digits: 2)) "
+                + "at step \(Ticks.text(peak.x)): the linearized model diverges along the modes with ηλᵢ > 2. The axis stops 100× above GD's highest value."))
         }
         return ((lo, hi), exits, notes)
     }
 
     /// A plot of relative distances (gap, drift) against the step: on a log axis when they blow up
     /// (``autoKind(_:)``), otherwise on a linear axis that includes 0.
-    static func relativeChangePlot(id: String, title: String, y label: String, series: [PlotSeries], notes: [String],
+    static func relativeChangePlot(id: String, title: String, y label: String, series: [PlotSeries], notes: [PlotNote],
                                    markers: [VerticalMarker], x: String = stepAxis) -> LinePlot {
         let kind = autoKind(series.flatMap { $0.points.map(\.y) })
         return LinePlot(id: id, title: title, x: Axis(x, nice: false),
@@ -369,7 +369,7 @@ public enum RunReport {
     /// (counterpart vs full-batch prediction), Docs/Optimizers.md#the-two-gaps. Drawn when the split says something:
     /// a minibatch run (`gap_minibatch` not all 0) or cross-entropy; for full-batch squared loss `gap_nonlinearity`
     /// is `gap` itself.
-    static func gapSplitFigure(_ logs: RunLogs, steps: [Double?], notes: [String], markers: [VerticalMarker]) -> Figure? {
+    static func gapSplitFigure(_ logs: RunLogs, steps: [Double?], notes: [PlotNote], markers: [VerticalMarker]) -> Figure? {
         guard let nonlinear = logs.column("gap_nonlinearity"), let minibatch = logs.column("gap_minibatch"),
               minibatch.contains(where: { ($0 ?? 0) != 0 }) || logs.config?.string("loss_function") == "cross-entropy"
         else { return nil }
@@ -463,7 +463,7 @@ public enum RunReport {
         let many = sp.rowCount > 300
         let eig = PlotSeries(id: "eigenvalue", label: "eigenvalue λᵢ of K̃₀", x: modes, y: lambda,
                              style: SeriesStyle(mark: many ? .line : .lineAndMarkers, color: Palette.blue, lineWidth: 1.2, markerRadius: 1.8))
-        var eigNotes: [String] = []
+        var eigNotes: [PlotNote] = []
         if let s = logs.summary, let lmax = s.number(SummaryKey.lambdaMax), let crit = s.number(SummaryKey.criticalLearningRate) {
             eigNotes.append("λ_max = \(Ticks.text(lmax)), so η_crit = 2/λ_max = \(Ticks.text(crit)).")
         }
@@ -492,9 +492,10 @@ public enum RunReport {
                     Dictionary(grouping: missing.map { status[$0].isEmpty ? "no status" : status[$0] }, by: { $0 })
                         .map { "\($0.key) ×\($0.value.count)" }.sorted().joined(separator: ", ")
                 }
-                rateNotes.append("\(missing.count) mode\(missing.count == 1 ? "" : "s") without a measured rate" + (reasons.map { " (fit_status: \($0))" } ?? "") + ".")
+                let why = reasons.map { " (fit_status: \($0))" } ?? ""
+                rateNotes.append("\(missing.count) mode\(missing.count == 1 ? "" : "s") without a measured rate\(why).")
             }
-        } else if logs.status == RunStatus.completed.rawValue, let t = logs.summary?.int(SummaryKey.lastStep), t > 0,
+        } else if logs.runStatus == .completed, let t = logs.summary?.int(SummaryKey.lastStep), t > 0,
                   let r0 = sp.numbers("residual_init"), let rt = sp.numbers("residual_final_gd") {
             let m: [Double?] = zip(r0, rt).map { a, b in
                 guard let a, let b, a != 0 else { return nil }
@@ -569,7 +570,7 @@ public enum RunReport {
             return idx.compactMap { $0 < ys.count ? DataPoint(xs[$0], ys[$0]) : nil }
         }
         var series: [PlotSeries] = []
-        var notes: [String] = []
+        var notes: [PlotNote] = []
         if k > 1 { notes.append("The model has k = \(k) outputs; output 0 is shown.") }
         if let xt = logs.array("x_test"), let yt = logs.array("y_test"), xt.values.count == yt.rowCount, !xt.values.isEmpty {
             series.append(PlotSeries(id: "y_test", label: "target (test points, noise-free)",

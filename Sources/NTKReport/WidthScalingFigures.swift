@@ -104,7 +104,7 @@ enum WidthScalingFigures {
                 series.append(PlotSeries(id: "reference-slope", label: "reference slope \(ref.text)", points: line,
                                          style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
             }
-            var notes: [String] = []
+            var notes: [PlotNote] = []
             if series.isEmpty { notes.append("No finite values for this quantity.") }
             if Set(widths).count < 2 { notes.append("A single width: no slope can be fitted.") }
             let plot = LinePlot(id: spec.id, title: spec.title, x: WidthListReport.widthAxis(widths),
