@@ -23,13 +23,24 @@ public struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of seeds per width: network seeds --seed, --seed+1, …; the data always comes from --seed.")
     var seeds: Int = 3
 
-    @Option(name: .customLong("parameterizations"), parsing: .unconditional, help: "A parameterization axis, e.g. ntk,mup (from \(Parameterization.allCases.map(\.rawValue).joined(separator: ", "))): every width and seed runs under each, with its own η when η comes from --lr-factor. Replaces --parameterization. Docs/Sweep.md#sweep-axes.")
+    @Option(name: .customLong("parameterizations"), parsing: .unconditional, help: """
+        A parameterization axis, e.g. ntk,mup (from \(Parameterization.allCases.map(\.rawValue).joined(separator: ", "))): \
+        every width and seed runs under each, with its own η when η comes from --lr-factor. Replaces --parameterization. \
+        Docs/Sweep.md#sweep-axes.
+        """)
     var parameterizations: CommaList<Parameterization>?
 
-    @Option(name: .customLong("output-scales"), parsing: .unconditional, help: "An axis of laziness scales α > 0, e.g. 0.01,0.1,1,10,100: every width and seed runs the centred model F = α·(f − f₀) at each α (see --output-scale). The summary fits drift and gap against α√n. Docs/Sweep.md#sweep-axes.")
+    @Option(name: .customLong("output-scales"), parsing: .unconditional, help: """
+        An axis of laziness scales α > 0, e.g. 0.01,0.1,1,10,100: every width and seed runs the centred model F = α·(f − f₀) \
+        at each α (see --output-scale). The summary fits drift and gap against α√n. Docs/Sweep.md#sweep-axes.
+        """)
     var outputScales: CommaList<Double>?
 
-    @Option(name: .customLong("depths"), parsing: .unconditional, help: "A depth axis, e.g. 1,2,4,8 hidden layers: every width and seed runs at each depth, with its own η when η comes from --lr-factor. The summary fits drift against depth/width (Hanin & Nica 2019). Replaces --depth. Docs/Sweep.md#sweep-axes.")
+    @Option(name: .customLong("depths"), parsing: .unconditional, help: """
+        A depth axis, e.g. 1,2,4,8 hidden layers: every width and seed runs at each depth, with its own η when η comes from \
+        --lr-factor. The summary fits drift against depth/width (Hanin & Nica 2019). Replaces --depth. \
+        Docs/Sweep.md#sweep-axes.
+        """)
     var depths: IntList?
 
     @Option(name: .customLong("lr-factors"), parsing: .unconditional, help: """
@@ -43,7 +54,10 @@ public struct SweepCommand: ParsableCommand {
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
     var out: String?
 
-    @Option(parsing: .unconditional, help: "Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at I (0-based).")
+    @Option(parsing: .unconditional, help: """
+        Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at \
+        I (0-based).
+        """)
     var shard: String?
 
     @Option(parsing: .unconditional, help: "Runs at once, each with one BLAS thread (default: the number of cores); with 1, the run uses every core.")
@@ -121,7 +135,10 @@ public struct SweepCommand: ParsableCommand {
     private func validateDepths() throws {
         guard let list = depths else { return }
         for d in list.values where d < 1 || d > ModelOptions.maxDepth {
-            throw ValidationError("--depths: \(d) is out of range; each depth must be 1 to \(ModelOptions.maxDepth) hidden layers (the fit against depth/width needs L ≥ 1).")
+            throw ValidationError("""
+                --depths: \(d) is out of range; each depth must be 1 to \(ModelOptions.maxDepth) hidden layers (the fit against \
+                depth/width needs L ≥ 1).
+                """)
         }
         guard !list.hasDuplicates else {
             throw ValidationError("--depths \(list.defaultValueDescription) lists a depth twice; give each depth once.")
@@ -256,10 +273,16 @@ public struct SweepCommand: ParsableCommand {
             let existing = try SweepConfiguration.read(configURL)
             // The cause alone, without the usage text (which says nothing about it); exit 64 as a usage error.
             if let difference = existing.sameSweep(as: config) {
-                throw refusal("--out \(Console.shown(root.path)) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
+                throw refusal("""
+                    --out \(Console.shown(root.path)) holds a different sweep (\(difference)); choose another --out, or repeat that \
+                    sweep's options to resume it.
+                    """)
             }
             if existing.sweep.shard != config.sweep.shard {
-                throw refusal("--out \(Console.shown(root.path)) holds shard \(existing.sweep.shard) of this sweep, not \(config.sweep.shard); give each shard its own --out.")
+                throw refusal("""
+                    --out \(Console.shown(root.path)) holds shard \(existing.sweep.shard) of this sweep, not \(config.sweep.shard); give \
+                    each shard its own --out.
+                    """)
             }
             note("resuming the sweep in \(Console.shown(root.path)): finished runs are kept")
             return existing

@@ -16,7 +16,9 @@ public enum KernelReport {
     static func errorFigure(_ logs: KernelLogs) -> RunReport.Figure? {
         guard !logs.measurements.isEmpty else { return nil }
         let rows = logs.measurements.map { m in
-            WidthListRow(width: m.width, status: RunStatus.completed.rawValue, values: ["relative_error": m.relativeError, "seed": Double(m.seed)], directory: nil)
+            WidthListRow(width: m.width, status: RunStatus.completed.rawValue, values: ["""
+                relative_error
+                """: m.relativeError, "seed": Double(m.seed)], directory: nil)
         }
         var series = WidthScalingFigures.quantitySeries(rows, .init(column: "relative_error", label: "‖K₀ − Θ‖/‖Θ‖", color: Palette.blue))
         let pts = logs.measurements.map { (Double($0.width), $0.relativeError) }.filter { $0.1 > 0 && $0.1.isFinite }
@@ -31,7 +33,8 @@ public enum KernelReport {
         return RunReport.Figure(section: "The empirical kernel against its infinite-width limit", plot: plot, caption:
             "Relative Frobenius distance of the empirical NTK at initialization from the analytic Θ on the training inputs (kernel.csv). "
             + "Rings: each seed. Filled markers: the mean over seeds at each width, with error bars of ± 1 sd. "
-            + "Dashed: the fitted power law; its legend gives the slope with its 95 % interval, across seeds (the slope fitted per seed, mean ± t·sd/√S) with two seeds or more, least squares with one. "
+            + "Dashed: the fitted power law; its legend gives the slope with its 95 % interval, across seeds (the slope fitted per seed, mean ± "
+            + "t·sd/√S) with two seeds or more, least squares with one. "
             + "Dotted grey: slope −1/2, the fluctuations of K₀ about Θ at finite width (Docs/InfiniteWidth.md), through the geometric mean of the points.")
     }
 
@@ -65,7 +68,8 @@ public enum KernelReport {
     }
 
     static let spectrumCaption =
-        "Eigenvalues, largest first, of the seed-averaged empirical K₀ of each width (arrays/ntk_empirical_mean_w<width>.npy; colour: dark = narrow, light = wide) "
+        "Eigenvalues, largest first, of the seed-averaged empirical K₀ of each width (arrays/ntk_empirical_mean_w<width>.npy; colour: dark = narrow, "
+        + "light = wide) "
         + "and of the analytic Θ ⊗ I_k (arrays/ntk_analytic.npy), both on the training inputs and not divided by ν. "
         + "Where the widths' curves lie on Θ's, K₀ has reached its limit mode by mode; the relative error of Figure 1 sums over every entry. "
         + "Round-off negative eigenvalues cannot be drawn on the log axis (the plot counts them)."

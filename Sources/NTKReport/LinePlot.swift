@@ -191,7 +191,8 @@ public struct LinePlot: Sendable {
                 major = explicit.filter { $0 > 0 && inside($0) }
             } else if major.count < 2 {
                 // A padded range inside one decade: label the 2× and 5× ticks too.
-                major = (major + minor.filter { v in [2.0, 5.0].contains { Swift.abs(v / Ticks.power10(Int(Foundation.floor(Foundation.log10(v) + 1e-9))) - $0) < 1e-6 } }).sorted()
+                let mantissa = { (v: Double) in v / Ticks.power10(Int(Foundation.floor(Foundation.log10(v) + 1e-9))) }
+                major = (major + minor.filter { v in [2.0, 5.0].contains { Swift.abs(mantissa(v) - $0) < 1e-6 } }).sorted()
                 minor = minor.filter { !major.contains($0) }
             }
             return ResolvedAxis(lo: lo, hi: hi, major: major.map { ($0, Ticks.logLabel($0)) }, minor: minor)
@@ -350,7 +351,9 @@ public struct LinePlot: Sendable {
         let (left, right, bottom) = (l.left, l.right, l.bottom)
         svg.group("g", ["class": "axis x-axis", "font-size": c(Self.tickFont), "fill": "#333"]) { g in
             g.element("line", ["x1": c(left), "x2": c(right), "y1": c(bottom), "y2": c(bottom), "stroke": "#333"])
-            for v in l.xr.minor { if let p = l.xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 3), "stroke": "#333"]) } }
+            for v in l.xr.minor { if let p = l.xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 3), """
+                stroke
+                """: "#333"]) } }
             for t in l.xr.major {
                 guard let p = l.xs.map(t.value) else { continue }
                 g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 5), "stroke": "#333"])

@@ -151,7 +151,10 @@ public enum RunReport {
             let at = logs.divergedAtStep.map(String.init) ?? "?"
             let ratio = s?.number(SummaryKey.learningRateRatio).map { " η = \(Ticks.text($0))·η_crit." } ?? ""
             let because = s?.string(SummaryKey.divergedBecause) ?? "a training loss became NaN or ±∞"
-            return [("Diverged at step \(at)\(req): \(because). The curves stop at the last logged step \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)", true)]
+            return [("""
+                Diverged at step \(at)\(req): \(because). The curves stop at the last logged step \
+                \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)
+                """, true)]
         case .interrupted??:
             return [("Interrupted after step \(lastStep)\(req) (SIGINT/SIGTERM/SIGHUP); the curves show the steps logged before.", true)]
         case .some(nil):
@@ -211,7 +214,9 @@ public enum RunReport {
             ("max gap", "\(n(.maxGap)) / \(n(.maxGapFlow))", "max over steps of ‖f_GD − f_NTK‖/‖f₀ − y‖, discrete / flow"),
             ("max test gap", n(.maxTestGap), "the same on the test points"),
             ("final gap", n(.finalGap), "gap (discrete) at the last step"),
-            ("max gap split", "\(n(.maxGapNonlinearity)) / \(n(.maxGapMinibatch))", "nonlinearity (network vs linearized, same batches) / minibatch noise (linearized vs full-batch prediction)"),
+            ("max gap split", "\(n(.maxGapNonlinearity)) / \(n(.maxGapMinibatch))", """
+                nonlinearity (network vs linearized, same batches) / minibatch noise (linearized vs full-batch prediction)
+                """),
             ("kernel drift", "\(n(.finalKernelDrift)) / \(n(.maxKernelDrift))", "final / max of ‖K_t − K₀‖_F/‖K₀‖_F"),
             ("weight change", n(.finalWeightChange), "‖θ_T − θ₀‖/‖θ₀‖"),
             ("clipped eigenvalues", n(.clippedEigenvalues), "negative round-off eigenvalues of K̃₀ set to 0"),
@@ -325,9 +330,15 @@ public enum RunReport {
                                 markers: markers)
             let definition = set == "train"
                 ? "L(f) = ‖f(X) − y‖²/(2ν) on the N training points, ν = N·k (--loss mean) or 1 (sum)."
-                : "L*(f) = ‖f(X*) − y*‖²/(2ν*) on the N* test points (noise-free targets); GD is evaluated every test_every steps (markers), the NTK predictions on every row."
+                : """
+                    L*(f) = ‖f(X*) − y*‖²/(2ν*) on the N* test points (noise-free targets); GD is evaluated every test_every steps \
+                    (markers), the NTK predictions on every row.
+                    """
             figures.append(Figure(section: "Loss: GD against its NTK prediction", plot: plot, caption: definition
-                + " GD: the trained network f_t. NTK flow: the linearized model under gradient flow, y + e^(−ηtK̃₀)(f₀ − y). NTK discrete: exact GD on the linearized model, y + (I − ηK̃₀)^t (f₀ − y)."))
+                + """
+                     GD: the trained network f_t. NTK flow: the linearized model under gradient flow, y + e^(−ηtK̃₀)(f₀ − y). NTK \
+                    discrete: exact GD on the linearized model, y + (I − ηK̃₀)^t (f₀ − y).
+                    """))
         }
         return figures
     }
@@ -386,7 +397,11 @@ public enum RunReport {
         let plot = relativeChangePlot(id: "gap_split", title: "Where the gap comes from: nonlinearity and minibatch noise",
                                       y: "‖·‖/‖f₀ − y‖ (train)", series: series, notes: notes, markers: markers, x: stepAxis(logs.config))
         return Figure(section: "Distance from the linearized model", plot: plot, caption:
-            "The linearized network trained in function space with the same optimizer, η, β and minibatches as the network splits the gap: nonlinearity = ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ shrinks with the width; minibatch noise = ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖ does not. gap ≤ nonlinearity + minibatch noise.")
+            """
+                The linearized network trained in function space with the same optimizer, η, β and minibatches as the network splits \
+                the gap: nonlinearity = ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ shrinks with the width; minibatch noise = ‖f_t^lin − \
+                f_t^full-batch‖/‖f₀ − y‖ does not. gap ≤ nonlinearity + minibatch noise.
+                """)
     }
 
     /// How drift and Δθ/θ fall with the width under the NTK parameterization, the reference slopes of the width
@@ -408,7 +423,9 @@ public enum RunReport {
         let (notes, markers) = divergenceNotesAndMarkers(logs)
         var figures: [Figure] = []
         var gapSeries: [PlotSeries] = []
-        if let g = logs.column("gap") { gapSeries.append(PlotSeries(id: "gap", label: "gap to NTK discrete (train)", x: steps, y: g, style: discrete.with(color: Palette.blue, dash: nil))) }
+        if let g = logs.column("gap") { gapSeries.append(PlotSeries(id: "gap", label: """
+            gap to NTK discrete (train)
+            """, x: steps, y: g, style: discrete.with(color: Palette.blue, dash: nil))) }
         if let g = logs.column("gap_flow") { gapSeries.append(PlotSeries(id: "gap_flow", label: "gap to NTK flow (train)", x: steps, y: g, style: flow)) }
         if let g = logs.column("test_gap") {
             var st = SeriesStyle(color: Palette.purple, dash: "2 3", lineWidth: 1.6)
@@ -424,7 +441,11 @@ public enum RunReport {
                                           y: "gap ‖f_GD − f_NTK‖/‖f₀ − y‖", series: gapSeries, notes: notes, markers: markers,
                                           x: stepAxis(logs.config))
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
-                "gap = ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (discrete and flow predictions), and ‖f_t^GD(X*) − f_t^discrete(X*)‖/‖f₀(X*) − y*‖ on the test points. 0 means GD follows its linearization exactly; it shrinks like 1/√n with the width n in the NTK regime."))
+                """
+                    gap = ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (discrete and flow predictions), and ‖f_t^GD(X*) − \
+                    f_t^discrete(X*)‖/‖f₀(X*) − y*‖ on the test points. 0 means GD follows its linearization exactly; it shrinks like \
+                    1/√n with the width n in the NTK regime.
+                    """))
         }
         if let split = gapSplitFigure(logs, steps: steps, notes: notes, markers: markers) { figures.append(split) }
         var driftSeries: [PlotSeries] = []
@@ -470,7 +491,10 @@ public enum RunReport {
         figures.append(Figure(section: "Spectrum of the initial kernel", plot: LinePlot(
             id: "spectrum", title: "Eigen-spectrum of K̃₀", x: Axis("mode i (0 = largest eigenvalue)", nice: false),
             y: Axis("eigenvalue λᵢ (log scale)", kind: .log), series: [eig] + analyticEigenvalues(sp, modes), notes: eigNotes),
-            caption: "Eigenvalues of the initial NTK on the training points, K̃₀ = K₀/ν, largest first (spectrum.csv). Round-off negative eigenvalues cannot be drawn on the log axis (the plot counts them)."))
+            caption: """
+                Eigenvalues of the initial NTK on the training points, K̃₀ = K₀/ν, largest first (spectrum.csv). Round-off negative \
+                eigenvalues cannot be drawn on the log axis (the plot counts them).
+                """))
 
         var rates: [PlotSeries] = []
         if let r = sp.numbers("predicted_rate_discrete") {
@@ -502,7 +526,11 @@ public enum RunReport {
                 return -Foundation.log(Swift.abs(b / a)) / Double(t)
             }
             rates.append(PlotSeries(id: "measured_rate", label: "measured (GD), average over the run", x: modes, y: m, style: measuredStyle))
-            measuredCaption = " Measured: −ln|rᵢ(T)/rᵢ(0)|/T from the GD residuals of spectrum.csv (rᵢ = vᵢᵀ(f − y)), the average rate over the run; a residual that stopped at the noise floor gives a rate below the prediction, a negative rate (a mode that grew) cannot be drawn."
+            measuredCaption = """
+                 Measured: −ln|rᵢ(T)/rᵢ(0)|/T from the GD residuals of spectrum.csv (rᵢ = vᵢᵀ(f − y)), the average rate over the \
+                run; a residual that stopped at the noise floor gives a rate below the prediction, a negative rate (a mode that \
+                grew) cannot be drawn.
+                """
         } else {
             rateNotes.append("No measured rates: spectrum.csv has no measured_rate column and the run did not complete.")
         }
@@ -510,7 +538,11 @@ public enum RunReport {
             figures.append(Figure(section: "Spectrum of the initial kernel", plot: LinePlot(
                 id: "rates", title: "Per-mode decay rate per step", x: Axis("mode i (0 = largest eigenvalue)", nice: false),
                 y: Axis("rate per GD step (log scale)", kind: .log), series: rates, notes: rateNotes),
-                caption: "The residual along eigenvector vᵢ of K̃₀ decays like e^(−rate·t). Discrete: −ln|1 − ηλᵢ| (∞ when ηλᵢ = 1, the top mode at η = η_crit/2, not drawn). Flow: ηλᵢ. Above η_crit a mode with ηλᵢ > 2 grows (negative discrete rate) and cannot be drawn on the log axis." + measuredCaption))
+                caption: """
+                    The residual along eigenvector vᵢ of K̃₀ decays like e^(−rate·t). Discrete: −ln|1 − ηλᵢ| (∞ when ηλᵢ = 1, the top \
+                    mode at η = η_crit/2, not drawn). Flow: ηλᵢ. Above η_crit a mode with ηλᵢ > 2 grows (negative discrete rate) and \
+                    cannot be drawn on the log axis.
+                    """ + measuredCaption))
         }
         return figures
     }

@@ -55,7 +55,9 @@ enum WidthOverlayFigures {
             ("overlay-drift", "Kernel drift over training, per width", "kernel drift (log scale)",
              "kernel_drift", nil, "Kernel drift ‖K_t − K₀‖_F/‖K₀‖_F at the steps where K_t was measured (t = 0 not drawn)."),
             ("overlay-test-loss", "Test loss over training, per width", "test loss (log scale)",
-             "test_loss_gd", "test_loss_ntk_discrete", "Test loss of GD (solid, at the steps where it was measured) and of the discrete NTK prediction (dashed)."),
+             "test_loss_gd", "test_loss_ntk_discrete", """
+                 Test loss of GD (solid, at the steps where it was measured) and of the discrete NTK prediction (dashed).
+                 """),
         ]
         return specs.compactMap { spec in
             let id = group.map { SweepAxesFigures.slug("\(spec.id)-\($0)") } ?? spec.id

@@ -3,7 +3,9 @@ import NTKDynamics
 
 /// The network: shape, activation, parameterization and initialization scales.
 public struct ModelOptions: ParsableArguments {
-    @Option(name: [.customLong("width"), .customLong("widths")], parsing: .unconditional, help: "Hidden-layer width, or a comma list (64,256,1024) to run each width with the same data and seed.")
+    @Option(name: [.customLong("width"), .customLong("widths")], parsing: .unconditional, help: """
+        Hidden-layer width, or a comma list (64,256,1024) to run each width with the same data and seed.
+        """)
     public var width: IntList = IntList([1024])
 
     /// `--depth` as given, nil when it was not: a sweep's `--depths` axis replaces it, so only its presence tells the
@@ -17,7 +19,11 @@ public struct ModelOptions: ParsableArguments {
     @Option(help: "Hidden-layer activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
     public var activation: Activation = .relu
 
-    @Option(help: "ntk: z = σ_w/√n·aW + σ_b·b with N(0,1) parameters; standard: z = aW + b with W ~ N(0, σ_w²/n), b ~ N(0, σ_b²); mup: Yang & Hu's μP (readout multiplier 1/√n, draws of std ∝ 1/√n, logits O(1/√n) at init, features learn at any width); mean-field: f = (1/n)·Σ v·φ(z), rate η·n, --depth 1 only. Tables: Docs/Parameterizations.md.")
+    @Option(help: """
+        ntk: z = σ_w/√n·aW + σ_b·b with N(0,1) parameters; standard: z = aW + b with W ~ N(0, σ_w²/n), b ~ N(0, σ_b²); mup: \
+        Yang & Hu's μP (readout multiplier 1/√n, draws of std ∝ 1/√n, logits O(1/√n) at init, features learn at any width); \
+        mean-field: f = (1/n)·Σ v·φ(z), rate η·n, --depth 1 only. Tables: Docs/Parameterizations.md.
+        """)
     public var parameterization: Parameterization = .ntk
 
     @Option(name: .customLong("weight-std"), parsing: .unconditional, help: "σ_w, the weight scale (> 0).")
