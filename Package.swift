@@ -58,9 +58,13 @@ let package = Package(
             name: "ntk-bench",
             dependencies: ["NTKDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Helpers the tests share (swift-numerics' _TestSupport): the independent references (ReferenceJacobian,
+        // KernelTestSupport), the tool-process runner and scratch directories, an .npy reader. Plain `import NTKDynamics`
+        // and `package` declarations, so the target also builds in release.
+        .target(name: "NTKTestSupport", dependencies: ["NTKDynamics"], path: "Tests/NTKTestSupport"),
         .testTarget(
             name: "NTKDynamicsTests",
-            dependencies: ["NTKDynamics", "NTKDynamicsCLI"]
+            dependencies: ["NTKDynamics", "NTKDynamicsCLI", "NTKTestSupport"]
         ),
     ]
 )

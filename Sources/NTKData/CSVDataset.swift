@@ -131,7 +131,10 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
         case .noDataRows:
             return "the file has a header row but no data rows"
         case let .raggedRow(cells, expected, firstLine):
-            return "this row has \(cells) cell\(cells == 1 ? "" : "s"), but line \(firstLine) has \(expected); every row needs the same number of comma-separated cells"
+            return """
+                this row has \(cells) cell\(cells == 1 ? "" : "s"), but line \(firstLine) has \(expected); every row needs the same \
+                number of comma-separated cells
+                """
         case .missingValue:
             return "empty cell (missing value); every cell must hold a number"
         case let .nonNumeric(cell, firstRow):
@@ -143,8 +146,13 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .hexadecimal(cell):
             return "'\(Self.shown(cell))' is a hexadecimal number; write it in decimal (Python's float(), NumPy and pandas refuse it too)"
         case let .noTrainingRows(testFraction, rows):
-            let most = rows > 1 ? "a fraction below \(String(format: "%.4g", (Double(rows) - 0.5) / Double(rows))) leaves at least one training row" : "a file of 1 row cannot be split"
-            return "--test-fraction \(testFraction) puts all \(rows) row\(rows == 1 ? "" : "s") in the test set and leaves none to train on; \(most), or give the test rows in --test-data"
+            let most = rows > 1 ? """
+                a fraction below \(String(format: "%.4g", (Double(rows) - 0.5) / Double(rows))) leaves at least one training row
+                """ : "a file of 1 row cannot be split"
+            return """
+                --test-fraction \(testFraction) puts all \(rows) row\(rows == 1 ? "" : "s") in the test set and leaves none to train \
+                on; \(most), or give the test rows in --test-data
+                """
         case let .nonFinite(cell):
             return "'\(Self.shown(cell))' is not a finite number; NaN and infinite values cannot be trained on — remove or impute them"
         case let .headerMismatch(found, expected, trainFile):
@@ -162,11 +170,17 @@ public struct CSVDataError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .columnIndexOutOfRange(index, columns):
             return "--target-columns index \(index) is out of range: the file has \(columns) columns (indices 0 to \(columns - 1), or −1 for the last)"
         case let .ambiguousColumn(name, columns):
-            return "--target-columns names '\(name)', which the header has \(columns.count) times (columns \(columns.map { String($0 + 1) }.joined(separator: ", "))); use 0-based indices instead"
+            return """
+                --target-columns names '\(name)', which the header has \(columns.count) times (columns \
+                \(columns.map { String($0 + 1) }.joined(separator: ", "))); use 0-based indices instead
+                """
         case let .repeatedTargetColumn(column):
             return "--target-columns lists column \(column) twice"
         case let .noInputColumns(columns):
-            return "all \(columns) column\(columns == 1 ? " is a target" : "s are targets"), so no input is left; a file needs at least one input column and one target column"
+            return """
+                all \(columns) column\(columns == 1 ? " is a target" : "s are targets"), so no input is left; a file needs at least \
+                one input column and one target column
+                """
         case let .tooFewRows(available, requested, what):
             if available == 0 { return "\(what) asks for \(requested) rows, but none are available" }
             return "\(what) asks for \(requested) rows, but only \(available) \(available == 1 ? "is" : "are") available; ask for \(available) or fewer"
@@ -477,7 +491,10 @@ public enum CSVDataset {
         let testRows = Array(order.prefix(testCount))
         let trainRows = Array(order.dropFirst(testCount))
         let selection = options.testFraction > 0
-            ? "a random \(testCount) of the \(train.rowCount) rows (test fraction \(options.testFraction), seed \(options.seed)) are the test set, the other \(trainRows.count) the training set"
+            ? """
+                a random \(testCount) of the \(train.rowCount) rows (test fraction \(options.testFraction), seed \(options.seed)) \
+                are the test set, the other \(trainRows.count) the training set
+                """
             : "every row is a training row; no test set"
         guard !trainRows.isEmpty else {
             throw CSVDataError(.noTrainingRows(testFraction: options.testFraction, rows: train.rowCount),
@@ -529,11 +546,17 @@ public enum CSVDataset {
         guard constant.count <= 5 else {
             let names = constant.prefix(5).map { "\(inputs[$0] + 1) (\"\(train.name(ofColumn: inputs[$0]))\")" }.joined(separator: ", ")
             return [DataWarning(file: train.file,
-                                message: "\(constant.count) of the \(inputs.count) input columns are constant in the training split (columns \(names), …); standardization centers them but cannot scale them, and they carry no information")]
+                                message: """
+                                    \(constant.count) of the \(inputs.count) input columns are constant in the training split (columns \(names), …); \
+                                    standardization centers them but cannot scale them, and they carry no information
+                                    """)]
         }
         return constant.map { j in
             DataWarning(file: train.file, column: inputs[j] + 1,
-                        message: "input column \(inputs[j] + 1) (\"\(train.name(ofColumn: inputs[j]))\") is constant (\(s.mean[j])) in the training split; standardization centers it but cannot scale it")
+                        message: """
+                            input column \(inputs[j] + 1) (\"\(train.name(ofColumn: inputs[j]))\") is constant (\(s.mean[j])) in the training \
+                            split; standardization centers it but cannot scale it
+                            """)
         }
     }
 
@@ -618,7 +641,10 @@ public enum CSVDataset {
             file: file,
             message: "\(pairs.count) training row\(pairs.count == 1 ? " repeats" : "s repeat") the inputs of an earlier row"
                 + (pairs.count > 10 ? " (the first 10 are listed)" : "")
-                + ": K₀ has equal rows and is singular (λ_min = 0); the run goes on, negative round-off eigenvalues are clipped to 0 and counted in the summary"))
+                + """
+                    : K₀ has equal rows and is singular (λ_min = 0); the run goes on, negative round-off eigenvalues are clipped to 0 \
+                    and counted in the summary
+                    """))
         return warnings
     }
 

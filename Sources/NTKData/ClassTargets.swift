@@ -32,7 +32,10 @@ public enum ClassTargets {
         if classes.count == 2 {
             return "one output: class \(classes[0]) → −1, class \(classes[1]) → +1; predicted class \(classes[1]) when f > 0"
         }
-        return "one-hot over \(classes.count) outputs in the order \(classes.map(String.init).joined(separator: ",")) (1 for the class, 0 elsewhere); predicted class = argmax f"
+        return """
+            one-hot over \(classes.count) outputs in the order \(classes.map(String.init).joined(separator: ",")) (1 for the \
+            class, 0 elsewhere); predicted class = argmax f
+            """
     }
 
     /// The fraction of samples whose predicted class (from `outputs`) is the class of `targets`.

@@ -17,7 +17,10 @@ public enum DigitsDataset {
     public static let labelCounts = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
     /// The name used for the resource in messages and config.json.
     public static let fileName = "digits.csv (bundled)"
-    public static let citation = "E. Alpaydin, C. Kaynak: Optical Recognition of Handwritten Digits, UCI Machine Learning Repository (1998), the 1797-image test set as shipped by scikit-learn's load_digits"
+    public static let citation = """
+        E. Alpaydin, C. Kaynak: Optical Recognition of Handwritten Digits, UCI Machine Learning Repository (1998), the \
+        1797-image test set as shipped by scikit-learn's load_digits
+        """
     public static let license = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
     /// Test samples when none are requested: this many, or fewer if the classes have fewer rows left.
     public static let defaultTestSamples = 256
@@ -112,7 +115,10 @@ public enum DigitsDataset {
             inputColumns: (0..<pixelCount).map(table.name(ofColumn:)),
             targetColumns: k == 1 ? ["label: +1 for \(classes[1]), −1 for \(classes[0])"] : classes.map { "label == \($0)" },
             rowsAvailable: order.count,
-            selection: "a random permutation (seed \(options.seed)) of the \(order.count) \(what): the first \(trainRows.count) train, the next \(testRows.count) test",
+            selection: """
+                a random permutation (seed \(options.seed)) of the \(order.count) \(what): the first \(trainRows.count) train, the \
+                next \(testRows.count) test
+                """,
             task: .classification, classes: classes, targetEncoding: ClassTargets.encodingDescription(classes: classes),
             inputScaling: options.standardize
                 ? "pixel/16, then standardized per pixel with the training split's mean and population std (std 0: centered only)"
@@ -121,7 +127,9 @@ public enum DigitsDataset {
         var warnings: [DataWarning] = []
         let duplicates = dataset.duplicateTrainingInputs()
         if !duplicates.isEmpty {
-            warnings.append(DataWarning(file: fileName, message: "\(duplicates.count) training image(s) repeat another: K₀ is singular; eigenvalues are clipped at 0"))
+            warnings.append(DataWarning(file: fileName, message: """
+                \(duplicates.count) training image(s) repeat another: K₀ is singular; eigenvalues are clipped at 0
+                """))
         }
         return LoadedDataset(dataset: dataset, warnings: warnings)
     }

@@ -11,17 +11,31 @@ enum BLASCoreNotice {
         let library = s.libraryCore ?? "?"
         if let error = s.reexecuteError {
             if let failure = s.failure {
-                return ("warning: OpenBLAS \(s.rejectedCore ?? s.core) kernels failed the start-up self-check (\(failure)) and the program could not be executed again with the library's own \(library) kernels (\(String(cString: strerror(error)))); set \(BLASCoreChoice.preferenceVariable)=library.", true)
+                return ("""
+                    warning: OpenBLAS \(s.rejectedCore ?? s.core) kernels failed the start-up self-check (\(failure)) and the program \
+                    could not be executed again with the library's own \(library) kernels (\(String(cString: strerror(error)))); set \
+                    \(BLASCoreChoice.preferenceVariable)=library.
+                    """, true)
             }
-            return ("warning: OpenBLAS's own \(s.core) kernels are a generic fallback on this processor, and the program could not be executed again to change them (\(String(cString: strerror(error)))); set \(BLASCoreChoice.coreTypeVariable) to choose a family.", true)
+            return ("""
+                warning: OpenBLAS's own \(s.core) kernels are a generic fallback on this processor, and the program could not be \
+                executed again to change them (\(String(cString: strerror(error)))); set \(BLASCoreChoice.coreTypeVariable) to \
+                choose a family.
+                """, true)
         }
         switch s.reason {
         case .automatic:
             let why = ProcessInfo.processInfo.environment[BLASCoreChoice.treatAsFallbackVariable] == "1"
                 ? "treated as a fallback (\(BLASCoreChoice.treatAsFallbackVariable)=1)" : "a generic fallback on this processor"
-            return ("OpenBLAS kernels: \(s.core) instead of the library's own \(library), \(why) (\(BLASCoreChoice.preferenceVariable)=library keeps the library's choice; Docs/CLI.md).", false)
+            return ("""
+                OpenBLAS kernels: \(s.core) instead of the library's own \(library), \(why) \
+                (\(BLASCoreChoice.preferenceVariable)=library keeps the library's choice; Docs/CLI.md).
+                """, false)
         case .selfCheckFailed:
-            return ("warning: OpenBLAS \(s.rejectedCore ?? "?") kernels failed the start-up self-check (\(s.failure ?? "?")); running with the library's own \(s.core) kernels.", true)
+            return ("""
+                warning: OpenBLAS \(s.rejectedCore ?? "?") kernels failed the start-up self-check (\(s.failure ?? "?")); running \
+                with the library's own \(s.core) kernels.
+                """, true)
         case .library, .environment, .optOut:
             return nil
         }

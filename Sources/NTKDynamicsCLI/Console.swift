@@ -69,7 +69,11 @@ struct Console {
     /// Refuses a command whose memory estimate does not fit: "`subject` need(s) about … of memory and this machine
     /// has …; `advice`".
     static func memoryRefusal(_ need: MemoryEstimate, subject: String, advice: String) -> ExitCode {
-        refusal("\(subject) about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \(Int(MemoryEstimate.allowedShare * 100))%); \(advice)")
+        refusal("""
+            \(subject) about \(MemoryEstimate.describe(need.bytes)) of memory and this machine has \
+            \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) (runs are limited to \
+            \(Int(MemoryEstimate.allowedShare * 100))%); \(advice)
+            """)
     }
 
     /// `s` right-aligned in `width` columns, with at least one space before it.

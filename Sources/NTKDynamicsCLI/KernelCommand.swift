@@ -15,7 +15,8 @@ public struct KernelCommand: ParsableCommand {
             the mean error against the width on log-log axes (theory: about −1/2). Initialization i uses seed \
             --seed + i, so the first one is the initialization of `run --seed SEED`; the data use --seed. \
             Under --parameterization standard Θ grows with the width and is evaluated at each width \
-            (Docs/InfiniteWidth.md); mup and mean-field have no Θ and are refused (Docs/Parameterizations.md). The quadrature runs on every core unless --threads says otherwise.
+            (Docs/InfiniteWidth.md); mup and mean-field have no Θ and are refused (Docs/Parameterizations.md). \
+            The quadrature runs on every core unless --threads says otherwise.
             """
     )
 
@@ -29,10 +30,17 @@ public struct KernelCommand: ParsableCommand {
     public var seed: UInt64 = 0
 
     @Option(name: .customLong("quadrature-degree"), parsing: .unconditional,
-            help: "Gauss–Hermite nodes per dimension for the tanh and gelu kernel maps (\(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound); Mehler's series takes its coefficients from twice as many, the fallback quadrature costs grow as n²; see Docs/InfiniteWidth.md for the accuracy).")
+            help: """
+                Gauss–Hermite nodes per dimension for the tanh and gelu kernel maps (\(GaussHermiteRule.degreeRange.lowerBound) to \
+                \(GaussHermiteRule.degreeRange.upperBound); Mehler's series takes its coefficients from twice as many, the fallback \
+                quadrature costs grow as n²; see Docs/InfiniteWidth.md for the accuracy).
+                """)
     public var quadratureDegree: Int = GaussHermiteRule.defaultDegree
 
-    @Option(parsing: .unconditional, help: "Ridge λ ≥ 0: report the kernel ridge regression test loss (mean squared, ½·mean over test points and outputs) with Θ and with each K₀, f(X*) = K(X*,X)(K + λI)⁻¹Y on the unnormalized kernel.")
+    @Option(parsing: .unconditional, help: """
+        Ridge λ ≥ 0: report the kernel ridge regression test loss (mean squared, ½·mean over test points and outputs) with Θ \
+        and with each K₀, f(X*) = K(X*,X)(K + λI)⁻¹Y on the unnormalized kernel.
+        """)
     public var ridge: Double?
 
     @OptionGroup(title: "Output") public var output: OutputOptions
@@ -43,7 +51,7 @@ public struct KernelCommand: ParsableCommand {
 
     public func validate() throws {
         try data.requireSynthetic(command: "kernel")
-        try model.requireKernelLimit(for: "The kernel command")
+        try model.specification(kernelLimitNeededBy: "The kernel command").refuse()
         // The shared Output group carries options of training runs that mean nothing here.
         for (given, name) in [(output.printEvery != nil, "--print-every"), (output.checkRates != nil, "--check-rates"),
                               (output.checkModes != nil, "--check-modes")] where given {
@@ -53,7 +61,10 @@ public struct KernelCommand: ParsableCommand {
             throw ValidationError("--seeds \(seeds) is out of range; use 1 to \(Self.maxSeeds) initializations.")
         }
         guard GaussHermiteRule.degreeRange.contains(quadratureDegree) else {
-            throw ValidationError("--quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound) nodes (default \(GaussHermiteRule.defaultDegree)).")
+            throw ValidationError("""
+                --quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \
+                \(GaussHermiteRule.degreeRange.upperBound) nodes (default \(GaussHermiteRule.defaultDegree)).
+                """)
         }
         if let ridge {
             guard ridge.isFinite && ridge >= 0 else {
@@ -96,7 +107,11 @@ public struct KernelCommand: ParsableCommand {
             Console.out(Self.tableRow(result.row, ridge: ridge != nil))
             fflush(nil)
             if let worst = result.row.largestJitter, worst > 0 {
-                warn("kernel ridge regression with K₀ at width \(result.row.width): K + λI was not positive definite for \(result.jitteredSeeds) of \(result.row.seeds) seeds; a diagonal jitter of up to \(ProgressTable.number(worst)) was added (kernel.csv, ridge_jitter).")
+                warn("""
+                    kernel ridge regression with K₀ at width \(result.row.width): K + λI was not positive definite for \
+                    \(result.jitteredSeeds) of \(result.row.seeds) seeds; a diagonal jitter of up to \(ProgressTable.number(worst)) was \
+                    added (kernel.csv, ridge_jitter).
+                    """)
             }
         }
         try recorder.finish(summary)
@@ -129,13 +144,26 @@ public struct KernelCommand: ParsableCommand {
     private func printAnalytic(_ study: KernelStudy) {
         let reference = study.architecture
         let number = ProgressTable.number
-        say("Θ: infinite-width NTK of \(reference.activation.rawValue), depth \(reference.depth), \(reference.parameterization.rawValue) parameterization, σ_w \(reference.weightStd), σ_b \(reference.hasBias ? "\(reference.biasStd)" : "none"); N = \(study.dataset.trainCount), k = \(study.dataset.outputs), d = \(reference.inputDim)")
-        say("   \(reference.activation.hasClosedFormKernelMaps ? "closed-form kernel maps" : "Gauss–Hermite quadrature, \(quadratureDegree) nodes per dimension (estimated relative error of Θ \(number(study.quadratureErrorEstimate)))") · \(String(format: "%.3f", study.analyticSeconds)) s")
+        say("""
+            Θ: infinite-width NTK of \(reference.activation.rawValue), depth \(reference.depth), \
+            \(reference.parameterization.rawValue) parameterization, σ_w \(reference.weightStd), σ_b \
+            \(reference.hasBias ? "\(reference.biasStd)" : "none"); N = \(study.dataset.trainCount), k = \
+            \(study.dataset.outputs), d = \(reference.inputDim)
+            """)
+        let maps = reference.activation.hasClosedFormKernelMaps ? "closed-form kernel maps"
+            : "Gauss–Hermite quadrature, \(quadratureDegree) nodes per dimension (estimated relative error of Θ \(number(study.quadratureErrorEstimate)))"
+        say("   \(maps) · \(String(format: "%.3f", study.analyticSeconds)) s")
         if let estimate = study.quadratureErrorEstimate, estimate > 1e-3 {
-            warn("the quadrature error of Θ is about \(number(estimate)) (\(quadratureDegree) against \(2 * quadratureDegree) nodes on up to 48 points): raise --quadrature-degree (the error falls like exp(−c·√degree); Docs/InfiniteWidth.md).")
+            warn("""
+                the quadrature error of Θ is about \(number(estimate)) (\(quadratureDegree) against \(2 * quadratureDegree) nodes on \
+                up to 48 points): raise --quadrature-degree (the error falls like exp(−c·√degree); Docs/InfiniteWidth.md).
+                """)
         }
         if let fit = study.ridgeAnalytic?.fit, fit.jitter > 0 {
-            warn("kernel ridge regression with Θ: K + λI was not positive definite; added a diagonal jitter of \(number(fit.jitter)) (\(number(fit.relativeJitter)) of its mean diagonal).")
+            warn("""
+                kernel ridge regression with Θ: K + λI was not positive definite; added a diagonal jitter of \(number(fit.jitter)) \
+                (\(number(fit.relativeJitter)) of its mean diagonal).
+                """)
         }
     }
 
@@ -143,11 +171,17 @@ public struct KernelCommand: ParsableCommand {
     private func printConclusion(_ summary: KernelSummary, _ study: KernelStudy, directory: URL) {
         let number = ProgressTable.number
         if let slope = summary.slope {
-            Console.out("fitted slope of log(mean ‖K₀ − Θ‖/‖Θ‖) against log(width): \(String(format: "%.3f", slope)) (theory ≈ −0.5); seed-averaged kernel: \(summary.slopeSeedAveraged.map { String(format: "%.3f", $0) } ?? "n/a")")
+            Console.out("""
+                fitted slope of log(mean ‖K₀ − Θ‖/‖Θ‖) against log(width): \(String(format: "%.3f", slope)) (theory ≈ −0.5); \
+                seed-averaged kernel: \(summary.slopeSeedAveraged.map { String(format: "%.3f", $0) } ?? "n/a")
+                """)
         }
         if let lambda = ridge {
             let jitter = study.ridgeAnalytic.map { $0.fit.jitter > 0 ? " (jitter \(number($0.fit.jitter)))" : "" } ?? ""
-            Console.out("kernel ridge regression, λ = \(number(lambda)): test loss with Θ \(number(summary.ridgeAnalyticLoss))\(jitter); predicting 0 gives \(number(summary.zeroPredictorTestLoss))")
+            Console.out("""
+                kernel ridge regression, λ = \(number(lambda)): test loss with Θ \(number(summary.ridgeAnalyticLoss))\(jitter); \
+                predicting 0 gives \(number(summary.zeroPredictorTestLoss))
+                """)
         }
         Console.out("kernel run: \(Console.shown(directory.path))  (report.html to view; `ntk-dynamics report \(Console.shown(directory.path))` redraws it)")
         fflush(nil)

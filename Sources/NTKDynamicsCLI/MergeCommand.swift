@@ -46,10 +46,16 @@ public struct MergeCommand: ParsableCommand {
             guard let shard = try? OutputClaim.resolve(URL(fileURLWithPath: d)) else { continue }
             if within(target.path, shard.path) {
                 let where_ = target.path == shard.path ? "is the shard" : "is inside the shard"
-                throw ValidationError("--out \(Console.shown(out)) \(where_) '\(Console.shown(d))' (\(Console.shown(shard.path))); merging into it would overwrite the shard's files. Give --out a directory outside every shard.")
+                throw ValidationError("""
+                    --out \(Console.shown(out)) \(where_) '\(Console.shown(d))' (\(Console.shown(shard.path))); merging into it would \
+                    overwrite the shard's files. Give --out a directory outside every shard.
+                    """)
             }
             if within(shard.path, target.path) {
-                throw ValidationError("the shard '\(Console.shown(d))' is inside --out \(Console.shown(out)) (\(Console.shown(target.path))); replacing --out would delete it. Give --out a directory outside every shard.")
+                throw ValidationError("""
+                    the shard '\(Console.shown(d))' is inside --out \(Console.shown(out)) (\(Console.shown(target.path))); replacing \
+                    --out would delete it. Give --out a directory outside every shard.
+                    """)
             }
         }
     }
@@ -106,7 +112,10 @@ public struct MergeCommand: ParsableCommand {
         let missing = grid.subtracting(byCell.keys).sorted()
         let root = URL(fileURLWithPath: out)
         if force, let kind = try RunDirectory.checkWritable(root, force: true), kind != .merge && kind != .sweep {
-            throw ValidationError("--out \(out) holds an ntk-dynamics \(kind.rawValue), not a merge or sweep; merge --force replaces only an earlier merge. Choose another --out.")
+            throw ValidationError("""
+                --out \(out) holds an ntk-dynamics \(kind.rawValue), not a merge or sweep; merge --force replaces only an earlier \
+                merge. Choose another --out.
+                """)
         }
         try claim.prepare(force: force, replaceable: [.merge, .sweep])
         try RunDirectory(url: root).writeJSON(merged, to: RunFormat.sweepConfig)
@@ -116,7 +125,10 @@ public struct MergeCommand: ParsableCommand {
         SweepReport.writeHTML(root)
         Console.out("merged \(rows.count) runs from \(directories.count) shards into \(Console.shown(root.appendingPathComponent(RunFormat.sweep).path))")
         if !missing.isEmpty {
-            Console.warn("\(missing.count) of \(grid.count) grid cells are in no shard, e.g. \(missing[0].directoryName); merge every shard of the sweep for the full grid.")
+            Console.warn("""
+                \(missing.count) of \(grid.count) grid cells are in no shard, e.g. \(missing[0].directoryName); merge every shard of \
+                the sweep for the full grid.
+                """)
         }
     }
 }

@@ -34,8 +34,14 @@ struct ProgressTable {
         var lines = ["summary (width \(width)): \(s.status.rawValue) after \(s.lastStep) of \(s.stepsRequested) steps"]
         lines.append("  K̃₀ eigenvalues  λ_min \(n(s.lambdaMin))  λ_max \(n(s.lambdaMax))  condition number \(n(s.conditionNumber))"
                      + (s.clippedEigenvalues > 0 ? "  (\(s.clippedEigenvalues) negative round-off eigenvalues clipped to 0)" : ""))
-        lines.append("  learning rate    η \(n(s.learningRate)) = \(String(format: "%.4g", s.learningRateRatio))·η_crit  (η_crit = \(momentum.map { "2(1 + β)/λ_max, β = \(n($0))" } ?? "2/λ_max") = \(n(s.criticalLearningRate)))")
-        lines.append("  train loss       GD \(n(s.finalTrainLossGD))  NTK flow \(n(s.finalTrainLossNTK))  NTK discrete \(n(s.finalTrainLossNTKDiscrete))  (initial \(n(s.initialTrainLoss)))")
+        lines.append("""
+              learning rate    η \(n(s.learningRate)) = \(String(format: "%.4g", s.learningRateRatio))·η_crit  (η_crit = \
+            \(momentum.map { "2(1 + β)/λ_max, β = \(n($0))" } ?? "2/λ_max") = \(n(s.criticalLearningRate)))
+            """)
+        lines.append("""
+              train loss       GD \(n(s.finalTrainLossGD))  NTK flow \(n(s.finalTrainLossNTK))  NTK discrete \
+            \(n(s.finalTrainLossNTKDiscrete))  (initial \(n(s.initialTrainLoss)))
+            """)
         lines.append("  test loss        GD \(n(s.finalTestLossGD))  NTK flow \(n(s.finalTestLossNTK))  NTK discrete \(n(s.finalTestLossNTKDiscrete))")
         if s.finalTestAccuracyGD != nil || s.finalTestAccuracyNTK != nil {
             func percent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a" }
@@ -43,22 +49,38 @@ struct ProgressTable {
         }
         lines.append("  gap to NTK       max \(n(s.maxGap)) (discrete), \(n(s.maxGapFlow)) (flow), test \(n(s.maxTestGap)); final \(n(s.finalGap))")
         if (s.maxGapMinibatch ?? 0) > 0 || s.modeRatesDefined == false {
-            lines.append("  gap split        nonlinearity (network vs linearized, same batches) max \(n(s.maxGapNonlinearity)) final \(n(s.finalGapNonlinearity)); minibatch noise (linearized vs full-batch prediction) max \(n(s.maxGapMinibatch)) final \(n(s.finalGapMinibatch))")
+            lines.append("""
+                  gap split        nonlinearity (network vs linearized, same batches) max \(n(s.maxGapNonlinearity)) final \
+                \(n(s.finalGapNonlinearity)); minibatch noise (linearized vs full-batch prediction) max \(n(s.maxGapMinibatch)) \
+                final \(n(s.finalGapMinibatch))
+                """)
         }
         if s.finalTrainAccuracyGD != nil {
             func percent(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a" }
-            lines.append("  train accuracy   GD \(percent(s.finalTrainAccuracyGD))  linearized \(percent(s.finalTrainAccuracyLinearized));  smallest margin GD \(n(s.finalTrainMarginGD))  linearized \(n(s.finalTrainMarginLinearized))")
+            lines.append("""
+                  train accuracy   GD \(percent(s.finalTrainAccuracyGD))  linearized \(percent(s.finalTrainAccuracyLinearized));  \
+                smallest margin GD \(n(s.finalTrainMarginGD))  linearized \(n(s.finalTrainMarginLinearized))
+                """)
         }
         lines.append("  kernel drift     final \(n(s.finalKernelDrift))  max \(n(s.maxKernelDrift));  weight change \(n(s.finalWeightChange))")
         if s.kernelDistanceAnalytic != nil {
-            lines.append("  infinite width   ‖K₀ − Θ‖/‖Θ‖ \(n(s.kernelDistanceAnalytic)), λ_max(Θ̃) \(n(s.lambdaMaxAnalytic)); loss of the Θ prediction: train \(n(s.finalTrainLossAnalytic)), test \(n(s.finalTestLossAnalytic)); max gap to GD \(n(s.maxGapAnalytic))")
+            lines.append("""
+                  infinite width   ‖K₀ − Θ‖/‖Θ‖ \(n(s.kernelDistanceAnalytic)), λ_max(Θ̃) \(n(s.lambdaMaxAnalytic)); loss of the Θ \
+                prediction: train \(n(s.finalTrainLossAnalytic)), test \(n(s.finalTestLossAnalytic)); max gap to GD \
+                \(n(s.maxGapAnalytic))
+                """)
         }
         if let r = s.ridge {
             lines.append("  kernel ridge     λ = \(n(r.ridge)): test loss K₀ \(n(r.testLossEmpirical))" + (r.testLossAnalytic.map { ", Θ \(n($0))" } ?? "")
-                         + (r.jitterEmpirical > 0 || (r.jitterAnalytic ?? 0) > 0 ? " (diagonal jitter added: K₀ \(n(r.jitterEmpirical)), Θ \(n(r.jitterAnalytic)))" : "")
+                         + (r.jitterEmpirical > 0 || (r.jitterAnalytic ?? 0) > 0 ? """
+                              (diagonal jitter added: K₀ \(n(r.jitterEmpirical)), Θ \(n(r.jitterAnalytic)))
+                             """ : "")
                          + "; trained network \(n(s.finalTestLossGD)), NTK-GD \(n(s.finalTestLossNTKDiscrete))")
         }
-        lines.append("  time             K₀ \(String(format: "%.3f", s.initialKernelSeconds)) s, eigendecomposition \(String(format: "%.3f", s.eigendecompositionSeconds)) s, training \(String(format: "%.2f", s.trainingSeconds)) s")
+        lines.append("""
+              time             K₀ \(String(format: "%.3f", s.initialKernelSeconds)) s, eigendecomposition \
+            \(String(format: "%.3f", s.eigendecompositionSeconds)) s, training \(String(format: "%.2f", s.trainingSeconds)) s
+            """)
         lines.append("  logs             \(directory)  (report.html to view)")
         return lines.joined(separator: "\n")
     }
@@ -79,7 +101,10 @@ struct ProgressTable {
         let n = number
         var lines: [String] = []
         if s.modeRatesDefined == false {
-            return "  mode rates       not defined for cross-entropy: its linearized training has no spectral closed form (loss, accuracy, margin and gaps are reported)"
+            return """
+                  mode rates       not defined for cross-entropy: its linearized training has no spectral closed form (loss, \
+                accuracy, margin and gaps are reported)
+                """
         }
         if let real = s.modesRealRoots, let oscillating = s.modesOscillating {
             lines.append("  momentum modes   \(real) with real roots, \(oscillating) oscillating (complex roots); spectrum.csv column momentum_regime")
@@ -93,11 +118,17 @@ struct ProgressTable {
             let what: String
             switch s.gdOutcome {
             case .diverged: what = "GD diverged too"
-            case .catapult: what = "GD catapulted: its loss rose to \(n(s.maxTrainLossGD)) at step \(s.maxTrainLossStep.map(String.init) ?? "?"), then fell below the initial loss"
+            case .catapult: what = """
+                GD catapulted: its loss rose to \(n(s.maxTrainLossGD)) at step \(s.maxTrainLossStep.map(String.init) ?? "?"), then \
+                fell below the initial loss
+                """
             case .converged: what = "GD still converged without a loss spike"
             case .notConverged: what = "GD did not bring the loss below its initial value"
             }
-            lines.append("  above η_crit     η = \(String(format: "%.4g", s.learningRateRatio))·η_crit: the linearized model diverges along its top mode; \(what)")
+            lines.append("""
+                  above η_crit     η = \(String(format: "%.4g", s.learningRateRatio))·η_crit: the linearized model diverges along \
+                its top mode; \(what)
+                """)
         }
         return lines.joined(separator: "\n")
     }

@@ -24,14 +24,21 @@ struct RateCheck {
         let n = checked(rates)
         let pct = ProgressTable.number(tolerance * 100)
         guard n > 0 else {
-            return (false, "rate check failed (width \(width)): no mode had a measurable rate to check (spectrum.csv fit_status says why: too fast, no measurable decay, negligible residual); change --lr/--steps or drop --check-modes.")
+            return (false, """
+                rate check failed (width \(width)): no mode had a measurable rate to check (spectrum.csv fit_status says why: too \
+                fast, no measurable decay, negligible residual); change --lr/--steps or drop --check-modes.
+                """)
         }
         guard !bad.isEmpty else {
             return (true, "  rate check       \(n) measured modes within \(pct)% of the NTK prediction")
         }
         var lines = ["rate check failed (width \(width)): \(bad.count) of \(n) measured modes differ from the NTK prediction by more than \(pct)%:"]
         for r in bad.prefix(10) {
-            lines.append("  mode \(r.rank) (λ = \(ProgressTable.number(r.eigenvalue))): measured \(ProgressTable.number(r.measured)) ± \(ProgressTable.number(r.standardError)) per step, predicted \(ProgressTable.number(r.predictedDiscrete)), relative error \(ProgressTable.number(r.relativeError))")
+            lines.append("""
+                  mode \(r.rank) (λ = \(ProgressTable.number(r.eigenvalue))): measured \(ProgressTable.number(r.measured)) ± \
+                \(ProgressTable.number(r.standardError)) per step, predicted \(ProgressTable.number(r.predictedDiscrete)), relative \
+                error \(ProgressTable.number(r.relativeError))
+                """)
         }
         if bad.count > 10 { lines.append("  … and \(bad.count - 10) more (spectrum.csv lists every mode)") }
         return (false, lines.joined(separator: "\n"))

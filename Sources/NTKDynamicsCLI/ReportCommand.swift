@@ -72,7 +72,11 @@ public struct ReportCommand: ParsableCommand {
             claim = try OutputClaim(URL(fileURLWithPath: directory))
         } catch let error as OutputError {
             guard case let .locked(path, _, holder) = error else { throw error }
-            Console.note("note: '\(Console.shown(path))' is being written by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown")); this report shows its logs so far, and that command rewrites report.html when it ends")
+            Console.note("""
+                note: '\(Console.shown(path))' is being written by another ntk-dynamics command \
+                (\(holder.map { "pid \($0)" } ?? "holder unknown")); this report shows its logs so far, and that command rewrites \
+                report.html when it ends
+                """)
         }
         defer { claim?.finish(keepingNew: true) }
         let written: [URL]
@@ -89,7 +93,10 @@ public struct ReportCommand: ParsableCommand {
         let runs = [root] + WidthListLogs.subrunDirectories(of: root).map { root.appendingPathComponent($0.name) }
         for run in runs {
             for name in RunLogs.cutShortLogs(in: run) {
-                Console.warn("\(Console.shown(run.appendingPathComponent(name).path)) ends in a row that was cut short (a write that failed partway, e.g. a full disk); the report leaves that row out.")
+                Console.warn("""
+                    \(Console.shown(run.appendingPathComponent(name).path)) ends in a row that was cut short (a write that failed \
+                    partway, e.g. a full disk); the report leaves that row out.
+                    """)
             }
         }
     }

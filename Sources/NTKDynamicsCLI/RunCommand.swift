@@ -24,7 +24,7 @@ public struct RunCommand: ParsableCommand {
     private var rateCheckFailed = false
 
     public func validate() throws {
-        if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
+        try specification.refuse()
         if training.ridge != nil && !data.isRealData && data.testSamples == 0 {
             throw ValidationError("--ridge needs test points to predict: give --test-samples 1 or more.")
         }
@@ -35,16 +35,25 @@ public struct RunCommand: ParsableCommand {
     static func validateLoss(_ training: TrainingOptions, _ output: OutputOptions?, _ data: DataOptions) throws {
         guard training.settings.lossFunction == .crossEntropy else { return }
         if output?.checkRates != nil {
-            throw ValidationError("--check-rates compares per-mode rates with their closed form, which cross-entropy does not have; drop --check-rates or use --loss mse.")
+            throw ValidationError("""
+                --check-rates compares per-mode rates with their closed form, which cross-entropy does not have; drop --check-rates \
+                or use --loss mse.
+                """)
         }
         if training.kernel == .analytic {
-            throw ValidationError("--kernel analytic predicts squared-loss GD in closed form; with --loss cross-entropy use --kernel empirical (the linearized counterpart is iterated instead).")
+            throw ValidationError("""
+                --kernel analytic predicts squared-loss GD in closed form; with --loss cross-entropy use --kernel empirical (the \
+                linearized counterpart is iterated instead).
+                """)
         }
         if training.ridge != nil {
             throw ValidationError("--ridge is the t → ∞ limit of squared-loss training; it has no cross-entropy counterpart: drop --ridge or use --loss mse.")
         }
         if !data.isRealData {
-            throw ValidationError("--loss cross-entropy needs class targets, and the synthetic datasets are regression: use --dataset digits, or --data with a class column (Docs/RealData.md).")
+            throw ValidationError("""
+                --loss cross-entropy needs class targets, and the synthetic datasets are regression: use --dataset digits, or --data \
+                with a class column (Docs/RealData.md).
+                """)
         }
     }
 
@@ -62,7 +71,7 @@ public struct RunCommand: ParsableCommand {
     private mutating func write(_ root: URL, _ claim: OutputClaim) throws {
         let widths = model.width.values
         let dataset = try loadData()
-        try Self.checkData(dataset, training.settings)
+        try specification.refuse(dataset: dataset)
         for w in widths {
             let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
@@ -76,7 +85,10 @@ public struct RunCommand: ParsableCommand {
             }
         }
         if training.ridge != nil && dataset.testCount == 0 {
-            throw ValidationError("--ridge needs test points to predict, and this data leaves none: give a test set (--test-data, --test-fraction, or fewer --samples).")
+            throw ValidationError("""
+                --ridge needs test points to predict, and this data leaves none: give a test set (--test-data, --test-fraction, or \
+                fewer --samples).
+                """)
         }
         let dataSettings = data.settings(for: dataset)
         var results: [(width: Int, summary: RunSummary, directory: URL)] = []
@@ -84,7 +96,10 @@ public struct RunCommand: ParsableCommand {
 
         if widths.count > 1 {
             try claim.prepare(force: output.force)
-            say("widths \(model.width.defaultValueDescription): each runs with the same data and seed; η = \(training.lr.map { "\($0)" } ?? "\(training.settings.learningRateFactor)·η_crit of each width")")
+            say("""
+                widths \(model.width.defaultValueDescription): each runs with the same data and seed; η = \
+                \(training.lr.map { "\($0)" } ?? "\(training.settings.learningRateFactor)·η_crit of each width")
+                """)
         }
         for w in widths {
             let dirURL = widths.count == 1 ? root : root.appendingPathComponent("w\(w)")
@@ -124,14 +139,25 @@ public struct RunCommand: ParsableCommand {
         try claim?.prepare(force: output.force)
         let dir = try RunDirectory.create(at: dirURL)
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
-        say("width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \(dataset.trainCount) · k = \(dataset.outputs)" + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : "")
+        say("""
+            width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \
+            \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \
+            \(dataset.trainCount) · k = \(dataset.outputs)
+            """ + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : "")
             + (settings.outputScale.map { " · centred model F = α·(f − f₀), α = \(ProgressTable.number($0))" } ?? ""))
-        say("η = \(ProgressTable.number(eta)) = \(String(format: "%.4g", eta / crit))·η_crit  (η_crit = \(settings.heavyBall == nil ? "2" : "2(1 + β)")/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \(String(format: "%.3f", experiment.initialKernelSeconds)) s")
+        say("""
+            η = \(ProgressTable.number(eta)) = \(String(format: "%.4g", eta / crit))·η_crit  (η_crit = \
+            \(settings.heavyBall == nil ? "2" : "2(1 + β)")/λ_max(K̃₀) = \(ProgressTable.number(crit)));  K₀ in \
+            \(String(format: "%.3f", experiment.initialKernelSeconds)) s
+            """)
         if settings.optimizer != .gd || settings.lossFunction != .mse {
             say(Self.optimizerLine(settings, samples: dataset.trainCount))
         }
         if eta > crit {
-            warn("η = \(ProgressTable.number(eta)) is above η_crit = \(ProgressTable.number(crit)): the linearized model diverges along its top mode (catapult regime); GD may spike, converge elsewhere, or diverge.")
+            warn("""
+                η = \(ProgressTable.number(eta)) is above η_crit = \(ProgressTable.number(crit)): the linearized model diverges \
+                along its top mode (catapult regime); GD may spike, converge elsewhere, or diverge.
+                """)
         }
         let printEvery = output.printEvery ?? max(1, settings.steps / 20)
         var table = ProgressTable()
@@ -166,9 +192,12 @@ public struct RunCommand: ParsableCommand {
         return summary
     }
 
-    /// Refuses a batch larger than the data and cross-entropy on targets that are not classes, before anything is written.
-    static func checkData(_ dataset: Dataset, _ settings: TrainingSettings) throws {
-        if let problem = settings.problem(with: dataset) { throw ValidationError(problem.description + ".") }
+    /// The cross-option rules of this run (``RunSpecification``): the network's, `--kernel analytic`'s, η's, and with
+    /// the data loaded a batch no larger than the data and cross-entropy on class targets only.
+    var specification: RunSpecification {
+        var spec = model.specification(kernelLimitNeededBy: training.kernel == .analytic ? "--kernel analytic" : nil)
+        (spec.learningRate, spec.learningRateFactor, spec.training) = (training.lr, training.lrFactor, training.settings)
+        return spec
     }
 
     /// `body`, with an initialization that overflows the precision turned into a refusal naming the options (exit 64):
@@ -194,9 +223,16 @@ public struct RunCommand: ParsableCommand {
         if eta <= crit {
             let largest = targets.map(abs).max() ?? 0
             let loss = summary.initialTrainLoss.map { ProgressTable.number($0) } ?? "not finite"
-            return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit, where the linearized dynamics are stable, so the step size is not the cause: the scale of the data is (initial training loss \(loss), largest |target| \(String(format: "%.4g", largest))). Rescale the targets (and inputs) to order 1. \(kept)"
+            return """
+                training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit, where the \
+                linearized dynamics are stable, so the step size is not the cause: the scale of the data is (initial training loss \
+                \(loss), largest |target| \(String(format: "%.4g", largest))). Rescale the targets (and inputs) to order 1. \(kept)
+                """
         }
-        return "training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit; try --lr-factor below 1 or a smaller --lr (η_crit = \(ProgressTable.number(crit))). \(kept)"
+        return """
+            training diverged at step \(step): \(what). η = \(ProgressTable.number(eta)) is \(ratio)·η_crit; try --lr-factor \
+            below 1 or a smaller --lr (η_crit = \(ProgressTable.number(crit))). \(kept)
+            """
     }
 
     /// One line naming the optimizer, batches and loss, and the linearized counterpart beside them.
@@ -222,7 +258,10 @@ public struct RunCommand: ParsableCommand {
         do {
             _ = try RunReport.write(runDirectory: url)
         } catch {
-            warn("could not write report.html in \(Console.shown(url.path)): \(error); the logs are complete, `ntk-dynamics report \(Console.shown(url.path))` can retry.")
+            warn("""
+                could not write report.html in \(Console.shown(url.path)): \(error); the logs are complete, `ntk-dynamics report \
+                \(Console.shown(url.path))` can retry.
+                """)
         }
     }
 

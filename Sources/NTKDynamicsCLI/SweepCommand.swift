@@ -23,13 +23,24 @@ public struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of seeds per width: network seeds --seed, --seed+1, …; the data always comes from --seed.")
     var seeds: Int = 3
 
-    @Option(name: .customLong("parameterizations"), parsing: .unconditional, help: "A parameterization axis, e.g. ntk,mup (from \(Parameterization.allCases.map(\.rawValue).joined(separator: ", "))): every width and seed runs under each, with its own η when η comes from --lr-factor. Replaces --parameterization. Docs/Sweep.md#sweep-axes.")
+    @Option(name: .customLong("parameterizations"), parsing: .unconditional, help: """
+        A parameterization axis, e.g. ntk,mup (from \(Parameterization.allCases.map(\.rawValue).joined(separator: ", "))): \
+        every width and seed runs under each, with its own η when η comes from --lr-factor. Replaces --parameterization. \
+        Docs/Sweep.md#sweep-axes.
+        """)
     var parameterizations: CommaList<Parameterization>?
 
-    @Option(name: .customLong("output-scales"), parsing: .unconditional, help: "An axis of laziness scales α > 0, e.g. 0.01,0.1,1,10,100: every width and seed runs the centred model F = α·(f − f₀) at each α (see --output-scale). The summary fits drift and gap against α√n. Docs/Sweep.md#sweep-axes.")
+    @Option(name: .customLong("output-scales"), parsing: .unconditional, help: """
+        An axis of laziness scales α > 0, e.g. 0.01,0.1,1,10,100: every width and seed runs the centred model F = α·(f − f₀) \
+        at each α (see --output-scale). The summary fits drift and gap against α√n. Docs/Sweep.md#sweep-axes.
+        """)
     var outputScales: CommaList<Double>?
 
-    @Option(name: .customLong("depths"), parsing: .unconditional, help: "A depth axis, e.g. 1,2,4,8 hidden layers: every width and seed runs at each depth, with its own η when η comes from --lr-factor. The summary fits drift against depth/width (Hanin & Nica 2019). Replaces --depth. Docs/Sweep.md#sweep-axes.")
+    @Option(name: .customLong("depths"), parsing: .unconditional, help: """
+        A depth axis, e.g. 1,2,4,8 hidden layers: every width and seed runs at each depth, with its own η when η comes from \
+        --lr-factor. The summary fits drift against depth/width (Hanin & Nica 2019). Replaces --depth. \
+        Docs/Sweep.md#sweep-axes.
+        """)
     var depths: IntList?
 
     @Option(name: .customLong("lr-factors"), parsing: .unconditional, help: """
@@ -43,7 +54,10 @@ public struct SweepCommand: ParsableCommand {
     @Option(help: "Sweep directory (default runs/<timestamp>-sweep). An existing sweep with the same settings is resumed.")
     var out: String?
 
-    @Option(parsing: .unconditional, help: "Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at I (0-based).")
+    @Option(parsing: .unconditional, help: """
+        Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at \
+        I (0-based).
+        """)
     var shard: String?
 
     @Option(parsing: .unconditional, help: "Runs at once, each with one BLAS thread (default: the number of cores); with 1, the run uses every core.")
@@ -59,7 +73,7 @@ public struct SweepCommand: ParsableCommand {
 
     public func validate() throws {
         try validateAxes()
-        if training.kernel == .analytic { try model.requireKernelLimit(for: "--kernel analytic") }
+        try specification.refuse()
         // Cross-entropy: the same refusals as `run` (no closed form, class targets only).
         try RunCommand.validateLoss(training, nil, data)
         guard model.width.values.count >= 1 else { throw ValidationError("--widths needs at least one width.") }
@@ -91,14 +105,6 @@ public struct SweepCommand: ParsableCommand {
             if model.parameterization != .ntk {
                 throw ValidationError("--parameterization and --parameterizations conflict: the axis replaces the single value; give one of the two.")
             }
-            for p in list.values {
-                for d in depths?.values ?? [model.depth] {
-                    if let reason = p.unsupportedDepthReason(d) { throw ValidationError("--parameterizations: " + reason) }
-                }
-                if training.kernel == .analytic, !p.hasKernelLimit {
-                    throw ValidationError("--kernel analytic needs the infinite-width NTK Θ, and --parameterizations lists \(p.rawValue). " + AnalyticNTK.NoKernelLimit.explanation(p))
-                }
-            }
         }
         try validateDepths()
         if let list = lrFactors {
@@ -107,10 +113,6 @@ public struct SweepCommand: ParsableCommand {
             }
             guard !list.hasDuplicates else {
                 throw ValidationError("--lr-factors \(list.defaultValueDescription) lists a factor twice; give each once.")
-            }
-            if training.lr != nil || training.lrFactor != nil {
-                let other = training.lr != nil ? "--lr" : "--lr-factor"
-                throw ValidationError("--lr-factors conflicts with \(other): the axis sets η of every run from its own η_crit; give the axis alone.")
             }
         }
         if let list = outputScales {
@@ -129,24 +131,28 @@ public struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// The depth axis: depths in range, each once, supported by the parameterization, and not given with `--depth`.
+    /// The depth axis: depths in range, each once (the rules it shares with other options are in ``specification``).
     private func validateDepths() throws {
         guard let list = depths else { return }
         for d in list.values where d < 1 || d > ModelOptions.maxDepth {
-            throw ValidationError("--depths: \(d) is out of range; each depth must be 1 to \(ModelOptions.maxDepth) hidden layers (the fit against depth/width needs L ≥ 1).")
+            throw ValidationError("""
+                --depths: \(d) is out of range; each depth must be 1 to \(ModelOptions.maxDepth) hidden layers (the fit against \
+                depth/width needs L ≥ 1).
+                """)
         }
         guard !list.hasDuplicates else {
             throw ValidationError("--depths \(list.defaultValueDescription) lists a depth twice; give each depth once.")
         }
-        // --depth has a default, so only its presence on the command line tells that it was given.
-        if CommandLine.arguments.contains(where: { $0 == "--depth" || $0.hasPrefix("--depth=") }) {
-            throw ValidationError("--depth and --depths conflict: the axis replaces the single depth; give one of the two.")
-        }
-        if parameterizations == nil {
-            for d in list.values {
-                if let reason = model.parameterization.unsupportedDepthReason(d) { throw ValidationError("--depths: " + reason) }
-            }
-        }
+    }
+
+    /// The cross-option rules of this sweep (``RunSpecification``): every (parameterization, depth) of its axes, Θ under
+    /// every parameterization with `--kernel analytic`, η set once, a depth axis without `--depth`.
+    var specification: RunSpecification {
+        var spec = model.specification(kernelLimitNeededBy: training.kernel == .analytic ? "--kernel analytic" : nil)
+        if let list = parameterizations { (spec.parameterizations, spec.parameterizationSource) = (list.values, .axis(option: "--parameterizations")) }
+        if let list = depths { (spec.depths, spec.depthSource) = (list.values, .axis(option: "--depths")) }
+        (spec.learningRate, spec.learningRateFactor, spec.learningRateFactors) = (training.lr, training.lrFactor, lrFactors?.values)
+        return spec
     }
 
     public func run() throws {
@@ -209,6 +215,9 @@ public struct SweepCommand: ParsableCommand {
                              parameterizations: parameterizations?.values, outputScales: outputScales?.values,
                              depths: depths?.values, learningRateFactors: lrFactors?.values)
         let dataset = try data.loadOrExit(seed: training.seed, describe: note)
+        var spec = specification
+        spec.training = training.settings
+        try spec.refuse(dataset: dataset)
         var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs)
         if let p = grid.parameterizations?.first { template.parameterization = p }
         if let d = grid.depths?.first { template.depth = d }
@@ -264,10 +273,16 @@ public struct SweepCommand: ParsableCommand {
             let existing = try SweepConfiguration.read(configURL)
             // The cause alone, without the usage text (which says nothing about it); exit 64 as a usage error.
             if let difference = existing.sameSweep(as: config) {
-                throw refusal("--out \(Console.shown(root.path)) holds a different sweep (\(difference)); choose another --out, or repeat that sweep's options to resume it.")
+                throw refusal("""
+                    --out \(Console.shown(root.path)) holds a different sweep (\(difference)); choose another --out, or repeat that \
+                    sweep's options to resume it.
+                    """)
             }
             if existing.sweep.shard != config.sweep.shard {
-                throw refusal("--out \(Console.shown(root.path)) holds shard \(existing.sweep.shard) of this sweep, not \(config.sweep.shard); give each shard its own --out.")
+                throw refusal("""
+                    --out \(Console.shown(root.path)) holds shard \(existing.sweep.shard) of this sweep, not \(config.sweep.shard); give \
+                    each shard its own --out.
+                    """)
             }
             note("resuming the sweep in \(Console.shown(root.path)): finished runs are kept")
             return existing

@@ -89,7 +89,10 @@ extension NTKDynamicsCommand {
         if fstat(1, &info) == 0, info.st_mode & S_IFMT == S_IFIFO || info.st_mode & S_IFMT == S_IFSOCK {
             return false  // the reader closed the pipe: `ntk-dynamics … | head`
         }
-        Console.error("could not write to standard output (\(reason)); what the command printed there is lost (files it wrote, such as a run directory, are not affected).")
+        Console.error("""
+            could not write to standard output (\(reason)); what the command printed there is lost (files it wrote, such as a \
+            run directory, are not affected).
+            """)
         return true
     }
 }

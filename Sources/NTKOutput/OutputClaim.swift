@@ -60,7 +60,9 @@ public final class OutputClaim: @unchecked Sendable {
         let kind = try RunDirectory.checkWritable(url, force: force, replaceable: replaceable)
         if kind != nil {
             guard rename(url.path, aside.path) == 0 else {
-                throw OutputError.cannotWrite(path: url.path, reason: "could not set the earlier output aside as \(aside.path) (\(String(cString: strerror(errno)))); it is unchanged")
+                throw OutputError.cannotWrite(path: url.path, reason: """
+                    could not set the earlier output aside as \(aside.path) (\(String(cString: strerror(errno)))); it is unchanged
+                    """)
             }
             hasAside = true
         }
@@ -90,7 +92,10 @@ public final class OutputClaim: @unchecked Sendable {
                 do {
                     try FileManager.default.removeItem(at: aside)
                 } catch {
-                    warning = "the new output in \(url.path) is complete, but the earlier one set aside as \(aside.path) could not be removed completely (\(RunDirectory.reason(error))); delete it yourself"
+                    warning = """
+                        the new output in \(url.path) is complete, but the earlier one set aside as \(aside.path) could not be removed \
+                        completely (\(RunDirectory.reason(error))); delete it yourself
+                        """
                 }
                 hasAside = false
             } else {

@@ -42,9 +42,15 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
             let what = link == path ? "output path '\(path)' is" : "output path '\(path)' goes through '\(link)', which is"
             return "\(what) a dangling symbolic link to '\(target)' (which does not exist); create '\(target)', remove the link, or choose another --out"
         case let .notAnOutput(path, reason):
-            return "'\(path)' is not an output directory of ntk-dynamics: \(reason); --force only replaces what ntk-dynamics wrote, so choose another --out (or empty the directory yourself)"
+            return """
+                '\(path)' is not an output directory of ntk-dynamics: \(reason); --force only replaces what ntk-dynamics wrote, so \
+                choose another --out (or empty the directory yourself)
+                """
         case let .locked(path, lockFile, holder):
-            return "output directory '\(path)' is in use by another ntk-dynamics command (\(holder.map { "pid \($0)" } ?? "holder unknown"); lock \(lockFile)); wait until it ends, or choose another --out"
+            return """
+                output directory '\(path)' is in use by another ntk-dynamics command \
+                (\(holder.map { "pid \($0)" } ?? "holder unknown"); lock \(lockFile)); wait until it ends, or choose another --out
+                """
         case let .unsafeLockFile(path, lockFile, found):
             return "cannot lock output directory '\(path)': its lock file '\(lockFile)' is \(found), which ntk-dynamics never creates there; "
                 + "it was not written, so nothing it points to changed. Remove '\(lockFile)' (ntk-dynamics recreates it) and rerun, or choose another --out"
@@ -55,7 +61,10 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
             return "'\(aside)' is where an interrupted --force keeps the output it set aside from '\(path)', but it is \(found), "
                 + "so it was not put back and is left as it is; move '\(aside)' away and rerun"
         case let .leftAside(path, aside):
-            return "'\(aside)' holds the output that an interrupted --force had set aside from '\(path)', and '\(path)' holds another; delete '\(aside)' (or move it back to '\(path)') and rerun"
+            return """
+                '\(aside)' holds the output that an interrupted --force had set aside from '\(path)', and '\(path)' holds another; \
+                delete '\(aside)' (or move it back to '\(path)') and rerun
+                """
         }
     }
 }

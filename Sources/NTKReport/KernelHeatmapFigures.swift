@@ -87,7 +87,7 @@ enum KernelHeatmapFigures {
                        points: levels[l], style: SeriesStyle(mark: .cells, color: palette[l]))
         }
         let unit = b > 1 ? "block of \(b) sorted samples" : "sample, sorted"
-        let notes = b > 1 ? ["N = \(n): each cell is the mean over a \(b) × \(b) block of the sorted samples."] : []
+        let notes: [PlotNote] = b > 1 ? ["N = \(n): each cell is the mean over a \(b) × \(b) block of the sorted samples."] : []
         let plot = LinePlot(id: id, title: title, x: Axis("\(unit) j", domain: (0, Double(cells)), nice: false),
                             y: Axis("\(unit) i", domain: (0, Double(cells)), nice: false), series: series, notes: notes,
                             width: 460, plotHeight: 340)

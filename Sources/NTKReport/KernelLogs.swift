@@ -76,7 +76,10 @@ extension KernelLogs {
         switch config?.string("subcommand") {
         case "kernel"?: return .kernel
         case let other?:
-            throw ReportError.cannotDraw(path: directory.path, reason: "config.json says it was written by `ntk-dynamics \(other)`, and report draws only runs, width lists, sweeps, merges and kernel studies")
+            throw ReportError.cannotDraw(path: directory.path, reason: """
+                config.json says it was written by `ntk-dynamics \(other)`, and report draws only runs, width lists, sweeps, merges \
+                and kernel studies
+                """)
         case nil:
             let csv = fm.fileExists(atPath: directory.appendingPathComponent(RunFormat.kernel).path)
             return csv && !fm.fileExists(atPath: directory.appendingPathComponent(RunFormat.steps).path) ? .kernel : nil

@@ -61,7 +61,7 @@ enum KernelObservableFigures {
 
     /// ‖ΔW_l‖₂/‖W_l(0)‖₂ of each layer over training.
     private static func spectralFigure(_ logs: RunLogs, _ measured: (String) -> (x: [Double?], y: [Double?])?,
-                                       notes: [String], markers: [VerticalMarker]) -> RunReport.Figure? {
+                                       notes: [PlotNote], markers: [VerticalMarker]) -> RunReport.Figure? {
         let colors = [Palette.blue, Palette.vermillion, Palette.green, Palette.purple, Palette.orange, Palette.sky]
         let columns = (logs.steps?.columns ?? []).filter { $0.hasPrefix("weight_change_spectral_layer_") }
         let series = columns.enumerated().compactMap { i, column -> PlotSeries? in

@@ -75,6 +75,29 @@ public struct VerticalMarker: Sendable {
     public var color: String = Palette.vermillion
 }
 
+/// A note printed under a plot's title. A warning (drawn in red) says that part of what the plot should show is
+/// missing: values not drawn, a run that diverged or was interrupted, an array that could not be read; a remark
+/// explains what is drawn. A string literal is a remark.
+public struct PlotNote: Sendable, Equatable, ExpressibleByStringInterpolation {
+    public enum Kind: Sendable, Equatable {
+        case remark
+        case warning
+    }
+
+    public var text: String
+    public var kind: Kind
+
+    public init(_ text: String, kind: Kind = .remark) {
+        self.text = text
+        self.kind = kind
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// A warning with this text.
+    public static func warning(_ text: String) -> PlotNote { PlotNote(text, kind: .warning) }
+}
+
 /// A 2-D chart of line and/or scatter series (a scatter plot is a `LinePlot` whose series use
 /// `.markers`), with ticks, grid, axis labels, a legend, notes and vertical markers, rendered as a
 /// standalone SVG.
@@ -89,8 +112,8 @@ public struct LinePlot: Sendable {
     public var xAxis: Axis
     public var yAxis: Axis
     public var series: [PlotSeries]
-    /// Notes printed under the title (explanations, warnings).
-    public var notes: [String]
+    /// Notes printed under the title (remarks, and warnings in red).
+    public var notes: [PlotNote]
     public var markers: [VerticalMarker]
     /// Total width in pixels, and the height of the plotting area.
     public var width: Double
@@ -98,7 +121,7 @@ public struct LinePlot: Sendable {
     /// Pixel width of a downsampling column.
     public var bucketWidth: Double
 
-    public init(id: String, title: String, x: Axis, y: Axis, series: [PlotSeries] = [], notes: [String] = [],
+    public init(id: String, title: String, x: Axis, y: Axis, series: [PlotSeries] = [], notes: [PlotNote] = [],
                 markers: [VerticalMarker] = [], width: Double = 600, plotHeight: Double = 250, bucketWidth: Double = 1) {
         self.id = id
         self.title = title
@@ -168,7 +191,8 @@ public struct LinePlot: Sendable {
                 major = explicit.filter { $0 > 0 && inside($0) }
             } else if major.count < 2 {
                 // A padded range inside one decade: label the 2× and 5× ticks too.
-                major = (major + minor.filter { v in [2.0, 5.0].contains { Swift.abs(v / Ticks.power10(Int(Foundation.floor(Foundation.log10(v) + 1e-9))) - $0) < 1e-6 } }).sorted()
+                let mantissa = { (v: Double) in v / Ticks.power10(Int(Foundation.floor(Foundation.log10(v) + 1e-9))) }
+                major = (major + minor.filter { v in [2.0, 5.0].contains { Swift.abs(mantissa(v) - $0) < 1e-6 } }).sorted()
                 minor = minor.filter { !major.contains($0) }
             }
             return ResolvedAxis(lo: lo, hi: hi, major: major.map { ($0, Ticks.logLabel($0)) }, minor: minor)
@@ -193,21 +217,21 @@ public struct LinePlot: Sendable {
         return o
     }
 
-    /// The notes the plot adds about values it could not draw.
-    public var automaticNotes: [String] {
-        var out: [String] = []
+    /// The notes the plot adds about values it could not draw, all warnings.
+    public var automaticNotes: [PlotNote] {
+        var out: [PlotNote] = []
         for s in series {
             let o = Self.omissions(s, x: xAxis, y: yAxis)
             if o.nonFinite > 0 {
-                out.append("\(s.label): \(o.nonFinite) NaN/∞ value\(o.nonFinite == 1 ? "" : "s") not drawn (gap in the curve).")
+                out.append(.warning("\(s.label): \(o.nonFinite) NaN/∞ value\(o.nonFinite == 1 ? "" : "s") not drawn (gap in the curve)."))
             }
             if o.nonPositive > 0 {
-                out.append("\(s.label): \(o.nonPositive) value\(o.nonPositive == 1 ? "" : "s") ≤ 0 not drawn on the log axis.")
+                out.append(.warning("\(s.label): \(o.nonPositive) value\(o.nonPositive == 1 ? "" : "s") ≤ 0 not drawn on the log axis."))
             }
         }
         if out.count > 4 {
             let more = out.count - 3
-            out = Array(out.prefix(3)) + ["… and \(more) more series with values not drawn."]
+            out = Array(out.prefix(3)) + [.warning("… and \(more) more series with values not drawn.")]
         }
         return out
     }
@@ -217,7 +241,7 @@ public struct LinePlot: Sendable {
     struct Layout {
         var xr: ResolvedAxis
         var yr: ResolvedAxis
-        var allNotes: [String]
+        var allNotes: [PlotNote]
         var noteLines: [[String]]
         var left: Double
         var top: Double
@@ -240,7 +264,7 @@ public struct LinePlot: Sendable {
         let yr = Self.resolve(yAxis, data: Scale.placeable(yData, kind: yAxis.kind))
 
         let allNotes = notes + automaticNotes
-        let noteLines = allNotes.map { Self.wrap($0, width: width - 20, size: Self.noteFont) }
+        let noteLines = allNotes.map { Self.wrap($0.text, width: width - 20, size: Self.noteFont) }
         let noteLineCount = noteLines.reduce(0) { $0 + $1.count }
         let yTickWidth = yr.major.map { Legend.textWidth($0.label, size: Self.tickFont) }.max() ?? 10
         let left = Swift.max(52, 26 + yTickWidth + 8)
@@ -300,7 +324,7 @@ public struct LinePlot: Sendable {
                           "font-weight": "bold", "fill": "#222"], title)
         var lineY = 10 + Self.titleFont + 8 + Self.noteFont
         for (note, lines) in zip(l.allNotes, l.noteLines) {
-            let warning = note.lowercased().contains("diverged") || note.contains("not drawn") || note.lowercased().contains("interrupted")
+            let warning = note.kind == .warning
             for line in lines {
                 svg.text("text", ["class": "note", "x": c(l.left), "y": c(lineY), "font-size": c(Self.noteFont),
                                   "fill": warning ? "#a33000" : "#444", "font-style": "italic"], line)
@@ -327,7 +351,9 @@ public struct LinePlot: Sendable {
         let (left, right, bottom) = (l.left, l.right, l.bottom)
         svg.group("g", ["class": "axis x-axis", "font-size": c(Self.tickFont), "fill": "#333"]) { g in
             g.element("line", ["x1": c(left), "x2": c(right), "y1": c(bottom), "y2": c(bottom), "stroke": "#333"])
-            for v in l.xr.minor { if let p = l.xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 3), "stroke": "#333"]) } }
+            for v in l.xr.minor { if let p = l.xs.map(v) { g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 3), """
+                stroke
+                """: "#333"]) } }
             for t in l.xr.major {
                 guard let p = l.xs.map(t.value) else { continue }
                 g.element("line", ["x1": c(p), "x2": c(p), "y1": c(bottom), "y2": c(bottom + 5), "stroke": "#333"])

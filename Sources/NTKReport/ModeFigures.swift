@@ -54,19 +54,26 @@ enum ModeFigures {
                 notes.append("The NTK prediction of the fast modes falls below the axis (to \(Ticks.text(low, digits: 2))); the axis follows GD.")
             }
             if top < high {
-                notes.append("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); "
-                             + "the axis stops 100× above GD.")
+                notes.append(PlotNote("The NTK prediction of the modes with ηλᵢ > 2 rises above the axis (to \(Ticks.text(high, digits: 2))); "
+                                      + "the axis stops 100× above GD."))
             }
         }
-        if zeros > 0 { notes.append("\(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the log axis.") }
+        if zeros > 0 { notes.append("""
+            \(zeros) residual\(zeros == 1 ? "" : "s") exactly 0 (the prediction (1 − ηλᵢ)^t·rᵢ(0) underflowed) left out of the \
+            log axis.
+            """) }
         notes += [RunReport.fullBatchNote(logs.config)].compactMap { $0 }
         let plot = LinePlot(id: "mode-residuals", title: "Residual along the top eigenmodes", x: Axis(RunReport.stepAxis(logs.config)),
                             y: Axis("|rᵢ(t)| = |vᵢᵀ(f_t − y)| (log scale)", kind: .log, domain: domain), series: series, notes: notes,
                             markers: RunReport.divergenceNotesAndMarkers(logs).1,
                             bucketWidth: 3)  // twelve noisy curves: thinned per 3-pixel column to keep the page light
         return RunReport.Figure(section: "Per mode", plot: plot, caption:
-            "The residual of the training outputs along eigenvector vᵢ of K̃₀, for the \(modes.count) largest eigenvalues (modes.csv): GD (solid) against the discrete NTK prediction (1 − ηλᵢ)^t·rᵢ(0) (dashed), one colour per mode. "
-            + "In the NTK regime each GD curve follows its straight dashed line on this log axis; a mode whose residual has reached the noise floor flattens. Docs/ConvergenceRates.md.")
+            "The residual of the training outputs along eigenvector vᵢ of K̃₀, for the \(modes.count) largest eigenvalues (modes.csv): GD (solid) "
+            + "against the discrete NTK prediction (1 − ηλᵢ)^t·rᵢ(0) (dashed), one colour per mode. "
+            + """
+                In the NTK regime each GD curve follows its straight dashed line on this log axis; a mode whose residual has reached \
+                the noise floor flattens. Docs/ConvergenceRates.md.
+                """)
     }
 
     /// The measured rates with ± 1 standard error bars against the predicted discrete rates; nil without any.
@@ -80,7 +87,9 @@ enum ModeFigures {
         guard !measured.isEmpty else { return nil }
         let x = measured.map { modes[$0]! }, r = measured.map { rate[$0]! }, s = measured.map { se[$0]! }
         var series = [
-            PlotSeries(id: "measured_rate-se", label: "± 1 SE", points: LinePlot.errorBarPoints(x: x, low: zip(r, s).map { $0 - $1 }, high: zip(r, s).map { $0 + $1 }),
+            PlotSeries(id: """
+                measured_rate-se
+                """, label: "± 1 SE", points: LinePlot.errorBarPoints(x: x, low: zip(r, s).map { $0 - $1 }, high: zip(r, s).map { $0 + $1 }),
                        style: SeriesStyle(mark: .errorBars, color: Palette.blue, lineWidth: 1.1), inLegend: false),
             PlotSeries(id: "measured_rate", label: "measured (GD) ± 1 standard error", points: zip(x, r).map { DataPoint($0, $1) },
                        style: SeriesStyle(mark: .markers, color: Palette.blue, markerRadius: 2.6)),
@@ -97,7 +106,11 @@ enum ModeFigures {
                             y: Axis("rate per GD step (log scale)", kind: .log),
                             series: series, notes: notes)
         return RunReport.Figure(section: "Per mode", plot: plot, caption:
-            "For each mode with a measured rate (fit_status = measured in spectrum.csv): −(slope of log|rᵢ(t)| against t) over the mode's fit window, with error bars of ± 1 standard error of that slope (measured_rate_stderr), "
-            + "and the rate the discrete NTK prediction gives, −ln|1 − ηλᵢ| (rings). Where a ring lies inside the bar, GD decays the mode at the predicted rate.")
+            "For each mode with a measured rate (fit_status = measured in spectrum.csv): −(slope of log|rᵢ(t)| against t) over the mode's fit "
+            + "window, with error bars of ± 1 standard error of that slope (measured_rate_stderr), "
+            + """
+                and the rate the discrete NTK prediction gives, −ln|1 − ηλᵢ| (rings). Where a ring lies inside the bar, GD decays \
+                the mode at the predicted rate.
+                """)
     }
 }

@@ -33,7 +33,7 @@ enum PhaseDiagramFigures {
         let styles = [Palette.blue, Palette.green, Palette.purple, Palette.orange, Palette.sky, Palette.black]
         var series = widths.enumerated().map { i, w -> PlotSeries in
             let points = factors.map { f -> DataPoint in
-                let v = rows.filter { $0.width == w && $0["lr_factor"] == f && $0.status != RunStatus.diverged.rawValue }
+                let v = rows.filter { $0.width == w && $0["lr_factor"] == f && $0.runStatus != .diverged }
                     .compactMap { $0["final_lr_kernel_lambda_max"] }
                 return DataPoint(f, v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count))
             }

@@ -20,7 +20,10 @@ public enum ReportError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .notADirectory(path):
             return "'\(path)' is a file, not a run directory"
         case let .notARunDirectory(path):
-            return "'\(path)' holds no ntk-dynamics run: it has no config.json or steps.csv (a run), no widths.csv or w<width>/ runs (a width list), no sweep_config.json (a sweep or merge) and no kernel.csv (a kernel study)"
+            return """
+                '\(path)' holds no ntk-dynamics run: it has no config.json or steps.csv (a run), no widths.csv or w<width>/ runs (a \
+                width list), no sweep_config.json (a sweep or merge) and no kernel.csv (a kernel study)
+                """
         case let .cannotDraw(path, reason):
             return "cannot draw a report of '\(path)': \(reason)"
         case let .unreadable(path, reason):

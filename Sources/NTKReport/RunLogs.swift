@@ -104,6 +104,9 @@ public struct RunLogs: Sendable {
     /// `status` from summary.json, or nil when there is no summary (a run still going or killed).
     public var status: String? { summary?.string(RunSummary.CodingKeys.status) }
 
+    /// ``status`` as the library's ``RunStatus``; nil without a summary or for a status this version does not know.
+    public var runStatus: RunStatus? { status.flatMap(RunStatus.init(rawValue:)) }
+
     /// The step where training diverged, for a diverged run.
     public var divergedAtStep: Int? { summary?.int(RunSummary.CodingKeys.divergedAtStep) }
 

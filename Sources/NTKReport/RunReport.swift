@@ -151,7 +151,10 @@ public enum RunReport {
             let at = logs.divergedAtStep.map(String.init) ?? "?"
             let ratio = s?.number(SummaryKey.learningRateRatio).map { " η = \(Ticks.text($0))·η_crit." } ?? ""
             let because = s?.string(SummaryKey.divergedBecause) ?? "a training loss became NaN or ±∞"
-            return [("Diverged at step \(at)\(req): \(because). The curves stop at the last logged step \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)", true)]
+            return [("""
+                Diverged at step \(at)\(req): \(because). The curves stop at the last logged step \
+                \(lastLogged.map(String.init) ?? "?") (dotted line: the divergence).\(ratio)
+                """, true)]
         case .interrupted??:
             return [("Interrupted after step \(lastStep)\(req) (SIGINT/SIGTERM/SIGHUP); the curves show the steps logged before.", true)]
         case .some(nil):
@@ -211,7 +214,9 @@ public enum RunReport {
             ("max gap", "\(n(.maxGap)) / \(n(.maxGapFlow))", "max over steps of ‖f_GD − f_NTK‖/‖f₀ − y‖, discrete / flow"),
             ("max test gap", n(.maxTestGap), "the same on the test points"),
             ("final gap", n(.finalGap), "gap (discrete) at the last step"),
-            ("max gap split", "\(n(.maxGapNonlinearity)) / \(n(.maxGapMinibatch))", "nonlinearity (network vs linearized, same batches) / minibatch noise (linearized vs full-batch prediction)"),
+            ("max gap split", "\(n(.maxGapNonlinearity)) / \(n(.maxGapMinibatch))", """
+                nonlinearity (network vs linearized, same batches) / minibatch noise (linearized vs full-batch prediction)
+                """),
             ("kernel drift", "\(n(.finalKernelDrift)) / \(n(.maxKernelDrift))", "final / max of ‖K_t − K₀‖_F/‖K₀‖_F"),
             ("weight change", n(.finalWeightChange), "‖θ_T − θ₀‖/‖θ₀‖"),
             ("clipped eigenvalues", n(.clippedEigenvalues), "negative round-off eigenvalues of K̃₀ set to 0"),
@@ -243,11 +248,11 @@ public enum RunReport {
 
     /// A note for plots that set the run beside full-batch predictions, when the run itself took minibatch steps:
     /// the predicted rates and the NTK curves are those of full-batch GD (or heavy ball), Docs/Optimizers.md.
-    static func fullBatchNote(_ config: JSONObject?) -> String? {
+    static func fullBatchNote(_ config: JSONObject?) -> PlotNote? {
         guard let batch = config?.int(TrainingKey.batchSize) else { return nil }
         let optimizer = config?.string(TrainingKey.optimizer) == "momentum" ? "heavy ball" : "GD"
-        return "The predictions are those of full-batch \(optimizer) from K₀; this run took steps on minibatches of \(batch), "
-            + "so minibatch noise separates it from them at any width (Docs/Optimizers.md)."
+        return PlotNote("The predictions are those of full-batch \(optimizer) from K₀; this run took steps on minibatches of \(batch), "
+            + "so minibatch noise separates it from them at any width (Docs/Optimizers.md).")
     }
 
     /// Every figure of the run report, in page order.
@@ -271,15 +276,15 @@ public enum RunReport {
         return top > 1e3 * v[v.count / 2] ? .log : .linear
     }
 
-    static func divergenceNotesAndMarkers(_ logs: RunLogs) -> ([String], [VerticalMarker]) {
-        guard logs.status == RunStatus.diverged.rawValue else {
+    static func divergenceNotesAndMarkers(_ logs: RunLogs) -> ([PlotNote], [VerticalMarker]) {
+        guard logs.runStatus == .diverged else {
             if logs.status == nil { return (["Run without summary.json (still going or killed): curves end at the last row written."], []) }
-            if logs.status == RunStatus.interrupted.rawValue { return (["Interrupted run: curves end at the last logged step."], []) }
+            if logs.runStatus == .interrupted { return ([.warning("Interrupted run: curves end at the last logged step.")], []) }
             return ([], [])
         }
         let at = logs.divergedAtStep
         let note = "Diverged at step \(at.map(String.init) ?? "?"): the training loss became non-finite; curves end at the last finite row."
-        return ([note], at.map { [VerticalMarker(x: Double($0), label: "diverged (t = \($0))")] } ?? [])
+        return ([.warning(note)], at.map { [VerticalMarker(x: Double($0), label: "diverged (t = \($0))")] } ?? [])
     }
 
     static func lossFigures(_ logs: RunLogs) -> [Figure] {
@@ -325,9 +330,15 @@ public enum RunReport {
                                 markers: markers)
             let definition = set == "train"
                 ? "L(f) = ‖f(X) − y‖²/(2ν) on the N training points, ν = N·k (--loss mean) or 1 (sum)."
-                : "L*(f) = ‖f(X*) − y*‖²/(2ν*) on the N* test points (noise-free targets); GD is evaluated every test_every steps (markers), the NTK predictions on every row."
+                : """
+                    L*(f) = ‖f(X*) − y*‖²/(2ν*) on the N* test points (noise-free targets); GD is evaluated every test_every steps \
+                    (markers), the NTK predictions on every row.
+                    """
             figures.append(Figure(section: "Loss: GD against its NTK prediction", plot: plot, caption: definition
-                + " GD: the trained network f_t. NTK flow: the linearized model under gradient flow, y + e^(−ηtK̃₀)(f₀ − y). NTK discrete: exact GD on the linearized model, y + (I − ηK̃₀)^t (f₀ − y)."))
+                + """
+                     GD: the trained network f_t. NTK flow: the linearized model under gradient flow, y + e^(−ηtK̃₀)(f₀ − y). NTK \
+                    discrete: exact GD on the linearized model, y + (I − ηK̃₀)^t (f₀ − y).
+                    """))
         }
         return figures
     }
@@ -336,28 +347,28 @@ public enum RunReport {
     /// it would flatten GD's spike (a catapult) into a line. When a prediction rises more than three decades above
     /// GD's highest value, the axis stops two decades above GD's highest value; a ring marks the step where each
     /// prediction leaves the axis, and a note gives how far it went. Nil domain when every curve fits.
-    static func followGD(_ series: [PlotSeries], gd id: String) -> (domain: (Double, Double)?, exits: [PlotSeries], notes: [String]) {
+    static func followGD(_ series: [PlotSeries], gd id: String) -> (domain: (Double, Double)?, exits: [PlotSeries], notes: [PlotNote]) {
         let positive = { (s: PlotSeries) in s.points.filter { $0.y > 0 && $0.y.isFinite } }
         guard let gd = series.first(where: { $0.id == id }), let gdMax = positive(gd).map(\.y).max(),
               let top = series.flatMap(positive).map(\.y).max(), top > 1e3 * gdMax else { return (nil, [], []) }
         let hi = 1e2 * gdMax
         let lo = series.flatMap(positive).map(\.y).filter { $0 <= hi }.min() ?? gdMax / 10
-        var exits: [PlotSeries] = [], notes: [String] = []
+        var exits: [PlotSeries] = [], notes: [PlotNote] = []
         for s in series where s.id != id {
             let points = positive(s)
             guard let exit = points.first(where: { $0.y > hi }), let peak = points.max(by: { $0.y < $1.y }) else { continue }
             exits.append(PlotSeries(id: "\(s.id)-leaves-axis", label: "\(s.label) leaves the axis (t = \(Ticks.text(exit.x)))",
                                     points: [DataPoint(exit.x, hi / 1.25)],
                                     style: SeriesStyle(mark: .markers, color: s.style.color, markerRadius: 4.5, hollow: true)))
-            notes.append("\(s.label) rises above the axis at step \(Ticks.text(exit.x)) (ring) and reaches \(Ticks.text(peak.y, digits: 2)) "
-                + "at step \(Ticks.text(peak.x)): the linearized model diverges along the modes with ηλᵢ > 2. The axis stops 100× above GD's highest value.")
+            notes.append(PlotNote("\(s.label) rises above the axis at step \(Ticks.text(exit.x)) (ring) and reaches \(Ticks.text(peak.y, digits: 2)) "
+                + "at step \(Ticks.text(peak.x)): the linearized model diverges along the modes with ηλᵢ > 2. The axis stops 100× above GD's highest value."))
         }
         return ((lo, hi), exits, notes)
     }
 
     /// A plot of relative distances (gap, drift) against the step: on a log axis when they blow up
     /// (``autoKind(_:)``), otherwise on a linear axis that includes 0.
-    static func relativeChangePlot(id: String, title: String, y label: String, series: [PlotSeries], notes: [String],
+    static func relativeChangePlot(id: String, title: String, y label: String, series: [PlotSeries], notes: [PlotNote],
                                    markers: [VerticalMarker], x: String = stepAxis) -> LinePlot {
         let kind = autoKind(series.flatMap { $0.points.map(\.y) })
         return LinePlot(id: id, title: title, x: Axis(x, nice: false),
@@ -369,7 +380,7 @@ public enum RunReport {
     /// (counterpart vs full-batch prediction), Docs/Optimizers.md#the-two-gaps. Drawn when the split says something:
     /// a minibatch run (`gap_minibatch` not all 0) or cross-entropy; for full-batch squared loss `gap_nonlinearity`
     /// is `gap` itself.
-    static func gapSplitFigure(_ logs: RunLogs, steps: [Double?], notes: [String], markers: [VerticalMarker]) -> Figure? {
+    static func gapSplitFigure(_ logs: RunLogs, steps: [Double?], notes: [PlotNote], markers: [VerticalMarker]) -> Figure? {
         guard let nonlinear = logs.column("gap_nonlinearity"), let minibatch = logs.column("gap_minibatch"),
               minibatch.contains(where: { ($0 ?? 0) != 0 }) || logs.config?.string("loss_function") == "cross-entropy"
         else { return nil }
@@ -386,7 +397,11 @@ public enum RunReport {
         let plot = relativeChangePlot(id: "gap_split", title: "Where the gap comes from: nonlinearity and minibatch noise",
                                       y: "‖·‖/‖f₀ − y‖ (train)", series: series, notes: notes, markers: markers, x: stepAxis(logs.config))
         return Figure(section: "Distance from the linearized model", plot: plot, caption:
-            "The linearized network trained in function space with the same optimizer, η, β and minibatches as the network splits the gap: nonlinearity = ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ shrinks with the width; minibatch noise = ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖ does not. gap ≤ nonlinearity + minibatch noise.")
+            """
+                The linearized network trained in function space with the same optimizer, η, β and minibatches as the network splits \
+                the gap: nonlinearity = ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ shrinks with the width; minibatch noise = ‖f_t^lin − \
+                f_t^full-batch‖/‖f₀ − y‖ does not. gap ≤ nonlinearity + minibatch noise.
+                """)
     }
 
     /// How drift and Δθ/θ fall with the width under the NTK parameterization, the reference slopes of the width
@@ -408,7 +423,9 @@ public enum RunReport {
         let (notes, markers) = divergenceNotesAndMarkers(logs)
         var figures: [Figure] = []
         var gapSeries: [PlotSeries] = []
-        if let g = logs.column("gap") { gapSeries.append(PlotSeries(id: "gap", label: "gap to NTK discrete (train)", x: steps, y: g, style: discrete.with(color: Palette.blue, dash: nil))) }
+        if let g = logs.column("gap") { gapSeries.append(PlotSeries(id: "gap", label: """
+            gap to NTK discrete (train)
+            """, x: steps, y: g, style: discrete.with(color: Palette.blue, dash: nil))) }
         if let g = logs.column("gap_flow") { gapSeries.append(PlotSeries(id: "gap_flow", label: "gap to NTK flow (train)", x: steps, y: g, style: flow)) }
         if let g = logs.column("test_gap") {
             var st = SeriesStyle(color: Palette.purple, dash: "2 3", lineWidth: 1.6)
@@ -424,7 +441,11 @@ public enum RunReport {
                                           y: "gap ‖f_GD − f_NTK‖/‖f₀ − y‖", series: gapSeries, notes: notes, markers: markers,
                                           x: stepAxis(logs.config))
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
-                "gap = ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (discrete and flow predictions), and ‖f_t^GD(X*) − f_t^discrete(X*)‖/‖f₀(X*) − y*‖ on the test points. 0 means GD follows its linearization exactly; it shrinks like 1/√n with the width n in the NTK regime."))
+                """
+                    gap = ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (discrete and flow predictions), and ‖f_t^GD(X*) − \
+                    f_t^discrete(X*)‖/‖f₀(X*) − y*‖ on the test points. 0 means GD follows its linearization exactly; it shrinks like \
+                    1/√n with the width n in the NTK regime.
+                    """))
         }
         if let split = gapSplitFigure(logs, steps: steps, notes: notes, markers: markers) { figures.append(split) }
         var driftSeries: [PlotSeries] = []
@@ -463,14 +484,17 @@ public enum RunReport {
         let many = sp.rowCount > 300
         let eig = PlotSeries(id: "eigenvalue", label: "eigenvalue λᵢ of K̃₀", x: modes, y: lambda,
                              style: SeriesStyle(mark: many ? .line : .lineAndMarkers, color: Palette.blue, lineWidth: 1.2, markerRadius: 1.8))
-        var eigNotes: [String] = []
+        var eigNotes: [PlotNote] = []
         if let s = logs.summary, let lmax = s.number(SummaryKey.lambdaMax), let crit = s.number(SummaryKey.criticalLearningRate) {
             eigNotes.append("λ_max = \(Ticks.text(lmax)), so η_crit = 2/λ_max = \(Ticks.text(crit)).")
         }
         figures.append(Figure(section: "Spectrum of the initial kernel", plot: LinePlot(
             id: "spectrum", title: "Eigen-spectrum of K̃₀", x: Axis("mode i (0 = largest eigenvalue)", nice: false),
             y: Axis("eigenvalue λᵢ (log scale)", kind: .log), series: [eig] + analyticEigenvalues(sp, modes), notes: eigNotes),
-            caption: "Eigenvalues of the initial NTK on the training points, K̃₀ = K₀/ν, largest first (spectrum.csv). Round-off negative eigenvalues cannot be drawn on the log axis (the plot counts them)."))
+            caption: """
+                Eigenvalues of the initial NTK on the training points, K̃₀ = K₀/ν, largest first (spectrum.csv). Round-off negative \
+                eigenvalues cannot be drawn on the log axis (the plot counts them).
+                """))
 
         var rates: [PlotSeries] = []
         if let r = sp.numbers("predicted_rate_discrete") {
@@ -492,16 +516,21 @@ public enum RunReport {
                     Dictionary(grouping: missing.map { status[$0].isEmpty ? "no status" : status[$0] }, by: { $0 })
                         .map { "\($0.key) ×\($0.value.count)" }.sorted().joined(separator: ", ")
                 }
-                rateNotes.append("\(missing.count) mode\(missing.count == 1 ? "" : "s") without a measured rate" + (reasons.map { " (fit_status: \($0))" } ?? "") + ".")
+                let why = reasons.map { " (fit_status: \($0))" } ?? ""
+                rateNotes.append("\(missing.count) mode\(missing.count == 1 ? "" : "s") without a measured rate\(why).")
             }
-        } else if logs.status == RunStatus.completed.rawValue, let t = logs.summary?.int(SummaryKey.lastStep), t > 0,
+        } else if logs.runStatus == .completed, let t = logs.summary?.int(SummaryKey.lastStep), t > 0,
                   let r0 = sp.numbers("residual_init"), let rt = sp.numbers("residual_final_gd") {
             let m: [Double?] = zip(r0, rt).map { a, b in
                 guard let a, let b, a != 0 else { return nil }
                 return -Foundation.log(Swift.abs(b / a)) / Double(t)
             }
             rates.append(PlotSeries(id: "measured_rate", label: "measured (GD), average over the run", x: modes, y: m, style: measuredStyle))
-            measuredCaption = " Measured: −ln|rᵢ(T)/rᵢ(0)|/T from the GD residuals of spectrum.csv (rᵢ = vᵢᵀ(f − y)), the average rate over the run; a residual that stopped at the noise floor gives a rate below the prediction, a negative rate (a mode that grew) cannot be drawn."
+            measuredCaption = """
+                 Measured: −ln|rᵢ(T)/rᵢ(0)|/T from the GD residuals of spectrum.csv (rᵢ = vᵢᵀ(f − y)), the average rate over the \
+                run; a residual that stopped at the noise floor gives a rate below the prediction, a negative rate (a mode that \
+                grew) cannot be drawn.
+                """
         } else {
             rateNotes.append("No measured rates: spectrum.csv has no measured_rate column and the run did not complete.")
         }
@@ -509,7 +538,11 @@ public enum RunReport {
             figures.append(Figure(section: "Spectrum of the initial kernel", plot: LinePlot(
                 id: "rates", title: "Per-mode decay rate per step", x: Axis("mode i (0 = largest eigenvalue)", nice: false),
                 y: Axis("rate per GD step (log scale)", kind: .log), series: rates, notes: rateNotes),
-                caption: "The residual along eigenvector vᵢ of K̃₀ decays like e^(−rate·t). Discrete: −ln|1 − ηλᵢ| (∞ when ηλᵢ = 1, the top mode at η = η_crit/2, not drawn). Flow: ηλᵢ. Above η_crit a mode with ηλᵢ > 2 grows (negative discrete rate) and cannot be drawn on the log axis." + measuredCaption))
+                caption: """
+                    The residual along eigenvector vᵢ of K̃₀ decays like e^(−rate·t). Discrete: −ln|1 − ηλᵢ| (∞ when ηλᵢ = 1, the top \
+                    mode at η = η_crit/2, not drawn). Flow: ηλᵢ. Above η_crit a mode with ηλᵢ > 2 grows (negative discrete rate) and \
+                    cannot be drawn on the log axis.
+                    """ + measuredCaption))
         }
         return figures
     }
@@ -569,7 +602,7 @@ public enum RunReport {
             return idx.compactMap { $0 < ys.count ? DataPoint(xs[$0], ys[$0]) : nil }
         }
         var series: [PlotSeries] = []
-        var notes: [String] = []
+        var notes: [PlotNote] = []
         if k > 1 { notes.append("The model has k = \(k) outputs; output 0 is shown.") }
         if let xt = logs.array("x_test"), let yt = logs.array("y_test"), xt.values.count == yt.rowCount, !xt.values.isEmpty {
             series.append(PlotSeries(id: "y_test", label: "target (test points, noise-free)",

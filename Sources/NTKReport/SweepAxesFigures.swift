@@ -87,7 +87,8 @@ enum SweepAxesFigures {
         }
         return logLog(id: slug("crossover-\(column)-\(setting)"), title: "\(name) vs α√n (\(setting))",
                       x: "α·√n, output scale × √width", y: name.lowercased(), series: series,
-                      section: "The lazy-to-rich crossover", caption: "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one curve per width, under \(setting). "
+                      section: "The lazy-to-rich crossover", caption: "\(name) of each run (rings) and its mean over seeds (lines) against α√n, one "
+                          + "curve per width, under \(setting). "
             + "Where the curves of the widths lie on one another, α√n is the variable that decides how lazy training is, "
             + "as Geiger et al. (2020) find for the NTK parameterization; large α√n is lazy, small α√n feature learning. "
             + "Dotted grey: slope −1, what the lazy regime gives at a fixed width (the parameters move ∝ 1/α). "
@@ -109,7 +110,8 @@ enum SweepAxesFigures {
         }
         return logLog(id: slug("depth-ratio-\(setting)"), title: "Max kernel drift vs L/n (\(setting))",
                       x: "L/n, hidden layers / width", y: "max kernel drift", series: series,
-                      section: "Depth and width", caption: "Maximum kernel drift of each run (rings) and its mean over seeds (lines) against the depth-to-width ratio L/n, "
+                      section: "Depth and width", caption: "Maximum kernel drift of each run (rings) and its mean over seeds (lines) against the "
+                          + "depth-to-width ratio L/n, "
             + "one curve per depth, under \(setting). Hanin & Nica (2019) find the finite-width corrections to the NTK "
             + "growing with L/n; where the curves of the depths lie on one another, L/n is the variable. "
             + "The fits are in sweep_summary.json (`collapse`, axis depth) and in the notes above.")
@@ -123,7 +125,8 @@ enum SweepAxesFigures {
                             series: groupSeries(rows, groups: groups, column: column))
         return RunReport.Figure(section: "Scaling with the width", plot: plot, caption:
             "\(name) against the width n, mean over seeds, one curve per parameterization (dash) and α or depth (colour). "
-            + "The legend gives the slope of log value on log n, fitted as in sweep_summary.json: the mean of the per-seed slopes with two seeds or more, least squares over the runs with one. "
+            + "The legend gives the slope of log value on log n, fitted as in sweep_summary.json: the mean of the per-seed slopes with two seeds or "
+            + "more, least squares over the runs with one. "
             + "Under NTK and standard the kernel freezes as n grows (slopes between −1 and −1/2); "
             + "under μP and mean-field it keeps moving at every width (slope near 0). Docs/Parameterizations.md.")
     }

@@ -22,9 +22,11 @@ public enum WidthListReport {
         var lossSeries: [PlotSeries] = []
         let losses: [(String, String, SeriesStyle)] = [
             ("final_train_loss_gd", "train, GD", SeriesStyle(mark: .lineAndMarkers, color: Palette.blue, lineWidth: 1.6, markerRadius: 3.5)),
-            ("final_train_loss_ntk_discrete", "train, NTK discrete", SeriesStyle(mark: .lineAndMarkers, color: Palette.green, dash: "6 3", lineWidth: 1.6, markerRadius: 3, hollow: true)),
+            ("final_train_loss_ntk_discrete", "train, NTK discrete",
+             SeriesStyle(mark: .lineAndMarkers, color: Palette.green, dash: "6 3", lineWidth: 1.6, markerRadius: 3, hollow: true)),
             ("final_test_loss_gd", "test, GD", SeriesStyle(mark: .lineAndMarkers, color: Palette.vermillion, lineWidth: 1.6, markerRadius: 3.5)),
-            ("final_test_loss_ntk_discrete", "test, NTK discrete", SeriesStyle(mark: .lineAndMarkers, color: Palette.purple, dash: "6 3", lineWidth: 1.6, markerRadius: 3, hollow: true)),
+            ("final_test_loss_ntk_discrete", "test, NTK discrete",
+             SeriesStyle(mark: .lineAndMarkers, color: Palette.purple, dash: "6 3", lineWidth: 1.6, markerRadius: 3, hollow: true)),
         ]
         let order = logs.rows.indices.sorted { logs.rows[$0].width < logs.rows[$1].width }
         for (column, label, style) in losses {
@@ -38,7 +40,10 @@ public enum WidthListReport {
         figures.append(RunReport.Figure(section: "Final loss", plot: LinePlot(
             id: "width-loss", title: "Final loss vs width: GD against the NTK prediction",
             x: widthAxis(widths), y: Axis("final loss (log scale)", kind: .log), series: lossSeries),
-            caption: "Training and test loss at the last step of each run, of the trained network (GD) and of the discrete NTK prediction (exact GD on the linearized model). They meet as n grows when training is lazy."))
+            caption: """
+                Training and test loss at the last step of each run, of the trained network (GD) and of the discrete NTK prediction \
+                (exact GD on the linearized model). They meet as n grows when training is lazy.
+                """))
         if let distance = KernelDistanceFigure.figure(for: logs) { figures.append(distance) }
         return figures + WidthOverlayFigures.figures(for: logs)
     }
@@ -51,8 +56,16 @@ public enum WidthListReport {
         let widths = logs.rows.map(\.width)
         let distinctWidths = Array(Set(widths)).sorted().map(String.init).joined(separator: ", ")
         page.append(.paragraph(logs.label == "sweep"
-            ? "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one η\(Set(logs.rows.compactMap { $0["lr"] }).count > 1 ? " per network" : ""), widths \(distinctWidths), one row per \(SweepAxesFigures.groups(logs) == nil ? "(width, seed)" : "(parameterization, α, depth, width, seed)"); each ring in the plots is one run, a filled marker the mean over seeds."
-            : "\(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(distinctWidths). Each run has its own report (links in the table).", cssClass: "status"))
+            ? """
+                \(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one \
+                η\(Set(logs.rows.compactMap { $0["lr"] }).count > 1 ? " per network" : ""), widths \(distinctWidths), one row per \
+                \(SweepAxesFigures.groups(logs) == nil ? "(width, seed)" : "(parameterization, α, depth, width, seed)"); each ring \
+                in the plots is one run, a filled marker the mean over seeds.
+                """
+            : """
+                \(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") with the same data and seed, widths \(distinctWidths). Each \
+                run has its own report (links in the table).
+                """, cssClass: "status"))
         let notOK = logs.rows.filter { $0.runStatus != .completed }
         if !notOK.isEmpty {
             // With axes, a width alone does not say which run: name its folder.

@@ -45,7 +45,7 @@ enum WidthOverlayFigures {
             ? " Each curve is the mean over the seeds of its width (up to \(seeds)); the shaded band spans their minimum to maximum (GD only)."
             : " One run per width."
         let thinned = " At most \(WidthOverlay.maxPoints) logged steps per curve are drawn, evenly spaced (the values are the logged ones)."
-        let notes = group.map { ["Group \($0): the runs of this (parameterization, α, depth) only."] } ?? []
+        let notes: [PlotNote] = group.map { ["Group \($0): the runs of this (parameterization, α, depth) only."] } ?? []
         let config = logs.rows.first?.directory.flatMap { try? JSONObject(contentsOf: logs.directory.appendingPathComponent("\($0)/config.json")) }
         let specs: [(id: String, title: String, y: String, gd: String, ntk: String?, what: String)] = [
             ("overlay-train-loss", "Training loss over training, per width", "training loss (log scale)",
@@ -55,7 +55,9 @@ enum WidthOverlayFigures {
             ("overlay-drift", "Kernel drift over training, per width", "kernel drift (log scale)",
              "kernel_drift", nil, "Kernel drift ‖K_t − K₀‖_F/‖K₀‖_F at the steps where K_t was measured (t = 0 not drawn)."),
             ("overlay-test-loss", "Test loss over training, per width", "test loss (log scale)",
-             "test_loss_gd", "test_loss_ntk_discrete", "Test loss of GD (solid, at the steps where it was measured) and of the discrete NTK prediction (dashed)."),
+             "test_loss_gd", "test_loss_ntk_discrete", """
+                 Test loss of GD (solid, at the steps where it was measured) and of the discrete NTK prediction (dashed).
+                 """),
         ]
         return specs.compactMap { spec in
             let id = group.map { SweepAxesFigures.slug("\(spec.id)-\($0)") } ?? spec.id
@@ -69,7 +71,7 @@ enum WidthOverlayFigures {
 
     /// One overlay plot, nil when no width has the column.
     static func overlay(_ runs: [WidthOverlay.Runs], spec: (id: String, title: String, y: String, gd: String, ntk: String?),
-                        notes: [String], x: String) -> LinePlot? {
+                        notes: [PlotNote], x: String) -> LinePlot? {
         let gd = WidthOverlay.curves(spec.gd, of: runs)
         guard !gd.isEmpty else { return nil }
         let ntk = spec.ntk.map { WidthOverlay.curves($0, of: runs) } ?? []

@@ -40,7 +40,11 @@ enum WidthScalingFigures {
         "width-gap-split", "Nonlinearity and minibatch noise vs width", "max gap part (log scale)",
         [Quantity(column: "max_gap_nonlinearity", label: "nonlinearity (network vs linearized, same batches)", color: Palette.vermillion),
          Quantity(column: "max_gap_minibatch", label: "minibatch noise (linearized vs full-batch)", color: Palette.sky)],
-        "Maximum over the steps of ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ (the linearized network trained on the same minibatches) and of ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖. The first is finite width; the second is the minibatches' own effect, and does not shrink with the width.")
+        """
+            Maximum over the steps of ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ (the linearized network trained on the same minibatches) and \
+            of ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖. The first is finite width; the second is the minibatches' own effect, and \
+            does not shrink with the width.
+            """)
 
     /// The plots of a list: ``plots``, and ``gapSplitPlot`` when its runs used minibatches.
     static func plots(for logs: WidthListLogs) -> [(id: String, title: String, yLabel: String, quantities: [Quantity], caption: String)] {
@@ -52,9 +56,8 @@ enum WidthScalingFigures {
         if let d = (try? JSONObject(contentsOf: logs.directory.appendingPathComponent(RunFormat.sweepConfig)))?.int(NetworkRecord.CodingKeys.depth) { return d }
         for r in logs.rows {
             guard let dir = r.directory else { continue }
-            if let d = (try? JSONObject(contentsOf: logs.directory.appendingPathComponent(dir).appendingPathComponent(RunFormat.config)))?.int(NetworkRecord.CodingKeys.depth) {
-                return d
-            }
+            let config = logs.directory.appendingPathComponent(dir).appendingPathComponent(RunFormat.config)
+            if let d = (try? JSONObject(contentsOf: config))?.int(NetworkRecord.CodingKeys.depth) { return d }
         }
         return nil
     }
@@ -104,7 +107,7 @@ enum WidthScalingFigures {
                 series.append(PlotSeries(id: "reference-slope", label: "reference slope \(ref.text)", points: line,
                                          style: SeriesStyle(color: Palette.grey, dash: "2 4", lineWidth: 1.4)))
             }
-            var notes: [String] = []
+            var notes: [PlotNote] = []
             if series.isEmpty { notes.append("No finite values for this quantity.") }
             if Set(widths).count < 2 { notes.append("A single width: no slope can be fitted.") }
             let plot = LinePlot(id: spec.id, title: spec.title, x: WidthListReport.widthAxis(widths),
@@ -115,12 +118,21 @@ enum WidthScalingFigures {
 
     static func caption(_ reference: String, column: String) -> String {
         " Rings: each completed run. Filled markers: the mean over the seeds at each width, with error bars of ± 1 sd over the seeds (none with one seed)."
-            + " Dashed: the fitted power law; its legend gives the slope and its 95 % interval — across seeds (the slope fitted per seed, mean ± t·sd/√S over the S seeds) with two seeds or more,"
+            + """
+                 Dashed: the fitted power law; its legend gives the slope and its 95 % interval — across seeds (the slope fitted per \
+                seed, mean ± t·sd/√S over the S seeds) with two seeds or more,
+                """
             + " least squares (slope ± t·SE, n − 2 degrees of freedom) with one — the same fit as sweep_summary.json."
             + (column == "final_weight_change"
-                ? " Dotted grey: slope \(reference): each raw parameter moves by O(n^−1/2), so ‖θ_T − θ₀‖ stays O(1), while ‖θ₀‖ grows as n with two hidden layers or more (as √n with one); Docs/Sweep.md."
+                ? """
+                     Dotted grey: slope \(reference): each raw parameter moves by O(n^−1/2), so ‖θ_T − θ₀‖ stays O(1), while ‖θ₀‖ grows \
+                    as n with two hidden layers or more (as √n with one); Docs/Sweep.md.
+                    """
                 : " Dotted grey: slope −1/2, the NTK-regime bound (Lee et al. 2019, Theorem 2.1); Lee et al. observe the drift closer to −1. Docs/Sweep.md.")
-            + (column == "max_gap" ? " The reference is for the gap to the discrete prediction; the gap to the flow keeps the O(η) discretization error and need not fall with n." : "")
+            + (column == "max_gap" ? """
+                 The reference is for the gap to the discrete prediction; the gap to the flow keeps the O(η) discretization error \
+                and need not fall with n.
+                """ : "")
             + " Reference lines pass through the geometric mean of the first quantity's runs."
     }
 

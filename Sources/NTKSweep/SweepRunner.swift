@@ -113,7 +113,10 @@ public struct SweepRunner: Sendable {
             // Left by an interrupted run of this sweep; removed only when it holds nothing else (Docs/CLI.md#guarantees).
             let foreign = OutputInventory.isDirectory(url) ? OutputInventory.foreignEntries(ofRun: url) : ["a symbolic link or file at its name"]
             guard foreign.isEmpty else {
-                throw OutputError.cannotWrite(path: url.path, reason: "this unfinished sweep run holds \(foreign.joined(separator: ", ")), which ntk-dynamics did not write, so the resumed sweep will not delete it; move them away and rerun")
+                throw OutputError.cannotWrite(path: url.path, reason: """
+                    this unfinished sweep run holds \(foreign.joined(separator: ", ")), which ntk-dynamics did not write, so the resumed \
+                    sweep will not delete it; move them away and rerun
+                    """)
             }
             try FileManager.default.removeItem(at: url)
         }

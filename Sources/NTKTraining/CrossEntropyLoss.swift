@@ -82,7 +82,10 @@ public enum CrossEntropyLoss {
         for i in 0..<(y.count / k) {
             let row = y[(i * k)..<((i + 1) * k)]
             if !(row.allSatisfy { $0 == 0 || $0 == 1 } && row.filter { $0 == 1 }.count == 1) {
-                return "cross-entropy with \(k) outputs is softmax cross-entropy and needs one-hot targets (one 1, the rest 0), but sample \(i) has targets \(row.map { "\($0)" }.joined(separator: ", "))"
+                return """
+                    cross-entropy with \(k) outputs is softmax cross-entropy and needs one-hot targets (one 1, the rest 0), but sample \
+                    \(i) has targets \(row.map { "\($0)" }.joined(separator: ", "))
+                    """
             }
         }
         return nil

@@ -552,7 +552,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible, Sendable
     public var description: String {
         switch self {
         case let .degenerateKernel(lambdaMax):
-            return "the initial NTK has largest eigenvalue \(lambdaMax), so GD cannot move the outputs and η_crit is undefined; check the inputs (all zero?) and --weight-std/--bias-std"
+            return """
+                the initial NTK has largest eigenvalue \(lambdaMax), so GD cannot move the outputs and η_crit is undefined; check \
+                the inputs (all zero?) and --weight-std/--bias-std
+                """
         case let .batchLargerThanData(b, n):
             return "--batch-size \(b) is larger than the \(n) training points; use --batch-size 1 to \(n) (\(n) is full-batch)"
         case let .notFiniteAtInitialization(what, sw, sb, precision):

@@ -7,7 +7,11 @@ struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntk-bench",
         abstract: "Measure dgemm GFLOP/s and the GD step, structured NTK, eigendecomposition and prediction against it.",
-        discussion: "Each figure is the median of --repetitions runs after a warm-up. 'vs dgemm' is the time divided by the time the same flop count takes at the dgemm rate measured in this run (1.0 = at the BLAS limit); 'vs sgemm' the same against the sgemm rate, for the float32 rows (--precision float32).")
+        discussion: """
+            Each figure is the median of --repetitions runs after a warm-up. 'vs dgemm' is the time divided by the time the same \
+            flop count takes at the dgemm rate measured in this run (1.0 = at the BLAS limit); 'vs sgemm' the same against the \
+            sgemm rate, for the float32 rows (--precision float32).
+            """)
 
     @Option(help: "Sample counts N (comma list).")
     var samples: String = "256"
@@ -33,10 +37,16 @@ struct Benchmark: ParsableCommand {
     @Option(help: "OpenBLAS threads (default: every core, as the ntk-dynamics command).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(inversion: .prefixedNo, help: "Measure the eigendecomposition of K̃₀, the prediction from it and --full-run-steps, which all need dsyevd (of a 4096 × 4096 matrix: about 10 s per repetition).")
+    @Flag(inversion: .prefixedNo, help: """
+        Measure the eigendecomposition of K̃₀, the prediction from it and --full-run-steps, which all need dsyevd (of a 4096 \
+        × 4096 matrix: about 10 s per repetition).
+        """)
     var eigen = true
 
-    @Flag(inversion: .prefixedNo, help: "Also measure the network in float32 (--precision float32): sgemm rate, forward, GD step, NTK, and the two ways of forming the Gram products.")
+    @Flag(inversion: .prefixedNo, help: """
+        Also measure the network in float32 (--precision float32): sgemm rate, forward, GD step, NTK, and the two ways of \
+        forming the Gram products.
+        """)
     var float32 = true
 
     func validate() throws {
@@ -126,7 +136,8 @@ struct Benchmark: ParsableCommand {
         table.report(n, w, "ntk", medianSeconds(repetitions: repetitions) { _ = EmpiricalNTK.kernel(model, data.trainInputs) },
                      FlopCounts.kernel(a, samples: n))
         table.report(n, w, "gd_step+ntk", medianSeconds(repetitions: repetitions) { _ = gd.step(measureKernel: true) },
-                     FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n))
+                     FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n)
+                         - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n))
     }
 
     /// An SGD step with B = 32 (forward on all N points, backward and gradient on the batch), and a step of the
@@ -161,7 +172,8 @@ struct Benchmark: ParsableCommand {
         table.report(n, w, "ntk_f32", medianSeconds(repetitions: repetitions) { _ = EmpiricalNTK.kernel(model32, data.trainInputs) },
                      FlopCounts.kernel(a, samples: n), single: true)
         table.report(n, w, "gd_step+ntk_f32", medianSeconds(repetitions: repetitions) { _ = gd32.step(measureKernel: true) },
-                     FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n) - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n),
+                     FlopCounts.gradientDescentStep(a, samples: n) + FlopCounts.kernel(a, samples: n)
+                         - FlopCounts.forward(a, samples: n) - FlopCounts.backward(a, rows: n),
                      single: true)
         // The Gram products of the float32 kernel: ssyrk then widen the n×n result (EmpiricalNTK does this per
         // 256-row panel, widening as it accumulates), against widening the n×width factors and dsyrk.

@@ -1,4 +1,5 @@
 import Foundation
+import NTKTestSupport
 import Testing
 @testable import NTKDynamics
 

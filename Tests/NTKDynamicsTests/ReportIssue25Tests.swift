@@ -1,4 +1,5 @@
 import Foundation
+import NTKTestSupport
 import Testing
 @testable import NTKDynamics
 @testable import NTKReport
@@ -41,8 +42,8 @@ import Testing
             let twin = try #require(figures["train-loss"]?.plot.series.first { $0.id == "train_loss_lin" }, "\(optimizer)")
             #expect(twin.label == "linearized, same batches")
             let fullBatch = optimizer == "sgd" ? "full-batch GD" : "full-batch heavy ball"
-            #expect(figures["rates"]?.plot.notes.contains { $0.contains(fullBatch) && $0.contains("minibatches of 2") } == true)
-            #expect(figures["train-loss"]?.plot.notes.contains { $0.contains(fullBatch) } == true)
+            #expect(figures["rates"]?.plot.notes.contains { $0.text.contains(fullBatch) && $0.text.contains("minibatches of 2") } == true)
+            #expect(figures["train-loss"]?.plot.notes.contains { $0.text.contains(fullBatch) } == true)
         }
         // Full-batch GD: no such note, the axis as before; a twin column equal to the discrete prediction is not drawn twice.
         try run.write("config.json", SyntheticRun.config(steps: 40))
@@ -52,7 +53,7 @@ import Testing
         try run.write("steps.csv", same.joined(separator: "\n") + "\n")
         let figures = try Self.figures(run)
         #expect(figures["train-loss"]?.plot.series.contains { $0.id == "train_loss_lin" } == false)
-        #expect(figures["rates"]?.plot.notes.contains { $0.contains("full-batch") } == false)
+        #expect(figures["rates"]?.plot.notes.contains { $0.text.contains("full-batch") } == false)
         #expect(figures["train-loss"]?.plot.xAxis.label == "step t (number of full-batch GD updates)")
     }
 
@@ -102,7 +103,7 @@ import Testing
         let ring = try #require(plot.series.first { $0.id == "train_loss_ntk_discrete-leaves-axis" })
         #expect(ring.points.count == 1 && ring.points[0].x == Double(exit) && ring.points[0].y < domain.hi)
         #expect(ring.label.contains("t = \(exit)"))
-        #expect(plot.notes.contains { $0.contains("rises above the axis at step \(exit)") })
+        #expect(plot.notes.contains { $0.text.contains("rises above the axis at step \(exit)") })
         // The rendered figure stays well-formed, with nothing drawn at non-finite coordinates.
         let doc = ReportXML(plot.svg())
         #expect(doc.isWellFormed && doc.nonFiniteGeometry.isEmpty)
@@ -111,7 +112,7 @@ import Testing
         try run.write("modes.csv", (["step,mode,eigenvalue,residual_gd,residual_ntk"] + rows).joined(separator: "\n") + "\n")
         let modes = try #require(try Self.figures(run)["mode-residuals"]).plot
         #expect(abs(try #require(modes.yAxis.domain).hi / 800 - 1) < 1e-12)
-        #expect(modes.notes.contains { $0.contains("rises above the axis") })
+        #expect(modes.notes.contains { $0.text.contains("rises above the axis") })
         // A run whose prediction stays near GD keeps the fitted axis.
         let calm = try SyntheticRun.completed(at: scratch.url.appendingPathComponent("calm"))
         #expect(try Self.figures(calm)["train-loss"]?.plot.yAxis.domain == nil)
@@ -223,7 +224,7 @@ import Testing
             return r.flatMap { i in c.map { k(i, $0) } }.reduce(0, +) / Double(r.count * c.count)
         }
         Self.checkLevels(plot, value: mean, cells: 44, signed: true)
-        #expect(plot.notes.contains { $0.contains("3 × 3 block") })
+        #expect(plot.notes.contains { $0.text.contains("3 × 3 block") })
     }
 
     @Test func layerMotionDrawsEachLayersColumn() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NTKTestSupport
 import Testing
 @testable import NTKDynamics
 @testable import NTKDynamicsCLI

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NTKTestSupport
 import Testing
 @testable import NTKDynamics
 @testable import NTKDynamicsCLI
@@ -181,7 +182,7 @@ struct RunReportTests {
         let logs = try RunLogs(directory: run.url)
         let withColumn = RunReport.figures(for: logs).first { $0.plot.id == "rates" }!.plot
         #expect(withColumn.series.first { $0.id == "measured_rate" }!.points.map(\.y) == [0.7, 0.4, -0.01, 0.02])
-        #expect(withColumn.automaticNotes.contains { $0.contains("1 value ≤ 0") })
+        #expect(withColumn.automaticNotes.contains { $0.text.contains("1 value ≤ 0") })
         // Empty measured_rate cells are modes without a measurement; fit_status, when present, says why.
         try run.write("spectrum.csv", """
             mode,eigenvalue,predicted_rate_discrete,predicted_rate_flow,measured_rate,fit_status,residual_init,residual_final_gd
@@ -204,7 +205,7 @@ struct RunReportTests {
         try run.array("f_test_final", [0.9, 0.3, 0.05, 0.3, 0.9], shape: [5])
         let figure = RunReport.figures(for: try RunLogs(directory: run.url)).first { $0.plot.id == "function" }!.plot
         #expect(figure.series.contains { $0.id == "f_test_final" })
-        #expect(!figure.notes.contains { $0.contains("no trained outputs") })
+        #expect(!figure.notes.contains { $0.text.contains("no trained outputs") })
         // K̃₀ = diag(2, 1, 0.5, 0.25), η = 0.5: point i follows y + (1 − ηλᵢ)^t (f₀ − y). Shown at t = 4 and t = 40.
         let x: [Double] = [0.5, -1, 1, -0.5], y: [Double] = [0.25, 1, 1, 0.25], f0: [Double] = [0.05, -0.1, 0.1, -0.05]
         let lambda: [Double] = [2, 1, 0.5, 0.25]

@@ -98,7 +98,7 @@ final class ReportXML: NSObject, XMLParserDelegate {
 
 /// SVG building blocks and `LinePlot`: well-formed XML, the expected series, finite coordinates on edge cases.
 struct SVGTests {
-    private func plot(_ series: [PlotSeries], y: Axis = Axis("y"), x: Axis = Axis("step t"), notes: [String] = [],
+    private func plot(_ series: [PlotSeries], y: Axis = Axis("y"), x: Axis = Axis("step t"), notes: [PlotNote] = [],
                       markers: [VerticalMarker] = []) -> ReportXML {
         let svg = LinePlot(id: "p", title: "Test plot", x: x, y: y, series: series, notes: notes, markers: markers).svg()
         return ReportXML(svg)
@@ -161,6 +161,17 @@ struct SVGTests {
         #expect(notes.contains { $0.contains("GD: 2 NaN/∞ values not drawn") })
         #expect(doc.all("line", class: "marker").count == 1)
         #expect(doc.texts(class: "marker-label") == ["diverged"])
+    }
+
+    /// A note's colour comes from its kind, not from its words: a remark that mentions divergence stays grey, a
+    /// warning is red whatever it says, and the plot's own notes about values not drawn are warnings.
+    @Test func noteColourFollowsItsKind() {
+        let doc = plot([PlotSeries(id: "gd", label: "GD", points: steps([1, .nan, 0.5]), style: SeriesStyle(color: Palette.blue))],
+                       notes: ["A remark about diverged and interrupted runs.", .warning("A warning in plain words.")])
+        let fill = Dictionary(doc.all("text", class: "note").map { ($0.text, $0.attributes["fill"] ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(fill["A remark about diverged and interrupted runs."] == "#444", "\(fill)")
+        #expect(fill["A warning in plain words."] == "#a33000", "\(fill)")
+        #expect(fill.first { $0.key.contains("not drawn") }?.value == "#a33000", "\(fill)")
     }
 
     @Test func constantSeriesGetARealAxis() {

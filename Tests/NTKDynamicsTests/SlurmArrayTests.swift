@@ -1,4 +1,5 @@
 import Foundation
+import NTKTestSupport
 import Testing
 
 /// Docs/Sweep.md's Slurm job array ("Beyond one machine"): what an array task meets (an empty shard when the

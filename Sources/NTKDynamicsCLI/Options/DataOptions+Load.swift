@@ -21,7 +21,10 @@ extension DataOptions {
         let d = loaded.dataset
         if let s = d.source {
             let image = d.imageShape.map { " = \($0) image" } ?? ""
-            describe("data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \(d.inputDim)\(image) (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))")
+            describe("""
+                data: \(s.file)\(s.testFile.map { " + \($0)" } ?? "") · \(d.trainCount) train, \(d.testCount) test · d = \
+                \(d.inputDim)\(image) (\(s.inputScaling)) · targets \(s.targetEncoding ?? s.targetColumns.joined(separator: ", "))
+                """)
         }
         return d
     }

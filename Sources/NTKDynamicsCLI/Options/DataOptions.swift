@@ -12,7 +12,10 @@ public enum DatasetChoice: String, CaseIterable, ExpressibleByArgument, Sendable
 
 /// The data: a built-in dataset and its size, or the user's CSV files (Docs/RealData.md).
 public struct DataOptions: ParsableArguments {
-    @Option(name: .customLong("dataset"), help: "Dataset: sine (1-D, y = sin 2πx), gaussian (x ~ N(0, I_d), smooth teacher), circle (unit circle, y = x₁x₂) — synthetic; digits: the bundled UCI handwritten digits (8×8, 1797 images, CC BY 4.0). Default gaussian.")
+    @Option(name: .customLong("dataset"), help: """
+        Dataset: sine (1-D, y = sin 2πx), gaussian (x ~ N(0, I_d), smooth teacher), circle (unit circle, y = x₁x₂) — \
+        synthetic; digits: the bundled UCI handwritten digits (8×8, 1797 images, CC BY 4.0). Default gaussian.
+        """)
     public var datasetChoice: DatasetChoice?
 
     @Option(name: .customLong("data"), help: ArgumentHelp(
@@ -29,19 +32,33 @@ public struct DataOptions: ParsableArguments {
             + "(N, H, W, C) array); H·W·C must equal the number of inputs. Recorded in config.json.", valueName: "HxWxC"))
     public var imageShape: ImageShapeArgument?
 
-    @Option(name: .customLong("target-columns"), parsing: .unconditional, help: ArgumentHelp("With --data: the target columns, by header name or 0-based index (−1 = last), comma-separated (default: the last column).", valueName: "columns"))
+    @Option(name: .customLong("target-columns"), parsing: .unconditional, help: ArgumentHelp("""
+        With --data: the target columns, by header name or 0-based index (−1 = last), comma-separated (default: the last \
+        column).
+        """, valueName: "columns"))
     public var targetColumns: String?
 
-    @Flag(name: .customLong("header"), inversion: .prefixedNo, help: "With --data: the first row is (not) a header of column names (default: a header exactly when none of its cells is a number).")
+    @Flag(name: .customLong("header"), inversion: .prefixedNo, help: """
+        With --data: the first row is (not) a header of column names (default: a header exactly when none of its cells is a \
+        number).
+        """)
     public var header: Bool?
 
-    @Option(name: .customLong("test-data"), help: ArgumentHelp("With --data: a CSV file of test rows with the same columns (and header) as the training file.", valueName: "file.csv"))
+    @Option(name: .customLong("test-data"), help: ArgumentHelp("""
+        With --data: a CSV file of test rows with the same columns (and header) as the training file.
+        """, valueName: "file.csv"))
     public var testDataFile: String?
 
-    @Option(name: .customLong("test-fraction"), parsing: .unconditional, help: "With --data and no --test-data: the fraction of rows held out as the test set, chosen by --seed (default 0.2; 0 for none).")
+    @Option(name: .customLong("test-fraction"), parsing: .unconditional, help: """
+        With --data and no --test-data: the fraction of rows held out as the test set, chosen by --seed (default 0.2; 0 for \
+        none).
+        """)
     public var testFraction: Double?
 
-    @Flag(name: .customLong("standardize"), inversion: .prefixedNo, help: "Standardize every input column with the training split's mean and std (recorded in config.json). Default: on for --data, off for --dataset digits (pixels/16).")
+    @Flag(name: .customLong("standardize"), inversion: .prefixedNo, help: """
+        Standardize every input column with the training split's mean and std (recorded in config.json). Default: on for \
+        --data, off for --dataset digits (pixels/16).
+        """)
     public var standardize: Bool?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
@@ -49,16 +66,23 @@ public struct DataOptions: ParsableArguments {
             + "or 3,5,8 (one-hot, k outputs). Default: every label (digits: all ten, k = 10).", valueName: "labels"))
     public var classes: IntList?
 
-    @Option(name: .customLong("samples"), parsing: .unconditional, help: "Number of training points N (default 256; with --data every training row, or at most this many drawn by --seed).")
+    @Option(name: .customLong("samples"), parsing: .unconditional, help: """
+        Number of training points N (default 256; with --data every training row, or at most this many drawn by --seed).
+        """)
     public var samplesOption: Int?
 
-    @Option(name: .customLong("test-samples"), parsing: .unconditional, help: "Number of test points (synthetic targets without noise; default 256; with --data every test row, or at most this many; digits: 256 or as many as are left).")
+    @Option(name: .customLong("test-samples"), parsing: .unconditional, help: """
+        Number of test points (synthetic targets without noise; default 256; with --data every test row, or at most this \
+        many; digits: 256 or as many as are left).
+        """)
     public var testSamplesOption: Int?
 
     @Option(name: .customLong("input-dim"), parsing: .unconditional, help: "Input dimension d for gaussian (default 8); sine has 1 and circle 2.")
     public var inputDim: Int?
 
-    @Option(name: .customLong("outputs"), parsing: .unconditional, help: "Number of outputs k of a synthetic dataset (the kernel is (N·k)×(N·k)); real data set k themselves.")
+    @Option(name: .customLong("outputs"), parsing: .unconditional, help: """
+        Number of outputs k of a synthetic dataset (the kernel is (N·k)×(N·k)); real data set k themselves.
+        """)
     public var outputsOption: Int?
 
     @Option(name: .customLong("noise"), parsing: .unconditional, help: "Standard deviation of Gaussian noise added to the synthetic training targets.")
@@ -97,18 +121,27 @@ public struct DataOptions: ParsableArguments {
             throw ValidationError("--test-samples \(n) is out of range; use 0 to \(Self.maxSamples).")
         }
         if dataFile != nil, let choice = datasetChoice {
-            throw ValidationError("--data and --dataset \(choice.rawValue) conflict: --data trains on your CSV file, --dataset on a built-in dataset; give one.")
+            throw ValidationError("""
+                --data and --dataset \(choice.rawValue) conflict: --data trains on your CSV file, --dataset on a built-in dataset; \
+                give one.
+                """)
         }
         try validateRealDataOptions()
         if isRealData {
             for (given, option) in [(outputsOption != nil, "--outputs"), (inputDim != nil, "--input-dim"), (noiseOption != nil, "--noise")] where given {
-                throw ValidationError("\(option) applies to the synthetic datasets only; with \(dataFile != nil ? "--data" : "--dataset digits") the data set it. Drop \(option).")
+                throw ValidationError("""
+                    \(option) applies to the synthetic datasets only; with \(dataFile != nil ? "--data" : "--dataset digits") the data \
+                    set it. Drop \(option).
+                    """)
             }
         }
         if datasetChoice == .digits {
             let k = ClassTargets.outputs(classCount: classes?.values.count ?? 10)
             guard samples * k <= Self.maxKernelRows else {
-                throw ValidationError("--samples \(samples) × \(k) outputs (--classes) = \(samples * k) kernel rows exceeds \(Self.maxKernelRows); the (N·k)² kernel would not fit in memory. Use fewer samples or classes.")
+                throw ValidationError("""
+                    --samples \(samples) × \(k) outputs (--classes) = \(samples * k) kernel rows exceeds \(Self.maxKernelRows); the \
+                    (N·k)² kernel would not fit in memory. Use fewer samples or classes.
+                    """)
             }
             return
         }
@@ -117,7 +150,10 @@ public struct DataOptions: ParsableArguments {
             throw ValidationError("--outputs \(outputs) is out of range; use 1 to 1000 outputs.")
         }
         guard samples * outputs <= Self.maxKernelRows else {
-            throw ValidationError("--samples \(samples) × --outputs \(outputs) = \(samples * outputs) kernel rows exceeds \(Self.maxKernelRows); the (N·k)² kernel would not fit in memory. Use fewer samples or outputs.")
+            throw ValidationError("""
+                --samples \(samples) × --outputs \(outputs) = \(samples * outputs) kernel rows exceeds \(Self.maxKernelRows); the \
+                (N·k)² kernel would not fit in memory. Use fewer samples or outputs.
+                """)
         }
         if let d = inputDim {
             guard d >= 1 && d <= Self.maxInputDim else {
@@ -206,7 +242,10 @@ public struct DataOptions: ParsableArguments {
     /// rather than silently running on the synthetic default.
     public func requireSynthetic(command: String) throws {
         guard isRealData || standardize != nil || classes != nil else { return }
-        throw ValidationError("`\(command)` runs on the synthetic datasets (sine, gaussian, circle); --data, --dataset digits and their options work with `run`.")
+        throw ValidationError("""
+            `\(command)` runs on the synthetic datasets (sine, gaussian, circle); --data, --dataset digits and their options \
+            work with `run`.
+            """)
     }
 
     /// The synthetic dataset's settings.
@@ -235,7 +274,11 @@ public struct DataOptions: ParsableArguments {
     /// Refuses data whose (N·k)² kernel would not fit in memory.
     private func checkKernelRows(_ d: Dataset, path: String) throws {
         guard d.trainCount * d.outputs <= Self.maxKernelRows else {
-            throw ValidationError("--data \(path): \(d.trainCount) training rows × \(d.outputs) target column\(d.outputs == 1 ? "" : "s") = \(d.trainCount * d.outputs) kernel rows exceeds \(Self.maxKernelRows); the (N·k)² kernel would not fit in memory. Pass --samples \(Self.maxKernelRows / d.outputs) or fewer.")
+            throw ValidationError("""
+                --data \(path): \(d.trainCount) training rows × \(d.outputs) target column\(d.outputs == 1 ? "" : "s") = \
+                \(d.trainCount * d.outputs) kernel rows exceeds \(Self.maxKernelRows); the (N·k)² kernel would not fit in memory. \
+                Pass --samples \(Self.maxKernelRows / d.outputs) or fewer.
+                """)
         }
     }
 

@@ -13,7 +13,10 @@ public struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("print-every"), parsing: .unconditional, help: "Print a table row every this many steps (default: about 20 rows per run).")
     public var printEvery: Int?
 
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: every core; on the 2-core machines measured, two threads run dgemm 1.9× as fast as one and the default run 1.8× as fast; see Docs/Performance.md).")
+    @Option(parsing: .unconditional, help: """
+        OpenBLAS threads (default: every core; on the 2-core machines measured, two threads run dgemm 1.9× as fast as one \
+        and the default run 1.8× as fast; see Docs/Performance.md).
+        """)
     public var threads: Int?
 
     /// Every active core. Measured with ntk-bench on the project's 2-core machines when nothing else ran: dgemm
@@ -25,10 +28,15 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "Print only warnings, errors and the final summary.")
     public var quiet = false
 
-    @Option(name: .customLong("check-rates"), parsing: .unconditional, help: "Exit with status 4 when a measured per-mode convergence rate differs from the NTK prediction by more than this relative tolerance (a regression test for CI).")
+    @Option(name: .customLong("check-rates"), parsing: .unconditional, help: """
+        Exit with status 4 when a measured per-mode convergence rate differs from the NTK prediction by more than this \
+        relative tolerance (a regression test for CI).
+        """)
     public var checkRates: Double?
 
-    @Option(name: .customLong("check-modes"), parsing: .unconditional, help: "With --check-rates, check only the top this many eigenmodes (default: every measured mode).")
+    @Option(name: .customLong("check-modes"), parsing: .unconditional, help: """
+        With --check-rates, check only the top this many eigenmodes (default: every measured mode).
+        """)
     public var checkModes: Int?
 
     public init() {}

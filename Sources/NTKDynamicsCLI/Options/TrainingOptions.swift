@@ -13,17 +13,30 @@ public struct TrainingOptions: ParsableArguments {
     public var lrFactor: Double?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Loss function and normalization, comma-separated in any order: mse (default) or cross-entropy (softmax for k ≥ 2 one-hot targets, logistic for k = 1 with ±1 targets); mean (default: ν = N·k, K̃ = K/(Nk)) or sum (ν = 1, K̃ = K). E.g. --loss sum, --loss cross-entropy, --loss cross-entropy,sum.",
+        """
+            Loss function and normalization, comma-separated in any order: mse (default) or cross-entropy (softmax for k ≥ 2 \
+            one-hot targets, logistic for k = 1 with ±1 targets); mean (default: ν = N·k, K̃ = K/(Nk)) or sum (ν = 1, K̃ = K). \
+            E.g. --loss sum, --loss cross-entropy, --loss cross-entropy,sum.
+            """,
         valueName: "loss"))
     public var loss: String = "mean"
 
-    @Option(help: "How θ is updated: gd (full-batch GD, the default), sgd (minibatches of --batch-size, drawn without replacement each epoch) or momentum (heavy ball with --momentum β; full batch, or minibatches with --batch-size). The linearized counterpart is trained with the same optimizer and batches.")
+    @Option(help: """
+        How θ is updated: gd (full-batch GD, the default), sgd (minibatches of --batch-size, drawn without replacement each \
+        epoch) or momentum (heavy ball with --momentum β; full batch, or minibatches with --batch-size). The linearized \
+        counterpart is trained with the same optimizer and batches.
+        """)
     public var optimizer: Optimizer = .gd
 
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Minibatch size B (1 to N) for --optimizer sgd (required) or momentum; the batch sequence is seeded by --seed and saved in arrays/batch_indices.npy.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: """
+        Minibatch size B (1 to N) for --optimizer sgd (required) or momentum; the batch sequence is seeded by --seed and \
+        saved in arrays/batch_indices.npy.
+        """)
     public var batchSize: Int?
 
-    @Option(parsing: .unconditional, help: "Heavy-ball momentum β, 0 ≤ β < 1, for --optimizer momentum: v ← β·v + ∇L, θ ← θ − η·v. η_crit becomes 2(1 + β)/λ_max.")
+    @Option(parsing: .unconditional, help: """
+        Heavy-ball momentum β, 0 ≤ β < 1, for --optimizer momentum: v ← β·v + ∇L, θ ← θ − η·v. η_crit becomes 2(1 + β)/λ_max.
+        """)
     public var momentum: Double?
 
     @Option(name: .customLong("kernel-every"), parsing: .unconditional, help: "Measure K_t and the kernel drift every this many steps (and at the last step).")
@@ -32,7 +45,10 @@ public struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Write a row of steps.csv every this many steps (and at the last step).")
     public var logEvery: Int = 1
 
-    @Option(name: .customLong("test-every"), parsing: .unconditional, help: "Evaluate the network on the test set (test_loss_gd, test_gap) every this many steps (and at the last step); the NTK test prediction is logged on every row.")
+    @Option(name: .customLong("test-every"), parsing: .unconditional, help: """
+        Evaluate the network on the test set (test_loss_gd, test_gap) every this many steps (and at the last step); the NTK \
+        test prediction is logged on every row.
+        """)
     public var testEvery: Int = 10
 
     @Option(parsing: .unconditional, help: "Follow this many of the top eigenmodes of K̃₀ in modes.csv (GD and NTK residual per logged step).")
@@ -41,22 +57,42 @@ public struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed for the data and the initialization; the same seed gives the same run.")
     public var seed: UInt64 = 0
 
-    @Option(name: .customLong("kernel-layout"), help: "Kernel of the NTK prediction for k outputs: full (the exact (N·k)×(N·k) kernel) or trace (the output-averaged N×N kernel ⊗ I_k, neural-tangents' default trace_axes=(-1,)).")
+    @Option(name: .customLong("kernel-layout"), help: """
+        Kernel of the NTK prediction for k outputs: full (the exact (N·k)×(N·k) kernel) or trace (the output-averaged N×N \
+        kernel ⊗ I_k, neural-tangents' default trace_axes=(-1,)).
+        """)
     public var kernelLayout: KernelLayout = .full
 
-    @Option(help: "empirical: predict from this network's K₀ only; analytic: also predict from the infinite-width NTK Θ of the architecture (a third curve: the infinite-width limit), and compare K₀ with Θ.")
+    @Option(help: """
+        empirical: predict from this network's K₀ only; analytic: also predict from the infinite-width NTK Θ of the \
+        architecture (a third curve: the infinite-width limit), and compare K₀ with Θ.
+        """)
     public var kernel: KernelChoice = .empirical
 
-    @Option(name: .customLong("quadrature-degree"), parsing: .unconditional, help: "Gauss–Hermite nodes per dimension for Θ of tanh and gelu (with --kernel analytic); see Docs/InfiniteWidth.md for the accuracy.")
+    @Option(name: .customLong("quadrature-degree"), parsing: .unconditional, help: """
+        Gauss–Hermite nodes per dimension for Θ of tanh and gelu (with --kernel analytic); see Docs/InfiniteWidth.md for the \
+        accuracy.
+        """)
     public var quadratureDegree: Int = GaussHermiteRule.defaultDegree
 
-    @Option(parsing: .unconditional, help: "Ridge λ ≥ 0 (units of K̃'s eigenvalues): report the kernel ridge regression test loss f₀ + K̃(X*,X)(K̃ + λI)⁻¹(y − f₀) with K₀ (and Θ with --kernel analytic), the t → ∞ limit of the NTK prediction.")
+    @Option(parsing: .unconditional, help: """
+        Ridge λ ≥ 0 (units of K̃'s eigenvalues): report the kernel ridge regression test loss f₀ + K̃(X*,X)(K̃ + λI)⁻¹(y − \
+        f₀) with K₀ (and Θ with --kernel analytic), the t → ∞ limit of the NTK prediction.
+        """)
     public var ridge: Double?
 
-    @Option(name: .customLong("output-scale"), parsing: .unconditional, help: "Laziness scale α > 0: train the centred, scaled model F = α·(f − f₀) on L(F)/α² (Chizat et al. 2019). Its NTK prediction does not depend on α, the weights move ∝ 1/α: large α is lazy (kernel) training, small α feature learning. Without it, the plain network f. Docs/Parameterizations.md.")
+    @Option(name: .customLong("output-scale"), parsing: .unconditional, help: """
+        Laziness scale α > 0: train the centred, scaled model F = α·(f − f₀) on L(F)/α² (Chizat et al. 2019). Its NTK \
+        prediction does not depend on α, the weights move ∝ 1/α: large α is lazy (kernel) training, small α feature \
+        learning. Without it, the plain network f. Docs/Parameterizations.md.
+        """)
     public var outputScale: Double?
 
-    @Option(name: .customLong("keep-outputs-every"), parsing: .unconditional, help: "Keep f on the training and test inputs every K steps (and at the last step) in arrays/f_train_history.npy and f_test_history.npy, and the final parameters in arrays/params_final/, for analyses that would otherwise need a rerun. Memory: (T/K + 1)·(N + N*)·k numbers.")
+    @Option(name: .customLong("keep-outputs-every"), parsing: .unconditional, help: """
+        Keep f on the training and test inputs every K steps (and at the last step) in arrays/f_train_history.npy and \
+        f_test_history.npy, and the final parameters in arrays/params_final/, for analyses that would otherwise need a \
+        rerun. Memory: (T/K + 1)·(N + N*)·k numbers.
+        """)
     public var keepOutputsEvery: Int?
 
     @Option(name: .customLong("keep-kernel-every"), parsing: .unconditional, help: """
@@ -66,7 +102,11 @@ public struct TrainingOptions: ParsableArguments {
         """)
     public var keepKernelEvery: Int?
 
-    @Option(help: "Precision of the network's forward/backward passes and GD update: float64, or float32 (sgemm/ssyrk, about 2× faster; K_t is still accumulated, eigendecomposed and predicted from in float64). Docs/Performance.md has the accuracy it costs.")
+    @Option(help: """
+        Precision of the network's forward/backward passes and GD update: float64, or float32 (sgemm/ssyrk, about 2× faster; \
+        K_t is still accumulated, eigendecomposed and predicted from in float64). Docs/Performance.md has the accuracy it \
+        costs.
+        """)
     public var precision: Precision = .float64
 
     public init() {}
@@ -84,7 +124,9 @@ public struct TrainingOptions: ParsableArguments {
                 if normalization != nil { return .failure(ValidationError("--loss \(loss) names two normalizations; give one of mean, sum.")) }
                 normalization = n
             } else {
-                return .failure(ValidationError("--loss '\(word)' is not a loss; use mse or cross-entropy, and optionally mean or sum (e.g. --loss cross-entropy,sum)."))
+                return .failure(ValidationError("""
+                    --loss '\(word)' is not a loss; use mse or cross-entropy, and optionally mean or sum (e.g. --loss cross-entropy,sum).
+                    """))
             }
         }
         return .success((function ?? .mse, normalization ?? .mean))
@@ -141,9 +183,6 @@ public struct TrainingOptions: ParsableArguments {
             guard lr.isFinite && lr > 0 else {
                 throw ValidationError("--lr \(lr) is invalid; the learning rate must be a finite number > 0.")
             }
-            if lrFactor != nil {
-                throw ValidationError("--lr and --lr-factor conflict: --lr sets η itself, --lr-factor sets it relative to η_crit; give one.")
-            }
         }
         if let f = lrFactor, !(f.isFinite && f > 0) {
             throw ValidationError("--lr-factor \(f) is invalid; use a finite fraction of η_crit > 0 (0.5 is the default).")
@@ -158,7 +197,10 @@ public struct TrainingOptions: ParsableArguments {
             throw ValidationError("--modes \(modes) is invalid; follow 0 or more eigenmodes.")
         }
         guard GaussHermiteRule.degreeRange.contains(quadratureDegree) else {
-            throw ValidationError("--quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \(GaussHermiteRule.degreeRange.upperBound) nodes (default \(GaussHermiteRule.defaultDegree)).")
+            throw ValidationError("""
+                --quadrature-degree \(quadratureDegree) is out of range; use \(GaussHermiteRule.degreeRange.lowerBound) to \
+                \(GaussHermiteRule.degreeRange.upperBound) nodes (default \(GaussHermiteRule.defaultDegree)).
+                """)
         }
         if let a = outputScale, !(a.isFinite && a > 0) {
             throw ValidationError("--output-scale \(a) is invalid; α must be a finite number > 0 (1 trains the centred network f − f₀).")

@@ -32,13 +32,22 @@ public struct AnalyticNTK: Sendable {
         public var explicitLayers = false
 
         public var description: String {
-            explicitLayers ? "layers given one by one (explicitLayers) are numbers at one width; AnalyticNTK computes the kernel of a parameterization's width limit."
+            explicitLayers ? """
+                layers given one by one (explicitLayers) are numbers at one width; AnalyticNTK computes the kernel of a \
+                parameterization's width limit.
+                """
                 : Self.explanation(parameterization)
         }
 
         /// Why `--kernel analytic` and the `kernel` command cannot give Θ under `p` (Docs/Parameterizations.md#infinite-width).
         public static func explanation(_ p: Parameterization) -> String {
-            "--parameterization \(p.rawValue) has no infinite-width NTK to compare with: its kernel at initialization does have a finite limit, but training moves it by O(1) at every width (feature learning: the hidden features change by O(1)), so no fixed kernel describes training and a Θ curve would be wrong; the logits also start at O(1/√n), tending to 0. Use --parameterization ntk or standard for Θ, or `ntk-dynamics run --kernel empirical` (the default) to compare GD with the prediction from the kernel at initialization (Docs/Parameterizations.md)."
+            """
+                --parameterization \(p.rawValue) has no infinite-width NTK to compare with: its kernel at initialization does have a \
+                finite limit, but training moves it by O(1) at every width (feature learning: the hidden features change by O(1)), \
+                so no fixed kernel describes training and a Θ curve would be wrong; the logits also start at O(1/√n), tending to 0. \
+                Use --parameterization ntk or standard for Θ, or `ntk-dynamics run --kernel empirical` (the default) to compare GD \
+                with the prediction from the kernel at initialization (Docs/Parameterizations.md).
+                """
         }
     }
 

@@ -53,7 +53,10 @@ public enum KernelLayout: String, CaseIterable, Codable, Sendable {
     public var explanation: String {
         switch self {
         case .full: return "full: the exact (N·k)×(N·k) empirical kernel"
-        case .trace: return "trace: the output-averaged N×N kernel Θ̄ = (1/k)·Σ_a K_aa, used as Θ̄ ⊗ I_k (neural-tangents' default trace_axes=(-1,)); drift and ntk_*.npy still use the full kernel"
+        case .trace: return """
+            trace: the output-averaged N×N kernel Θ̄ = (1/k)·Σ_a K_aa, used as Θ̄ ⊗ I_k (neural-tangents' default \
+            trace_axes=(-1,)); drift and ntk_*.npy still use the full kernel
+            """
         }
     }
 }

@@ -24,7 +24,10 @@ public enum KernelRidgeRegressionError: Error, Equatable, CustomStringConvertibl
         case let .nonFiniteInput(what):
             return "kernel ridge regression: the \(what) contains NaN or infinite entries"
         case let .notPositiveDefinite(ridge, largestJitter, attempts):
-            return "kernel ridge regression: K + λI (λ = \(ridge)) is not positive definite even with a diagonal jitter of \(largestJitter) (\(attempts) Cholesky attempts); use a larger ridge"
+            return """
+                kernel ridge regression: K + λI (λ = \(ridge)) is not positive definite even with a diagonal jitter of \
+                \(largestJitter) (\(attempts) Cholesky attempts); use a larger ridge
+                """
         case let .lapack(error):
             return "kernel ridge regression: \(error.description)"
         }

@@ -38,10 +38,17 @@ public enum Parameterization: String, CaseIterable, Codable, Sendable {
         case .ntk, .standard: return nil
         case .mup:
             return depth >= 1 ? nil
-                : "--parameterization mup needs at least one hidden layer (--depth 1 or more): it scales the layers by the hidden width n, and --depth 0 has none."
+                : """
+                    --parameterization mup needs at least one hidden layer (--depth 1 or more): it scales the layers by the hidden width \
+                    n, and --depth 0 has none.
+                    """
         case .meanField:
             return depth == 1 ? nil
-                : "--parameterization mean-field is defined for one hidden layer only (--depth 1), the 1/n output of Mei–Montanari and Chizat–Bach; Yang & Hu 2021 give no mean-field row for other depths. Use --parameterization mup, its generalization to deeper networks."
+                : """
+                    --parameterization mean-field is defined for one hidden layer only (--depth 1), the 1/n output of Mei–Montanari and \
+                    Chizat–Bach; Yang & Hu 2021 give no mean-field row for other depths. Use --parameterization mup, its generalization \
+                    to deeper networks.
+                    """
         }
     }
 

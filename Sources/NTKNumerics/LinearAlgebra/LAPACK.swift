@@ -130,7 +130,9 @@ extension SymmetricEigendecomposition {
     /// Checks the shape (n − 1 off-diagonal entries) and that every entry is finite.
     private static func checkTridiagonal(_ diagonal: [Double], _ offDiagonal: [Double], routine: String) throws {
         let n = diagonal.count
-        precondition(offDiagonal.count == max(n - 1, 0), "a tridiagonal matrix of order \(n) has \(max(n - 1, 0)) off-diagonal entries, got \(offDiagonal.count)")
+        precondition(offDiagonal.count == max(n - 1, 0), """
+            a tridiagonal matrix of order \(n) has \(max(n - 1, 0)) off-diagonal entries, got \(offDiagonal.count)
+            """)
         guard diagonal.allSatisfy(\.isFinite), offDiagonal.allSatisfy(\.isFinite) else {
             throw LAPACKError.nonFiniteInput(routine: routine)
         }

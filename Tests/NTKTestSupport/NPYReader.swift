@@ -1,13 +1,13 @@
 import Foundation
 
 /// A minimal, independent reader of NumPy `.npy` version 1.0 files holding `<f8` C-order arrays (test helper).
-struct NPYArray {
-    var shape: [Int]
-    var values: [Double]
+package struct NPYArray {
+    package var shape: [Int]
+    package var values: [Double]
 
-    enum Failure: Error { case malformed(String) }
+    package enum Failure: Error { case malformed(String) }
 
-    init(contentsOf url: URL) throws {
+    package init(contentsOf url: URL) throws {
         let bytes = [UInt8](try Data(contentsOf: url))
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw Failure.malformed("bad magic")

@@ -1,22 +1,22 @@
 import Foundation
-@testable import NTKDynamics
+import NTKDynamics
 
 /// Independent references for the infinite-width kernel maps T = E[φ(u)φ(v)], Ṫ = E[φ′(u)φ′(v)],
 /// (u, v) ~ N(0, [[q1, c], [c, q2]]), used to test ``Activation/kernelMaps(q1:c:q2:rule:)`` and ``AnalyticNTK``.
 ///
 /// Nothing here calls the library's kernel maps, its Gauss–Hermite rule or ``Activation/value(_:)``: φ and φ′ are
 /// `Reference.phi` / `Reference.phiPrime` (ReferenceJacobian.swift), and the formulas are written out again.
-enum KernelMapReference {
+package enum KernelMapReference {
     /// A Monte Carlo estimate with its standard error.
-    struct Estimate {
-        var t: Double
-        var tDot: Double
-        var tError: Double
-        var tDotError: Double
+    package struct Estimate {
+        package var t: Double
+        package var tDot: Double
+        package var tError: Double
+        package var tDotError: Double
     }
 
     /// Monte Carlo over `samples` draws of (u, v) = (√q1·z1, ρ√q2·z1 + √(1−ρ²)·√q2·z2).
-    static func monteCarlo(_ act: Activation, q1: Double, rho: Double, q2: Double, samples: Int, seed: UInt64) -> Estimate {
+    package static func monteCarlo(_ act: Activation, q1: Double, rho: Double, q2: Double, samples: Int, seed: UInt64) -> Estimate {
         var rng = RandomSource(seed: seed, stream: 77)
         let a = q1.squareRoot(), b = rho * q2.squareRoot(), c = (1 - rho * rho).squareRoot() * q2.squareRoot()
         var s1 = 0.0, s2 = 0.0, d1 = 0.0, d2 = 0.0
@@ -39,7 +39,7 @@ enum KernelMapReference {
     /// in (z1, z2). For φ analytic in a strip the trapezoid rule converges geometrically in 1/h (error about
     /// e^{−2πa/h} for a strip of half-width a in z), so h = 0.06 leaves about e^{−90} for tanh at q ≤ 3 (and less for gelu, which is entire): round-off, ~1e-15, is all;
     /// the truncation at L = 8.5 costs about e^{−L²/2} ≈ 2e-16.
-    static func trapezoid(_ act: Activation, q1: Double, c: Double, q2: Double, h: Double = 0.06, limit: Double = 8.5) -> (t: Double, tDot: Double) {
+    package static func trapezoid(_ act: Activation, q1: Double, c: Double, q2: Double, h: Double = 0.06, limit: Double = 8.5) -> (t: Double, tDot: Double) {
         let m = Int((limit / h).rounded())
         let zs = (-m...m).map { Double($0) * h }
         let ws = zs.map { h * exp(-$0 * $0 / 2) / (2 * Double.pi).squareRoot() }
@@ -63,7 +63,7 @@ enum KernelMapReference {
     }
 
     /// The closed forms, written out independently of the library (relu: Cho & Saul 2009; erf: Williams 1997).
-    static func closedForm(_ act: Activation, q1: Double, c: Double, q2: Double) -> (t: Double, tDot: Double)? {
+    package static func closedForm(_ act: Activation, q1: Double, c: Double, q2: Double) -> (t: Double, tDot: Double)? {
         switch act {
         case .relu:
             let norm = (q1 * q2).squareRoot()
@@ -81,13 +81,13 @@ enum KernelMapReference {
     }
 
     /// T and Ṫ for any activation: the closed form, or the trapezoid rule.
-    static func maps(_ act: Activation, q1: Double, c: Double, q2: Double) -> (t: Double, tDot: Double) {
+    package static func maps(_ act: Activation, q1: Double, c: Double, q2: Double) -> (t: Double, tDot: Double) {
         closedForm(act, q1: q1, c: c, q2: q2) ?? trapezoid(act, q1: q1, c: c, q2: q2)
     }
 
     /// Σ and Θ for one pair of inputs by the recursion of Docs/Conventions.md written out for scalars, with the
     /// standard-parameterization terms (fan-in·T, 1 per bias) from Docs/InfiniteWidth.md.
-    static func kernels(_ x: [Double], _ y: [Double], _ a: MLPArchitecture) -> (nngp: Double, ntk: Double) {
+    package static func kernels(_ x: [Double], _ y: [Double], _ a: MLPArchitecture) -> (nngp: Double, ntk: Double) {
         let d = Double(x.count)
         var xy = 0.0, xx = 0.0, yy = 0.0
         for i in x.indices { xy += x[i] * y[i]; xx += x[i] * x[i]; yy += y[i] * y[i] }
@@ -112,11 +112,11 @@ enum KernelMapReference {
 
 extension Matrix {
     /// The largest |entry|.
-    var maxAbs: Double { data.reduce(0) { max($0, abs($1)) } }
+    package var maxAbs: Double { data.reduce(0) { max($0, abs($1)) } }
 }
 
 /// ‖a − b‖_F/‖b‖_F with plain loops.
-func relativeDifference(_ a: Matrix, _ b: Matrix) -> Double {
+package func relativeDifference(_ a: Matrix, _ b: Matrix) -> Double {
     precondition(a.rows == b.rows && a.cols == b.cols)
     return naiveDistance(a.data, b.data) / naiveNorm(b.data)
 }

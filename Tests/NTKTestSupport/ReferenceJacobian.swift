@@ -1,6 +1,5 @@
 import Foundation
-import Testing
-@testable import NTKDynamics
+import NTKDynamics
 
 /// An independent, deliberately naive implementation of the network math of Docs/Conventions.md, used as the
 /// reference the library is tested against.
@@ -15,10 +14,10 @@ import Testing
 ///     "mup", "mean-field": z_l = n^(−a_l) · a_{l−1}W_l + n^(−a_bias) · b_l, rates n^(−c) (``abc(_:layer:depth:)``)
 ///
 /// and the bias term is absent when `hasBias == false`.
-enum Reference {
+package enum Reference {
     // MARK: Activations, written out independently of `Activation`.
 
-    static func phi(_ act: Activation, _ z: Double) -> Double {
+    package static func phi(_ act: Activation, _ z: Double) -> Double {
         switch act {
         case .relu: return max(z, 0)
         case .tanh: return 1 - 2 / (exp(2 * z) + 1)
@@ -28,7 +27,7 @@ enum Reference {
         }
     }
 
-    static func phiPrime(_ act: Activation, _ z: Double) -> Double {
+    package static func phiPrime(_ act: Activation, _ z: Double) -> Double {
         switch act {
         case .relu: return z > 0 ? 1 : 0
         case .tanh:
@@ -40,11 +39,11 @@ enum Reference {
         }
     }
 
-    static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+    package static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 
     // MARK: Scales straight from Docs/Conventions.md (Model).
 
-    static func sizes(_ a: MLPArchitecture) -> [Int] {
+    package static func sizes(_ a: MLPArchitecture) -> [Int] {
         var s = [a.inputDim]
         for _ in 0..<a.depth { s.append(a.width) }
         s.append(a.outputs)
@@ -52,10 +51,10 @@ enum Reference {
     }
 
     /// One layer's factors: z_l = c·a_{l−1}W_l + s·b_l, and GD moves W_l and b_l by η·r·∇L.
-    struct Scales: Equatable {
-        var c: Double
-        var s: Double
-        var r: Double
+    package struct Scales: Equatable {
+        package var c: Double
+        package var s: Double
+        package var r: Double
     }
 
     /// The exponents of Yang & Hu 2021 (arXiv 2011.14522, Table 3), typed again here: the factor on a weight is
@@ -65,7 +64,7 @@ enum Reference {
     ///
     ///     μP:  input a = −½, hidden a = 0, readout a = ½; hidden-unit bias a = −½, readout bias a = 0; c = 0
     ///     MFP: input a = 0, readout a = 1; hidden-unit bias a = 0, readout bias a = ½; c = −1 (one hidden layer)
-    static func abc(_ p: Parameterization, layer l: Int, depth: Int) -> (weight: Double, bias: Double, c: Double) {
+    package static func abc(_ p: Parameterization, layer l: Int, depth: Int) -> (weight: Double, bias: Double, c: Double) {
         let input = l == 0, readout = l == depth
         switch p {
         case .mup: return (input ? -0.5 : readout ? 0.5 : 0, readout ? 0 : -0.5, 0)
@@ -76,7 +75,7 @@ enum Reference {
 
     /// The per-layer factors straight from Docs/Conventions.md (Model) and Docs/Parameterizations.md; for a network
     /// given by ``MLPArchitecture/explicitLayers`` (the tests' per-layer forms), the factors those layers state.
-    static func scales(_ a: MLPArchitecture) -> [Scales] {
+    package static func scales(_ a: MLPArchitecture) -> [Scales] {
         if let layers = a.explicitLayers {
             return layers.map { Scales(c: $0.weightMultiplier, s: $0.biasMultiplier, r: $0.learningRateScale) }
         }
@@ -93,13 +92,13 @@ enum Reference {
     }
 
     /// The factor on a_{l−1}W_l for weight layer `l` (0-based).
-    static func weightFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].c }
+    package static func weightFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].c }
 
     /// The factor on b_l of weight layer `l` (unused without biases).
-    static func biasFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].s }
+    package static func biasFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].s }
 
     /// r_j for every parameter j, in the order of ``MLPParameters/flattened``: GD moves θ_j by η·r_j·∂L/∂θ_j.
-    static func rates(_ a: MLPArchitecture) -> [Double] {
+    package static func rates(_ a: MLPArchitecture) -> [Double] {
         let s = sizes(a), sc = scales(a)
         var r: [Double] = []
         for l in 0..<(s.count - 1) {
@@ -109,7 +108,7 @@ enum Reference {
     }
 
     /// Σ_j r_j·J₁[:, j]·J₂[:, j]ᵀ = Σ_l r_l·J₁,l·J₂,lᵀ, the kernel of GD with per-layer rates.
-    static func weightedKernel(_ j1: [[Double]], _ j2: [[Double]], rates r: [Double]) -> [[Double]] {
+    package static func weightedKernel(_ j1: [[Double]], _ j2: [[Double]], rates r: [Double]) -> [[Double]] {
         j1.map { ra in
             j2.map { rb in
                 var acc = 0.0
@@ -120,7 +119,7 @@ enum Reference {
     }
 
     /// Number of parameters, counted from the layer sizes.
-    static func parameterCount(_ a: MLPArchitecture) -> Int {
+    package static func parameterCount(_ a: MLPArchitecture) -> Int {
         let s = sizes(a)
         var p = 0
         for l in 0..<(s.count - 1) { p += s[l] * s[l + 1] + (a.hasBias ? s[l + 1] : 0) }
@@ -131,12 +130,12 @@ enum Reference {
 
     /// W[l][p][q] and b[l][q], unpacked from a flat vector in the documented order
     /// (W_0 row-major, b_0, W_1, b_1, …).
-    struct Params {
-        var w: [[[Double]]]
-        var b: [[Double]]
+    package struct Params {
+        package var w: [[[Double]]]
+        package var b: [[Double]]
     }
 
-    static func unpack(_ flat: [Double], _ a: MLPArchitecture) -> Params {
+    package static func unpack(_ flat: [Double], _ a: MLPArchitecture) -> Params {
         let s = sizes(a)
         var w: [[[Double]]] = []
         var b: [[Double]] = []
@@ -162,7 +161,7 @@ enum Reference {
     }
 
     /// Rebuilds ``MLPParameters`` from a flat vector in the order of ``MLPParameters/flattened``.
-    static func parameters(fromFlat flat: [Double], _ a: MLPArchitecture) -> MLPParameters {
+    package static func parameters(fromFlat flat: [Double], _ a: MLPArchitecture) -> MLPParameters {
         let p = unpack(flat, a)
         let s = sizes(a)
         var weights: [Matrix] = []
@@ -177,7 +176,7 @@ enum Reference {
     // MARK: Forward and backward, one sample at a time.
 
     /// The pre-activations z_1 … z_{H+1} of one sample (z_{H+1} = f(x)).
-    static func preActivations(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [[Double]] {
+    package static func preActivations(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [[Double]] {
         let s = sizes(a)
         var input = x
         var zs: [[Double]] = []
@@ -196,12 +195,12 @@ enum Reference {
     }
 
     /// f(x) for one sample.
-    static func forward(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [Double] {
+    package static func forward(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [Double] {
         preActivations(x, a, p).last!
     }
 
     /// f(X) for all samples, flattened sample-major (index i·k + a).
-    static func outputs(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [Double] {
+    package static func outputs(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [Double] {
         let p = unpack(flat, a)
         var out: [Double] = []
         for x in xs { out += forward(x, a, p) }
@@ -210,7 +209,7 @@ enum Reference {
 
     /// The Jacobian ∂f_a(x_i)/∂θ_j: rows i·k + a (sample-major), columns in the order of
     /// ``MLPParameters/flattened``. Computed by scalar backpropagation of e_a through each sample.
-    static func jacobian(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [[Double]] {
+    package static func jacobian(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [[Double]] {
         let p = unpack(flat, a)
         let s = sizes(a)
         let layers = s.count - 1
@@ -266,7 +265,7 @@ enum Reference {
 // MARK: - Small dense helpers for tests (plain loops).
 
 /// A · Bᵀ for row-major nested arrays.
-func naiveProductTransposed(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+package func naiveProductTransposed(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
     a.map { ra in
         b.map { rb in
             var acc = 0.0
@@ -277,7 +276,7 @@ func naiveProductTransposed(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
 }
 
 /// A · x.
-func naiveMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
+package func naiveMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
     a.map { row in
         var acc = 0.0
         for j in row.indices { acc += row[j] * x[j] }
@@ -286,7 +285,7 @@ func naiveMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
 }
 
 /// Aᵀ · x.
-func naiveTransposedMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
+package func naiveTransposedMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
     var y = [Double](repeating: 0, count: a.first?.count ?? 0)
     for i in a.indices {
         for j in a[i].indices { y[j] += a[i][j] * x[i] }
@@ -294,13 +293,13 @@ func naiveTransposedMatVec(_ a: [[Double]], _ x: [Double]) -> [Double] {
     return y
 }
 
-func naiveNorm(_ v: [Double]) -> Double {
+package func naiveNorm(_ v: [Double]) -> Double {
     var s = 0.0
     for x in v { s += x * x }
     return s.squareRoot()
 }
 
-func naiveDistance(_ a: [Double], _ b: [Double]) -> Double {
+package func naiveDistance(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count)
     var s = 0.0
     for i in a.indices { s += (a[i] - b[i]) * (a[i] - b[i]) }
@@ -308,7 +307,7 @@ func naiveDistance(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 /// ∂loss/∂θ_p by central differences, (loss(θ + h·e_p) − loss(θ − h·e_p)) / 2h for every p.
-func centralDifferenceGradient(_ loss: ([Double]) -> Double, at theta: [Double], step h: Double = 1e-6) -> [Double] {
+package func centralDifferenceGradient(_ loss: ([Double]) -> Double, at theta: [Double], step h: Double = 1e-6) -> [Double] {
     theta.indices.map { p in
         var plus = theta, minus = theta
         plus[p] += h
@@ -318,7 +317,7 @@ func centralDifferenceGradient(_ loss: ([Double]) -> Double, at theta: [Double],
 }
 
 /// ‖A − B‖_F / ‖B‖_F between a library matrix and a reference nested array.
-func relativeFrobeniusError(_ m: Matrix, _ ref: [[Double]]) -> Double {
+package func relativeFrobeniusError(_ m: Matrix, _ ref: [[Double]]) -> Double {
     precondition(m.rows == ref.count && ref.allSatisfy { $0.count == m.cols }, "shape mismatch")
     var num = 0.0, den = 0.0
     for i in 0..<m.rows {
@@ -332,43 +331,51 @@ func relativeFrobeniusError(_ m: Matrix, _ ref: [[Double]]) -> Double {
 }
 
 /// N rows of d independent standard normals.
-func gaussianInputs(_ n: Int, _ d: Int, rng: inout RandomSource) -> [[Double]] {
+package func gaussianInputs(_ n: Int, _ d: Int, rng: inout RandomSource) -> [[Double]] {
     (0..<n).map { _ in (0..<d).map { _ in rng.normal() } }
 }
 
 extension Matrix {
     /// The rows as nested arrays (the inverse of `Matrix(_:)`).
-    var nested: [[Double]] { (0..<rows).map { row($0) } }
+    package var nested: [[Double]] { (0..<rows).map { row($0) } }
 }
 
 // MARK: - Tiny test networks.
 
 /// One tiny network configuration, with a deterministic seed for its parameters and inputs.
-struct TinyNet: CustomTestStringConvertible, Sendable {
-    var activation: Activation
-    var parameterization: Parameterization
-    var depth: Int
-    var outputs: Int
-    var hasBias: Bool
-    var inputDim = 3
-    var samples = 4
+/// (Its `CustomTestStringConvertible` conformance is declared in the test target, which imports Testing.)
+package struct TinyNet: Sendable {
+    package var activation: Activation
+    package var parameterization: Parameterization
+    package var depth: Int
+    package var outputs: Int
+    package var hasBias: Bool
+    package var inputDim = 3
+    package var samples = 4
 
-    var width: Int { 5 + depth }  // 5, 6, 7
+    package init(activation: Activation, parameterization: Parameterization, depth: Int, outputs: Int, hasBias: Bool,
+                 inputDim: Int = 3, samples: Int = 4) {
+        (self.activation, self.parameterization, self.depth, self.outputs, self.hasBias) =
+            (activation, parameterization, depth, outputs, hasBias)
+        (self.inputDim, self.samples) = (inputDim, samples)
+    }
 
-    var architecture: MLPArchitecture {
+    package var width: Int { 5 + depth }  // 5, 6, 7
+
+    package var architecture: MLPArchitecture {
         MLPArchitecture(inputDim: inputDim, width: width, depth: depth, outputs: outputs,
                         activation: activation, parameterization: parameterization,
                         weightStd: 1.3, biasStd: 0.7, hasBias: hasBias)
     }
 
-    var seed: UInt64 {
+    package var seed: UInt64 {
         UInt64(Activation.allCases.firstIndex(of: activation)!) &* 1_000
             &+ UInt64(Parameterization.allCases.firstIndex(of: parameterization)!) &* 100
             &+ UInt64(depth * 10 + outputs) &+ (hasBias ? 7 : 0)
     }
 
     /// A model with random parameters drawn by the library's initializer (the values only need to be generic).
-    func model() -> MLP {
+    package func model() -> MLP {
         var rng = RandomSource(seed: seed, stream: 1)
         var m = MLP(architecture: architecture, rng: &rng)
         // "standard" draws small weights; perturb every parameter by an O(σ) amount so biases are non-zero
@@ -381,17 +388,17 @@ struct TinyNet: CustomTestStringConvertible, Sendable {
     }
 
     /// `n` gaussian inputs (stream 2 + `stream`).
-    func inputs(_ n: Int? = nil, stream: UInt64 = 0) -> [[Double]] {
+    package func inputs(_ n: Int? = nil, stream: UInt64 = 0) -> [[Double]] {
         var rng = RandomSource(seed: seed, stream: 2 + stream)
         return gaussianInputs(n ?? samples, inputDim, rng: &rng)
     }
 
-    var testDescription: String {
+    package var testDescription: String {
         "\(activation.rawValue) \(parameterization.rawValue) H=\(depth) k=\(outputs) \(hasBias ? "bias" : "no-bias")"
     }
 
     /// Every activation × parameterization × depth 0,1,2 (those the parameterization supports) × k ∈ {1, 3} × bias on/off.
-    static let all: [TinyNet] = {
+    package static let all: [TinyNet] = {
         var cases: [TinyNet] = []
         for act in Activation.allCases {
             for par in Parameterization.allCases {

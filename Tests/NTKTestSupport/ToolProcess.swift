@@ -1,15 +1,15 @@
 import Foundation
 
 /// Runs the built `ntk-dynamics` executable as a child process (test helper).
-struct ToolProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+package struct ToolProcess {
+    package struct Result {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
     /// The executable next to the test bundle (`swift build --build-tests` builds both into one folder).
-    static var executable: URL {
+    package static var executable: URL {
         let candidates: [URL] = [
             Bundle.main.bundleURL.deletingLastPathComponent(),
             Bundle.main.bundleURL,
@@ -22,8 +22,8 @@ struct ToolProcess {
 
     /// Starts the tool with `arguments`; `environment` adds (or, with nil, removes) variables of this
     /// process's environment; `stdin`, when given, is a file opened as the tool's standard input.
-    static func start(_ arguments: [String], environment changes: [String: String?] = [:],
-                      stdin: URL? = nil) throws -> (Process, Pipe, Pipe) {
+    package static func start(_ arguments: [String], environment changes: [String: String?] = [:],
+                              stdin: URL? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -40,7 +40,7 @@ struct ToolProcess {
     }
 
     /// Runs the tool to completion.
-    static func run(_ arguments: [String], environment: [String: String?] = [:], stdin: URL? = nil) throws -> Result {
+    package static func run(_ arguments: [String], environment: [String: String?] = [:], stdin: URL? = nil) throws -> Result {
         let (process, out, err) = try start(arguments, environment: environment, stdin: stdin)
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
@@ -51,9 +51,11 @@ struct ToolProcess {
 }
 
 /// A fresh temporary directory path (not created), removed by `cleanup`.
-struct ScratchDirectory {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntk-test-\(UUID().uuidString)")
-    var path: String { url.path }
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
+package struct ScratchDirectory {
+    package let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntk-test-\(UUID().uuidString)")
+    package var path: String { url.path }
+    package func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+    package func cleanup() { try? FileManager.default.removeItem(at: url) }
+
+    package init() {}
 }
