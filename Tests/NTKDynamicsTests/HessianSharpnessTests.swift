@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import NTKDynamics
+
+/// Exact Hessian-vector products (Pearlmutter's R-operator) and the sharpness λ_max(R^{1/2}∇²L R^{1/2}) against the
+/// full Hessian built by central finite differences of the exact gradient, its top eigenvalue by LAPACK `dsyevd`,
+/// and the closed form of linear networks.
+@Suite("Hessian sharpness")
+struct HessianSharpnessTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var activation: Activation
+        var parameterization: Parameterization
+        var outputs: Int
+        var loss: LossFunction
+        var depth = 2
+
+        var net: TinyNet {
+            TinyNet(activation: activation, parameterization: parameterization, depth: depth, outputs: outputs,
+                    hasBias: true, samples: 5)
+        }
+
+        var testDescription: String { "\(net.testDescription) \(loss.rawValue)" }
+
+        /// Targets independent of the model: Gaussian for squared loss, ±1 or one-hot rows for cross-entropy.
+        func targets() -> Matrix {
+            var rng = RandomSource(seed: net.seed, stream: 31)
+            let n = net.samples, k = outputs
+            var y = [Double](repeating: 0, count: n * k)
+            for i in 0..<n {
+                switch (loss, k) {
+                case (.mse, _): for a in 0..<k { y[i * k + a] = rng.normal() }
+                case (.crossEntropy, 1): y[i] = rng.normal() > 0 ? 1 : -1
+                case (.crossEntropy, _): y[i * k + Int(abs(rng.normal() * 1000)) % k] = 1
+                }
+            }
+            return Matrix(rows: n, cols: k, data: y)
+        }
+
+        func sharpness(_ model: MLP) -> HessianSharpness {
+            HessianSharpness(network: model, inputs: Matrix(net.inputs()), targets: targets(), lossFunction: loss,
+                             normalization: .mean)
+        }
+
+        /// ∇L at `flat` by the library's backpropagation (``GradientDescent/gradient()``), flattened.
+        func gradient(at flat: [Double]) -> [Double] {
+            var m = net.model()
+            m.parameters = Reference.parameters(fromFlat: flat, net.architecture)
+            let gd = GradientDescent(model: m, inputs: Matrix(net.inputs()), targets: targets(), loss: .mean, learningRate: 0.1,
+                                     lossFunction: loss)
+            return gd.gradient().flattened
+        }
+
+        /// H[i][j] = (∂_i L(θ + h e_j) − ∂_i L(θ − h e_j))/(2h), symmetrized.
+        func finiteDifferenceHessian(h: Double = 1e-5) -> [[Double]] {
+            let theta = net.model().parameters.flattened
+            let p = theta.count
+            var columns: [[Double]] = []
+            for j in 0..<p {
+                var plus = theta, minus = theta
+                plus[j] += h
+                minus[j] -= h
+                let gp = gradient(at: plus), gm = gradient(at: minus)
+                columns.append((0..<p).map { (gp[$0] - gm[$0]) / (2 * h) })
+            }
+            return (0..<p).map { i in (0..<p).map { j in 0.5 * (columns[j][i] + columns[i][j]) } }
+        }
+
+        static let all: [Case] = {
+            var cases: [Case] = []
+            for act in [Activation.relu, .tanh, .gelu, .erf] {
+                for loss in LossFunction.allCases {
+                    for k in [1, 3] {
+                        for p in [Parameterization.ntk, .mup] {
+                            cases.append(Case(activation: act, parameterization: p, outputs: k, loss: loss))
+                        }
+                    }
+                }
+            }
+            // Rates r_l = n: the preconditioned Hessian differs from ∇²L.
+            cases.append(Case(activation: .tanh, parameterization: .meanField, outputs: 1, loss: .mse, depth: 1))
+            cases.append(Case(activation: .gelu, parameterization: .meanField, outputs: 3, loss: .crossEntropy, depth: 1))
+            return cases
+        }()
+    }
+
+    @Test("φ″ is the central difference of φ′", arguments: Activation.allCases)
+    func secondDerivativeMatchesFiniteDifferences(activation: Activation) {
+        let h = 1e-6
+        for z in stride(from: -2.95, through: 3.05, by: 0.25) {
+            let fd = (activation.derivative(z + h) - activation.derivative(z - h)) / (2 * h)
+            #expect(abs(activation.secondDerivative(z) - fd) <= 1e-7, "\(activation) at z = \(z)")
+        }
+    }
+
+    @Test("Hv and λ_max(R^½HR^½) match the finite-difference Hessian and dsyevd", arguments: Case.all)
+    func matchesFiniteDifferenceHessian(c: Case) throws {
+        let hessian = c.finiteDifferenceHessian()
+        let p = hessian.count
+        let s = c.sharpness(c.net.model())
+        var rng = RandomSource(seed: c.net.seed, stream: 40)
+        let v = (0..<p).map { _ in rng.normal() }
+        let hv = s.hessianVectorProduct(Reference.parameters(fromFlat: v, c.net.architecture)).flattened
+        let expected = hessian.map { row in zip(row, v).reduce(0) { $0 + $1.0 * $1.1 } }
+        let scale = hessian.joined().reduce(0) { $0 + $1 * $1 }.squareRoot() * vectorNorm(v)
+        #expect(distance(hv, expected) <= 1e-6 * scale, "‖Hv − H_fd v‖ = \(distance(hv, expected)), scale \(scale)")
+        // R^{1/2} H R^{1/2} with the rates typed again from the docs, and its λ_max by dsyevd.
+        let root = Reference.rates(c.net.architecture).map { $0.squareRoot() }
+        let pre = Matrix(rows: p, cols: p, data: (0..<p).flatMap { i in (0..<p).map { j in root[i] * hessian[i][j] * root[j] } })
+        let top = try SymmetricEigendecomposition(pre).values.last!
+        let lanczos = try s.largestEigenvalue()
+        #expect(abs(lanczos - top) <= 1e-5 * max(abs(top), 1e-3), "Lanczos \(lanczos), dsyevd \(top)")
+    }
+
+    /// A linear network (identity activation) at zero residual, and the linear model of depth 0 with any targets: the
+    /// Hessian of squared loss is the Gauss–Newton term JᵀJ/ν, so λ_max(R^½HR^½) = λ_max(J·R·Jᵀ)/ν, from the
+    /// reference Jacobian.
+    @Test("a linear network's sharpness is λ_max(J R Jᵀ)/ν", arguments: [
+        (Parameterization.ntk, 2, 1), (.ntk, 0, 3), (.mup, 2, 3), (.meanField, 1, 1), (.standard, 3, 2),
+    ])
+    func linearNetworkClosedForm(parameterization: Parameterization, depth: Int, outputs: Int) throws {
+        let net = TinyNet(activation: .linear, parameterization: parameterization, depth: depth, outputs: outputs,
+                          hasBias: true, samples: 6)
+        let model = net.model()
+        let xs = net.inputs()
+        var rng = RandomSource(seed: 9, stream: 3)
+        let targets = depth == 0 ? (0..<(net.samples * outputs)).map { _ in rng.normal() }
+            : Reference.outputs(xs, net.architecture, flat: model.parameters.flattened)
+        let s = HessianSharpness(network: model, inputs: Matrix(xs), targets: Matrix(rows: net.samples, cols: outputs, data: targets),
+                                 lossFunction: .mse, normalization: .mean)
+        let j = Reference.jacobian(xs, net.architecture, flat: model.parameters.flattened)
+        let kernel = Reference.weightedKernel(j, j, rates: Reference.rates(net.architecture))
+        let nu = Double(net.samples * outputs)
+        let top = try SymmetricEigendecomposition(Matrix(kernel.map { $0.map { $0 / nu } })).values.last!
+        let lanczos = try s.largestEigenvalue()
+        #expect(abs(lanczos - top) <= 1e-7 * top, "Lanczos \(lanczos), λ_max(JRJᵀ)/ν \(top)")
+    }
+}
