@@ -135,3 +135,61 @@ struct HessianSharpnessTests {
         #expect(abs(lanczos - top) <= 1e-7 * top, "Lanczos \(lanczos), λ_max(JRJᵀ)/ν \(top)")
     }
 }
+
+/// `--sharpness-every` in a run: the column, the summary keys, and the value at t = 0 against the finite-difference
+/// Hessian of the run's own initial parameters (dsyevd).
+@Suite("Sharpness in a run")
+struct SharpnessRunTests {
+    static func experiment(every: Int?) throws -> NTKExperiment {
+        let data = SyntheticDataset.gaussian.generate(samples: 8, testSamples: 3, inputDim: 2, outputs: 1, noise: 0, seed: 5)
+        let a = MLPArchitecture(inputDim: 2, width: 6, depth: 2, outputs: 1, activation: .tanh)
+        var settings = TrainingSettings(steps: 10, learningRateFactor: 1.5, kernelEvery: 5, modes: 2)
+        settings.sharpnessEvery = every
+        return try NTKExperiment(architecture: a, dataset: data, settings: settings)
+    }
+
+    @Test func columnIsFilledAtSharpnessStepsAndSummarized() throws {
+        let e = try Self.experiment(every: 4)
+        var records: [StepRecord] = []
+        let summary = e.run { records.append($0) }
+        let columns = StepRecord.columns(layers: 3)
+        #expect(columns.last == "sharpness")
+        for r in records {
+            let measured = r.step % 4 == 0 || r.step == 10
+            #expect((r.sharpness != nil) == measured, "step \(r.step)")
+            #expect(r.cells.count == columns.count && (r.cells.last! != "") == measured)
+        }
+        let values = records.compactMap(\.sharpness)
+        #expect(values.count == 4 && values.allSatisfy { $0.isFinite && $0 > 0 })
+        #expect(summary.finalSharpness == values.last && summary.maxSharpness == values.max())
+        // t = 0: λ_max of the Hessian by central differences of ∇L at θ₀ (every r_l = 1 under ntk).
+        let data = e.dataset
+        func gradient(_ flat: [Double]) -> [Double] {
+            let m = MLP(architecture: e.architecture, parameters: Reference.parameters(fromFlat: flat, e.architecture))
+            return GradientDescent(model: m, inputs: data.trainInputs, targets: data.trainTargets, loss: .mean, learningRate: 1)
+                .gradient().flattened
+        }
+        let theta = e.initialParameters.flattened, p = theta.count, h = 1e-5
+        var hessian = Matrix(rows: p, cols: p)
+        for j in 0..<p {
+            var plus = theta, minus = theta
+            plus[j] += h
+            minus[j] -= h
+            let gp = gradient(plus), gm = gradient(minus)
+            for i in 0..<p {
+                hessian[i, j] += 0.5 * (gp[i] - gm[i]) / (2 * h)
+                hessian[j, i] += 0.5 * (gp[i] - gm[i]) / (2 * h)
+            }
+        }
+        let top = try SymmetricEigendecomposition(hessian).values.last!
+        #expect(abs(values[0] - top) <= 1e-5 * top, "run \(values[0]), dsyevd \(top)")
+    }
+
+    @Test func withoutTheOptionTheColumnIsEmpty() throws {
+        let e = try Self.experiment(every: nil)
+        var records: [StepRecord] = []
+        let summary = e.run { records.append($0) }
+        #expect(records.allSatisfy { $0.sharpness == nil && $0.cells.last == "" })
+        #expect(summary.finalSharpness == nil && summary.maxSharpness == nil)
+    }
+}
