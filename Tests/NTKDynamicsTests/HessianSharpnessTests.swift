@@ -193,3 +193,33 @@ struct SharpnessRunTests {
         #expect(summary.finalSharpness == nil && summary.maxSharpness == nil)
     }
 }
+
+/// The report's sharpness figure: the measured rows only, against 2/η of the run's config.json.
+@Suite struct SharpnessReportTests {
+    @Test func figureDrawsTheMeasuredRowsAndTheEdgeOfStability() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let run = try SyntheticRun.completed(at: scratch.url)
+        let value = { (t: Int) in 1.5 + 0.01 * Double(t) }
+        let lines = SyntheticRun.steps(40).split(separator: "\n").enumerated().map { i, line in
+            line + (i == 0 ? ",sharpness" : ((i - 1) % 10 == 0 ? ",\(value(i - 1))" : ","))
+        }
+        try run.write("steps.csv", lines.joined(separator: "\n") + "\n")
+        let plot = try #require(try ReportIssue25Tests.figures(run)["sharpness"]).plot
+        let sharp = try #require(plot.series.first { $0.id == "sharpness" })
+        #expect(sharp.points.map(\.x) == [0, 10, 20, 30, 40] && sharp.points.map(\.y) == [0, 10, 20, 30, 40].map(value))
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.url.appendingPathComponent("config.json")))
+        let eta = try #require((config as? [String: Any])?["lr"] as? Double)
+        let line = try #require(plot.series.first { $0.id == "two_over_lr" })
+        #expect(line.points.map(\.y) == [2 / eta, 2 / eta] && line.points.map(\.x) == [0, 40])
+    }
+
+    @Test func noFigureWithoutValues() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let run = try SyntheticRun.completed(at: scratch.url)
+        let lines = SyntheticRun.steps(40).split(separator: "\n").enumerated().map { i, line in line + (i == 0 ? ",sharpness" : ",") }
+        try run.write("steps.csv", lines.joined(separator: "\n") + "\n")
+        #expect(try ReportIssue25Tests.figures(run)["sharpness"] == nil)
+    }
+}
