@@ -223,3 +223,57 @@ struct SharpnessRunTests {
         #expect(try ReportIssue25Tests.figures(run)["sharpness"] == nil)
     }
 }
+
+/// The tool with `--sharpness-every`: the files say what Docs/LogFormat.md promises, and the value at t = 0 is λ_max of
+/// the preconditioned finite-difference Hessian built from the arrays the run wrote (mean-field: r_l = n, so the
+/// preconditioning matters).
+@Suite struct SharpnessToolTests {
+    @Test(.tags(.endToEnd), .endToEndEnabled) func runWritesTheColumnKeysAndTheFiniteDifferenceValue() throws {
+        let dir = ScratchDirectory()
+        defer { dir.cleanup() }
+        let r = try ToolProcess.run(["--width", "8", "--depth", "1", "--samples", "6", "--test-samples", "2", "--input-dim", "3",
+                                     "--activation", "tanh", "--parameterization", "mean-field", "--steps", "12",
+                                     "--sharpness-every", "5", "--quiet", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = try String(contentsOf: dir.file("steps.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(lines[0].last == "sharpness")
+        let filled = lines.dropFirst().filter { $0.last != "" }
+        #expect(filled.map { Int($0[0])! } == [0, 5, 10, 12])
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.file("summary.json"))) as? [String: Any]
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.file("config.json"))) as? [String: Any]
+        #expect(config?["sharpness_every"] as? Int == 5)
+        #expect(summary?["final_sharpness"] as? Double == Double(filled.last!.last!))
+        #expect(summary?["max_sharpness"] as? Double == filled.map { Double($0.last!)! }.max())
+        // t = 0 from the written arrays alone.
+        let a = MLPArchitecture(inputDim: 3, width: 8, depth: 1, outputs: 1, activation: .tanh, parameterization: .meanField)
+        var flat: [Double] = []
+        for l in 0...1 {
+            flat += try NPYArray(contentsOf: dir.file("arrays/params_init/W\(l).npy")).values
+            flat += try NPYArray(contentsOf: dir.file("arrays/params_init/b\(l).npy")).values
+        }
+        let x = try NPYArray(contentsOf: dir.file("arrays/x_train.npy")), y = try NPYArray(contentsOf: dir.file("arrays/y_train.npy"))
+        let inputs = Matrix(rows: 6, cols: 3, data: x.values), targets = Matrix(rows: 6, cols: 1, data: y.values)
+        func gradient(_ theta: [Double]) -> [Double] {
+            let m = MLP(architecture: a, parameters: Reference.parameters(fromFlat: theta, a))
+            return GradientDescent(model: m, inputs: inputs, targets: targets, loss: .mean, learningRate: 1).gradient().flattened
+        }
+        let p = flat.count, h = 1e-5, root = Reference.rates(a).map { $0.squareRoot() }
+        var hessian = Matrix(rows: p, cols: p)
+        for j in 0..<p {
+            var plus = flat, minus = flat
+            plus[j] += h
+            minus[j] -= h
+            let gp = gradient(plus), gm = gradient(minus)
+            for i in 0..<p {
+                let v = 0.5 * root[i] * root[j] * (gp[i] - gm[i]) / (2 * h)
+                hessian[i, j] += v
+                hessian[j, i] += v
+            }
+        }
+        let top = try SymmetricEigendecomposition(hessian).values.last!
+        let atZero = Double(filled[0].last!)!
+        #expect(abs(atZero - top) <= 1e-5 * top, "run \(atZero), dsyevd \(top)")
+        let refused = try ToolProcess.run(["--width", "8", "--sharpness-every", "0", "--out", dir.path + "-x"])
+        #expect(refused.status == 64 && refused.stderr.contains("--sharpness-every 0"))
+    }
+}
