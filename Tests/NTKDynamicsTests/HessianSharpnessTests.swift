@@ -2,6 +2,26 @@ import Foundation
 import Testing
 @testable import NTKDynamics
 
+/// R^{1/2}·H·R^{1/2} (R = I without `root`), H[i][j] = (∂_i L(θ + h e_j) − ∂_i L(θ − h e_j))/(2h) from the exact
+/// gradient `gradient`, symmetrized.
+func finiteDifferenceHessian(_ theta: [Double], root: [Double]? = nil, h: Double = 1e-5,
+                             gradient: ([Double]) -> [Double]) -> Matrix {
+    let p = theta.count, r = root ?? [Double](repeating: 1, count: p)
+    var hessian = Matrix(rows: p, cols: p)
+    for j in 0..<p {
+        var plus = theta, minus = theta
+        plus[j] += h
+        minus[j] -= h
+        let gp = gradient(plus), gm = gradient(minus)
+        for i in 0..<p {
+            let v = 0.5 * r[i] * r[j] * (gp[i] - gm[i]) / (2 * h)
+            hessian[i, j] += v
+            hessian[j, i] += v
+        }
+    }
+    return hessian
+}
+
 /// Exact Hessian-vector products (Pearlmutter's R-operator) and the sharpness λ_max(R^{1/2}∇²L R^{1/2}) against the
 /// full Hessian built by central finite differences of the exact gradient, its top eigenvalue by LAPACK `dsyevd`,
 /// and the closed form of linear networks.
@@ -50,20 +70,6 @@ struct HessianSharpnessTests {
             return gd.gradient().flattened
         }
 
-        /// H[i][j] = (∂_i L(θ + h e_j) − ∂_i L(θ − h e_j))/(2h), symmetrized.
-        func finiteDifferenceHessian(h: Double = 1e-5) -> [[Double]] {
-            let theta = net.model().parameters.flattened
-            let p = theta.count
-            var columns: [[Double]] = []
-            for j in 0..<p {
-                var plus = theta, minus = theta
-                plus[j] += h
-                minus[j] -= h
-                let gp = gradient(at: plus), gm = gradient(at: minus)
-                columns.append((0..<p).map { (gp[$0] - gm[$0]) / (2 * h) })
-            }
-            return (0..<p).map { i in (0..<p).map { j in 0.5 * (columns[j][i] + columns[i][j]) } }
-        }
 
         static let all: [Case] = {
             var cases: [Case] = []
@@ -94,18 +100,18 @@ struct HessianSharpnessTests {
 
     @Test("Hv and λ_max(R^½HR^½) match the finite-difference Hessian and dsyevd", arguments: Case.all)
     func matchesFiniteDifferenceHessian(c: Case) throws {
-        let hessian = c.finiteDifferenceHessian()
-        let p = hessian.count
+        let theta = c.net.model().parameters.flattened, p = theta.count
+        let hessian = finiteDifferenceHessian(theta, gradient: c.gradient(at:))
         let s = c.sharpness(c.net.model())
         var rng = RandomSource(seed: c.net.seed, stream: 40)
         let v = (0..<p).map { _ in rng.normal() }
         let hv = s.hessianVectorProduct(Reference.parameters(fromFlat: v, c.net.architecture)).flattened
-        let expected = hessian.map { row in zip(row, v).reduce(0) { $0 + $1.0 * $1.1 } }
-        let scale = hessian.joined().reduce(0) { $0 + $1 * $1 }.squareRoot() * vectorNorm(v)
+        let expected = BLAS.matvec(hessian, v)
+        let scale = hessian.frobeniusNorm * vectorNorm(v)
         #expect(distance(hv, expected) <= 1e-6 * scale, "‖Hv − H_fd v‖ = \(distance(hv, expected)), scale \(scale)")
         // R^{1/2} H R^{1/2} with the rates typed again from the docs, and its λ_max by dsyevd.
         let root = Reference.rates(c.net.architecture).map { $0.squareRoot() }
-        let pre = Matrix(rows: p, cols: p, data: (0..<p).flatMap { i in (0..<p).map { j in root[i] * hessian[i][j] * root[j] } })
+        let pre = finiteDifferenceHessian(theta, root: root, gradient: c.gradient(at:))
         let top = try SymmetricEigendecomposition(pre).values.last!
         let lanczos = try s.largestEigenvalue()
         #expect(abs(lanczos - top) <= 1e-5 * max(abs(top), 1e-3), "Lanczos \(lanczos), dsyevd \(top)")
@@ -169,18 +175,7 @@ struct SharpnessRunTests {
             return GradientDescent(model: m, inputs: data.trainInputs, targets: data.trainTargets, loss: .mean, learningRate: 1)
                 .gradient().flattened
         }
-        let theta = e.initialParameters.flattened, p = theta.count, h = 1e-5
-        var hessian = Matrix(rows: p, cols: p)
-        for j in 0..<p {
-            var plus = theta, minus = theta
-            plus[j] += h
-            minus[j] -= h
-            let gp = gradient(plus), gm = gradient(minus)
-            for i in 0..<p {
-                hessian[i, j] += 0.5 * (gp[i] - gm[i]) / (2 * h)
-                hessian[j, i] += 0.5 * (gp[i] - gm[i]) / (2 * h)
-            }
-        }
+        let hessian = finiteDifferenceHessian(e.initialParameters.flattened, gradient: gradient)
         let top = try SymmetricEigendecomposition(hessian).values.last!
         #expect(abs(values[0] - top) <= 1e-5 * top, "run \(values[0]), dsyevd \(top)")
     }
@@ -257,19 +252,7 @@ struct SharpnessRunTests {
             let m = MLP(architecture: a, parameters: Reference.parameters(fromFlat: theta, a))
             return GradientDescent(model: m, inputs: inputs, targets: targets, loss: .mean, learningRate: 1).gradient().flattened
         }
-        let p = flat.count, h = 1e-5, root = Reference.rates(a).map { $0.squareRoot() }
-        var hessian = Matrix(rows: p, cols: p)
-        for j in 0..<p {
-            var plus = flat, minus = flat
-            plus[j] += h
-            minus[j] -= h
-            let gp = gradient(plus), gm = gradient(minus)
-            for i in 0..<p {
-                let v = 0.5 * root[i] * root[j] * (gp[i] - gm[i]) / (2 * h)
-                hessian[i, j] += v
-                hessian[j, i] += v
-            }
-        }
+        let hessian = finiteDifferenceHessian(flat, root: Reference.rates(a).map { $0.squareRoot() }, gradient: gradient)
         let top = try SymmetricEigendecomposition(hessian).values.last!
         let atZero = Double(filled[0].last!)!
         #expect(abs(atZero - top) <= 1e-5 * top, "run \(atZero), dsyevd \(top)")

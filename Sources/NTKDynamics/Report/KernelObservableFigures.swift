@@ -23,11 +23,7 @@ enum KernelObservableFigures {
                 series.append(PlotSeries(id: "kernel_lambda_min", label: "λ_min(K̃_t)", x: low.x, y: low.y,
                                          style: SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)))
             }
-            if let eta = logs.config?.number(RunConfiguration.RunRecord.CodingKeys.lr), eta > 0,
-               let first = top.x.compactMap({ $0 }).first, let last = top.x.compactMap({ $0 }).last {
-                series.append(PlotSeries(id: "two_over_lr", label: "2/η (linearized GD stable below)", x: [first, last],
-                                         y: [2 / eta, 2 / eta], style: SeriesStyle(color: Palette.vermillion, dash: "7 4", lineWidth: 1.5)))
-            }
+            if let line = stabilityLine(logs, over: top.x, label: "2/η (linearized GD stable below)") { series.append(line) }
             let plot = LinePlot(id: "kernel-eigenvalues", title: "Extreme eigenvalues of K̃_t vs step",
                                 x: Axis(RunReport.stepAxis, nice: false), y: Axis("eigenvalue of K̃_t = K_t/ν (log scale)", kind: .log),
                                 series: series, notes: notes, markers: markers)
@@ -60,6 +56,14 @@ enum KernelObservableFigures {
         return figures
     }
 
+    /// The horizontal line 2/η (η from config.json) over the steps `x` span; nil without η.
+    private static func stabilityLine(_ logs: RunLogs, over x: [Double?], label: String) -> PlotSeries? {
+        guard let eta = logs.config?.number(RunConfiguration.RunRecord.CodingKeys.lr), eta > 0,
+              let first = x.compactMap({ $0 }).first, let last = x.compactMap({ $0 }).last else { return nil }
+        return PlotSeries(id: "two_over_lr", label: label, x: [first, last], y: [2 / eta, 2 / eta],
+                          style: SeriesStyle(color: Palette.vermillion, dash: "7 4", lineWidth: 1.5))
+    }
+
     /// The sharpness λ_max(R^{1/2}∇²L R^{1/2}) at the `--sharpness-every` steps against the edge of stability 2/η, with
     /// λ_max(K̃_t) beside it (Docs/Conventions.md#sharpness); nil for a run without the column's values.
     private static func sharpnessFigure(_ logs: RunLogs, _ measured: (String) -> (x: [Double?], y: [Double?])?,
@@ -70,11 +74,7 @@ enum KernelObservableFigures {
             series.append(PlotSeries(id: "kernel_lambda_max", label: "λ_max(K̃_t)", x: kernel.x, y: kernel.y,
                                      style: SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)))
         }
-        if let eta = logs.config?.number(RunConfiguration.RunRecord.CodingKeys.lr), eta > 0,
-           let first = sharp.x.compactMap({ $0 }).first, let last = sharp.x.compactMap({ $0 }).last {
-            series.append(PlotSeries(id: "two_over_lr", label: "2/η (edge of stability)", x: [first, last], y: [2 / eta, 2 / eta],
-                                     style: SeriesStyle(color: Palette.vermillion, dash: "7 4", lineWidth: 1.5)))
-        }
+        if let line = stabilityLine(logs, over: sharp.x, label: "2/η (edge of stability)") { series.append(line) }
         let plot = LinePlot(id: "sharpness", title: "Sharpness of the loss vs step", x: Axis(RunReport.stepAxis, nice: false),
                             y: Axis("λ_max of the preconditioned Hessian (log scale)", kind: .log),
                             series: series, notes: notes, markers: markers)
