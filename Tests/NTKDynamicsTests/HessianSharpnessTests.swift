@@ -117,6 +117,23 @@ struct HessianSharpnessTests {
         #expect(abs(lanczos - top) <= 1e-5 * max(abs(top), 1e-3), "Lanczos \(lanczos), dsyevd \(top)")
     }
 
+    /// With an output scale α, squared loss of F = α·(f − f₀) over α² is |f − (f₀ + y/α)|²/(2ν): the plain loss with
+    /// targets f₀ + y/α, so its Hessian products agree.
+    @Test func outputScaleIsTheShiftedTargetsLoss() throws {
+        let c = Case(activation: .tanh, parameterization: .ntk, outputs: 3, loss: .mse)
+        let model = c.net.model(), x = Matrix(c.net.inputs()), y = c.targets(), alpha = 7.0
+        var rng = RandomSource(seed: 4, stream: 5)
+        let f0 = y.data.map { _ in rng.normal() }   // any fixed f₀
+        let scaled = HessianSharpness(network: model, inputs: x, targets: y, lossFunction: .mse, normalization: .mean,
+                                      outputScale: (alpha, f0))
+        let shifted = HessianSharpness(network: model, inputs: x, targets: Matrix(rows: y.rows, cols: y.cols,
+                                                                                   data: zip(f0, y.data).map { $0 + $1 / alpha }),
+                                       lossFunction: .mse, normalization: .mean)
+        let v = (0..<model.architecture.parameterCount).map { _ in rng.normal() }
+        let a = scaled.preconditionedProduct(v), b = shifted.preconditionedProduct(v)
+        #expect(distance(a, b) <= 1e-12 * vectorNorm(b))
+    }
+
     /// A linear network (identity activation) at zero residual, and the linear model of depth 0 with any targets: the
     /// Hessian of squared loss is the Gauss–Newton term JᵀJ/ν, so λ_max(R^½HR^½) = λ_max(J·R·Jᵀ)/ν, from the
     /// reference Jacobian.
@@ -258,5 +275,22 @@ struct SharpnessRunTests {
         #expect(abs(atZero - top) <= 1e-5 * top, "run \(atZero), dsyevd \(top)")
         let refused = try ToolProcess.run(["--width", "8", "--sharpness-every", "0", "--out", dir.path + "-x"])
         #expect(refused.status == 64 && refused.stderr.contains("--sharpness-every 0"))
+    }
+
+    /// A width list: widths.csv copies each width's final_sharpness and max_sharpness from its summary.json.
+    @Test(.tags(.endToEnd), .endToEndEnabled) func widthListCarriesTheSharpness() throws {
+        let dir = ScratchDirectory()
+        defer { dir.cleanup() }
+        let r = try ToolProcess.run(["--width", "8,16", "--depth", "1", "--samples", "6", "--test-samples", "2", "--steps", "20",
+                                     "--sharpness-every", "10", "--quiet", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let table = try CSVTable(contentsOf: dir.file("widths.csv"))
+        for (i, w) in [8, 16].enumerated() {
+            let summary = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: dir.file("w\(w)/summary.json"))) as? [String: Any])
+            for key in ["final_sharpness", "max_sharpness"] {
+                let (csv, json) = (try #require(table.numbers(key)?[i]), try #require(summary[key] as? Double))
+                #expect(abs(csv - json) <= 1e-14 * abs(json), "\(key) at width \(w)")
+            }
+        }
     }
 }
