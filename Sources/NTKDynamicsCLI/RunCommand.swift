@@ -77,7 +77,8 @@ public struct RunCommand: ParsableCommand {
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
                                       kernel: training.kernel, precision: training.precision,
                                       quadratureDegree: training.quadratureDegree, steps: training.steps,
-                                      outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount)
+                                      outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount,
+                                      sharpness: training.sharpnessEvery != nil)
             guard need.fits() else {
                 let advice = training.keepOutputsEvery == nil ? "use a smaller --width, --depth or --samples."
                     : "keep the outputs less often (a larger --keep-outputs-every), or use fewer --steps or --samples."

@@ -246,7 +246,8 @@ public struct SweepCommand: ParsableCommand {
         let need = MemoryEstimate(architecture: largest, samples: plan.dataset.trainCount,
                                   testSamples: plan.dataset.testCount, kernel: training.kernel,
                                   precision: training.precision, steps: training.steps,
-                                  outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount)
+                                  outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount,
+                                      sharpness: training.sharpnessEvery != nil)
         let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(cells, 1)))
         let together = MemoryEstimate(bytes: need.bytes * concurrent)
         guard together.fits() else {

@@ -12,7 +12,7 @@ enum WidthsTable {
         "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
         "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
         "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
-        "final_eigenvector_angle_max", "phase",
+        "final_eigenvector_angle_max", "phase", "final_sharpness", "max_sharpness",
     ]
 
     static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
@@ -28,7 +28,7 @@ enum WidthsTable {
                       cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic), cell(s.maxGapNonlinearity),
                       cell(s.maxGapMinibatch), cell(s.finalKernelLambdaMax), cell(s.finalLearningRateKernelLambdaMax),
                       cell(s.finalKernelTargetAlignment), cell(s.finalKernelCKA), cell(s.finalEigenvectorAngleMax),
-                      (s.phase ?? GDPhase(s)).rawValue].joined(separator: ",")) + "\n"
+                      (s.phase ?? GDPhase(s)).rawValue, cell(s.finalSharpness), cell(s.maxSharpness)].joined(separator: ",")) + "\n"
         }
         try dir.write(Data(text.utf8), to: RunFormat.widths)
     }

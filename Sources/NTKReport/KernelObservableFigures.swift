@@ -23,11 +23,7 @@ enum KernelObservableFigures {
                 series.append(PlotSeries(id: "kernel_lambda_min", label: "λ_min(K̃_t)", x: low.x, y: low.y,
                                          style: SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)))
             }
-            if let eta = logs.config?.number(RunConfiguration.RunRecord.CodingKeys.lr), eta > 0,
-               let first = top.x.compactMap({ $0 }).first, let last = top.x.compactMap({ $0 }).last {
-                series.append(PlotSeries(id: "two_over_lr", label: "2/η (linearized GD stable below)", x: [first, last],
-                                         y: [2 / eta, 2 / eta], style: SeriesStyle(color: Palette.vermillion, dash: "7 4", lineWidth: 1.5)))
-            }
+            if let line = stabilityLine(logs, over: top.x, label: "2/η (linearized GD stable below)") { series.append(line) }
             let plot = LinePlot(id: "kernel-eigenvalues", title: "Extreme eigenvalues of K̃_t vs step",
                                 x: Axis(RunReport.stepAxis, nice: false), y: Axis("eigenvalue of K̃_t = K_t/ν (log scale)", kind: .log),
                                 series: series, notes: notes, markers: markers)
@@ -56,7 +52,37 @@ enum KernelObservableFigures {
             figures.append(.init(section: section, plot: plot, caption: caption))
         }
         if let spectral = spectralFigure(logs, measured, notes: notes, markers: markers) { figures.append(spectral) }
+        if let sharpness = sharpnessFigure(logs, measured, notes: notes, markers: markers) { figures.append(sharpness) }
         return figures
+    }
+
+    /// The horizontal line 2/η (η from config.json) over the steps `x` span; nil without η.
+    private static func stabilityLine(_ logs: RunLogs, over x: [Double?], label: String) -> PlotSeries? {
+        guard let eta = logs.config?.number(RunConfiguration.RunRecord.CodingKeys.lr), eta > 0,
+              let first = x.compactMap({ $0 }).first, let last = x.compactMap({ $0 }).last else { return nil }
+        return PlotSeries(id: "two_over_lr", label: label, x: [first, last], y: [2 / eta, 2 / eta],
+                          style: SeriesStyle(color: Palette.vermillion, dash: "7 4", lineWidth: 1.5))
+    }
+
+    /// The sharpness λ_max(R^{1/2}∇²L R^{1/2}) at the `--sharpness-every` steps against the edge of stability 2/η, with
+    /// λ_max(K̃_t) beside it (Docs/Conventions.md#sharpness); nil for a run without the column's values.
+    private static func sharpnessFigure(_ logs: RunLogs, _ measured: (String) -> (x: [Double?], y: [Double?])?,
+                                        notes: [PlotNote], markers: [VerticalMarker]) -> RunReport.Figure? {
+        guard let sharp = measured("sharpness") else { return nil }
+        var series = [PlotSeries(id: "sharpness", label: "sharpness λ_max(R^½∇²L R^½)", x: sharp.x, y: sharp.y, style: RunReport.gd)]
+        if let kernel = measured("kernel_lambda_max") {
+            series.append(PlotSeries(id: "kernel_lambda_max", label: "λ_max(K̃_t)", x: kernel.x, y: kernel.y,
+                                     style: SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)))
+        }
+        if let line = stabilityLine(logs, over: sharp.x, label: "2/η (edge of stability)") { series.append(line) }
+        let plot = LinePlot(id: "sharpness", title: "Sharpness of the loss vs step", x: Axis(RunReport.stepAxis, nice: false),
+                            y: Axis("λ_max of the preconditioned Hessian (log scale)", kind: .log),
+                            series: series, notes: notes, markers: markers)
+        let caption = "λ_max(R^½·∇²L·R^½) of the training loss (R the per-layer learning-rate scales; Lanczos on exact "
+            + "Hessian-vector products) at the --sharpness-every steps. GD is stable while η·sharpness < 2: at the edge of "
+            + "stability (Cohen et al. 2021) the sharpness rises to 2/η and hovers there. For squared loss its Gauss–Newton part "
+            + "has the eigenvalues of K̃_t, so the two curves meet where the residual is small."
+        return .init(section: section, plot: plot, caption: caption)
     }
 
     /// ‖ΔW_l‖₂/‖W_l(0)‖₂ of each layer over training.

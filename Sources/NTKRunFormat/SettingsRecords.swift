@@ -48,6 +48,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     @NullEncoded public var outputHistoryEvery: Int?
     /// `--keep-kernel-every`; null without it (and in files written before the option existed).
     @NullEncoded public var kernelHistoryEvery: Int?
+    /// `--sharpness-every`; null without it (and in files written before the option existed).
+    @NullEncoded public var sharpnessEvery: Int?
     /// `--optimizer` (gd, sgd, momentum); null in files written before the option existed (they are gd).
     @NullEncoded public var optimizer: Optimizer?
     /// The minibatch size B, null for full batches.
@@ -72,6 +74,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         outputScale = s.outputScale
         outputHistoryEvery = s.outputHistoryEvery
         kernelHistoryEvery = s.kernelHistoryEvery
+        sharpnessEvery = s.sharpnessEvery
         optimizer = s.optimizer.kind
         batchSize = s.minibatchSize
         momentum = s.heavyBall
@@ -84,6 +87,7 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
         case outputScale = "output_scale", outputHistoryEvery = "output_history_every"
         case optimizer, batchSize = "batch_size", momentum, lossFunction = "loss_function"
         case kernelHistoryEvery = "kernel_history_every"
+        case sharpnessEvery = "sharpness_every"
     }
 }
 

@@ -23,12 +23,16 @@ import Foundation
 /// value, plus the float64 θ₀ the run keeps for `params_init/`; kernels and predictions stay float64.
 ///
 /// `keptKernels` (N·k)² matrices more are held for `--keep-kernel-every` (``TrainingSettings/keptKernelCount``).
+///
+/// With `sharpness` (`--sharpness-every`) the Lanczos iteration of ``HessianSharpness`` keeps up to
+/// ``HessianSharpness/maxIterations`` parameter vectors in float64, plus four for the product and its float64 network,
+/// and the R-operator's pass holds R{z}, R{a}, R{Δ}, φ″ and its own activations: 6·N·units more.
 public struct MemoryEstimate: Sendable, Equatable {
     public let bytes: Double
 
     public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, kernel: KernelChoice,
                 precision: Precision = .float64, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
-                steps: Int = 0, outputHistoryEvery: Int? = nil, keptKernels: Int = 0) {
+                steps: Int = 0, outputHistoryEvery: Int? = nil, keptKernels: Int = 0, sharpness: Bool = false) {
         let k = Double(a.outputs)
         let r = Double(n) * k, rTest = Double(nTest) * k
         let units = Double(a.layerSizes.reduce(0, +))
@@ -45,6 +49,9 @@ public struct MemoryEstimate: Sendable, Equatable {
         }
         if precision == .float32 {
             values += Double(a.parameterCount)           // θ₀ in float64
+        }
+        if sharpness {                                   // Lanczos vectors, the product, the R-operator's pass
+            values += Double(HessianSharpness.maxIterations + 4) * Double(a.parameterCount) + 6 * Double(n) * units
         }
         if let every = outputHistoryEvery, every > 0 {
             values += 3 * Self.historySnapshots(steps: steps, every: every) * Double(n + nTest) * k

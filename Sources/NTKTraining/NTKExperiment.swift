@@ -367,6 +367,8 @@ public final class NTKExperiment {
         /// What K_t shows and ‖ΔW_l‖₂/‖W_l(0)‖₂, at t = 0 (of K₀) and the steps K_t is measured.
         let kernelObservables: KernelObservables?
         let spectralChanges: [Double]?
+        /// λ_max(R^{1/2}·∇²L(θ_t)·R^{1/2}) at the steps `--sharpness-every` measures it.
+        let sharpness: Double?
     }
 
     /// Evaluates GD at step t and takes its update (none at the last step).
@@ -381,6 +383,7 @@ public final class NTKExperiment {
         let testStep = logged && (t % settings.testEvery == 0 || t == steps)
         // f_t on the test inputs, evaluated before this step's update.
         let fTest = testStep || snapshot ? modelOutput(gd.model(dataset.testInputs), initial: networkInitialTestOutput) : nil
+        let sharpness = settings.sharpnessEvery.flatMap { t % $0 == 0 || t == steps ? Self.sharpness(of: gd) : nil }
         let evaluation = gd.step(measureKernel: measure, update: t < steps, batch: batch)
         let f = evaluation.output.data
         let hasTestSet = dataset.testCount > 0
@@ -396,7 +399,17 @@ public final class NTKExperiment {
             testLoss: testStep && hasTestSet ? fTest.map { loss($0, dataset.testTargets.data, dataset.testCount) } : nil,
             kernel: evaluation.kernel, drift: evaluation.kernel.map { $0.frobeniusDistance(to: initialKernel) / ref.k0Norm },
             kernelObservables: observables,
-            spectralChanges: measured == nil ? nil : Self.spectralChanges(theta, ref.theta0, initialNorms: ref.layerSpectralNorms))
+            spectralChanges: measured == nil ? nil : Self.spectralChanges(theta, ref.theta0, initialNorms: ref.layerSpectralNorms),
+            sharpness: sharpness)
+    }
+
+    /// λ_max(R^{1/2}·∇²L·R^{1/2}) of GD's full-batch training loss at its current θ (``HessianSharpness``, in float64);
+    /// nan when the Lanczos iteration fails (non-finite parameters).
+    private static func sharpness<Scalar>(of gd: GradientDescent<Scalar>) -> Double {
+        let hessian = HessianSharpness(network: MLP(converting: gd.model), inputs: Scalar.float64(gd.inputs),
+                                       targets: Scalar.float64(gd.targets), lossFunction: gd.lossFunction,
+                                       normalization: gd.loss, outputScale: gd.centring.map { ($0.scale, $0.initialOutput64) })
+        return (try? hessian.largestEigenvalue()) ?? .nan
     }
 
     /// ‖W_l − W_l(0)‖₂/‖W_l(0)‖₂ of each layer's weights, in float64 (nan where it cannot be computed).
@@ -442,6 +455,7 @@ public final class NTKExperiment {
         record.layerWeightChanges = o.layerWeightChanges
         record.kernelObservables = o.kernelObservables
         record.layerSpectralChanges = o.spectralChanges
+        record.sharpness = o.sharpness
         let fLinear = twins.sameBatches?.trainOutput ?? fDiscrete
         let fTestLinear = twins.sameBatches?.testOutput ?? fTestDiscrete
         recordLinearized(&record, f: f, fLinear: fLinear, fTestLinear: fTestLinear, fFullBatch: fDiscrete, ref)

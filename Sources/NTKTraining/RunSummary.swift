@@ -113,6 +113,10 @@ public struct RunSummary: Codable, Equatable, Sendable {
     @NullEncoded public var initialKernelTargetAlignment: Double? = nil
     /// ``GDPhase`` of the run: lazy, catapult or divergent (nil in files written before it existed).
     @NullEncoded public var phase: GDPhase? = nil
+    /// With `--sharpness-every`: λ_max(R^{1/2}·∇²L·R^{1/2}) at the last step it was measured, and its largest value
+    /// (``HessianSharpness``; compare with 2/η). null without the option.
+    @NullEncoded public var finalSharpness: Double? = nil
+    @NullEncoded public var maxSharpness: Double? = nil
 
     package enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
@@ -151,6 +155,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case finalWeightChangeSpectralLayers = "final_weight_change_spectral_layers"
         case maxKernelLambdaMax = "max_kernel_lambda_max", initialKernelTargetAlignment = "initial_kernel_target_alignment"
         case phase
+        case finalSharpness = "final_sharpness", maxSharpness = "max_sharpness"
     }
 }
 

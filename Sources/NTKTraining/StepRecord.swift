@@ -64,6 +64,9 @@ public struct StepRecord: Sendable, Equatable {
     /// ‖W_l(t) − W_l(0)‖₂/‖W_l(0)‖₂ of each layer (spectral norms, ``SpectralNorm``), at the steps K_t is measured
     /// (and t = 0); nil elsewhere: the `weight_change_spectral_layer_<l>` columns.
     public var layerSpectralChanges: [Double]? = nil
+    /// λ_max(R^{1/2}·∇²L(θ_t)·R^{1/2}) at the steps `--sharpness-every` measures it (``HessianSharpness``); nil elsewhere:
+    /// the `sharpness` column.
+    public var sharpness: Double? = nil
 
     /// Column names, in order, as written to `steps.csv`.
     public static let columns = [
@@ -82,10 +85,10 @@ public struct StepRecord: Sendable, Equatable {
     ]
 
     /// ``columns``, then one `weight_change_layer_<l>` per layer, l = 1 (input) … `layers` (readout), then
-    /// ``kernelColumns`` and one `weight_change_spectral_layer_<l>` per layer (added later, so appended).
+    /// ``kernelColumns``, one `weight_change_spectral_layer_<l>` per layer and `sharpness` (added later, so appended).
     public static func columns(layers: Int) -> [String] {
         columns + (0..<layers).map { "weight_change_layer_\($0 + 1)" } + kernelColumns
-            + (0..<layers).map { "weight_change_spectral_layer_\($0 + 1)" }
+            + (0..<layers).map { "weight_change_spectral_layer_\($0 + 1)" } + ["sharpness"]
     }
 
     /// The values of ``kernelColumns``; nil where K_t was not measured. The largest principal angle is nil with

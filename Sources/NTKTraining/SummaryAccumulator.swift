@@ -18,6 +18,8 @@ struct SummaryAccumulator {
     /// The kernel's observables and the spectral weight changes at the first and the last step K_t was measured.
     private var firstKernel: KernelObservables?, lastKernel: KernelObservables?, lastSpectral: [Double]?
     private var maxKernelLambdaMax: Double?
+    /// The last and the largest measured sharpness (``StepRecord/sharpness``).
+    private var lastSharpness: Double?, maxSharpness: Double?
 
     /// Folds in the record of an evaluated step, logged or not.
     mutating func add(_ r: StepRecord) {
@@ -27,6 +29,10 @@ struct SummaryAccumulator {
             maxKernelLambdaMax = max(maxKernelLambdaMax ?? k.lambdaMax, k.lambdaMax)
         }
         if let s = r.layerSpectralChanges { lastSpectral = s }
+        if let s = r.sharpness {
+            lastSharpness = s
+            if s.isFinite { maxSharpness = max(maxSharpness ?? s, s) }
+        }
         if let d = r.kernelDrift {
             lastDrift = d
             maxDrift = max(maxDrift, d)
@@ -133,5 +139,7 @@ struct SummaryAccumulator {
         s.finalWeightChangeSpectralLayers = lastSpectral.flatMap { v in v.allSatisfy(\.isFinite) ? v : nil }
         s.maxKernelLambdaMax = finiteOrNil(maxKernelLambdaMax)
         s.initialKernelTargetAlignment = finiteOrNil(firstKernel?.targetAlignment)
+        s.finalSharpness = finiteOrNil(lastSharpness)
+        s.maxSharpness = maxSharpness
     }
 }

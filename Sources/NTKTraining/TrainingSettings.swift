@@ -45,6 +45,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Keep K_t every this many steps (a multiple of ``kernelEvery``), K₀ and the last measured K_t
     /// (`--keep-kernel-every`, ``NTKExperiment/kernelHistory``); nil keeps only K₀ and the last.
     public var kernelHistoryEvery: Int?
+    /// Measure the sharpness λ_max(R^{1/2}·∇²L·R^{1/2}) every this many steps and at the last step (`--sharpness-every`,
+    /// ``HessianSharpness``); nil never measures it.
+    public var sharpnessEvery: Int?
 
     /// How many kernels `--keep-kernel-every` keeps: t = 0, K, 2K, … ≤ T, and T when K does not divide it.
     public var keptKernelCount: Int {

@@ -87,6 +87,8 @@ struct CommandLineValidationTests {
         BadInput(arguments: ["--precision", "float16"], mentions: ["float16", "--precision", "float64", "float32"]),
         BadInput(arguments: ["kernel", "--check-rates", "0.1"], mentions: ["--check-rates", "kernel"]),
         BadInput(arguments: ["kernel", "--print-every", "5"], mentions: ["--print-every"]),
+        BadInput(arguments: ["--sharpness-every", "0"], mentions: ["--sharpness-every 0", "1 or more"]),
+        BadInput(arguments: ["--sharpness-every", "-3"], mentions: ["--sharpness-every -3"]),
     ]
 
     @Test(arguments: badInputs)

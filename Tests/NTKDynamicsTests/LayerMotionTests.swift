@@ -53,7 +53,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let header = try String(contentsOf: dir.file("steps.csv"), encoding: .utf8).split(separator: "\n")[0]
         #expect(header.contains(",weight_change_layer_1,weight_change_layer_2,kernel_lambda_max,"))
-        #expect(header.hasSuffix(",weight_change_spectral_layer_1,weight_change_spectral_layer_2"))
+        #expect(header.hasSuffix(",weight_change_spectral_layer_1,weight_change_spectral_layer_2,sharpness"))
         #expect(try NPYArray(contentsOf: dir.file("arrays/history_steps.npy")).values == [0, 5, 10, 12])
         #expect(try NPYArray(contentsOf: dir.file("arrays/f_train_history.npy")).shape == [4, 6])
         #expect(try NPYArray(contentsOf: dir.file("arrays/f_test_history.npy")).shape == [4, 4])

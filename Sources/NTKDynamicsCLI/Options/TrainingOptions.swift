@@ -102,6 +102,13 @@ public struct TrainingOptions: ParsableArguments {
         """)
     public var keepKernelEvery: Int?
 
+    @Option(name: .customLong("sharpness-every"), parsing: .unconditional, help: """
+        Measure the sharpness λ_max(R^½·∇²L·R^½) of the training loss every K steps (and at the last step), by the \
+        Lanczos iteration on exact Hessian-vector products, into the steps.csv column sharpness; compare with 2/η. \
+        Each measurement costs up to 40 Hessian-vector products, about 2 GD steps each, and holds up to 40 parameter vectors.
+        """)
+    public var sharpnessEvery: Int?
+
     @Option(help: """
         Precision of the network's forward/backward passes and GD update: float64, or float32 (sgemm/ssyrk, about 2× faster; \
         K_t is still accumulated, eigendecomposed and predicted from in float64). Docs/Performance.md has the accuracy it \
@@ -212,6 +219,9 @@ public struct TrainingOptions: ParsableArguments {
         if let k = keepOutputsEvery, k < 1 {
             throw ValidationError("--keep-outputs-every \(k) is invalid; keep the outputs every 1 or more steps.")
         }
+        if let k = sharpnessEvery, k < 1 {
+            throw ValidationError("--sharpness-every \(k) is invalid; measure the sharpness every 1 or more steps.")
+        }
         if let k = keepKernelEvery, k < 1 || k % kernelEvery != 0 {
             throw ValidationError("--keep-kernel-every \(k) is invalid; K_t is measured every --kernel-every \(kernelEvery) steps, so "
                 + "keep it every multiple of that (\(kernelEvery), \(2 * kernelEvery), …).")
@@ -236,6 +246,7 @@ public struct TrainingOptions: ParsableArguments {
         s.lossFunction = function
         s.outputHistoryEvery = keepOutputsEvery
         s.kernelHistoryEvery = keepKernelEvery
+        s.sharpnessEvery = sharpnessEvery
         return s
     }
 }

@@ -1,22 +1,22 @@
 import Foundation
 
-/// A pointwise nonlinearity φ with its derivative φ′.
+/// A pointwise nonlinearity φ with its derivatives φ′ and φ″.
 ///
 /// Every activation keeps everything it needs in this one type, so adding one touches this file:
-/// `value` (φ), `derivative` (φ′), the raw value (the command-line spelling), and its infinite-width
+/// `value` (φ), `derivative` (φ′), `secondDerivative` (φ″, for Hessian-vector products), the raw value (the command-line spelling), and its infinite-width
 /// kernel maps T and Ṫ (``kernelMaps(q1:c:q2:rule:)``: a closed form, or Gauss–Hermite quadrature of
 /// ``valueAndDerivative(_:)``).
 public enum Activation: String, CaseIterable, Codable, Sendable {
-    /// φ(z) = max(0, z), φ′(z) = 1 for z > 0 and 0 otherwise.
+    /// φ(z) = max(0, z), φ′(z) = 1 for z > 0 and 0 otherwise, φ″(z) = 0 (almost everywhere).
     case relu
-    /// φ(z) = tanh z, φ′(z) = 1 − tanh² z.
+    /// φ(z) = tanh z, φ′(z) = 1 − tanh² z, φ″(z) = −2·tanh z·(1 − tanh² z).
     case tanh
-    /// φ(z) = erf z, φ′(z) = (2/√π)·e^{−z²}  (neural-tangents' `stax.Erf()`).
+    /// φ(z) = erf z, φ′(z) = (2/√π)·e^{−z²}, φ″(z) = −2z·φ′(z)  (neural-tangents' `stax.Erf()`).
     case erf
     /// φ(z) = z·Φ(z) with Φ the standard normal CDF (exact GELU, `stax.Gelu(approximate=False)`),
-    /// φ′(z) = Φ(z) + z·ϕ(z) with ϕ the standard normal density.
+    /// φ′(z) = Φ(z) + z·ϕ(z) with ϕ the standard normal density, φ″(z) = (2 − z²)·ϕ(z).
     case gelu
-    /// φ(z) = z, φ′(z) = 1: the network is linear in its input, and its NTK is constant in training
+    /// φ(z) = z, φ′(z) = 1, φ″(z) = 0: the network is linear in its input, and its NTK is constant in training
     /// only when depth is 0 (with hidden layers it is multilinear in the weights).
     case linear
 
@@ -44,6 +44,20 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
         case .gelu:
             return 0.5 * (1 + S.erf(z * 0.7071067811865476)) + z * 0.3989422804014327 * S.exp(-0.5 * z * z)
         case .linear: return 1
+        }
+    }
+
+    /// φ″(z) in float64, for the exact Hessian-vector products of ``HessianSharpness`` (0 for relu, whose φ′ jumps
+    /// at 0: the Hessian exists almost everywhere and has no φ″ term there).
+    @inlinable
+    public func secondDerivative(_ z: Double) -> Double {
+        switch self {
+        case .relu, .linear: return 0
+        case .tanh:
+            let t = Foundation.tanh(z)
+            return -2 * t * (1 - t * t)
+        case .erf: return -2 * z * 1.1283791670955126 * Foundation.exp(-z * z)
+        case .gelu: return (2 - z * z) * 0.3989422804014327 * Foundation.exp(-0.5 * z * z)
         }
     }
 

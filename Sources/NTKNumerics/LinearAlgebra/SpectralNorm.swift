@@ -23,6 +23,24 @@ public enum SpectralNorm {
             rowSide ? BLAS.matvec(a, BLAS.matvec(a, q, transA: .transposed))
                 : BLAS.matvec(a, BLAS.matvec(a, q), transA: .transposed)
         }
+        let estimate = try largestEigenvalue(dimension: d, maxIterations: maxIterations, tolerance: tolerance, apply: apply)
+        return max(estimate, 0).squareRoot()
+    }
+
+    /// λ_max of a symmetric operator `apply` on vectors of `dimension` entries, by the Lanczos iteration with full
+    /// reorthogonalization (every basis vector kept, orthogonalized against twice): λ_max is the largest eigenvalue of
+    /// the tridiagonal projection T_j onto the Krylov space of the fixed start vector (LAPACK `dsterf`). It stops when
+    /// that estimate changes by less than `tolerance`·|estimate| between iterations, when the Krylov space is invariant
+    /// (then exact), or after `maxIterations` products. The operator may be indefinite (a Hessian): the estimate is the
+    /// algebraically largest Ritz value, which converges from below to λ_max, never to a negative eigenvalue of larger
+    /// magnitude as power iteration would.
+    ///
+    /// The start vector is fixed (q₀,i ∝ frac((i + 1)·0.618…) − ½), so the result is reproducible.
+    /// - Complexity: `maxIterations` products at most, O(j·dimension) for the j-th reorthogonalization, and memory for
+    ///   up to `maxIterations` vectors of `dimension` numbers.
+    /// - Throws: ``LAPACKError`` from `dsterf` (a non-finite product among them).
+    public static func largestEigenvalue(dimension d: Int, maxIterations: Int, tolerance: Double,
+                                         apply: ([Double]) throws -> [Double]) throws -> Double {
         var q = (0..<d).map { i -> Double in
             let x = Double(i + 1) * 0.6180339887498949
             return x - x.rounded(.down) - 0.5
@@ -33,7 +51,7 @@ public enum SpectralNorm {
         var estimate = 0.0
         for j in 0..<min(d, maxIterations) {
             basis.append(q)
-            var w = apply(q)
+            var w = try apply(q)
             diagonal.append(BLAS.dot(w, q))
             for _ in 0..<2 {
                 for v in basis { BLAS.axpy(-BLAS.dot(w, v), v, &w) }
@@ -41,14 +59,15 @@ public enum SpectralNorm {
             let previous = estimate
             estimate = try SymmetricEigendecomposition.eigenvalues(tridiagonal: diagonal, offDiagonal: offDiagonal).last ?? 0
             let beta = BLAS.norm(w)
-            if (j > 0 && abs(estimate - previous) <= tolerance * estimate) || beta <= 1e-13 * max(estimate, .leastNormalMagnitude) {
+            let size = abs(estimate)
+            if (j > 0 && abs(estimate - previous) <= tolerance * size) || beta <= 1e-13 * max(size, .leastNormalMagnitude) {
                 break
             }
             offDiagonal.append(beta)
             q = w
             BLAS.scale(&q, by: 1 / beta)
         }
-        return max(estimate, 0).squareRoot()
+        return estimate
     }
 
     /// The singular values of A, descending (LAPACKE `dgesdd`, values only). For the small matrices of
