@@ -66,13 +66,13 @@ def test_columns_are_read_by_name_and_unknown_columns_kept(copy):
     out = []
     for i, line in enumerate(lines):
         cells = line.split(",")
-        extra = ["sharpness", "phase"] if i == 0 else [f"{0.25 * i}", "early" if i < 3 else "late"]
+        extra = ["future_number", "future_label"] if i == 0 else [f"{0.25 * i}", "early" if i < 3 else "late"]
         out.append(",".join(cells[:2] + extra + cells[2:]))
     path.write_text("\n".join(out) + "\n")
     steps = nd.load(folder).steps
-    assert steps.columns[2:4] == ["sharpness", "phase"]
-    assert steps["sharpness"].tolist() == [0.25 * i for i in range(1, len(lines))]
-    assert steps["phase"].tolist() == ["early", "early"] + ["late"] * (len(lines) - 3)
+    assert steps.columns[2:4] == ["future_number", "future_label"]
+    assert steps["future_number"].tolist() == [0.25 * i for i in range(1, len(lines))]
+    assert steps["future_label"].tolist() == ["early", "early"] + ["late"] * (len(lines) - 3)
     _, expected = rows(path)
     for value, row in zip(steps["train_loss_gd"], expected):
         assert same(value, number(row["train_loss_gd"]))
