@@ -128,7 +128,7 @@ public struct KernelCommand: ParsableCommand {
     }
 
     /// Refuses, with the figures, a study that would not fit in memory.
-    private func checkMemory(_ reference: MLPArchitecture, _ dataset: Dataset) throws {
+    private func checkMemory(_ reference: NetworkArchitecture, _ dataset: Dataset) throws {
         let need = MemoryEstimate(kernelCommand: reference, samples: dataset.trainCount,
                                   testSamples: ridge != nil ? dataset.testCount : 0,
                                   widths: model.width.values.count, ridge: ridge != nil,

@@ -4,12 +4,12 @@ import NTKDynamics
 /// What a `sweep` will run: its grid, its data, and its networks and their η (Docs/Sweep.md).
 struct SweepPlan: Sendable {
     /// The grid, the data, and the network of the first parameterization and depth at width 1.
-    var grid: SweepGrid, dataset: Dataset, template: MLPArchitecture
+    var grid: SweepGrid, dataset: Dataset, template: NetworkArchitecture
     /// The training settings (η set to the first network's once ``learningRates(lr:seed:)`` has chosen it).
     var settings: TrainingSettings
 
     /// The network of one (parameterization, depth, width).
-    func architecture(width: Int, parameterization: Parameterization? = nil, depth: Int? = nil) -> MLPArchitecture {
+    func architecture(width: Int, parameterization: Parameterization? = nil, depth: Int? = nil) -> NetworkArchitecture {
         var a = template
         a.width = width
         if let parameterization { a.parameterization = parameterization }
@@ -25,7 +25,7 @@ struct SweepPlan: Sendable {
     }
 
     /// The largest network of the grid: the widest at the greatest depth.
-    var largest: MLPArchitecture {
+    var largest: NetworkArchitecture {
         architecture(width: grid.widths.last!, depth: (grid.depths ?? [template.depth]).max())
     }
 

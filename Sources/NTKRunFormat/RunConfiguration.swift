@@ -48,7 +48,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    public init(architecture a: MLPArchitecture, data: DataSettings, settings s: TrainingSettings,
+    public init(architecture a: NetworkArchitecture, data: DataSettings, settings s: TrainingSettings,
                 learningRate: Double, criticalLearningRate: Double, command: [String], dataSeed: UInt64? = nil) {
         network = NetworkRecord(a)
         training = TrainingRecord(s)

@@ -14,7 +14,7 @@ public struct NetworkRecord: Codable, Equatable, Sendable {
     public var biasStd: Double
     public var bias: Bool
 
-    public init(_ a: MLPArchitecture) {
+    public init(_ a: NetworkArchitecture) {
         depth = a.depth
         activation = a.activation
         parameterization = a.parameterization

@@ -45,7 +45,7 @@ public struct SweepRow: Equatable, Sendable {
     /// - Parameters:
     ///   - architecture: the network the run trained (its parameterization and depth are recorded).
     ///   - outputScale: the α the run used (nil: the plain model).
-    public init(cell: SweepCell, summary s: RunSummary, wallTime: Double, architecture: MLPArchitecture,
+    public init(cell: SweepCell, summary s: RunSummary, wallTime: Double, architecture: NetworkArchitecture,
                 outputScale: Double?) {
         self.cell = cell
         status = s.status

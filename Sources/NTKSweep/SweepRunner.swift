@@ -10,7 +10,7 @@ import Foundation
 /// uninterrupted one (wall times aside).
 public struct SweepRunner: Sendable {
     /// What one cell runs: its network and its training settings (its seed, parameterization, α, depth and η).
-    public typealias CellSetup = (architecture: MLPArchitecture, settings: TrainingSettings)
+    public typealias CellSetup = (architecture: NetworkArchitecture, settings: TrainingSettings)
 
     public var dataset: Dataset
     public var data: DataSettings

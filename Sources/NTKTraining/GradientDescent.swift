@@ -13,7 +13,7 @@
 /// θ ← θ − η·∇L are single precision (η rounded to float32); f_t and K_t are returned as float64, K_t
 /// accumulated in float64 (``EmpiricalNTK``).
 public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
-    public private(set) var model: MLPNetwork<Scalar>
+    public private(set) var model: Network<Scalar>
     /// Training inputs in the network's precision, N × d.
     public let inputs: DenseMatrix<Scalar>
     /// Targets in the network's precision, N × k.
@@ -39,7 +39,7 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
     ///
     /// With `outputScale` α the trained model is F = α·(f − f₀), f₀ the network's outputs at these parameters, and
     /// the loss L(F)/α²; ``Evaluation/output`` is then F.
-    public init(model: MLPNetwork<Scalar>, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double,
+    public init(model: Network<Scalar>, inputs: Matrix, targets: Matrix, loss: LossNormalization, learningRate: Double,
                 outputScale: Double? = nil, lossFunction: LossFunction = .mse, momentum: Double? = nil) {
         precondition(inputs.rows == targets.rows && targets.cols == model.architecture.outputs)
         self.lossFunction = lossFunction

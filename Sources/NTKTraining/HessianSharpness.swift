@@ -17,7 +17,7 @@ import Foundation
 ///     R{Δ_{l−1}} = c_l·(R{Δ_l}·W_lᵀ + Δ_l·V_lᵀ) ⊙ φ′(z_{l−1}) + c_l·(Δ_l·W_lᵀ) ⊙ φ″(z_{l−1}) ⊙ R{z_{l−1}}
 ///     (Hv)_{W_l} = c_l·(R{a_{l−1}}ᵀ·Δ_l + a_{l−1}ᵀ·R{Δ_l}),   (Hv)_{b_l} = s_l·Σ_rows R{Δ_l}
 ///
-/// with Δ_l the backward signal of ∇L (``MLPNetwork/backpropagate(_:seeds:rowsPerSample:)``). Everything is float64
+/// with Δ_l the backward signal of ∇L (``Network/backpropagate(_:seeds:rowsPerSample:)``). Everything is float64
 /// (a float32 network is converted first).
 public struct HessianSharpness: Sendable {
     /// The Lanczos iteration stops when λ_max changes by less than this, relative, between two products.
@@ -25,7 +25,7 @@ public struct HessianSharpness: Sendable {
     /// At most this many Hessian-vector products (and Lanczos vectors kept, of P numbers each).
     public static let maxIterations = 40
 
-    public let network: MLP
+    public let network: Network<Double>
     /// The forward pass at θ: A_l, φ′(z_l) and f.
     let pass: ForwardPass<Double>
     /// Δ_l, the backward signal of ∇L, per layer.
@@ -39,7 +39,7 @@ public struct HessianSharpness: Sendable {
 
     /// The Hessian of `lossFunction` with `normalization` over `inputs` and `targets` at the network's parameters; with
     /// `outputScale` (α, f₀ on these inputs, sample-major) the loss of F = α·(f − f₀) divided by α².
-    public init(network: MLP, inputs: Matrix, targets: Matrix, lossFunction: LossFunction, normalization: LossNormalization,
+    public init(network: Network<Double>, inputs: Matrix, targets: Matrix, lossFunction: LossFunction, normalization: LossNormalization,
                 outputScale: (alpha: Double, initialOutput: [Double])? = nil) {
         precondition(inputs.rows == targets.rows && targets.cols == network.architecture.outputs)
         self.network = network
@@ -65,7 +65,7 @@ public struct HessianSharpness: Sendable {
     }
 
     /// The forward pass, and φ″(z_l) of each hidden layer.
-    static func forward(_ network: MLP, _ x: Matrix) -> (ForwardPass<Double>, [Matrix]) {
+    static func forward(_ network: Network<Double>, _ x: Matrix) -> (ForwardPass<Double>, [Matrix]) {
         var inputs = [x], firsts: [Matrix] = [], seconds: [Matrix] = []
         for (l, layer) in network.architecture.layers.enumerated() {
             var z = affine(inputs[l], network.parameters.weights[l], network.parameters.biases[l], layer)
@@ -115,7 +115,7 @@ public struct HessianSharpness: Sendable {
     ///
     /// - Complexity: about twice a GD step: per layer two gemms forward (R{z}), two backward (R{Δ}) and two for the
     ///   gradient, plus O(N·k²) for the output Hessians.
-    public func hessianVectorProduct(_ v: MLPParameters) -> MLPParameters {
+    public func hessianVectorProduct(_ v: NetworkParameters<Double>) -> NetworkParameters<Double> {
         let layers = network.architecture.layers, weights = network.parameters.weights
         var rz: [Matrix] = [], ra: [Matrix?] = [nil]
         for (l, layer) in layers.enumerated() {
@@ -155,7 +155,7 @@ public struct HessianSharpness: Sendable {
         return hv
     }
 
-    /// R^{1/2}·H·R^{1/2}·u for u flattened like ``MLPParameters/flattened``.
+    /// R^{1/2}·H·R^{1/2}·u for u flattened like ``NetworkParameters/flattened``.
     public func preconditionedProduct(_ u: [Double]) -> [Double] {
         var v = unflatten(u)
         v.scale(byLayers: rootRates)
@@ -172,8 +172,8 @@ public struct HessianSharpness: Sendable {
                                            tolerance: Self.tolerance, apply: preconditionedProduct)
     }
 
-    /// Parameters from a vector in the order of ``MLPParameters/flattened``.
-    func unflatten(_ u: [Double]) -> MLPParameters {
+    /// Parameters from a vector in the order of ``NetworkParameters/flattened``.
+    func unflatten(_ u: [Double]) -> NetworkParameters<Double> {
         var offset = 0
         var weights: [Matrix] = [], biases: [[Double]] = []
         for layer in network.architecture.layers {
@@ -184,7 +184,7 @@ public struct HessianSharpness: Sendable {
             biases.append(Array(u[offset..<(offset + b)]))
             offset += b
         }
-        return MLPParameters(weights: weights, biases: biases)
+        return NetworkParameters<Double>(weights: weights, biases: biases)
     }
 }
 

@@ -13,7 +13,7 @@ public struct InfiniteWidthPrediction: Sendable {
     public let seconds: Double
 
     /// - Throws: ``LAPACKError`` from the quadrature rule or the eigendecomposition.
-    public init(architecture: MLPArchitecture, dataset: Dataset, initialKernel: Matrix, initialTrainOutput: Matrix,
+    public init(architecture: NetworkArchitecture, dataset: Dataset, initialKernel: Matrix, initialTrainOutput: Matrix,
                 initialTestOutput: Matrix, normalizer: Double, learningRate: Double, quadratureDegree: Int,
                 momentum: Double? = nil) throws {
         let clock = ContinuousClock()

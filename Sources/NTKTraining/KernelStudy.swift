@@ -44,7 +44,7 @@ public struct KernelStudySettings: Sendable, Encodable {
 public struct KernelStudy {
     public let settings: KernelStudySettings
     /// The architecture at the largest width, whose Θ is ``theta``.
-    public let architecture: MLPArchitecture
+    public let architecture: NetworkArchitecture
     public let dataset: Dataset
     /// Θ ⊗ I_k at the largest width, (N·k) × (N·k).
     public let theta: Matrix
@@ -63,7 +63,7 @@ public struct KernelStudy {
     public var largestWidth: Int { settings.widths.max()! }
 
     /// - Throws: ``LAPACKError`` from the Gauss–Hermite rule or the ridge regression's factorization.
-    public init(architecture: MLPArchitecture, dataset: Dataset, settings: KernelStudySettings) throws {
+    public init(architecture: NetworkArchitecture, dataset: Dataset, settings: KernelStudySettings) throws {
         precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
         self.settings = settings
         self.dataset = dataset
@@ -145,7 +145,7 @@ public struct KernelStudy {
                 let s = settings.seed &+ UInt64(i)
                 let seedStart = clock.now
                 var rng = RandomSource(seed: s, stream: .parameters)
-                let network = MLP(architecture: architecture, rng: &rng)
+                let network = Network<Double>(architecture: architecture, rng: &rng)
                 let k0 = EmpiricalNTK.kernel(network, x)
                 let error = KernelComparison.relativeError(k0, reference: reference)
                 BLAS.axpy(1, k0.data, &sum.data)

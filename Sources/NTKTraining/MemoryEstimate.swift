@@ -30,7 +30,7 @@ import Foundation
 public struct MemoryEstimate: Sendable, Equatable {
     public let bytes: Double
 
-    public init(architecture a: MLPArchitecture, samples n: Int, testSamples nTest: Int, kernel: KernelChoice,
+    public init(architecture a: NetworkArchitecture, samples n: Int, testSamples nTest: Int, kernel: KernelChoice,
                 precision: Precision = .float64, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
                 steps: Int = 0, outputHistoryEvery: Int? = nil, keptKernels: Int = 0, sharpness: Bool = false) {
         let k = Double(a.outputs)
@@ -66,7 +66,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// values for an m-node expansion rule); plus 32 MiB. Against peak resident memory: 351 MB estimated for
     /// N = 2048 at width 1024 (280 MB measured), 573 MB for N = 1024 at width 4096 with a ridge (442 MB), 310 MB
     /// for tanh at N = 2048, width 256 (225 MB).
-    public init(kernelCommand a: MLPArchitecture, samples n: Int, testSamples nTest: Int, widths: Int,
+    public init(kernelCommand a: NetworkArchitecture, samples n: Int, testSamples nTest: Int, widths: Int,
                 ridge: Bool, expansionNodes m: Int) {
         let k = Double(a.outputs), nn = Double(n)
         let r = nn * k, rTest = Double(nTest) * k

@@ -5,11 +5,11 @@
 /// K̃_0 and fixes η. ``run(shouldContinue:onRecord:)`` then trains and reports every logged step.
 /// The library never prints: records go to the caller.
 public final class NTKExperiment {
-    public let architecture: MLPArchitecture
+    public let architecture: NetworkArchitecture
     public let dataset: Dataset
     public let settings: TrainingSettings
     /// θ_0 as drawn, in float64 (a `float32` run trains their rounding).
-    public let initialParameters: MLPParameters
+    public let initialParameters: NetworkParameters<Double>
     /// K_0 on the training inputs, (N·k) × (N·k), sample-major.
     public let initialKernel: Matrix
     /// f_0 on the training inputs, N × k (F₀ = 0 with an output scale: the model is then F = α·(f − f₀)).
@@ -44,7 +44,7 @@ public final class NTKExperiment {
     public private(set) var kernelHistory: [(step: Int, kernel: Matrix)] = []
     /// With ``TrainingSettings/outputHistoryEvery``: θ after the last update taken (θ_T for a completed run, the
     /// update after `last_step` for an interrupted one), in float64 (`arrays/params_final/`); nil for a diverged run.
-    public private(set) var finalParameters: MLPParameters?
+    public private(set) var finalParameters: NetworkParameters<Double>?
     /// Measured against predicted per-mode rates, largest eigenvalue first (after ``run(shouldContinue:onRecord:)``).
     public private(set) var modeRates: [ModeRate] = []
     /// GD residuals Vᵀ(f_t − y) along the eigenvectors of K̃_0 at the last evaluated step (LAPACK's ascending order).
@@ -67,14 +67,14 @@ public final class NTKExperiment {
 
     /// - Throws: ``LAPACKError`` if the eigendecomposition or the ridge regression's factorization fails,
     ///   ``ExperimentError`` if K̃_0 is zero.
-    public init(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
+    public init(architecture: NetworkArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
         precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
         try Self.checkOptimizer(settings, dataset)
         self.architecture = architecture
         self.dataset = dataset
         self.settings = settings
         var rng = RandomSource(seed: settings.seed, stream: .parameters)
-        let model = MLP(architecture: architecture, rng: &rng)
+        let model = Network<Double>(architecture: architecture, rng: &rng)
         initialParameters = model.parameters
         normalizer = settings.loss.normalizer(samples: dataset.trainCount, outputs: dataset.outputs)
 
@@ -83,7 +83,7 @@ public final class NTKExperiment {
         // f_0, K_0 and K_0(X*, X) of the network in the precision it trains in.
         let initial = switch settings.precision {
         case .float64: Self.initialMeasurements(model, dataset)
-        case .float32: Self.initialMeasurements(MLPNetwork<Float>(converting: model), dataset)
+        case .float32: Self.initialMeasurements(Network<Float>(converting: model), dataset)
         }
         try Self.checkFinite(architecture, settings.precision, output: initial.trainOutput.data + initial.testOutput.data,
                              kernels: [initial.kernel, initial.crossKernel])
@@ -123,7 +123,7 @@ public final class NTKExperiment {
     /// so it equals that run's `predictor.criticalLearningRate` bit for bit.
     ///
     /// - Throws: ``LAPACKError`` if the eigendecomposition fails, ``ExperimentError`` if K̃_0 is zero.
-    public static func criticalLearningRate(architecture: MLPArchitecture, dataset: Dataset,
+    public static func criticalLearningRate(architecture: NetworkArchitecture, dataset: Dataset,
                                             settings: TrainingSettings) throws -> Double {
         let kernel = try finiteInitialKernel(architecture: architecture, dataset: dataset, settings: settings)
         return LinearizedPredictor.criticalLearningRate(try effectiveEigendecomposition(kernel, dataset, settings),
@@ -135,12 +135,12 @@ public final class NTKExperiment {
     ///
     /// - Throws: ``ExperimentError/notFiniteAtInitialization(what:weightStd:biasStd:precision:)``.
     @discardableResult
-    public static func finiteInitialKernel(architecture: MLPArchitecture, dataset: Dataset, settings: TrainingSettings) throws -> Matrix {
+    public static func finiteInitialKernel(architecture: NetworkArchitecture, dataset: Dataset, settings: TrainingSettings) throws -> Matrix {
         var rng = RandomSource(seed: settings.seed, stream: .parameters)
-        let model = MLP(architecture: architecture, rng: &rng)
+        let model = Network<Double>(architecture: architecture, rng: &rng)
         let (output, kernel) = switch settings.precision {
         case .float64: trainMeasurements(model, dataset)
-        case .float32: trainMeasurements(MLPNetwork<Float>(converting: model), dataset)
+        case .float32: trainMeasurements(Network<Float>(converting: model), dataset)
         }
         try checkFinite(architecture, settings.precision, output: output.data, kernels: [kernel])
         return kernel
@@ -148,7 +148,7 @@ public final class NTKExperiment {
 
     /// Refuses a network whose initial outputs or kernel overflow the precision (σ_w^(L+1) or σ_b past its range):
     /// the eigendecomposition would fail on infinite entries with a message that names no option.
-    private static func checkFinite(_ a: MLPArchitecture, _ precision: Precision, output: [Double], kernels: [Matrix]) throws {
+    private static func checkFinite(_ a: NetworkArchitecture, _ precision: Precision, output: [Double], kernels: [Matrix]) throws {
         let what: String
         if !output.allSatisfy(\.isFinite) {
             what = "the network's outputs f(θ₀)"
@@ -190,14 +190,14 @@ public final class NTKExperiment {
     }
 
     /// f_0 and K_0 on the training inputs of `model`, float64, from one forward pass.
-    private static func trainMeasurements<Scalar>(_ model: MLPNetwork<Scalar>, _ dataset: Dataset) -> (output: Matrix, kernel: Matrix) {
+    private static func trainMeasurements<Scalar>(_ model: Network<Scalar>, _ dataset: Dataset) -> (output: Matrix, kernel: Matrix) {
         let pass = model.forward(Scalar.converting(dataset.trainInputs))
         return (Scalar.float64(pass.output),
                 EmpiricalNTK.kernel(model.architecture, pass, derivatives: EmpiricalNTK.outputDerivatives(model, pass)))
     }
 
     /// f_0 on the training and test inputs, K_0 and K_0(X*, X) (full layout) of `model`, all float64.
-    private static func initialMeasurements<Scalar>(_ model: MLPNetwork<Scalar>, _ dataset: Dataset)
+    private static func initialMeasurements<Scalar>(_ model: Network<Scalar>, _ dataset: Dataset)
         -> (trainOutput: Matrix, kernel: Matrix, crossKernel: Matrix, testOutput: Matrix) {
         let train = trainMeasurements(model, dataset)
         return (train.output, train.kernel, EmpiricalNTK.kernel(model, dataset.testInputs, dataset.trainInputs),
@@ -214,15 +214,15 @@ public final class NTKExperiment {
     ///   forward pass on the test inputs.
     public func run(shouldContinue: () -> Bool = { true },
                     onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
-        let model = MLP(architecture: architecture, parameters: initialParameters)
+        let model = Network<Double>(architecture: architecture, parameters: initialParameters)
         switch settings.precision {
         case .float64: return try train(model, shouldContinue: shouldContinue, onRecord: onRecord)
-        case .float32: return try train(MLPNetwork<Float>(converting: model), shouldContinue: shouldContinue, onRecord: onRecord)
+        case .float32: return try train(Network<Float>(converting: model), shouldContinue: shouldContinue, onRecord: onRecord)
         }
     }
 
     /// ``run(shouldContinue:onRecord:)`` with the network in its precision: step, check, record, accumulate.
-    private func train<Scalar>(_ model: MLPNetwork<Scalar>, shouldContinue: () -> Bool,
+    private func train<Scalar>(_ model: Network<Scalar>, shouldContinue: () -> Bool,
                                onRecord: (StepRecord) throws -> Void) rethrows -> RunSummary {
         var gd = GradientDescent(model: model, inputs: dataset.trainInputs, targets: dataset.trainTargets,
                                  loss: settings.loss, learningRate: learningRate, outputScale: settings.outputScale,
@@ -289,7 +289,7 @@ public final class NTKExperiment {
         }
         // A diverged run's last update is what blew up: its parameters are not kept.
         if settings.outputHistoryEvery != nil && end.status != .diverged {
-            finalParameters = MLPParameters(converting: gd.model.parameters)
+            finalParameters = NetworkParameters<Double>(converting: gd.model.parameters)
         }
         if end.status != .completed, let p = pending, p.step > (accumulator.last?.step ?? -1) {
             try onRecord(p)
@@ -406,7 +406,7 @@ public final class NTKExperiment {
     /// λ_max(R^{1/2}·∇²L·R^{1/2}) of GD's full-batch training loss at its current θ (``HessianSharpness``, in float64);
     /// nan when the Lanczos iteration fails (non-finite parameters).
     private static func sharpness<Scalar>(of gd: GradientDescent<Scalar>) -> Double {
-        let hessian = HessianSharpness(network: MLP(converting: gd.model), inputs: Scalar.float64(gd.inputs),
+        let hessian = HessianSharpness(network: Network<Double>(converting: gd.model), inputs: Scalar.float64(gd.inputs),
                                        targets: Scalar.float64(gd.targets), lossFunction: gd.lossFunction,
                                        normalization: gd.loss, outputScale: gd.centring.map { ($0.scale, $0.initialOutput64) })
         return (try? hessian.largestEigenvalue()) ?? .nan

@@ -74,12 +74,12 @@ struct Benchmark: ParsableCommand {
         for n in parse(samples)! {
             let data = DataSettings(dataset: .gaussian, samples: n, testSamples: n, inputDim: inputDim).generate(seed: 0)
             for w in parse(widths)! {
-                let a = MLPArchitecture(inputDim: inputDim, width: w, depth: depth)
+                let a = NetworkArchitecture(inputDim: inputDim, width: w, depth: depth)
                 var rng = RandomSource(seed: 0, stream: .parameters)
-                let model = MLP(architecture: a, rng: &rng)
+                let model = Network<Double>(architecture: a, rng: &rng)
                 measureNetwork(model, data, &table)
                 measureOptimizers(model, data, &table)
-                if float32 { measureFloat32(MLPNetwork<Float>(converting: model), data, &table) }
+                if float32 { measureFloat32(Network<Float>(converting: model), data, &table) }
                 if eigen { try measureEigen(model, data, &table) }
             }
         }
@@ -125,7 +125,7 @@ struct Benchmark: ParsableCommand {
     }
 
     /// Forward pass, GD step, NTK and GD step with the NTK of the float64 network.
-    func measureNetwork(_ model: MLP, _ data: Dataset, _ table: inout Table) {
+    func measureNetwork(_ model: Network<Double>, _ data: Dataset, _ table: inout Table) {
         let a = model.architecture, n = data.trainInputs.rows, w = a.width
         var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
                                  loss: .mean, learningRate: 1e-6)
@@ -142,7 +142,7 @@ struct Benchmark: ParsableCommand {
 
     /// An SGD step with B = 32 (forward on all N points, backward and gradient on the batch), and a step of the
     /// function-space linearized counterpart (two gemv with K₀ and K₀(X*, X), N* = N): what issue 17 adds to a step.
-    func measureOptimizers(_ model: MLP, _ data: Dataset, _ table: inout Table) {
+    func measureOptimizers(_ model: Network<Double>, _ data: Dataset, _ table: inout Table) {
         let a = model.architecture, n = data.trainInputs.rows, w = a.width, b = min(32, n)
         var sgd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets,
                                   loss: .mean, learningRate: 1e-6)
@@ -161,7 +161,7 @@ struct Benchmark: ParsableCommand {
     }
 
     /// The same for the float32 network (--precision float32), and the two ways of forming its Gram products.
-    func measureFloat32(_ model32: MLPNetwork<Float>, _ data: Dataset, _ table: inout Table) {
+    func measureFloat32(_ model32: Network<Float>, _ data: Dataset, _ table: inout Table) {
         let a = model32.architecture, n = data.trainInputs.rows, w = a.width
         var gd32 = GradientDescent(model: model32, inputs: data.trainInputs, targets: data.trainTargets,
                                    loss: .mean, learningRate: 1e-6)
@@ -192,7 +192,7 @@ struct Benchmark: ParsableCommand {
     }
 
     /// dsyevd of K̃₀, the prediction from it, and whole runs of --full-run-steps steps.
-    func measureEigen(_ model: MLP, _ data: Dataset, _ table: inout Table) throws {
+    func measureEigen(_ model: Network<Double>, _ data: Dataset, _ table: inout Table) throws {
         let a = model.architecture, n = data.trainInputs.rows, w = a.width
         var k = EmpiricalNTK.kernel(model, data.trainInputs)
         BLAS.scale(&k.data, by: 1 / Double(n))

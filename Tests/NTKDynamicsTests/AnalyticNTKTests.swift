@@ -19,8 +19,8 @@ struct AnalyticNTKTests {
     }
 
     static func architecture(_ c: Config, depth: Int, width: Int = 512, inputDim: Int = 4, outputs: Int = 1,
-                             weightStd: Double = 1.5, biasStd: Double = 0.3) -> MLPArchitecture {
-        MLPArchitecture(inputDim: inputDim, width: width, depth: depth, outputs: outputs, activation: c.activation,
+                             weightStd: Double = 1.5, biasStd: Double = 0.3) -> NetworkArchitecture {
+        NetworkArchitecture(inputDim: inputDim, width: width, depth: depth, outputs: outputs, activation: c.activation,
                         parameterization: c.parameterization, weightStd: weightStd,
                         biasStd: c.hasBias ? biasStd : 0, hasBias: c.hasBias)
     }
@@ -38,7 +38,7 @@ struct AnalyticNTKTests {
         let x = Self.inputs(5, 3, seed: 1)
         let (sw, sb) = (1.3, 0.4)
         for p in Parameterization.allCases where p.hasKernelLimit {
-            let a = MLPArchitecture(inputDim: 3, width: 7, depth: 0, outputs: 1, activation: .tanh, parameterization: p,
+            let a = NetworkArchitecture(inputDim: 3, width: 7, depth: 0, outputs: 1, activation: .tanh, parameterization: p,
                                     weightStd: sw, biasStd: hasBias ? sb : 0, hasBias: hasBias)
             let k = try AnalyticNTK(architecture: a).scalarKernels(x)
             for i in 0..<5 {
@@ -211,7 +211,7 @@ struct AnalyticNTKTests {
     // MARK: The empirical K₀ approaches Θ.
 
     /// ‖K₀ − Θ‖_F/‖Θ‖_F for each width (mean over seeds) and the seed-averaged kernel's error.
-    static func errors(_ a: MLPArchitecture, widths: [Int], seeds: Int, x: Matrix) throws -> [(mean: Double, averaged: Double)] {
+    static func errors(_ a: NetworkArchitecture, widths: [Int], seeds: Int, x: Matrix) throws -> [(mean: Double, averaged: Double)] {
         let analytic = try AnalyticNTK(architecture: a, quadratureDegree: 128)
         let thetas = analytic.scalarKernels(x, widths: widths).ntk
         return widths.enumerated().map { index, w in
@@ -222,7 +222,7 @@ struct AnalyticNTKTests {
             var total = 0.0
             for s in 0..<seeds {
                 var rng = RandomSource(seed: UInt64(1000 + s), stream: 2)
-                let k0 = EmpiricalNTK.kernel(MLP(architecture: arch, rng: &rng), x)
+                let k0 = EmpiricalNTK.kernel(Network<Double>(architecture: arch, rng: &rng), x)
                 total += relativeDifference(k0, theta)
                 for i in sum.data.indices { sum.data[i] += k0.data[i] / Double(seeds) }
             }
@@ -277,7 +277,7 @@ struct AnalyticNTKTests {
         let x = Self.inputs(6, 4, seed: 12)
         let a = Self.architecture(Config(activation: .relu, parameterization: .standard), depth: 2, width: 2048)
         var rng = RandomSource(seed: 5, stream: 2)
-        let k0 = EmpiricalNTK.kernel(MLP(architecture: a, rng: &rng), x)
+        let k0 = EmpiricalNTK.kernel(Network<Double>(architecture: a, rng: &rng), x)
         let right = try AnalyticNTK(architecture: a).scalarKernels(x).ntk
         var ntkParam = a
         ntkParam.parameterization = .ntk

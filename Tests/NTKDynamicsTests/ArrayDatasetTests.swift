@@ -218,7 +218,7 @@ struct ArrayDatasetTests {
 
     @Test
     func configRecordsTheImageShapeOnlyForImages() throws {
-        var config = RunConfiguration(architecture: MLPArchitecture(inputDim: 4, width: 8, depth: 1, outputs: 1), data: DataSettings(),
+        var config = RunConfiguration(architecture: NetworkArchitecture(inputDim: 4, width: 8, depth: 1, outputs: 1), data: DataSettings(),
                                       settings: TrainingSettings(), learningRate: 0.1, criticalLearningRate: 0.2, command: [])
         let plain = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any]
         #expect(plain?["image_shape"] == nil)

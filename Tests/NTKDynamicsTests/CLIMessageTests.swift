@@ -68,7 +68,7 @@ struct CLIMessageTests {
         for i in 0..<6 { text += "\(Double(i) / 5),\(i % 2 == 0 ? 1e150 : -7e149)\n" }
         let table = try NumericTable.parse(Data(text.utf8), file: "t.csv")
         let data = try CSVDataset.make(train: table, test: nil, options: CSVDataOptions()).dataset
-        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 1, width: 16), dataset: data,
+        let e = try NTKExperiment(architecture: NetworkArchitecture(inputDim: 1, width: 16), dataset: data,
                                   settings: TrainingSettings(steps: 10))
         let summary = e.run { _ in }
         #expect(summary.status == .diverged)

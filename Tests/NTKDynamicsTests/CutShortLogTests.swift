@@ -39,7 +39,7 @@ struct CutShortLogTests {
         defer { scratch.cleanup() }
         try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
         let data = DataSettings(samples: 4, testSamples: 2, inputDim: 2).generate(seed: 1)
-        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 2, width: 8), dataset: data,
+        let e = try NTKExperiment(architecture: NetworkArchitecture(inputDim: 2, width: 8), dataset: data,
                                   settings: TrainingSettings(steps: 4))
         _ = try RunRecorder.record(e, data: DataSettings(), command: ["test"],
                                    into: RunDirectory.create(at: scratch.url))

@@ -137,15 +137,15 @@ struct EmpiricalNTKTests {
     /// Gram products by gemm and accumulates every entry, for one and several outputs and both precisions.
     @Test("K(X, X) accumulated in panels equals the cross-kernel path", arguments: [(300, 1), (100, 3), (90, 7)])
     func panelledKernel(samples: Int, outputs: Int) {
-        let a = MLPArchitecture(inputDim: 5, width: 24, depth: 2, outputs: outputs, activation: .tanh, biasStd: 0.3)
+        let a = NetworkArchitecture(inputDim: 5, width: 24, depth: 2, outputs: outputs, activation: .tanh, biasStd: 0.3)
         #expect(samples * outputs > EmpiricalNTK.panelRows)
         var rng = RandomSource(seed: 11, stream: 1)
-        let model = MLP(architecture: a, rng: &rng)
+        let model = Network<Double>(architecture: a, rng: &rng)
         let x = Matrix(rows: samples, cols: 5, data: rng.normals(samples * 5))
         let k = EmpiricalNTK.kernel(model, x)
         let reference = EmpiricalNTK.kernel(model, x, x)
         #expect(k.frobeniusDistance(to: reference) / reference.frobeniusNorm < 1e-13)
-        let model32 = MLPNetwork<Float>(converting: model)
+        let model32 = Network<Float>(converting: model)
         let k32 = EmpiricalNTK.kernel(model32, x), reference32 = EmpiricalNTK.kernel(model32, x, x)
         #expect(k32.frobeniusDistance(to: reference32) / reference32.frobeniusNorm < 1e-6)
     }

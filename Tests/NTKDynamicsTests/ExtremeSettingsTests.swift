@@ -56,7 +56,7 @@ struct ExtremeSettingsTests {
     @Test(arguments: Precision.allCases)
     func atTheLimitGradientDescentStillFollowsItsPrediction(precision: Precision) throws {
         let data = SyntheticDataset.gaussian.generate(samples: 16, testSamples: 4, inputDim: 3, outputs: 1, noise: 0, seed: 2)
-        let a = MLPArchitecture(inputDim: 3, width: 64, depth: 1, activation: .tanh)
+        let a = NetworkArchitecture(inputDim: 3, width: 64, depth: 1, activation: .tanh)
         var settings = TrainingSettings(steps: 40, seed: 2)
         settings.precision = precision
         settings.outputScale = precision.maximumOutputScale
@@ -76,7 +76,7 @@ struct ExtremeSettingsTests {
     // MARK: - Item 6: the memory of --keep-outputs-every
 
     @Test func theOutputHistoryIsInTheMemoryEstimate() {
-        let a = MLPArchitecture(inputDim: 8, width: 1024)
+        let a = NetworkArchitecture(inputDim: 8, width: 1024)
         let base = MemoryEstimate(architecture: a, samples: 256, testSamples: 256, kernel: .empirical, steps: 100_000_000)
         let kept = MemoryEstimate(architecture: a, samples: 256, testSamples: 256, kernel: .empirical, steps: 100_000_000,
                                   outputHistoryEvery: 1)
@@ -115,7 +115,7 @@ struct ExtremeSettingsTests {
     }
 
     static func config(fingerprint: String?) -> SweepConfiguration {
-        SweepConfiguration(network: NetworkRecord(MLPArchitecture(inputDim: 8, width: 32, depth: 1)),
+        SweepConfiguration(network: NetworkRecord(NetworkArchitecture(inputDim: 8, width: 32, depth: 1)),
                            training: TrainingRecord(TrainingSettings(steps: 30)),
                            sweep: .init(widths: [32, 64], seeds: [0, 1], data: DataSettings(), dataSeed: 0, lr: 0.1,
                                         lrSource: "--lr", shard: "0/1", dataFingerprint: fingerprint))
@@ -162,7 +162,7 @@ struct ExtremeSettingsTests {
     @Test(arguments: [(Precision.float64, 1e200, 0.05), (.float64, 1.5, 1e300), (.float32, 1e30, 0.05)])
     func anOverflowingInitializationIsRefusedNamingTheOption(precision: Precision, weightStd: Double, biasStd: Double) throws {
         let data = SyntheticDataset.gaussian.generate(samples: 8, testSamples: 4, inputDim: 3, outputs: 1, noise: 0, seed: 1)
-        let a = MLPArchitecture(inputDim: 3, width: 16, depth: 2, weightStd: weightStd, biasStd: biasStd)
+        let a = NetworkArchitecture(inputDim: 3, width: 16, depth: 2, weightStd: weightStd, biasStd: biasStd)
         var settings = TrainingSettings(steps: 2)
         settings.precision = precision
         let error = try #require(throws: ExperimentError.self) { try NTKExperiment(architecture: a, dataset: data, settings: settings) }

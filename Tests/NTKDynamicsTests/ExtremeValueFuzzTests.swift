@@ -36,7 +36,7 @@ struct ExtremeValueFuzzTests {
             #expect(d.trainInputs.data.allSatisfy { $0.isFinite }, "trial \(trial): standardized inputs are finite")
             let scratch = ScratchDirectory()
             defer { scratch.cleanup() }
-            let a = MLPArchitecture(inputDim: d.inputDim, width: 8, depth: Int(rng.next() % 3), outputs: d.outputs,
+            let a = NetworkArchitecture(inputDim: d.inputDim, width: 8, depth: Int(rng.next() % 3), outputs: d.outputs,
                                     activation: Activation.allCases[trial % Activation.allCases.count])
             do {
                 let e = try NTKExperiment(architecture: a, dataset: d, settings: TrainingSettings(steps: 6, seed: UInt64(trial)))
@@ -63,7 +63,7 @@ struct ExtremeValueFuzzTests {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let data = DataSettings(samples: 6, testSamples: 3, inputDim: 1).generate(seed: 4)
-        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 1, width: 8), dataset: data,
+        let e = try NTKExperiment(architecture: NetworkArchitecture(inputDim: 1, width: 8), dataset: data,
                                   settings: TrainingSettings(steps: 8))
         _ = try RunRecorder.record(e, data: DataSettings(), command: ["fuzz"], into: RunDirectory.create(at: scratch.url))
         let names = ["steps.csv", "spectrum.csv", "modes.csv", "summary.json", "config.json"]

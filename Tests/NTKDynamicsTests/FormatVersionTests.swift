@@ -23,7 +23,7 @@ struct FormatVersionTests {
     /// A run's configuration encodes the key at the top level, read back by JSONSerialization; the same
     /// file without the key (the e579795 layout) decodes as version 1 with every other record equal.
     @Test func aRunConfigurationWritesVersionTwoAndReadsVersionOne() throws {
-        let a = MLPArchitecture(inputDim: 2, width: 8, outputs: 1)
+        let a = NetworkArchitecture(inputDim: 2, width: 8, outputs: 1)
         let written = RunConfiguration(architecture: a, data: DataSettings(samples: 4, testSamples: 2, inputDim: 2),
                                        settings: TrainingSettings(steps: 3), learningRate: 0.5, criticalLearningRate: 1,
                                        command: ["test"])

@@ -58,7 +58,7 @@ struct HessianSharpnessTests {
             return Matrix(rows: n, cols: k, data: y)
         }
 
-        func sharpness(_ model: MLP) -> HessianSharpness {
+        func sharpness(_ model: Network<Double>) -> HessianSharpness {
             HessianSharpness(network: model, inputs: Matrix(net.inputs()), targets: targets(), lossFunction: loss,
                              normalization: .mean)
         }
@@ -167,7 +167,7 @@ struct HessianSharpnessTests {
 struct SharpnessRunTests {
     static func experiment(every: Int?) throws -> NTKExperiment {
         let data = SyntheticDataset.gaussian.generate(samples: 8, testSamples: 3, inputDim: 2, outputs: 1, noise: 0, seed: 5)
-        let a = MLPArchitecture(inputDim: 2, width: 6, depth: 2, outputs: 1, activation: .tanh)
+        let a = NetworkArchitecture(inputDim: 2, width: 6, depth: 2, outputs: 1, activation: .tanh)
         var settings = TrainingSettings(steps: 10, learningRateFactor: 1.5, kernelEvery: 5, modes: 2)
         settings.sharpnessEvery = every
         return try NTKExperiment(architecture: a, dataset: data, settings: settings)
@@ -190,7 +190,7 @@ struct SharpnessRunTests {
         // t = 0: λ_max of the Hessian by central differences of ∇L at θ₀ (every r_l = 1 under ntk).
         let data = e.dataset
         func gradient(_ flat: [Double]) -> [Double] {
-            let m = MLP(architecture: e.architecture, parameters: Reference.parameters(fromFlat: flat, e.architecture))
+            let m = Network<Double>(architecture: e.architecture, parameters: Reference.parameters(fromFlat: flat, e.architecture))
             return GradientDescent(model: m, inputs: data.trainInputs, targets: data.trainTargets, loss: .mean, learningRate: 1)
                 .gradient().flattened
         }
@@ -259,7 +259,7 @@ struct SharpnessRunTests {
         #expect(summary?["final_sharpness"] as? Double == Double(filled.last!.last!))
         #expect(summary?["max_sharpness"] as? Double == filled.map { Double($0.last!)! }.max())
         // t = 0 from the written arrays alone.
-        let a = MLPArchitecture(inputDim: 3, width: 8, depth: 1, outputs: 1, activation: .tanh, parameterization: .meanField)
+        let a = NetworkArchitecture(inputDim: 3, width: 8, depth: 1, outputs: 1, activation: .tanh, parameterization: .meanField)
         var flat: [Double] = []
         for l in 0...1 {
             flat += try NPYArray(contentsOf: dir.file("arrays/params_init/W\(l).npy")).values
@@ -268,7 +268,7 @@ struct SharpnessRunTests {
         let x = try NPYArray(contentsOf: dir.file("arrays/x_train.npy")), y = try NPYArray(contentsOf: dir.file("arrays/y_train.npy"))
         let inputs = Matrix(rows: 6, cols: 3, data: x.values), targets = Matrix(rows: 6, cols: 1, data: y.values)
         func gradient(_ theta: [Double]) -> [Double] {
-            let m = MLP(architecture: a, parameters: Reference.parameters(fromFlat: theta, a))
+            let m = Network<Double>(architecture: a, parameters: Reference.parameters(fromFlat: theta, a))
             return GradientDescent(model: m, inputs: inputs, targets: targets, loss: .mean, learningRate: 1).gradient().flattened
         }
         let hessian = finiteDifferenceHessian(flat, root: Reference.rates(a).map { $0.squareRoot() }, gradient: gradient)

@@ -12,7 +12,7 @@ struct InfiniteWidthRunTests {
         var settings = TrainingSettings(steps: steps, learningRateFactor: 0.5, kernelEvery: 50, seed: seed)
         settings.kernel = analytic ? .analytic : .empirical
         settings.ridge = ridge
-        return try NTKExperiment(architecture: MLPArchitecture(inputDim: 3, width: width, depth: 1, activation: .erf),
+        return try NTKExperiment(architecture: NetworkArchitecture(inputDim: 3, width: width, depth: 1, activation: .erf),
                                  dataset: data, settings: settings)
     }
 

@@ -104,7 +104,7 @@ struct KernelCommandTests {
         }
 
         // Θ in the file is the library's Θ ⊗ I_k on the written inputs.
-        let arch = MLPArchitecture(inputDim: 3, width: 128, depth: 1, outputs: outputs, activation: .tanh)
+        let arch = NetworkArchitecture(inputDim: 3, width: 128, depth: 1, outputs: outputs, activation: .tanh)
         let theta = try AnalyticNTK(architecture: arch, quadratureDegree: 24).ntk(Matrix(rows: n, cols: 3, data: x.values))
         let written = try NPYArray(contentsOf: scratch.file("arrays/ntk_analytic.npy"))
         #expect(naiveDistance(written.values, theta.data) <= 1e-12 * naiveNorm(theta.data))
@@ -122,7 +122,7 @@ struct KernelCommandTests {
         var rng = RandomSource(seed: 4, stream: 2)
         var wide = arch
         wide.width = 32
-        let k0 = EmpiricalNTK.kernel(MLP(architecture: wide, rng: &rng), Matrix(rows: n, cols: 3, data: x.values))
+        let k0 = EmpiricalNTK.kernel(Network<Double>(architecture: wide, rng: &rng), Matrix(rows: n, cols: 3, data: x.values))
         let thetaFile = Matrix(rows: rows, cols: rows, data: written.values)
         #expect(abs(Double(cells[0][2])! - relativeDifference(k0, thetaFile)) < 1e-12)
 

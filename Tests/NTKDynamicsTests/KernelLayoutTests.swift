@@ -7,7 +7,7 @@ import Testing
 /// checked against the naive reference Jacobian, down to the linearized prediction built on it.
 struct KernelLayoutTests {
     /// The reference kernel of a tiny 3-output net: J·Jᵀ, and the trace layout written out in loops.
-    static func referenceKernels(_ net: TinyNet, _ model: MLP, _ x1: [[Double]], _ x2: [[Double]]) -> (full: [[Double]], trace: [[Double]]) {
+    static func referenceKernels(_ net: TinyNet, _ model: Network<Double>, _ x1: [[Double]], _ x2: [[Double]]) -> (full: [[Double]], trace: [[Double]]) {
         let theta = model.parameters.flattened
         let j1 = Reference.jacobian(x1, net.architecture, flat: theta)
         let j2 = Reference.jacobian(x2, net.architecture, flat: theta)
@@ -102,7 +102,7 @@ struct KernelLayoutTests {
         let yTest = Matrix(rows: 4, cols: 3, data: (0..<12).map { _ in rng.normal() })
         let data = Dataset(name: "t", trainInputs: Matrix(xTrain), trainTargets: yTrain, testInputs: Matrix(xTest), testTargets: yTest)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 0, kernelLayout: .trace))
-        let model = MLP(architecture: a, parameters: e.initialParameters)
+        let model = Network<Double>(architecture: a, parameters: e.initialParameters)
         let train = Self.referenceKernels(net, model, xTrain, xTrain).trace
         let cross = Self.referenceKernels(net, model, xTest, xTrain).trace
         let theta = e.initialParameters.flattened

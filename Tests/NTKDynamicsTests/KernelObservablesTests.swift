@@ -127,7 +127,7 @@ import Testing
     /// arrays-free recomputation from the run's own K_T (``NTKExperiment/latestKernel``) and parameters.
     @Test func runFillsTheColumnsAtKernelSteps() throws {
         let data = SyntheticDataset.gaussian.generate(samples: 10, testSamples: 4, inputDim: 2, outputs: 1, noise: 0, seed: 3)
-        let a = MLPArchitecture(inputDim: 2, width: 24, depth: 2, outputs: 1, activation: .tanh)
+        let a = NetworkArchitecture(inputDim: 2, width: 24, depth: 2, outputs: 1, activation: .tanh)
         var settings = TrainingSettings(steps: 12, learningRateFactor: 1.2, kernelEvery: 5, modes: 3)
         settings.seed = 2
         let e = try NTKExperiment(architecture: a, dataset: data, settings: settings)
@@ -149,7 +149,7 @@ import Testing
         #expect(abs(o.lambdaMax - eigen.values.last!) < 1e-12 * o.lambdaMax)
         #expect(abs(try #require(summary.finalLearningRateKernelLambdaMax) - e.learningRate * eigen.values.last!) < 1e-12)
         // The spectral change of each layer from the final parameters: √λ_max(ΔWᵀΔW)/√λ_max(W₀ᵀW₀).
-        let model = MLP(architecture: a, parameters: e.initialParameters)
+        let model = Network<Double>(architecture: a, parameters: e.initialParameters)
         var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets, loss: settings.loss,
                                  learningRate: e.learningRate)
         for _ in 0..<12 { _ = gd.step(measureKernel: false, update: true, batch: nil) }
@@ -182,7 +182,7 @@ import Testing
         var settings = TrainingSettings(steps: 25)
         settings.kernelHistoryEvery = 10
         #expect(settings.keptKernelCount == 4)
-        let a = MLPArchitecture(inputDim: 3, width: 64, depth: 1, outputs: 2, activation: .relu)
+        let a = NetworkArchitecture(inputDim: 3, width: 64, depth: 1, outputs: 2, activation: .relu)
         let base = MemoryEstimate(architecture: a, samples: 50, testSamples: 10, kernel: .empirical).bytes
         let kept = MemoryEstimate(architecture: a, samples: 50, testSamples: 10, kernel: .empirical, keptKernels: 4).bytes
         #expect(kept - base == 4 * 100 * 100 * 8)

@@ -82,7 +82,7 @@ struct KernelRidgeRegressionTests {
     @Test("duplicate points: dpotrf fails, the jitter escalates, and the amount is reported")
     func jitterOnDuplicatePoints() throws {
         let x = Matrix([[1, 0], [1, 0], [1, 0], [1, 0]])
-        let a = MLPArchitecture(inputDim: 2, width: 1, depth: 0, outputs: 1, activation: .linear,
+        let a = NetworkArchitecture(inputDim: 2, width: 1, depth: 0, outputs: 1, activation: .linear,
                                 parameterization: .standard, hasBias: false)
         let k = try AnalyticNTK(architecture: a).scalarKernels(x).ntk
         #expect(k == Matrix(rows: 4, cols: 4, repeating: 1))

@@ -11,7 +11,7 @@ import Testing
     @Test(arguments: [Parameterization.ntk, .mup])
     func layerWeightChangesAndKeptOutputsMatchTheParameters(parameterization: Parameterization) throws {
         let data = SyntheticDataset.gaussian.generate(samples: 12, testSamples: 5, inputDim: 3, outputs: 2, noise: 0, seed: 4)
-        let a = MLPArchitecture(inputDim: 3, width: 16, depth: 2, outputs: 2, activation: .tanh, parameterization: parameterization)
+        let a = NetworkArchitecture(inputDim: 3, width: 16, depth: 2, outputs: 2, activation: .tanh, parameterization: parameterization)
         var settings = TrainingSettings(steps: 20)
         settings.outputHistoryEvery = 7
         let e = try NTKExperiment(architecture: a, dataset: data, settings: settings)
@@ -34,10 +34,10 @@ import Testing
         #expect(records[0].layerWeightChanges == [0, 0, 0])
 
         #expect(e.outputHistory.map(\.step) == [0, 7, 14, 20])
-        let net = MLP(architecture: a, parameters: thetaT)
+        let net = Network<Double>(architecture: a, parameters: thetaT)
         #expect(Self.maxAbs(net(data.trainInputs).data, e.outputHistory[3].train) < 1e-12)
         #expect(Self.maxAbs(net(data.testInputs).data, e.outputHistory[3].test) < 1e-12)
-        let start = MLP(architecture: a, parameters: theta0)
+        let start = Network<Double>(architecture: a, parameters: theta0)
         #expect(Self.maxAbs(start(data.testInputs).data, e.outputHistory[0].test) < 1e-12)
         // The kept training outputs are the ones the logged loss was computed from.
         let y = data.trainTargets.data

@@ -19,7 +19,7 @@ struct MemoryEstimateTests {
 
     /// The largest kernel the command accepts (16384 rows) at five widths with a ridge: about 26 GB of kernels.
     static let hugeKernelEstimate = MemoryEstimate(
-        kernelCommand: MLPArchitecture(inputDim: 8, width: 1024), samples: 16384, testSamples: 256, widths: 5,
+        kernelCommand: NetworkArchitecture(inputDim: 8, width: 1024), samples: 16384, testSamples: 256, widths: 5,
         ridge: true, expansionNodes: 0)
 
     @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: !hugeKernelEstimate.fits(), "this machine has the memory for it"))
@@ -35,7 +35,7 @@ struct MemoryEstimateTests {
     }
 
     @Test func estimateGrowsWithEveryDimension() {
-        let base = MLPArchitecture(inputDim: 8, width: 256, depth: 2)
+        let base = NetworkArchitecture(inputDim: 8, width: 256, depth: 2)
         let e = MemoryEstimate(architecture: base, samples: 256, testSamples: 64, kernel: .empirical).bytes
         var wider = base; wider.width = 512
         var deeper = base; deeper.depth = 3
@@ -71,7 +71,7 @@ struct MemoryEstimateTests {
     @Test(.tags(.endToEnd), .endToEndEnabled, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs GNU time"))
     func estimateIsWithinAFactorOfTheMeasuredPeak() throws {
         let measured = try Self.measuredPeakBytes(["--width", "256", "--samples", "1536", "--test-samples", "256", "--steps", "2"])
-        let estimate = MemoryEstimate(architecture: MLPArchitecture(inputDim: 8, width: 256, depth: 2), samples: 1536,
+        let estimate = MemoryEstimate(architecture: NetworkArchitecture(inputDim: 8, width: 256, depth: 2), samples: 1536,
                                       testSamples: 256, kernel: .empirical).bytes
         #expect(estimate > 0.7 * measured && estimate < 1.5 * measured, "estimate \(estimate / 1e6) MB, measured \(measured / 1e6) MB")
     }
@@ -81,7 +81,7 @@ struct MemoryEstimateTests {
     func kernelEstimateIsWithinAFactorOfTheMeasuredPeak() throws {
         let measured = try Self.measuredPeakBytes(["kernel", "--activation", "tanh", "--width", "256", "--samples", "1536",
                                                    "--seeds", "1"])
-        let a = MLPArchitecture(inputDim: 8, width: 256, depth: 2, outputs: 1, activation: .tanh)
+        let a = NetworkArchitecture(inputDim: 8, width: 256, depth: 2, outputs: 1, activation: .tanh)
         let estimate = MemoryEstimate(kernelCommand: a, samples: 1536, testSamples: 0, widths: 1, ridge: false,
                                       expansionNodes: 2 * GaussHermiteRule.defaultDegree).bytes
         #expect(estimate > 0.7 * measured && estimate < 1.6 * measured, "estimate \(estimate / 1e6) MB, measured \(measured / 1e6) MB")

@@ -11,7 +11,7 @@ struct ModeRateTests {
         let data = DataSettings(dataset: .gaussian, samples: samples, testSamples: 2, inputDim: 4).generate(seed: seed)
         var dataset = data
         if let targets { dataset.trainTargets = targets }
-        let architecture = MLPArchitecture(inputDim: 4, width: width, depth: depth, activation: activation)
+        let architecture = NetworkArchitecture(inputDim: 4, width: width, depth: depth, activation: activation)
         return try NTKExperiment(architecture: architecture, dataset: dataset,
                                  settings: TrainingSettings(steps: steps, learningRateFactor: lrFactor, kernelEvery: 1000, seed: seed))
     }

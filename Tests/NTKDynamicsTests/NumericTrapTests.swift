@@ -20,7 +20,7 @@ struct NumericTrapTests {
     /// Runs `dataset` into a fresh directory; returns the summary and the directory.
     static func record(_ dataset: Dataset, settings: TrainingSettings, width: Int = 16) throws -> (RunSummary, ScratchDirectory) {
         let scratch = ScratchDirectory()
-        let a = MLPArchitecture(inputDim: dataset.inputDim, width: width, outputs: dataset.outputs)
+        let a = NetworkArchitecture(inputDim: dataset.inputDim, width: width, outputs: dataset.outputs)
         let e = try NTKExperiment(architecture: a, dataset: dataset, settings: settings)
         let dir = try RunDirectory.create(at: scratch.url)
         let summary = try RunRecorder.record(e, data: DataSettings(), command: ["test"], into: dir)
@@ -46,7 +46,7 @@ struct NumericTrapTests {
     /// ended `completed`. Now it stops as diverged, and every row it kept holds finite GD quantities below the bound.
     @Test func runawayLossInAReluNetIsDivergence() throws {
         let data = DataSettings(samples: 32, testSamples: 16).generate(seed: 0)
-        let a = MLPArchitecture(inputDim: data.inputDim, width: 64)
+        let a = NetworkArchitecture(inputDim: data.inputDim, width: 64)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 300, learningRate: 100))
         var rows: [StepRecord] = []
         let summary = e.run { rows.append($0) }
@@ -64,7 +64,7 @@ struct NumericTrapTests {
     /// The bound leaves a converging run alone: at η = ½·η_crit the same network completes.
     @Test func aConvergingRunIsNotCutByTheBound() throws {
         let data = DataSettings(samples: 32, testSamples: 16).generate(seed: 0)
-        let a = MLPArchitecture(inputDim: data.inputDim, width: 64)
+        let a = NetworkArchitecture(inputDim: data.inputDim, width: 64)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 100))
         let summary = e.run { _ in }
         #expect(summary.status == .completed)

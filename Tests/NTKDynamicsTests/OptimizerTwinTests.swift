@@ -131,7 +131,7 @@ struct OptimizerTwinTests {
         }
         #expect(gd.model.parameters == hb.model.parameters)
         let data = DataSettings(samples: 12, testSamples: 6, inputDim: 3).generate(seed: 4)
-        let a = MLPArchitecture(inputDim: 3, width: 32, depth: 1)
+        let a = NetworkArchitecture(inputDim: 3, width: 32, depth: 1)
         var plain = TrainingSettings(steps: 25)
         plain.kernelEvery = 25
         var heavy = plain
@@ -157,12 +157,12 @@ struct OptimizerTwinTests {
     @Test("the momentum closed form per mode equals iterating the counterpart", arguments: [0.3, 0.9])
     func momentumClosedFormMatchesIteration(beta: Double) throws {
         let data = DataSettings(samples: 10, testSamples: 4, inputDim: 6).generate(seed: 2)
-        let a = MLPArchitecture(inputDim: 6, width: 1, depth: 0, activation: .linear)
+        let a = NetworkArchitecture(inputDim: 6, width: 1, depth: 0, activation: .linear)
         var s = TrainingSettings(steps: 60, kernelEvery: 60)
         s.optimizer = .heavyBall(beta: beta, batch: nil)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: s)
         var twin = e.makeTwin()
-        let network = MLP(architecture: a, parameters: e.initialParameters)
+        let network = Network<Double>(architecture: a, parameters: e.initialParameters)
         var gd = GradientDescent(model: network, inputs: data.trainInputs, targets: data.trainTargets, loss: .mean,
                                  learningRate: e.learningRate, momentum: beta)
         let regimes = Set(e.predictor.clippedValues.map { HeavyBallModes.regime(x: e.learningRate * $0, momentum: beta) })
@@ -191,7 +191,7 @@ struct OptimizerTwinTests {
     @Test("momentum converges below 2(1+β)/λ_max and diverges above", arguments: [0.0, 0.5, 0.9])
     func momentumStabilityEdge(beta: Double) throws {
         let data = DataSettings(samples: 8, testSamples: 2, inputDim: 4).generate(seed: 6)
-        let a = MLPArchitecture(inputDim: 4, width: 1, depth: 0, activation: .linear)
+        let a = NetworkArchitecture(inputDim: 4, width: 1, depth: 0, activation: .linear)
         #expect(data.trainCount == 8)
         for (factor, converges) in [(0.98, true), (1.02, false)] {
             var s = TrainingSettings(steps: 1, learningRateFactor: factor)
@@ -292,7 +292,7 @@ struct OptimizerTwinTests {
         defer { scratch.cleanup() }
         try FileManager.default.createDirectory(at: scratch.url, withIntermediateDirectories: true)
         let data = DataSettings(samples: 11, testSamples: 3, inputDim: 3).generate(seed: 3)
-        let a = MLPArchitecture(inputDim: 3, width: 16, depth: 1)
+        let a = NetworkArchitecture(inputDim: 3, width: 16, depth: 1)
         var s = TrainingSettings(steps: 9, kernelEvery: 9)
         s.optimizer = .heavyBall(beta: 0.5, batch: 4)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: s)
@@ -310,7 +310,7 @@ struct OptimizerTwinTests {
         }
         var batches: [[Int]] = []
         for t in 0..<9 { batches.append(indices[(4 * t)..<(4 * t + 4)].filter { $0 >= 0 }) }
-        var gd = GradientDescent(model: MLP(architecture: a, parameters: e.initialParameters), inputs: data.trainInputs,
+        var gd = GradientDescent(model: Network<Double>(architecture: a, parameters: e.initialParameters), inputs: data.trainInputs,
                                  targets: data.trainTargets, loss: .mean, learningRate: e.learningRate, momentum: 0.5)
         for b in batches { _ = gd.step(measureKernel: false, batch: b) }
         #expect(gd.step(measureKernel: false, update: false).output.data == e.latestTrainOutput)
@@ -321,7 +321,7 @@ struct OptimizerTwinTests {
     @Test("the two gaps split the gap")
     func gapsSplitTheGap() throws {
         let data = DataSettings(samples: 16, testSamples: 8, inputDim: 4).generate(seed: 1)
-        let a = MLPArchitecture(inputDim: 4, width: 64, depth: 1)
+        let a = NetworkArchitecture(inputDim: 4, width: 64, depth: 1)
         var records: [StepRecord] = []
         _ = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 20)).run { records.append($0) }
         #expect(records.allSatisfy { $0.gapNonlinearity == $0.gap && $0.gapMinibatch == 0 })
@@ -342,7 +342,7 @@ struct OptimizerTwinTests {
     @Test("with --output-scale the minibatch gap is fixed and the nonlinearity gap falls as 1/α")
     func outputScaleSplitsAsExpected() throws {
         let data = DataSettings(samples: 24, testSamples: 8, inputDim: 4).generate(seed: 2)
-        let a = MLPArchitecture(inputDim: 4, width: 64, depth: 1, activation: .tanh)
+        let a = NetworkArchitecture(inputDim: 4, width: 64, depth: 1, activation: .tanh)
         var nonlinear: [Double] = [], minibatch: [Double] = []
         let alphas = [1.0, 10, 100]
         for alpha in alphas {
@@ -366,7 +366,7 @@ struct OptimizerTwinTests {
         let data = try DigitsDataset.load(.init(classes: [3, 8], samples: 48, testSamples: 16, seed: 0)).dataset
         var gaps: [Double] = []
         for width in [64, 4096] {
-            let a = MLPArchitecture(inputDim: 64, width: width, depth: 1, outputs: 1)
+            let a = NetworkArchitecture(inputDim: 64, width: width, depth: 1, outputs: 1)
             var s = TrainingSettings(steps: 60, kernelEvery: 60, modes: 0)
             s.optimizer = .sgd(batch: 8)
             s.lossFunction = loss

@@ -45,7 +45,7 @@ struct OutputScaleTests {
     @Test("gap and drift fall as 1/α; the prediction does not depend on α")
     func lazinessSlopes() throws {
         let data = SyntheticDataset.gaussian.generate(samples: 32, testSamples: 16, inputDim: 8, outputs: 1, noise: 0, seed: 0)
-        let a = MLPArchitecture(inputDim: 8, width: 64, depth: 2, activation: .tanh)
+        let a = NetworkArchitecture(inputDim: 8, width: 64, depth: 2, activation: .tanh)
         var gaps: [Double] = [], drifts: [Double] = [], changes: [Double] = [], predicted: [Double] = []
         let alphas = [1.0, 10, 100]
         for alpha in alphas {

@@ -25,7 +25,7 @@ struct ParameterizationTests {
     /// σ_w/√d (input), σ_w/√n (hidden), σ_w/n (readout), rates η·n, η, η/n. It is this project's abc-form mup moved
     /// layer by layer by the symmetry a → a + θ_l, b → b − θ_l, c → c − 2θ_l with θ = ½, 0, −½; a layer's bias moves
     /// with it (one rate per layer), so the biases of hidden layers and of the readout keep a multiplier √n.
-    static func mupPerLayerForm(_ a: MLPArchitecture) -> MLPArchitecture {
+    static func mupPerLayerForm(_ a: NetworkArchitecture) -> NetworkArchitecture {
         let n = Double(a.width), rootN = n.squareRoot(), sw = a.weightStd, sb = a.biasStd
         let sizes = a.layerSizes
         var layers: [DenseLayer] = []
@@ -51,7 +51,7 @@ struct ParameterizationTests {
     /// standard with per-layer rates r_l = σ_w²/n_{l−1}, no biases: each layer is ntk's moved by the symmetry with a
     /// constant (c → c·λ, v → v/λ, r → r/λ², λ = √n_{l−1}/σ_w), so it trains like ntk at rate η. With biases the
     /// symmetry would need σ_b² for the biases and σ_w²/n_{l−1} for the weights of the same layer.
-    static func standardWithNTKRates(_ a: MLPArchitecture) -> MLPArchitecture {
+    static func standardWithNTKRates(_ a: NetworkArchitecture) -> NetworkArchitecture {
         precondition(!a.hasBias)
         let sizes = a.layerSizes, sw = a.weightStd
         var b = a
@@ -71,7 +71,7 @@ struct ParameterizationTests {
     }
 
     /// η_crit = 2/λ_max(K^r/ν) at the model's parameters.
-    static func criticalRate(_ model: MLP, _ x: Matrix, outputs k: Int) throws -> Double {
+    static func criticalRate(_ model: Network<Double>, _ x: Matrix, outputs k: Int) throws -> Double {
         let nu = LossNormalization.mean.normalizer(samples: x.rows, outputs: k)
         var kt = EmpiricalNTK.kernel(model, x)
         kt.data = kt.data.map { $0 / nu }
@@ -79,10 +79,10 @@ struct ParameterizationTests {
     }
 
     /// f_0 … f_T of full-batch GD (sample-major), and the final model.
-    static func trajectory(_ architecture: MLPArchitecture, seed: UInt64, data: Dataset, learningRate: Double,
-                           steps: Int) -> (outputs: [[Double]], model: MLP) {
+    static func trajectory(_ architecture: NetworkArchitecture, seed: UInt64, data: Dataset, learningRate: Double,
+                           steps: Int) -> (outputs: [[Double]], model: Network<Double>) {
         var rng = RandomSource(seed: seed, stream: 1)
-        let model = MLP(architecture: architecture, rng: &rng)
+        let model = Network<Double>(architecture: architecture, rng: &rng)
         var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets, loss: .mean,
                                  learningRate: learningRate)
         var f: [[Double]] = []
@@ -119,12 +119,12 @@ struct ParameterizationTests {
     /// the per-layer form (r = n, 1, 1/n).
     @Test("the discrete prediction from K^r equals GD on f₀ + J₀(θ − θ₀) with the per-layer rates", arguments: linearCases)
     func predictionIsLinearizedGD(c: LinearCase) throws {
-        var a = MLPArchitecture(inputDim: 3, width: 6, depth: c.depth, outputs: c.outputs, activation: .tanh,
+        var a = NetworkArchitecture(inputDim: 3, width: 6, depth: c.depth, outputs: c.outputs, activation: .tanh,
                                 parameterization: c.parameterization, weightStd: 1.3, biasStd: 0.4, hasBias: true)
         if c.perLayerForm { a = Self.mupPerLayerForm(a) }
         let data = Self.data(samples: 5, inputDim: 3, outputs: c.outputs, seed: 21)
         var rng = RandomSource(seed: 17, stream: 1)
-        let model = MLP(architecture: a, rng: &rng)
+        let model = Network<Double>(architecture: a, rng: &rng)
         let xs = data.trainInputs.nested, y = data.trainTargets.data
         let theta0 = model.parameters.flattened
         let j = Reference.jacobian(xs, a, flat: theta0)
@@ -155,11 +155,11 @@ struct ParameterizationTests {
     /// f_0 … f_40 of GD on `a` and on `b` from the same seed (so draws in the two forms differ only by their
     /// std), at η = ½·η_crit of `a`: max_t ‖f_t − g_t‖/‖f_t‖ and ‖f_40 − f_0‖/‖f_0‖ (that `a` trained).
     /// `rateOfB` scales η for `b`.
-    static func compareTrajectories(_ a: MLPArchitecture, _ b: MLPArchitecture, samples: Int, seed: UInt64,
+    static func compareTrajectories(_ a: NetworkArchitecture, _ b: NetworkArchitecture, samples: Int, seed: UInt64,
                                     rateOfB: Double = 1) throws -> (distance: Double, moved: Double) {
         let data = Self.data(samples: samples, inputDim: a.inputDim, outputs: a.outputs, seed: seed + 100)
         var rng = RandomSource(seed: seed, stream: 1)
-        let eta = 0.5 * (try Self.criticalRate(MLP(architecture: a, rng: &rng), data.trainInputs, outputs: a.outputs))
+        let eta = 0.5 * (try Self.criticalRate(Network<Double>(architecture: a, rng: &rng), data.trainInputs, outputs: a.outputs))
         let f = Self.trajectory(a, seed: seed, data: data, learningRate: eta, steps: 40).outputs
         let g = Self.trajectory(b, seed: seed, data: data, learningRate: eta * rateOfB, steps: 40).outputs
         return (Self.maxRelativeDistance(f, g), naiveDistance(f[40], f[0]) / naiveNorm(f[0]))
@@ -168,8 +168,8 @@ struct ParameterizationTests {
     /// Two forms of one parameterization, `a` and `b`, that the symmetry says train identically.
     struct SymmetryCase: CustomTestStringConvertible, Sendable {
         var testDescription: String
-        var a: MLPArchitecture
-        var b: MLPArchitecture
+        var a: NetworkArchitecture
+        var b: NetworkArchitecture
         var samples: Int
         var seed: UInt64
     }
@@ -179,12 +179,12 @@ struct ParameterizationTests {
     /// every layer (c = 0 → −1), against mup: the two command-line parameterizations at the same η.
     static let symmetryCases: [SymmetryCase] = {
         let mup = [true, false].map { hasBias in
-            let a = MLPArchitecture(inputDim: 3, width: 24, depth: 2, outputs: 2, activation: .tanh, parameterization: .mup,
+            let a = NetworkArchitecture(inputDim: 3, width: 24, depth: 2, outputs: 2, activation: .tanh, parameterization: .mup,
                                     weightStd: 1.3, biasStd: hasBias ? 0.4 : 0, hasBias: hasBias)
             return SymmetryCase(testDescription: "mup abc form vs per-layer form\(hasBias ? "" : ", no bias")", a: a,
                                 b: mupPerLayerForm(a), samples: 6, seed: 9)
         }
-        let a = MLPArchitecture(inputDim: 3, width: 32, depth: 1, outputs: 1, activation: .gelu, parameterization: .mup,
+        let a = NetworkArchitecture(inputDim: 3, width: 32, depth: 1, outputs: 1, activation: .gelu, parameterization: .mup,
                                 weightStd: 1.3, biasStd: 0.4, hasBias: true)
         var b = a
         b.parameterization = .meanField
@@ -210,7 +210,7 @@ struct ParameterizationTests {
     /// larger per layer; run at η/20 to stay stable), which the second expectation checks.
     @Test("standard with rates σ_w²/n_{l−1} gives ntk's f_t (no biases)")
     func ntkAndStandard() throws {
-        let a = MLPArchitecture(inputDim: 3, width: 20, depth: 2, outputs: 2, activation: .erf, parameterization: .ntk,
+        let a = NetworkArchitecture(inputDim: 3, width: 20, depth: 2, outputs: 2, activation: .erf, parameterization: .ntk,
                                 weightStd: 1.3, biasStd: 0, hasBias: false)
         var plain = a
         plain.parameterization = .standard
@@ -224,7 +224,7 @@ struct ParameterizationTests {
 
     @Test("AnalyticNTK refuses mup, mean-field and explicit layers with a typed error")
     func analyticRefuses() throws {
-        let mup = MLPArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .mup)
+        let mup = NetworkArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .mup)
         var meanField = mup
         meanField.parameterization = .meanField
         meanField.depth = 1
@@ -232,22 +232,22 @@ struct ParameterizationTests {
             let error = try #require(throws: AnalyticNTK.NoKernelLimit.self) { _ = try AnalyticNTK(architecture: a) }
             #expect(error.description.contains("no fixed kernel"))
         }
-        let explicit = MLPArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .ntk, hasBias: false)
+        let explicit = NetworkArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .ntk, hasBias: false)
         let error = try #require(throws: AnalyticNTK.NoKernelLimit.self) {
             _ = try AnalyticNTK(architecture: Self.standardWithNTKRates(explicit))
         }
         #expect(error.explicitLayers && error.description.contains("one width"))
-        _ = try AnalyticNTK(architecture: MLPArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .standard))
+        _ = try AnalyticNTK(architecture: NetworkArchitecture(inputDim: 3, width: 8, depth: 2, parameterization: .standard))
     }
 
     // MARK: Lazy against feature learning.
 
     /// ‖K_T − K₀‖_F/‖K₀‖_F after `steps` GD steps at η = ½·η_crit, one hidden layer, N = 32.
     static func drift(_ p: Parameterization, width: Int, steps: Int) throws -> Double {
-        let a = MLPArchitecture(inputDim: 8, width: width, depth: 1, outputs: 1, activation: .relu, parameterization: p)
+        let a = NetworkArchitecture(inputDim: 8, width: width, depth: 1, outputs: 1, activation: .relu, parameterization: p)
         let data = Self.data(samples: 32, inputDim: 8, outputs: 1, seed: 2)
         var rng = RandomSource(seed: 1, stream: 1)
-        let model = MLP(architecture: a, rng: &rng)
+        let model = Network<Double>(architecture: a, rng: &rng)
         let eta = 0.5 * (try Self.criticalRate(model, data.trainInputs, outputs: 1))
         var gd = GradientDescent(model: model, inputs: data.trainInputs, targets: data.trainTargets, loss: .mean,
                                  learningRate: eta)

@@ -13,8 +13,8 @@ struct PrecisionTests {
         var parameterization: Parameterization = .ntk
         var testDescription: String { "\(activation.rawValue) k=\(outputs) \(parameterization.rawValue)" }
 
-        var architecture: MLPArchitecture {
-            MLPArchitecture(inputDim: 5, width: 96, depth: 2, outputs: outputs, activation: activation,
+        var architecture: NetworkArchitecture {
+            NetworkArchitecture(inputDim: 5, width: 96, depth: 2, outputs: outputs, activation: activation,
                             parameterization: parameterization, weightStd: 1.5, biasStd: 0.1, hasBias: true)
         }
 
@@ -22,12 +22,12 @@ struct PrecisionTests {
             DataSettings(dataset: .gaussian, samples: 24, testSamples: 8, inputDim: 5, outputs: outputs).generate(seed: 3)
         }
 
-        func models() -> (MLP, MLPNetwork<Float>) {
+        func models() -> (Network<Double>, Network<Float>) {
             var rng = RandomSource(seed: 11, stream: 2)
-            let m64 = MLP(architecture: architecture, rng: &rng)
+            let m64 = Network<Double>(architecture: architecture, rng: &rng)
             // The float64 network gets the float32 values exactly, so the two differ only in their arithmetic.
-            let m32 = MLPNetwork<Float>(converting: m64)
-            return (MLP(converting: m32), m32)
+            let m32 = Network<Float>(converting: m64)
+            return (Network<Double>(converting: m32), m32)
         }
     }
 
@@ -73,7 +73,7 @@ struct PrecisionTests {
 
     @Test func float32RunTracksFloat64Run() throws {
         let data = DataSettings(dataset: .gaussian, samples: 32, testSamples: 16, inputDim: 4).generate(seed: 5)
-        let a = MLPArchitecture(inputDim: 4, width: 128, depth: 2, activation: .relu)
+        let a = NetworkArchitecture(inputDim: 4, width: 128, depth: 2, activation: .relu)
         var settings = TrainingSettings(steps: 60, kernelEvery: 20, logEvery: 1, seed: 5)
         func losses(_ precision: Precision) throws -> (experiment: NTKExperiment, train: [Double], gap: [Double], summary: RunSummary) {
             settings.precision = precision

@@ -11,7 +11,7 @@ struct RealDataAccuracyTests {
     /// at width 2048 the two test accuracies agree within 2 points.
     @Test(.tags(.slow), .endToEndEnabled) func binaryDigitsAtWidth2048GDMatchesNTKAccuracy() throws {
         let data = try DigitsDataset.load(.init(classes: [3, 8], samples: 200, testSamples: 150, seed: 0)).dataset
-        let architecture = MLPArchitecture(inputDim: 64, width: 2048, depth: 1, outputs: 1, activation: .relu,
+        let architecture = NetworkArchitecture(inputDim: 64, width: 2048, depth: 1, outputs: 1, activation: .relu,
                                            parameterization: .ntk, weightStd: 1.5, biasStd: 0.05, hasBias: true)
         let steps = 150
         let experiment = try NTKExperiment(architecture: architecture, dataset: data,
@@ -34,7 +34,7 @@ struct RealDataAccuracyTests {
     /// Regression data log no accuracy; summary.json still lists the keys, as null.
     @Test func regressionRunsHaveNullAccuracy() throws {
         let data = DataSettings(dataset: .gaussian, samples: 10, testSamples: 5, inputDim: 3).generate(seed: 1)
-        let a = MLPArchitecture(inputDim: 3, width: 16, depth: 1, outputs: 1, activation: .relu, parameterization: .ntk,
+        let a = NetworkArchitecture(inputDim: 3, width: 16, depth: 1, outputs: 1, activation: .relu, parameterization: .ntk,
                                 weightStd: 1.5, biasStd: 0.05, hasBias: true)
         let e = try NTKExperiment(architecture: a, dataset: data, settings: TrainingSettings(steps: 5))
         var records: [StepRecord] = []

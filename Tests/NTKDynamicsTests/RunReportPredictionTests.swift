@@ -108,7 +108,7 @@ struct RunReportPredictionTests {
         let settings = DataSettings(dataset: .sine, samples: 12, testSamples: 5, inputDim: 1, outputs: 3)
         let data = settings.generate(seed: 3)
         let T = 20
-        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 1, width: 32, outputs: 3), dataset: data,
+        let e = try NTKExperiment(architecture: NetworkArchitecture(inputDim: 1, width: 32, outputs: 3), dataset: data,
                                   settings: TrainingSettings(steps: T, seed: 5, kernelLayout: layout))
         _ = try RunRecorder.record(e, data: settings, command: ["test"], into: RunDirectory.create(at: scratch.url))
         // A run directory without test-point snapshots (as written before they existed).
@@ -144,7 +144,7 @@ struct RunReportPredictionTests {
         let T = 30, beta = 0.8
         var training = TrainingSettings(steps: T, learningRateFactor: 0.3, seed: 5)
         training.optimizer = .heavyBall(beta: beta, batch: nil)
-        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 1, width: 32, outputs: 1), dataset: data,
+        let e = try NTKExperiment(architecture: NetworkArchitecture(inputDim: 1, width: 32, outputs: 1), dataset: data,
                                   settings: training)
         _ = try RunRecorder.record(e, data: settings, command: ["test"], into: RunDirectory.create(at: scratch.url))
 

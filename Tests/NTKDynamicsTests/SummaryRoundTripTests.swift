@@ -10,7 +10,7 @@ import Testing
         let data = SyntheticDataset.gaussian.generate(samples: 8, testSamples: 4, inputDim: 3, outputs: 1, noise: 0, seed: 1)
         var settings = TrainingSettings(steps: 3)
         settings.ridge = 0.1
-        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 3, width: 8, depth: 1), dataset: data, settings: settings)
+        let e = try NTKExperiment(architecture: NetworkArchitecture(inputDim: 3, width: 8, depth: 1), dataset: data, settings: settings)
         var summary = try e.run { _ in }
         summary.learningRateRatio = .infinity
         summary.lambdaMax = -.infinity

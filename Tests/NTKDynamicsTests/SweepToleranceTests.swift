@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized)
 struct SweepToleranceTests {
     static func config(lr: Double, lrSource: String) -> SweepConfiguration {
-        SweepConfiguration(network: NetworkRecord(MLPArchitecture(inputDim: 8, width: 32, depth: 1)),
+        SweepConfiguration(network: NetworkRecord(NetworkArchitecture(inputDim: 8, width: 32, depth: 1)),
                            training: TrainingRecord(TrainingSettings(steps: 30)),
                            sweep: .init(widths: [32, 64], seeds: [0, 1], data: DataSettings(), dataSeed: 0, lr: lr,
                                         lrSource: lrSource, shard: "0/1"))

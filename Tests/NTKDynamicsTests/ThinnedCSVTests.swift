@@ -111,7 +111,7 @@ struct ThinnedCSVTests {
         let scratch = ScratchDirectory()
         defer { scratch.cleanup() }
         let data = SyntheticDataset.gaussian.generate(samples: 8, testSamples: 4, inputDim: 2, outputs: 1, noise: 0, seed: 1)
-        let e = try NTKExperiment(architecture: MLPArchitecture(inputDim: 2, width: 8, depth: 1), dataset: data,
+        let e = try NTKExperiment(architecture: NetworkArchitecture(inputDim: 2, width: 8, depth: 1), dataset: data,
                                   settings: TrainingSettings(steps: 4))
         _ = try RunRecorder.record(e, data: DataSettings(), command: ["test"], into: RunDirectory.create(at: scratch.url))
         let steps = scratch.file("steps.csv")

@@ -21,10 +21,10 @@ struct WidthScalingTests {
         let y = xs.map { sin($0.reduce(0, +)) }
         let x = Matrix(xs)
 
-        let arch = MLPArchitecture(inputDim: inputDim, width: width, depth: 1, outputs: 1,
+        let arch = NetworkArchitecture(inputDim: inputDim, width: width, depth: 1, outputs: 1,
                                    activation: .relu, parameterization: .ntk)
         var modelRNG = RandomSource(seed: seed, stream: 101)
-        let model = MLP(architecture: arch, rng: &modelRNG)
+        let model = Network<Double>(architecture: arch, rng: &modelRNG)
 
         let nu = LossNormalization.mean.normalizer(samples: samples, outputs: 1)
         var kernel = EmpiricalNTK.kernel(model, x)

@@ -87,7 +87,7 @@ package enum KernelMapReference {
 
     /// Σ and Θ for one pair of inputs by the recursion of Docs/Conventions.md written out for scalars, with the
     /// standard-parameterization terms (fan-in·T, 1 per bias) from Docs/InfiniteWidth.md.
-    package static func kernels(_ x: [Double], _ y: [Double], _ a: MLPArchitecture) -> (nngp: Double, ntk: Double) {
+    package static func kernels(_ x: [Double], _ y: [Double], _ a: NetworkArchitecture) -> (nngp: Double, ntk: Double) {
         let d = Double(x.count)
         var xy = 0.0, xx = 0.0, yy = 0.0
         for i in x.indices { xy += x[i] * y[i]; xx += x[i] * x[i]; yy += y[i] * y[i] }

@@ -43,7 +43,7 @@ package enum Reference {
 
     // MARK: Scales straight from Docs/Conventions.md (Model).
 
-    package static func sizes(_ a: MLPArchitecture) -> [Int] {
+    package static func sizes(_ a: NetworkArchitecture) -> [Int] {
         var s = [a.inputDim]
         for _ in 0..<a.depth { s.append(a.width) }
         s.append(a.outputs)
@@ -74,8 +74,8 @@ package enum Reference {
     }
 
     /// The per-layer factors straight from Docs/Conventions.md (Model) and Docs/Parameterizations.md; for a network
-    /// given by ``MLPArchitecture/explicitLayers`` (the tests' per-layer forms), the factors those layers state.
-    package static func scales(_ a: MLPArchitecture) -> [Scales] {
+    /// given by ``NetworkArchitecture/explicitLayers`` (the tests' per-layer forms), the factors those layers state.
+    package static func scales(_ a: NetworkArchitecture) -> [Scales] {
         if let layers = a.explicitLayers {
             return layers.map { Scales(c: $0.weightMultiplier, s: $0.biasMultiplier, r: $0.learningRateScale) }
         }
@@ -92,13 +92,13 @@ package enum Reference {
     }
 
     /// The factor on a_{l−1}W_l for weight layer `l` (0-based).
-    package static func weightFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].c }
+    package static func weightFactor(_ a: NetworkArchitecture, layer l: Int) -> Double { scales(a)[l].c }
 
     /// The factor on b_l of weight layer `l` (unused without biases).
-    package static func biasFactor(_ a: MLPArchitecture, layer l: Int) -> Double { scales(a)[l].s }
+    package static func biasFactor(_ a: NetworkArchitecture, layer l: Int) -> Double { scales(a)[l].s }
 
-    /// r_j for every parameter j, in the order of ``MLPParameters/flattened``: GD moves θ_j by η·r_j·∂L/∂θ_j.
-    package static func rates(_ a: MLPArchitecture) -> [Double] {
+    /// r_j for every parameter j, in the order of ``NetworkParameters/flattened``: GD moves θ_j by η·r_j·∂L/∂θ_j.
+    package static func rates(_ a: NetworkArchitecture) -> [Double] {
         let s = sizes(a), sc = scales(a)
         var r: [Double] = []
         for l in 0..<(s.count - 1) {
@@ -119,7 +119,7 @@ package enum Reference {
     }
 
     /// Number of parameters, counted from the layer sizes.
-    package static func parameterCount(_ a: MLPArchitecture) -> Int {
+    package static func parameterCount(_ a: NetworkArchitecture) -> Int {
         let s = sizes(a)
         var p = 0
         for l in 0..<(s.count - 1) { p += s[l] * s[l + 1] + (a.hasBias ? s[l + 1] : 0) }
@@ -135,7 +135,7 @@ package enum Reference {
         package var b: [[Double]]
     }
 
-    package static func unpack(_ flat: [Double], _ a: MLPArchitecture) -> Params {
+    package static func unpack(_ flat: [Double], _ a: NetworkArchitecture) -> Params {
         let s = sizes(a)
         var w: [[[Double]]] = []
         var b: [[Double]] = []
@@ -160,8 +160,8 @@ package enum Reference {
         return Params(w: w, b: b)
     }
 
-    /// Rebuilds ``MLPParameters`` from a flat vector in the order of ``MLPParameters/flattened``.
-    package static func parameters(fromFlat flat: [Double], _ a: MLPArchitecture) -> MLPParameters {
+    /// Rebuilds ``NetworkParameters<Double>`` from a flat vector in the order of ``NetworkParameters/flattened``.
+    package static func parameters(fromFlat flat: [Double], _ a: NetworkArchitecture) -> NetworkParameters<Double> {
         let p = unpack(flat, a)
         let s = sizes(a)
         var weights: [Matrix] = []
@@ -170,13 +170,13 @@ package enum Reference {
             for row in p.w[l] { data += row }
             weights.append(Matrix(rows: s[l], cols: s[l + 1], data: data))
         }
-        return MLPParameters(weights: weights, biases: p.b)
+        return NetworkParameters<Double>(weights: weights, biases: p.b)
     }
 
     // MARK: Forward and backward, one sample at a time.
 
     /// The pre-activations z_1 … z_{H+1} of one sample (z_{H+1} = f(x)).
-    package static func preActivations(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [[Double]] {
+    package static func preActivations(_ x: [Double], _ a: NetworkArchitecture, _ p: Params) -> [[Double]] {
         let s = sizes(a)
         var input = x
         var zs: [[Double]] = []
@@ -195,12 +195,12 @@ package enum Reference {
     }
 
     /// f(x) for one sample.
-    package static func forward(_ x: [Double], _ a: MLPArchitecture, _ p: Params) -> [Double] {
+    package static func forward(_ x: [Double], _ a: NetworkArchitecture, _ p: Params) -> [Double] {
         preActivations(x, a, p).last!
     }
 
     /// f(X) for all samples, flattened sample-major (index i·k + a).
-    package static func outputs(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [Double] {
+    package static func outputs(_ xs: [[Double]], _ a: NetworkArchitecture, flat: [Double]) -> [Double] {
         let p = unpack(flat, a)
         var out: [Double] = []
         for x in xs { out += forward(x, a, p) }
@@ -208,8 +208,8 @@ package enum Reference {
     }
 
     /// The Jacobian ∂f_a(x_i)/∂θ_j: rows i·k + a (sample-major), columns in the order of
-    /// ``MLPParameters/flattened``. Computed by scalar backpropagation of e_a through each sample.
-    package static func jacobian(_ xs: [[Double]], _ a: MLPArchitecture, flat: [Double]) -> [[Double]] {
+    /// ``NetworkParameters/flattened``. Computed by scalar backpropagation of e_a through each sample.
+    package static func jacobian(_ xs: [[Double]], _ a: NetworkArchitecture, flat: [Double]) -> [[Double]] {
         let p = unpack(flat, a)
         let s = sizes(a)
         let layers = s.count - 1
@@ -362,8 +362,8 @@ package struct TinyNet: Sendable {
 
     package var width: Int { 5 + depth }  // 5, 6, 7
 
-    package var architecture: MLPArchitecture {
-        MLPArchitecture(inputDim: inputDim, width: width, depth: depth, outputs: outputs,
+    package var architecture: NetworkArchitecture {
+        NetworkArchitecture(inputDim: inputDim, width: width, depth: depth, outputs: outputs,
                         activation: activation, parameterization: parameterization,
                         weightStd: 1.3, biasStd: 0.7, hasBias: hasBias)
     }
@@ -375,9 +375,9 @@ package struct TinyNet: Sendable {
     }
 
     /// A model with random parameters drawn by the library's initializer (the values only need to be generic).
-    package func model() -> MLP {
+    package func model() -> Network<Double> {
         var rng = RandomSource(seed: seed, stream: 1)
-        var m = MLP(architecture: architecture, rng: &rng)
+        var m = Network<Double>(architecture: architecture, rng: &rng)
         // "standard" draws small weights; perturb every parameter by an O(σ) amount so biases are non-zero
         // and no structure of the initializer is relied on.
         var flat = m.parameters.flattened

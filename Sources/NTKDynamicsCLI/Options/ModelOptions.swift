@@ -74,8 +74,8 @@ public struct ModelOptions: ParsableArguments {
     }
 
     /// The architecture for one width.
-    public func architecture(width w: Int, inputDim: Int, outputs: Int) -> MLPArchitecture {
-        MLPArchitecture(inputDim: inputDim, width: w, depth: depth, outputs: outputs, activation: activation,
+    public func architecture(width w: Int, inputDim: Int, outputs: Int) -> NetworkArchitecture {
+        NetworkArchitecture(inputDim: inputDim, width: w, depth: depth, outputs: outputs, activation: activation,
                         parameterization: parameterization, weightStd: weightStd,
                         biasStd: noBias ? 0 : (biasStd ?? Self.defaultBiasStd), hasBias: !noBias)
     }

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// The infinite-width kernels of an ``MLPArchitecture``: the NNGP Σ (the covariance of f at
+/// The infinite-width kernels of an ``NetworkArchitecture``: the NNGP Σ (the covariance of f at
 /// initialization) and the NTK Θ (the limit of the empirical K₀), by the layer recursion of
 /// Docs/InfiniteWidth.md (Jacot et al. 2018; Lee et al. 2019, suppl. E), which derives it.
 ///
@@ -27,7 +27,7 @@ public struct AnalyticNTK: Sendable {
     public struct NoKernelLimit: Error, CustomStringConvertible, Sendable {
         public let parameterization: Parameterization
 
-        /// Whether the refusal is for layers given one by one (``MLPArchitecture/explicitLayers``), whose maps are
+        /// Whether the refusal is for layers given one by one (``NetworkArchitecture/explicitLayers``), whose maps are
         /// values at one width, not a width limit.
         public var explicitLayers = false
 
@@ -59,7 +59,7 @@ public struct AnalyticNTK: Sendable {
         public var ntk: Matrix
     }
 
-    public let architecture: MLPArchitecture
+    public let architecture: NetworkArchitecture
     /// Nodes per dimension of the Gauss–Hermite rule for tanh and gelu (unused by the closed forms).
     public let quadratureDegree: Int
     /// The Gauss–Hermite rule for activations without closed-form kernel maps (tanh, gelu); a 2-point
@@ -81,7 +81,7 @@ public struct AnalyticNTK: Sendable {
     /// - Throws: ``NoKernelLimit`` under the mup and mean-field parameterizations, which have no fixed
     ///   infinite-width kernel (Docs/Parameterizations.md#infinite-width); ``LAPACKError`` if the Gauss–Hermite
     ///   rule cannot be computed.
-    public init(architecture: MLPArchitecture, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
+    public init(architecture: NetworkArchitecture, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
                 threads: Int? = nil) throws {
         guard architecture.parameterization.hasKernelLimit && architecture.explicitLayers == nil else {
             throw NoKernelLimit(parameterization: architecture.parameterization,

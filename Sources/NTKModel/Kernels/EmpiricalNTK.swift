@@ -9,7 +9,7 @@
 /// K_θ = J Jᵀ when every r_l = 1 (ntk, standard, mup; n·J Jᵀ under mean-field). Rows and columns are sample-major: index
 /// i·k + a for sample i and output a.
 ///
-/// The network may run in float32 (``MLPNetwork`` of `Float`): its passes and each layer's two Gram products
+/// The network may run in float32 (``Network`` of `Float`): its passes and each layer's two Gram products
 /// (`ssyrk`) are then single precision, and their entries are widened to float64 in the Hadamard
 /// accumulation, so K itself (and everything computed from it) is a float64 matrix summed in float64.
 public enum EmpiricalNTK {
@@ -26,7 +26,7 @@ public enum EmpiricalNTK {
 
     /// The per-(sample, output) derivatives D_l of `model` on a forward pass.
     @inlinable
-    public static func outputDerivatives<Scalar>(_ model: MLPNetwork<Scalar>, _ pass: ForwardPass<Scalar>) -> [DenseMatrix<Scalar>] {
+    public static func outputDerivatives<Scalar>(_ model: Network<Scalar>, _ pass: ForwardPass<Scalar>) -> [DenseMatrix<Scalar>] {
         let k = model.architecture.outputs
         return model.backpropagate(pass, seeds: unitSeeds(samples: pass.output.rows, outputs: k, as: Scalar.self), rowsPerSample: k)
     }
@@ -36,14 +36,14 @@ public enum EmpiricalNTK {
     /// - Complexity: O(L·(N·k)²·width) for the Gram products (syrk) plus O(L·N·k·width²) for backpropagation;
     ///   O((N·k)² + N·k·width) memory.
     @inlinable
-    public static func kernel<Scalar>(_ model: MLPNetwork<Scalar>, _ x: Matrix) -> Matrix {
+    public static func kernel<Scalar>(_ model: Network<Scalar>, _ x: Matrix) -> Matrix {
         let pass = model.forward(Scalar.converting(x))
         return kernel(model.architecture, pass, derivatives: outputDerivatives(model, pass))
     }
 
     /// K_θ(X, X) from a forward pass and its derivatives D_l (shares work with a GD step).
     @inlinable
-    public static func kernel<Scalar>(_ architecture: MLPArchitecture, _ pass: ForwardPass<Scalar>,
+    public static func kernel<Scalar>(_ architecture: NetworkArchitecture, _ pass: ForwardPass<Scalar>,
                                       derivatives: [DenseMatrix<Scalar>]) -> Matrix {
         let k = architecture.outputs
         let r = pass.output.rows * k
@@ -140,7 +140,7 @@ public enum EmpiricalNTK {
     ///
     /// - Complexity: O(L·N₁·N₂·k²·width + L·(N₁+N₂)·k·width²).
     @inlinable
-    public static func kernel<Scalar>(_ model: MLPNetwork<Scalar>, _ x1: Matrix, _ x2: Matrix) -> Matrix {
+    public static func kernel<Scalar>(_ model: Network<Scalar>, _ x1: Matrix, _ x2: Matrix) -> Matrix {
         let p1 = model.forward(Scalar.converting(x1)), p2 = model.forward(Scalar.converting(x2))
         let d1 = outputDerivatives(model, p1), d2 = outputDerivatives(model, p2)
         let k = model.architecture.outputs

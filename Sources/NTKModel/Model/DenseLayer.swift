@@ -2,7 +2,7 @@
 /// backpropagation, the initialization, gradient descent and the empirical and infinite-width kernels read
 /// (Docs/Conventions.md#parameterizations).
 ///
-/// The ``Parameterization`` fills these in per layer (``MLPArchitecture/layers``), so the shape of the
+/// The ``Parameterization`` fills these in per layer (``NetworkArchitecture/layers``), so the shape of the
 /// network is written once, in the spirit of neural-tangents' stax, where each layer carries its apply and
 /// kernel functions. Raw parameters are drawn W_l ~ N(0, v_l²) and b_l ~ N(0, u_l²) and GD moves them by
 /// η·r_l·∇L, with r_l the layer's learning-rate scale.

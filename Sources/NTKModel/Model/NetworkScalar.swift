@@ -4,7 +4,7 @@ import Foundation
 ///
 /// `Double` (the default) and `Float` (`--precision float32`) conform through Foundation's libm overloads, so
 /// ``Activation`` writes φ and φ′ once, generically. ``activate(_:_:)`` is the one call per matrix through which
-/// generic code (``MLPNetwork``, possibly in another module) reaches the loop specialized for its precision inside
+/// generic code (``Network``, possibly in another module) reaches the loop specialized for its precision inside
 /// this module: a generic `apply` inlined across modules was left unspecialized and ran φ through a witness
 /// table per entry (the forward pass took 1.4× as long).
 public protocol NetworkScalar: BLASScalar {

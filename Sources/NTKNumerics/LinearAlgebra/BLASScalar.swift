@@ -5,7 +5,7 @@ import CLapack
 ///
 /// A conformance names its CBLAS routines (``CBLASRoutines``); the calls on row-major storage below are written
 /// once for both, and ``BLAS`` wraps them for ``DenseMatrix``. Every conformance does the same arithmetic in its
-/// own precision: generic code (``MLPNetwork``, ``GradientDescent``) is written once and specialized per type.
+/// own precision: generic code (``Network``, ``GradientDescent``) is written once and specialized per type.
 public protocol BLASScalar: BinaryFloatingPoint, Sendable, Codable {
     /// The `cblas_d…` or `cblas_s…` routines.
     static var cblas: CBLASRoutines<Self> { get }

@@ -1,7 +1,4 @@
-/// The float64 parameters every run draws (and records in `params_init/`).
-public typealias MLPParameters = NetworkParameters<Double>
-
-/// The trainable parameters θ of an ``MLPNetwork``: weights W_l (n_{l−1} × n_l) and biases b_l (n_l),
+/// The trainable parameters θ of a ``Network``: weights W_l (n_{l−1} × n_l) and biases b_l (n_l),
 /// for l = 0..<layerCount. Without biases `biases` holds empty arrays.
 ///
 /// Values are the raw parameters GD updates: N(0, 1) draws at initialization in the "ntk"
@@ -129,7 +126,7 @@ public struct NetworkParameters<Scalar: BLASScalar>: Equatable, Sendable {
 
 extension NetworkParameters where Scalar == Double {
     /// Draws initial parameters for `architecture` from `rng`, layer by layer, W_l then b_l.
-    public init(initializing architecture: MLPArchitecture, rng: inout RandomSource) {
+    public init(initializing architecture: NetworkArchitecture, rng: inout RandomSource) {
         var w: [Matrix] = []
         var b: [[Double]] = []
         for layer in architecture.layers {

@@ -1,6 +1,3 @@
-/// The float64 network every command uses unless `--precision float32` is given.
-public typealias MLP = MLPNetwork<Double>
-
 /// A fully connected network f(x) = z_{H+1}, z_l = c_l·a_{l−1}W_l + s_b·b_l, a_l = φ(z_l), a_0 = x,
 /// with c_l and s_b from each layer's ``DenseLayer`` description (Docs/Conventions.md#model). Inputs are rows of a matrix.
 ///
@@ -8,12 +5,12 @@ public typealias MLP = MLPNetwork<Double>
 /// `--precision float32`, where each gemm is an sgemm. The arithmetic is the same; only its rounding differs.
 /// The passes are `@inlinable` so that callers in other modules (ntk-bench, the tests) get code specialized
 /// to their scalar instead of the unspecialized generic loops.
-public struct MLPNetwork<Scalar: NetworkScalar>: Sendable {
-    public let architecture: MLPArchitecture
+public struct Network<Scalar: NetworkScalar>: Sendable {
+    public let architecture: NetworkArchitecture
     public var parameters: NetworkParameters<Scalar>
 
     @inlinable
-    public init(architecture: MLPArchitecture, parameters: NetworkParameters<Scalar>) {
+    public init(architecture: NetworkArchitecture, parameters: NetworkParameters<Scalar>) {
         precondition(parameters.weights.count == architecture.layerCount)
         self.architecture = architecture
         self.parameters = parameters
@@ -21,7 +18,7 @@ public struct MLPNetwork<Scalar: NetworkScalar>: Sendable {
 
     /// The network with the same architecture and `other`'s parameters rounded to this precision.
     @inlinable
-    public init<Other: NetworkScalar>(converting other: MLPNetwork<Other>) {
+    public init<Other: NetworkScalar>(converting other: Network<Other>) {
         self.init(architecture: other.architecture, parameters: NetworkParameters(converting: other.parameters))
     }
 
@@ -132,10 +129,10 @@ public struct MLPNetwork<Scalar: NetworkScalar>: Sendable {
     }
 }
 
-extension MLPNetwork where Scalar == Double {
+extension Network where Scalar == Double {
     /// A float64 network with parameters drawn from `rng`.
-    public init(architecture: MLPArchitecture, rng: inout RandomSource) {
-        self.init(architecture: architecture, parameters: MLPParameters(initializing: architecture, rng: &rng))
+    public init(architecture: NetworkArchitecture, rng: inout RandomSource) {
+        self.init(architecture: architecture, parameters: NetworkParameters<Double>(initializing: architecture, rng: &rng))
     }
 }
 

@@ -2,7 +2,7 @@
 ///
 /// Layer l = 1…depth+1 maps n_{l−1} → n_l with n_0 = `inputDim`, n_1…n_depth = `width`,
 /// n_{depth+1} = `outputs`. Hidden layers apply `activation`; the last layer is linear.
-public struct MLPArchitecture: Codable, Equatable, Sendable {
+public struct NetworkArchitecture: Codable, Equatable, Sendable {
     public var inputDim: Int
     public var width: Int
     /// Number of hidden layers H (0 gives a linear model f = σ_w/√d·xW + σ_b·b).
@@ -20,6 +20,9 @@ public struct MLPArchitecture: Codable, Equatable, Sendable {
     /// "per-layer init + per-layer learning rate" forms of Docs/Parameterizations.md#the-symmetry this way;
     /// not encoded (a run's config.json describes its parameterization).
     public var explicitLayers: [DenseLayer]? = nil
+    /// The composition of blocks (``ArchitectureFamily``); `.mlp` unless `--architecture` says otherwise.
+    /// Not encoded here: config.json records it under its own keys (Docs/LogFormat.md).
+    public var family: ArchitectureFamily = .mlp
 
     public init(inputDim: Int, width: Int, depth: Int = 2, outputs: Int = 1,
                 activation: Activation = .relu, parameterization: Parameterization = .ntk,
@@ -64,7 +67,7 @@ public struct MLPArchitecture: Codable, Equatable, Sendable {
     /// The same architecture with hidden width `width`.
     ///
     /// - Precondition: no ``explicitLayers`` (their sizes are fixed).
-    public func withWidth(_ width: Int) -> MLPArchitecture {
+    public func withWidth(_ width: Int) -> NetworkArchitecture {
         precondition(explicitLayers == nil || width == self.width, "explicit layers have a fixed width")
         var a = self
         a.width = width
