@@ -95,8 +95,8 @@ public struct MergeCommand: ParsableCommand {
             for row in try SweepRow.read(csv, grid: c.sweep.grid, defaults: c.rowDefaults) {
                 if let seen = byCell[row.cell] {
                     var a = seen.row, b = row
-                    a.values["wall_time"] = nil
-                    b.values["wall_time"] = nil
+                    a.values[SweepColumn.wallTime] = nil
+                    b.values[SweepColumn.wallTime] = nil
                     guard a == b else {
                         throw SweepError.duplicateCell(run: row.cell.directoryName, paths: [seen.path, d])
                     }

@@ -193,7 +193,7 @@ public struct SweepCommand: ParsableCommand {
         let summary = try SweepReport.write(rows: rows, config: config, to: root)
         Console.out(SweepReport.render(summary, rows: rows))
         let fresh = rows.filter { r in !resumedCells.contains(r.cell) }
-        let runTime = fresh.map { $0.value("wall_time") ?? 0 }.reduce(0, +)
+        let runTime = fresh.map { $0.value(SweepColumn.wallTime) ?? 0 }.reduce(0, +)
         Console.out(String(format: "wall time %.2f s for %d runs (sum of their run times %.2f s, %d at once)", wallSeconds, fresh.count, runTime, workers)
               + (resumedCells.isEmpty ? "" : "; \(resumedCells.count) runs resumed from disk"))
         Console.out("sweep table: \(Console.shown(root.appendingPathComponent(RunFormat.sweep).path)) (report.html to view)")

@@ -57,9 +57,9 @@ enum SweepReport {
             guard let s = m.perWidth.first(where: { $0.width == w }), let mean = s.mean else { return "n/a" }
             return n(mean) + (s.std.map { "±" + n($0) } ?? "")
         }
-        let drift = metrics.first { $0.column == "final_kernel_drift" }!
-        let weights = metrics.first { $0.column == "final_weight_change" }!
-        let gap = metrics.first { $0.column == "max_gap" }!
+        let drift = metrics.first { $0.column == SummaryColumn.finalKernelDrift }!
+        let weights = metrics.first { $0.column == SummaryColumn.finalWeightChange }!
+        let gap = metrics.first { $0.column == SummaryColumn.maxGap }!
         let pad = Console.pad
         var lines = [["width", "runs", "drift", "Δθ/θ", "max gap", "loss GD", "loss NTK"].enumerated()
             .map { pad($1, $0 < 2 ? 7 : 20) }.joined()]
@@ -70,7 +70,7 @@ enum SweepReport {
                 return v.isEmpty ? "n/a" : n(v.reduce(0, +) / Double(v.count))
             }
             lines.append([pad(String(w), 7), pad("\(r.count)", 7), pad(meanSD(drift, w), 20), pad(meanSD(weights, w), 20),
-                          pad(meanSD(gap, w), 20), pad(mean("final_train_loss_gd"), 20), pad(mean("final_train_loss_ntk_discrete"), 20)]
+                          pad(meanSD(gap, w), 20), pad(mean(SummaryColumn.finalTrainLossGD), 20), pad(mean(SummaryColumn.finalTrainLossNTKDiscrete), 20)]
                 .joined())
         }
         // Say which interval: across seeds needs two seeds or more; a shard or a sweep of one seed fits least squares.

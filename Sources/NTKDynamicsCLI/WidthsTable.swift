@@ -3,33 +3,11 @@ import NTKDynamics
 
 /// `widths.csv` and the printed table comparing the runs of a `--width` list.
 enum WidthsTable {
-    static let columns = [
-        "width", "status", "lr", "lr_crit", "lambda_min", "lambda_max", "final_train_loss_gd",
-        "final_train_loss_ntk_discrete", "final_test_loss_gd", "final_test_loss_ntk_discrete",
-        "max_gap", "max_gap_flow", "final_kernel_drift", "max_kernel_drift", "final_weight_change",
-        "training_seconds", "directory",
-        // Added after `directory`, so that readers taking columns by position keep working (Docs/LogFormat.md#widthscsv).
-        "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
-        "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
-        "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
-        "final_eigenvector_angle_max", "phase", "final_sharpness", "max_sharpness",
-    ]
-
+    /// Writes `widths.csv`, one row per width (``WidthColumn/table``: the summary's figures projected as in
+    /// sweep.csv).
     static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
-        let f = CSVLogWriter.format
-        func cell(_ x: Double?) -> String { x.map(f) ?? "" }
-        var text = columns.joined(separator: ",") + "\n"
-        for (w, s, d) in rows {
-            text += ([String(w), s.status.rawValue, f(s.learningRate), f(s.criticalLearningRate), f(s.lambdaMin),
-                      f(s.lambdaMax), cell(s.finalTrainLossGD), cell(s.finalTrainLossNTKDiscrete),
-                      cell(s.finalTestLossGD), cell(s.finalTestLossNTKDiscrete), cell(s.maxGap), cell(s.maxGapFlow),
-                      cell(s.finalKernelDrift), cell(s.maxKernelDrift), cell(s.finalWeightChange),
-                      f(s.trainingSeconds), d, cell(s.maxTestGap), cell(s.kernelDistanceAnalytic), cell(s.maxGapAnalytic),
-                      cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic), cell(s.maxGapNonlinearity),
-                      cell(s.maxGapMinibatch), cell(s.finalKernelLambdaMax), cell(s.finalLearningRateKernelLambdaMax),
-                      cell(s.finalKernelTargetAlignment), cell(s.finalKernelCKA), cell(s.finalEigenvectorAngleMax),
-                      (s.phase ?? GDPhase(s)).rawValue, cell(s.finalSharpness), cell(s.maxSharpness)].joined(separator: ",")) + "\n"
-        }
+        let table = WidthColumn.table
+        let text = ([table.header] + rows.map { table.line((width: $0.0, summary: $0.1, directory: $0.2)) }).joined(separator: "\n") + "\n"
         try dir.write(Data(text.utf8), to: RunFormat.widths)
     }
 

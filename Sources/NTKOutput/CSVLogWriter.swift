@@ -41,11 +41,7 @@ public final class CSVLogWriter {
     }
 
     /// Full-precision text for a number: "nan", "inf", "-inf" for non-finite values (NumPy and pandas read them).
-    public static func format(_ v: Double) -> String {
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-        return "\(v)"
-    }
+    public static func format(_ v: Double) -> String { RunFormat.format(v) }
 
     private func writeLine(_ line: String) throws {
         try write(line + "\n")

@@ -23,15 +23,13 @@ public enum RunRecorder {
         try dir.writeJSON(config, to: RunFormat.config)
         if writeArrays { try writeInitialArrays(experiment, dir) } else { try dir.removeArraysFolder() }
 
-        let log = try CSVLogWriter(url: dir.file(RunFormat.steps), columns: StepRecord.columns(layers: experiment.architecture.layerCount))
-        let modes = try CSVLogWriter(url: dir.file(RunFormat.modes), columns: ModeSample.columns)
+        let stepColumns = StepColumn.table(layers: experiment.architecture.layerCount)
+        let log = try CSVLogWriter(url: dir.file(RunFormat.steps), columns: stepColumns.names)
+        let modes = try CSVLogWriter(url: dir.file(RunFormat.modes), columns: ModeColumn.table.names)
         let summary = try experiment.run(shouldContinue: shouldContinue) { record in
-            try log.append(cells: record.cells)
+            try log.append(cells: stepColumns.cells(record))
             // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
-            try modes.append(rows: record.modes.map { m in
-                [String(record.step), String(m.rank)] + [m.eigenvalue, m.residualGD, m.residualNTK].map(CSVLogWriter.format)
-                    + [m.principalAngle.map(CSVLogWriter.format) ?? ""]
-            })
+            try modes.append(rows: record.modes.map { ModeColumn.table.cells((record.step, $0)) })
             onRecord(record)
         }
         try log.close()
@@ -119,33 +117,26 @@ public enum RunRecorder {
         }
     }
 
-    /// Columns of `spectrum.csv`, one row per eigenmode of K̃_0, largest eigenvalue first.
-    public static let spectrumColumns = [
-        "mode", "eigenvalue", "predicted_rate_discrete", "predicted_rate_flow", "measured_rate",
-        "measured_rate_stderr", "fit_steps", "rate_relative_error", "fit_status",
-        "residual_init", "residual_final_gd", "residual_final_ntk_discrete", "eigenvalue_analytic", "momentum_regime",
-    ]
-
     static func writeSpectrum(_ e: NTKExperiment, _ dir: RunDirectory) throws {
         let p = e.predictor
         let ntkResiduals = e.finalPredictedModeResiduals
         // The i-th largest eigenvalue of Θ̃ beside the i-th largest of K̃₀.
         let analyticValues = e.infiniteWidth?.predictor.eigen.values
-        let csv = try CSVLogWriter(url: dir.file(RunFormat.spectrum), columns: spectrumColumns)
+        let csv = try CSVLogWriter(url: dir.file(RunFormat.spectrum), columns: SpectrumColumn.table.names)
         let n = p.eigen.values.count
-        let f = CSVLogWriter.format
         // A run that diverged at step 0 (a loss that overflows from the start) has no GD residuals: empty cells.
-        let finalGD = e.latestModeResiduals.count == n ? e.latestModeResiduals.map(f) : Array(repeating: "", count: n)
+        let finalGD: [Double?] = e.latestModeResiduals.count == n ? e.latestModeResiduals : Array(repeating: nil, count: n)
+        // Cross-entropy has no predicted rate: empty cells, not NaN.
+        let predicted = e.settings.hasClosedFormPrediction
         for rate in e.modeRates {
             let i = n - 1 - rate.rank
-            // Cross-entropy has no predicted rate: empty cells, not NaN.
-            let predicted = e.settings.hasClosedFormPrediction
-            try csv.append(cells: [String(rate.rank), f(p.eigen.values[i]), predicted ? f(rate.predictedDiscrete) : "",
-                                   predicted ? f(rate.predictedFlow) : "", rate.measured.map(f) ?? "", rate.standardError.map(f) ?? "",
-                                   String(rate.steps), rate.relativeError.map(f) ?? "", rate.status.rawValue,
-                                   f(p.initialModeResiduals[i]), finalGD[i], f(ntkResiduals[i]),
-                                   analyticValues.map { f($0[$0.count - 1 - rate.rank]) } ?? "",
-                                   rate.regime?.rawValue ?? ""])
+            let row = SpectrumColumn.Row(
+                rank: rate.rank, eigenvalue: p.eigen.values[i], predictedDiscrete: predicted ? rate.predictedDiscrete : nil,
+                predictedFlow: predicted ? rate.predictedFlow : nil, measured: rate.measured, standardError: rate.standardError,
+                fitSteps: rate.steps, relativeError: rate.relativeError, fitStatus: rate.status.rawValue,
+                residualInit: p.initialModeResiduals[i], residualFinalGD: finalGD[i], residualFinalNTKDiscrete: ntkResiduals[i],
+                eigenvalueAnalytic: analyticValues.map { $0[$0.count - 1 - rate.rank] }, momentumRegime: rate.regime?.rawValue)
+            try csv.append(cells: SpectrumColumn.table.cells(row))
         }
         try csv.close()
     }

@@ -3,7 +3,7 @@ import Foundation
 /// ‖K₀ − Θ‖_F/‖Θ‖_F against the width, for a width list or sweep whose runs computed it (`--kernel analytic`):
 /// the empirical kernel at initialization approaches the infinite-width Θ as n^(−1/2) (Docs/InfiniteWidth.md).
 enum KernelDistanceFigure {
-    static let column = "kernel_distance_analytic"
+    static let column = SummaryColumn.kernelDistanceAnalytic
 
     /// The figure, or nil when no run has the column. A sweep with axes gets one curve per group, each with its
     /// own fit (one fit over every run would mix the groups).

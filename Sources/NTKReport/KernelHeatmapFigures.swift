@@ -97,9 +97,9 @@ enum KernelHeatmapFigures {
 
     /// ‖W_l(t) − W_l(0)‖_F/‖W_l(0)‖_F per weight layer against the step, from the `weight_change_layer_<l>` columns.
     static func layerMotion(_ logs: RunLogs) -> RunReport.Figure? {
-        guard let steps = logs.column("step") else { return nil }
-        let columns = (logs.steps?.columns ?? []).filter { $0.hasPrefix("weight_change_layer_") }
-            .compactMap { c in Int(c.dropFirst("weight_change_layer_".count)).map { (c, $0) } }.sorted { $0.1 < $1.1 }
+        guard let steps = logs.column(StepColumn.step) else { return nil }
+        let columns = (logs.steps?.columns ?? [])
+            .compactMap { c in StepColumn.layer(of: c, prefix: StepColumn.layerWeightChangePrefix).map { (c, $0) } }.sorted { $0.1 < $1.1 }
         guard !columns.isEmpty else { return nil }
         let last = columns.last!.1
         let colors = SweepAxesFigures.colors

@@ -8,7 +8,7 @@ enum KernelObservableFigures {
     static let section = "The kernel over training"
 
     static func figures(_ logs: RunLogs) -> [RunReport.Figure] {
-        guard let steps = logs.column("step") else { return [] }
+        guard let steps = logs.column(StepColumn.step) else { return [] }
         let (notes, markers) = RunReport.divergenceNotesAndMarkers(logs)
         // Only the rows where K_t was measured, so that the lines join the measurements.
         func measured(_ column: String) -> (x: [Double?], y: [Double?])? {
@@ -17,10 +17,10 @@ enum KernelObservableFigures {
             return (kept.map { steps[$0] }, kept.map { y[$0] })
         }
         var figures: [RunReport.Figure] = []
-        if let top = measured("kernel_lambda_max") {
-            var series = [PlotSeries(id: "kernel_lambda_max", label: "λ_max(K̃_t)", x: top.x, y: top.y, style: RunReport.gd)]
-            if let low = measured("kernel_lambda_min") {
-                series.append(PlotSeries(id: "kernel_lambda_min", label: "λ_min(K̃_t)", x: low.x, y: low.y,
+        if let top = measured(StepColumn.kernelLambdaMax) {
+            var series = [PlotSeries(id: StepColumn.kernelLambdaMax, label: "λ_max(K̃_t)", x: top.x, y: top.y, style: RunReport.gd)]
+            if let low = measured(StepColumn.kernelLambdaMin) {
+                series.append(PlotSeries(id: StepColumn.kernelLambdaMin, label: "λ_min(K̃_t)", x: low.x, y: low.y,
                                          style: SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)))
             }
             if let line = stabilityLine(logs, over: top.x, label: "2/η (linearized GD stable below)") { series.append(line) }
@@ -33,13 +33,13 @@ enum KernelObservableFigures {
             figures.append(.init(section: section, plot: plot, caption: caption))
         }
         let shapes: [(String, String, SeriesStyle)] = [
-            ("kernel_target_alignment", "alignment A(K_t, yyᵀ)", RunReport.gd),
-            ("kernel_cka", "CKA(K₀, K_t)", SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)),
-            ("eigenvector_angle_max", "largest principal angle / (π/2), top eigenvectors", SeriesStyle(color: Palette.purple, dash: "7 4", lineWidth: 1.8)),
+            (StepColumn.kernelTargetAlignment, "alignment A(K_t, yyᵀ)", RunReport.gd),
+            (StepColumn.kernelCKA, "CKA(K₀, K_t)", SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)),
+            (StepColumn.eigenvectorAngleMax, "largest principal angle / (π/2), top eigenvectors", SeriesStyle(color: Palette.purple, dash: "7 4", lineWidth: 1.8)),
         ]
         let shapeSeries = shapes.compactMap { column, label, style -> PlotSeries? in
             guard let m = measured(column) else { return nil }
-            let y = column == "eigenvector_angle_max" ? m.y.map { $0.map { $0 / (Double.pi / 2) } } : m.y
+            let y = column == StepColumn.eigenvectorAngleMax ? m.y.map { $0.map { $0 / (Double.pi / 2) } } : m.y
             return PlotSeries(id: column, label: label, x: m.x, y: y, style: style)
         }
         if !shapeSeries.isEmpty {
@@ -68,10 +68,10 @@ enum KernelObservableFigures {
     /// λ_max(K̃_t) beside it (Docs/Conventions.md#sharpness); nil for a run without the column's values.
     private static func sharpnessFigure(_ logs: RunLogs, _ measured: (String) -> (x: [Double?], y: [Double?])?,
                                         notes: [PlotNote], markers: [VerticalMarker]) -> RunReport.Figure? {
-        guard let sharp = measured("sharpness") else { return nil }
-        var series = [PlotSeries(id: "sharpness", label: "sharpness λ_max(R^½∇²L R^½)", x: sharp.x, y: sharp.y, style: RunReport.gd)]
-        if let kernel = measured("kernel_lambda_max") {
-            series.append(PlotSeries(id: "kernel_lambda_max", label: "λ_max(K̃_t)", x: kernel.x, y: kernel.y,
+        guard let sharp = measured(StepColumn.sharpness) else { return nil }
+        var series = [PlotSeries(id: StepColumn.sharpness, label: "sharpness λ_max(R^½∇²L R^½)", x: sharp.x, y: sharp.y, style: RunReport.gd)]
+        if let kernel = measured(StepColumn.kernelLambdaMax) {
+            series.append(PlotSeries(id: StepColumn.kernelLambdaMax, label: "λ_max(K̃_t)", x: kernel.x, y: kernel.y,
                                      style: SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)))
         }
         if let line = stabilityLine(logs, over: sharp.x, label: "2/η (edge of stability)") { series.append(line) }
@@ -89,10 +89,10 @@ enum KernelObservableFigures {
     private static func spectralFigure(_ logs: RunLogs, _ measured: (String) -> (x: [Double?], y: [Double?])?,
                                        notes: [PlotNote], markers: [VerticalMarker]) -> RunReport.Figure? {
         let colors = [Palette.blue, Palette.vermillion, Palette.green, Palette.purple, Palette.orange, Palette.sky]
-        let columns = (logs.steps?.columns ?? []).filter { $0.hasPrefix("weight_change_spectral_layer_") }
+        let columns = (logs.steps?.columns ?? []).filter { StepColumn.layer(of: $0, prefix: StepColumn.layerSpectralChangePrefix) != nil }
         let series = columns.enumerated().compactMap { i, column -> PlotSeries? in
             guard let m = measured(column) else { return nil }
-            let layer = column.dropFirst("weight_change_spectral_layer_".count)
+            let layer = column.dropFirst(StepColumn.layerSpectralChangePrefix.count)
             return PlotSeries(id: column, label: "layer \(layer)" + (i == columns.count - 1 ? " (readout)" : ""), x: m.x, y: m.y,
                               style: SeriesStyle(color: colors[i % colors.count], lineWidth: 1.8))
         }

@@ -14,10 +14,10 @@ enum ModeFigures {
 
     /// The residual |rᵢ(t)| of the top modes, GD solid and the NTK prediction dashed; nil without modes.csv rows.
     static func residualFigure(_ logs: RunLogs) -> RunReport.Figure? {
-        guard let csv = try? CSVTable(log: logs.directory.appendingPathComponent(RunFormat.modes), groupBy: "mode", maxGroups: maxModes,
-                                       tracked: ["residual_gd", "residual_ntk"]),
-              let step = csv.numbers("step"), let mode = csv.numbers("mode"),
-              let gd = csv.numbers("residual_gd"), let ntk = csv.numbers("residual_ntk"), !step.isEmpty else { return nil }
+        guard let csv = try? CSVTable(log: logs.directory.appendingPathComponent(RunFormat.modes), groupBy: ModeColumn.mode, maxGroups: maxModes,
+                                       tracked: [ModeColumn.residualGD, ModeColumn.residualNTK]),
+              let step = csv.numbers(ModeColumn.step), let mode = csv.numbers(ModeColumn.mode),
+              let gd = csv.numbers(ModeColumn.residualGD), let ntk = csv.numbers(ModeColumn.residualNTK), !step.isEmpty else { return nil }
         // Mode ranks are small integers; anything else (a damaged file) is not a mode.
         let modes = Array(Set(mode.compactMap { $0 }.filter { $0 >= 0 && $0 < 1e9 && $0 == $0.rounded() })).sorted().prefix(maxModes)
         var series: [PlotSeries] = []
@@ -32,9 +32,9 @@ enum ModeFigures {
                 }
             }
             let color = colors[k % colors.count]
-            series.append(PlotSeries(id: "residual_gd-mode\(Int(m))", label: "mode \(Int(m))", points: points(gd),
+            series.append(PlotSeries(id: "\(ModeColumn.residualGD)-mode\(Int(m))", label: "mode \(Int(m))", points: points(gd),
                                      style: SeriesStyle(color: color, lineWidth: 1.5)))
-            series.append(PlotSeries(id: "residual_ntk-mode\(Int(m))", label: "mode \(Int(m)), NTK", points: points(ntk),
+            series.append(PlotSeries(id: "\(ModeColumn.residualNTK)-mode\(Int(m))", label: "mode \(Int(m)), NTK", points: points(ntk),
                                      style: SeriesStyle(color: color, dash: "5 3", lineWidth: 1.3), inLegend: false))
         }
         series.append(PlotSeries(id: "legend-gd", label: "solid: GD", points: [], style: SeriesStyle(color: Palette.grey, lineWidth: 1.5)))
@@ -43,7 +43,7 @@ enum ModeFigures {
         var notes = RunReport.divergenceNotesAndMarkers(logs).0
         // The prediction (1 − ηλᵢ)^t·rᵢ(0) of a fast mode falls hundreds of decades; the axis follows GD, down to
         // four decades below its smallest residual, so that the GD curves are not squashed against the top.
-        let gdValues = series.filter { $0.id.hasPrefix("residual_gd") }.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
+        let gdValues = series.filter { $0.id.hasPrefix(ModeColumn.residualGD) }.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
         let all = series.flatMap(\.points).map(\.y).filter { $0 > 0 && $0.isFinite }
         var domain: (Double, Double)?
         if let gdLow = gdValues.min(), let gdHigh = gdValues.max(), let low = all.min(), let high = all.max() {
@@ -78,8 +78,8 @@ enum ModeFigures {
 
     /// The measured rates with ± 1 standard error bars against the predicted discrete rates; nil without any.
     static func rateFigure(_ logs: RunLogs) -> RunReport.Figure? {
-        guard let sp = logs.spectrum, let rate = sp.numbers("measured_rate"), let se = sp.numbers("measured_rate_stderr") else { return nil }
-        let modes = sp.numbers("mode") ?? (0..<sp.rowCount).map { Double($0) }
+        guard let sp = logs.spectrum, let rate = sp.numbers(SpectrumColumn.measuredRate), let se = sp.numbers(SpectrumColumn.measuredRateStderr) else { return nil }
+        let modes = sp.numbers(SpectrumColumn.mode) ?? (0..<sp.rowCount).map { Double($0) }
         let measured = rate.indices.filter { i in
             guard i < se.count, i < modes.count, rate[i] != nil, se[i] != nil, let m = modes[i] else { return false }
             return m.isFinite
@@ -91,11 +91,11 @@ enum ModeFigures {
                 measured_rate-se
                 """, label: "± 1 SE", points: LinePlot.errorBarPoints(x: x, low: zip(r, s).map { $0 - $1 }, high: zip(r, s).map { $0 + $1 }),
                        style: SeriesStyle(mark: .errorBars, color: Palette.blue, lineWidth: 1.1), inLegend: false),
-            PlotSeries(id: "measured_rate", label: "measured (GD) ± 1 standard error", points: zip(x, r).map { DataPoint($0, $1) },
+            PlotSeries(id: SpectrumColumn.measuredRate, label: "measured (GD) ± 1 standard error", points: zip(x, r).map { DataPoint($0, $1) },
                        style: SeriesStyle(mark: .markers, color: Palette.blue, markerRadius: 2.6)),
         ]
-        if let p = sp.numbers("predicted_rate_discrete") {
-            series.append(PlotSeries(id: "predicted_rate_discrete", label: "predicted, discrete −ln|1 − ηλᵢ|",
+        if let p = sp.numbers(SpectrumColumn.predictedRateDiscrete) {
+            series.append(PlotSeries(id: SpectrumColumn.predictedRateDiscrete, label: "predicted, discrete −ln|1 − ηλᵢ|",
                                      points: measured.compactMap { i in p[i].map { DataPoint(modes[i]!, $0) } },
                                      style: SeriesStyle(mark: .markers, color: Palette.vermillion, markerRadius: 3.2, hollow: true)))
         }

@@ -8,16 +8,16 @@ enum PhaseDiagramFigures {
     static let section = "Learning-rate phases"
 
     static func figures(for logs: WidthListLogs) -> [RunReport.Figure] {
-        let rows = logs.rows.filter { $0["lr_factor"] != nil }
+        let rows = logs.rows.filter { $0[SweepColumn.lrFactor] != nil }
         guard !rows.isEmpty else { return [] }
-        let factors = Array(Set(rows.compactMap { $0["lr_factor"] })).sorted()
+        let factors = Array(Set(rows.compactMap { $0[SweepColumn.lrFactor] })).sorted()
         let widths = Array(Set(rows.map(\.width))).sorted()
         let colors: [GDPhase: String] = [.lazy: Palette.blue, .catapult: Palette.orange, .divergent: Palette.vermillion]
         let phaseSeries = GDPhase.allCases.compactMap { phase -> PlotSeries? in
             let members = rows.filter { $0.phase == phase.rawValue }
             guard !members.isEmpty else { return nil }
             return PlotSeries(id: "phase-\(phase.rawValue)", label: phase.rawValue,
-                              points: members.map { DataPoint($0["lr_factor"]!, Double($0.width)) },
+                              points: members.map { DataPoint($0[SweepColumn.lrFactor]!, Double($0.width)) },
                               style: SeriesStyle(mark: .markers, color: colors[phase]!, markerRadius: 6))
         }
         let xAxis = Axis("η/η_crit (--lr-factors)", domain: (0, (factors.last ?? 1) * 1.1), ticks: factors)
@@ -33,8 +33,8 @@ enum PhaseDiagramFigures {
         let styles = [Palette.blue, Palette.green, Palette.purple, Palette.orange, Palette.sky, Palette.black]
         var series = widths.enumerated().map { i, w -> PlotSeries in
             let points = factors.map { f -> DataPoint in
-                let v = rows.filter { $0.width == w && $0["lr_factor"] == f && $0.runStatus != .diverged }
-                    .compactMap { $0["final_lr_kernel_lambda_max"] }
+                let v = rows.filter { $0.width == w && $0[SweepColumn.lrFactor] == f && $0.runStatus != .diverged }
+                    .compactMap { $0[SummaryColumn.finalLrKernelLambdaMax] }
                 return DataPoint(f, v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count))
             }
             return PlotSeries(id: "lr-lambda-w\(w)", label: "width \(w)", points: points,

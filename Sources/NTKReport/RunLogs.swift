@@ -143,7 +143,7 @@ public struct WidthListRow: Sendable {
     }
 
     /// α of the run (a sweep's `output_scale` column), nil for the plain model.
-    public var outputScale: Double? { values["output_scale"] }
+    public var outputScale: Double? { values[SweepColumn.outputScale] }
 
     public subscript(key: String) -> Double? { values[key] }
 }
@@ -173,9 +173,9 @@ public struct WidthListLogs: Sendable {
                 var width: Int?, status = "unknown", dir: String?
                 for (name, cell) in zip(csv.columns, r) {
                     switch name {
-                    case "width": width = Int(cell)
-                    case "status": status = cell.isEmpty ? "unknown" : cell
-                    case "directory": dir = cell.isEmpty ? nil : cell
+                    case WidthColumn.width: width = Int(cell)
+                    case SummaryColumn.status: status = cell.isEmpty ? "unknown" : cell
+                    case WidthColumn.directory: dir = cell.isEmpty ? nil : cell
                     default: if let v = CSVTable.number(cell) { values[name] = v }
                     }
                 }

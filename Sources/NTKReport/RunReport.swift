@@ -139,7 +139,7 @@ public enum RunReport {
     /// Status lines for the header, and whether each is a warning.
     static func statusLines(_ logs: RunLogs) -> [(String, Bool)] {
         let s = logs.summary
-        let steps = logs.column("step")?.compactMap { $0 } ?? []
+        let steps = logs.column(StepColumn.step)?.compactMap { $0 } ?? []
         let lastLogged = steps.last.flatMap { Int(exactly: $0) }  // nil for a step of nan, inf or ≥ 2⁶³
         let requested = s?.int(SummaryKey.stepsRequested) ?? logs.config?.int(TrainingKey.steps)
         let req = requested.map { " of \($0)" } ?? ""
@@ -288,15 +288,15 @@ public enum RunReport {
     }
 
     static func lossFigures(_ logs: RunLogs) -> [Figure] {
-        guard let steps = logs.column("step") else { return [] }
+        guard let steps = logs.column(StepColumn.step) else { return [] }
         let (notes, markers) = divergenceNotesAndMarkers(logs)
         var figures: [Figure] = []
-        for (set, title) in [("train", "Training loss"), ("test", "Test loss")] {
+        for (set, name, title) in [(StepColumn.train, "train", "Training loss"), (StepColumn.test, "test", "Test loss")] {
             var series: [PlotSeries] = []
             let known: [(String, String, SeriesStyle)] = [
-                ("\(set)_loss_gd", "GD (the network)", gd),
-                ("\(set)_loss_ntk", "NTK flow", flow),
-                ("\(set)_loss_ntk_discrete", "NTK discrete", discrete),
+                (set.gd, "GD (the network)", gd),
+                (set.flow, "NTK flow", flow),
+                (set.discrete, "NTK discrete", discrete),
             ]
             for (column, label, style) in known {
                 guard let y = logs.column(column) else { continue }
@@ -310,25 +310,25 @@ public enum RunReport {
             let extraColors = [Palette.purple, Palette.orange, Palette.sky]
             // The linearized network on the same batches is the discrete prediction itself for full-batch squared loss:
             // a column equal to it cell for cell would only hide under it.
-            let discreteValues = logs.column("\(set)_loss_ntk_discrete")
+            let discreteValues = logs.column(set.discrete)
             let extras = (logs.steps?.columns ?? []).filter { column in
-                column.hasPrefix("\(set)_loss_") && !known.map(\.0).contains(column)
+                column.hasPrefix(set.prefix) && !known.map(\.0).contains(column)
                     && (logs.column(column) ?? []).contains { $0 != nil } && logs.column(column) != discreteValues
             }
-            let labels = ["\(set)_loss_ntk_analytic": "NTK infinite width (Θ)", "\(set)_loss_lin": "linearized, same batches"]
+            let labels = [set.analytic: "NTK infinite width (Θ)", set.linearized: "linearized, same batches"]
             for (i, column) in extras.enumerated() {
                 series.append(PlotSeries(id: column, label: labels[column] ?? column, x: steps, y: logs.column(column) ?? [],
                                          style: SeriesStyle(color: extraColors[i % extraColors.count], dash: "10 3 2 3")))
             }
             guard !series.isEmpty else { continue }
-            let clip = followGD(series, gd: "\(set)_loss_gd")
-            let plot = LinePlot(id: "\(set)-loss", title: "\(title) vs step",
+            let clip = followGD(series, gd: set.gd)
+            let plot = LinePlot(id: "\(name)-loss", title: "\(title) vs step",
                                 x: Axis(stepAxis(logs.config), nice: false),
-                                y: Axis(set == "train" ? "training loss ‖f − y‖²/(2ν) (log scale)" : "test loss ‖f − y*‖²/(2ν*) (log scale)",
+                                y: Axis(name == "train" ? "training loss ‖f − y‖²/(2ν) (log scale)" : "test loss ‖f − y*‖²/(2ν*) (log scale)",
                                         kind: .log, domain: clip.domain),
                                 series: series + clip.exits, notes: notes + clip.notes + [fullBatchNote(logs.config)].compactMap { $0 },
                                 markers: markers)
-            let definition = set == "train"
+            let definition = name == "train"
                 ? "L(f) = ‖f(X) − y‖²/(2ν) on the N training points, ν = N·k (--loss mean) or 1 (sum)."
                 : """
                     L*(f) = ‖f(X*) − y*‖²/(2ν*) on the N* test points (noise-free targets); GD is evaluated every test_every steps \
@@ -381,16 +381,16 @@ public enum RunReport {
     /// a minibatch run (`gap_minibatch` not all 0) or cross-entropy; for full-batch squared loss `gap_nonlinearity`
     /// is `gap` itself.
     static func gapSplitFigure(_ logs: RunLogs, steps: [Double?], notes: [PlotNote], markers: [VerticalMarker]) -> Figure? {
-        guard let nonlinear = logs.column("gap_nonlinearity"), let minibatch = logs.column("gap_minibatch"),
+        guard let nonlinear = logs.column(StepColumn.gapNonlinearity), let minibatch = logs.column(StepColumn.gapMinibatch),
               minibatch.contains(where: { ($0 ?? 0) != 0 }) || logs.config?.string("loss_function") == "cross-entropy"
         else { return nil }
         var series = [
-            PlotSeries(id: "gap_nonlinearity", label: "nonlinearity: network vs linearized, same batches", x: steps, y: nonlinear,
+            PlotSeries(id: StepColumn.gapNonlinearity, label: "nonlinearity: network vs linearized, same batches", x: steps, y: nonlinear,
                        style: SeriesStyle(color: Palette.vermillion, dash: nil, lineWidth: 1.8)),
-            PlotSeries(id: "gap_minibatch", label: "minibatch noise: linearized vs full-batch prediction", x: steps, y: minibatch,
+            PlotSeries(id: StepColumn.gapMinibatch, label: "minibatch noise: linearized vs full-batch prediction", x: steps, y: minibatch,
                        style: SeriesStyle(color: Palette.sky, dash: "6 3", lineWidth: 1.8)),
         ]
-        if let g = logs.column("gap") {
+        if let g = logs.column(StepColumn.gap) {
             series.append(PlotSeries(id: "gap_total", label: "gap: network vs full-batch prediction", x: steps, y: g,
                                      style: SeriesStyle(color: Palette.grey, dash: "2 3", lineWidth: 1.4)))
         }
@@ -419,25 +419,25 @@ public enum RunReport {
     }
 
     static func gapFigures(_ logs: RunLogs) -> [Figure] {
-        guard let steps = logs.column("step") else { return [] }
+        guard let steps = logs.column(StepColumn.step) else { return [] }
         let (notes, markers) = divergenceNotesAndMarkers(logs)
         var figures: [Figure] = []
         var gapSeries: [PlotSeries] = []
-        if let g = logs.column("gap") { gapSeries.append(PlotSeries(id: "gap", label: """
+        if let g = logs.column(StepColumn.gap) { gapSeries.append(PlotSeries(id: StepColumn.gap, label: """
             gap to NTK discrete (train)
             """, x: steps, y: g, style: discrete.with(color: Palette.blue, dash: nil))) }
-        if let g = logs.column("gap_flow") { gapSeries.append(PlotSeries(id: "gap_flow", label: "gap to NTK flow (train)", x: steps, y: g, style: flow)) }
-        if let g = logs.column("test_gap") {
+        if let g = logs.column(StepColumn.gapFlow) { gapSeries.append(PlotSeries(id: StepColumn.gapFlow, label: "gap to NTK flow (train)", x: steps, y: g, style: flow)) }
+        if let g = logs.column(StepColumn.testGap) {
             var st = SeriesStyle(color: Palette.purple, dash: "2 3", lineWidth: 1.6)
             if g.compactMap({ $0 }).count <= 200 { st.mark = .lineAndMarkers; st.markerRadius = 2 }
-            gapSeries.append(PlotSeries(id: "test_gap", label: "gap to NTK discrete (test)", x: steps, y: g, style: st))
+            gapSeries.append(PlotSeries(id: StepColumn.testGap, label: "gap to NTK discrete (test)", x: steps, y: g, style: st))
         }
-        if let g = logs.column("gap_analytic"), g.contains(where: { $0 != nil }) {
-            gapSeries.append(PlotSeries(id: "gap_analytic", label: "gap to NTK infinite width Θ (train)", x: steps, y: g,
+        if let g = logs.column(StepColumn.gapAnalytic), g.contains(where: { $0 != nil }) {
+            gapSeries.append(PlotSeries(id: StepColumn.gapAnalytic, label: "gap to NTK infinite width Θ (train)", x: steps, y: g,
                                         style: SeriesStyle(color: Palette.vermillion, dash: "10 3 2 3", lineWidth: 1.6)))
         }
         if !gapSeries.isEmpty {
-            let plot = relativeChangePlot(id: "gap", title: "Gap between GD and the NTK prediction",
+            let plot = relativeChangePlot(id: StepColumn.gap, title: "Gap between GD and the NTK prediction",
                                           y: "gap ‖f_GD − f_NTK‖/‖f₀ − y‖", series: gapSeries, notes: notes, markers: markers,
                                           x: stepAxis(logs.config))
             figures.append(Figure(section: "Distance from the linearized model", plot: plot, caption:
@@ -449,13 +449,13 @@ public enum RunReport {
         }
         if let split = gapSplitFigure(logs, steps: steps, notes: notes, markers: markers) { figures.append(split) }
         var driftSeries: [PlotSeries] = []
-        if let d = logs.column("kernel_drift") {
+        if let d = logs.column(StepColumn.kernelDrift) {
             var st = SeriesStyle(mark: .lineAndMarkers, color: Palette.vermillion, lineWidth: 1.6, markerRadius: 2.2)
             if d.compactMap({ $0 }).count > 60 { st.mark = .line }
-            driftSeries.append(PlotSeries(id: "kernel_drift", label: "kernel drift ‖K_t − K₀‖_F/‖K₀‖_F", x: steps, y: d, style: st))
+            driftSeries.append(PlotSeries(id: StepColumn.kernelDrift, label: "kernel drift ‖K_t − K₀‖_F/‖K₀‖_F", x: steps, y: d, style: st))
         }
-        if let w = logs.column("weight_change") {
-            driftSeries.append(PlotSeries(id: "weight_change", label: "weight change ‖θ_t − θ₀‖/‖θ₀‖", x: steps, y: w, style: gd))
+        if let w = logs.column(StepColumn.weightChange) {
+            driftSeries.append(PlotSeries(id: StepColumn.weightChange, label: "weight change ‖θ_t − θ₀‖/‖θ₀‖", x: steps, y: w, style: gd))
         }
         if !driftSeries.isEmpty {
             let plot = relativeChangePlot(id: "drift", title: "Kernel drift and weight change",
@@ -472,17 +472,17 @@ public enum RunReport {
 
     /// The i-th largest eigenvalue of Θ̃ (spectrum.csv `eigenvalue_analytic`, with --kernel analytic), or none.
     static func analyticEigenvalues(_ sp: CSVTable, _ modes: [Double?]) -> [PlotSeries] {
-        guard let theta = sp.numbers("eigenvalue_analytic"), theta.contains(where: { $0 != nil }) else { return [] }
-        return [PlotSeries(id: "eigenvalue_analytic", label: "eigenvalue of Θ̃ (infinite width)", x: modes, y: theta,
+        guard let theta = sp.numbers(SpectrumColumn.eigenvalueAnalytic), theta.contains(where: { $0 != nil }) else { return [] }
+        return [PlotSeries(id: SpectrumColumn.eigenvalueAnalytic, label: "eigenvalue of Θ̃ (infinite width)", x: modes, y: theta,
                            style: SeriesStyle(mark: .markers, color: Palette.vermillion, markerRadius: 2.2, hollow: true))]
     }
 
     static func spectrumFigures(_ logs: RunLogs) -> [Figure] {
-        guard let sp = logs.spectrum, let lambda = sp.numbers("eigenvalue") else { return [] }
-        let modes = sp.numbers("mode") ?? (0..<sp.rowCount).map { Double($0) }
+        guard let sp = logs.spectrum, let lambda = sp.numbers(SpectrumColumn.eigenvalue) else { return [] }
+        let modes = sp.numbers(SpectrumColumn.mode) ?? (0..<sp.rowCount).map { Double($0) }
         var figures: [Figure] = []
         let many = sp.rowCount > 300
-        let eig = PlotSeries(id: "eigenvalue", label: "eigenvalue λᵢ of K̃₀", x: modes, y: lambda,
+        let eig = PlotSeries(id: SpectrumColumn.eigenvalue, label: "eigenvalue λᵢ of K̃₀", x: modes, y: lambda,
                              style: SeriesStyle(mark: many ? .line : .lineAndMarkers, color: Palette.blue, lineWidth: 1.2, markerRadius: 1.8))
         var eigNotes: [PlotNote] = []
         if let s = logs.summary, let lmax = s.number(SummaryKey.lambdaMax), let crit = s.number(SummaryKey.criticalLearningRate) {
@@ -497,22 +497,22 @@ public enum RunReport {
                 """))
 
         var rates: [PlotSeries] = []
-        if let r = sp.numbers("predicted_rate_discrete") {
-            rates.append(PlotSeries(id: "predicted_rate_discrete", label: "predicted, discrete −ln|1 − ηλᵢ|", x: modes, y: r, style: discrete))
+        if let r = sp.numbers(SpectrumColumn.predictedRateDiscrete) {
+            rates.append(PlotSeries(id: SpectrumColumn.predictedRateDiscrete, label: "predicted, discrete −ln|1 − ηλᵢ|", x: modes, y: r, style: discrete))
         }
-        if let r = sp.numbers("predicted_rate_flow") {
-            rates.append(PlotSeries(id: "predicted_rate_flow", label: "predicted, flow ηλᵢ", x: modes, y: r, style: flow))
+        if let r = sp.numbers(SpectrumColumn.predictedRateFlow) {
+            rates.append(PlotSeries(id: SpectrumColumn.predictedRateFlow, label: "predicted, flow ηλᵢ", x: modes, y: r, style: flow))
         }
         var rateNotes = [fullBatchNote(logs.config)].compactMap { $0 }
         var measuredCaption = ""
         let measuredStyle = SeriesStyle(mark: .markers, color: Palette.blue, markerRadius: many ? 1.6 : 2.4)
-        if let m = sp.numbers("measured_rate") {
-            rates.append(PlotSeries(id: "measured_rate", label: "measured (GD)", x: modes, y: m, style: measuredStyle))
+        if let m = sp.numbers(SpectrumColumn.measuredRate) {
+            rates.append(PlotSeries(id: SpectrumColumn.measuredRate, label: "measured (GD)", x: modes, y: m, style: measuredStyle))
             measuredCaption = " Measured: the measured_rate column of spectrum.csv (the rate GD achieved on the mode)."
             // Modes without a measurement, by the reason spectrum.csv gives (fit_status), when it gives one.
             let missing = m.indices.filter { m[$0] == nil }
             if !missing.isEmpty {
-                let reasons = sp.strings("fit_status").map { status in
+                let reasons = sp.strings(SpectrumColumn.fitStatus).map { status in
                     Dictionary(grouping: missing.map { status[$0].isEmpty ? "no status" : status[$0] }, by: { $0 })
                         .map { "\($0.key) ×\($0.value.count)" }.sorted().joined(separator: ", ")
                 }
@@ -520,12 +520,12 @@ public enum RunReport {
                 rateNotes.append("\(missing.count) mode\(missing.count == 1 ? "" : "s") without a measured rate\(why).")
             }
         } else if logs.runStatus == .completed, let t = logs.summary?.int(SummaryKey.lastStep), t > 0,
-                  let r0 = sp.numbers("residual_init"), let rt = sp.numbers("residual_final_gd") {
+                  let r0 = sp.numbers(SpectrumColumn.residualInit), let rt = sp.numbers(SpectrumColumn.residualFinalGD) {
             let m: [Double?] = zip(r0, rt).map { a, b in
                 guard let a, let b, a != 0 else { return nil }
                 return -Foundation.log(Swift.abs(b / a)) / Double(t)
             }
-            rates.append(PlotSeries(id: "measured_rate", label: "measured (GD), average over the run", x: modes, y: m, style: measuredStyle))
+            rates.append(PlotSeries(id: SpectrumColumn.measuredRate, label: "measured (GD), average over the run", x: modes, y: m, style: measuredStyle))
             measuredCaption = """
                  Measured: −ln|rᵢ(T)/rᵢ(0)|/T from the GD residuals of spectrum.csv (rᵢ = vᵢᵀ(f − y)), the average rate over the \
                 run; a residual that stopped at the noise floor gives a rate below the prediction, a negative rate (a mode that \
@@ -623,7 +623,7 @@ public enum RunReport {
             series += snapshotSeries(snap, index: i, sorted: sorted)
         }
         // Without snapshots: the discrete NTK prediction on the training points, recomputed from K₀ (Docs/LogFormat.md).
-        let lastStep = logs.summary?.int(SummaryKey.lastStep) ?? logs.column("step")?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
+        let lastStep = logs.summary?.int(SummaryKey.lastStep) ?? logs.column(StepColumn.step)?.compactMap { $0 }.last.flatMap { Int(exactly: $0) }
         if snapshots.isEmpty, let t = lastStep, t > 0, let p = linearizedPredictor(logs) {
             let shown = Array(Set([Swift.max(1, t / 10), t])).sorted()
             for (i, s) in shown.enumerated() {

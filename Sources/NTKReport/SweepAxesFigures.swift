@@ -25,7 +25,7 @@ enum SweepAxesFigures {
     static let dashes: [String?] = [nil, "7 4", "2 3", "10 3 2 3", "4 2", "1 3"]
 
     static func group(_ r: WidthListRow) -> Group {
-        Group(parameterization: r.parameterization ?? "", outputScale: r.outputScale, depth: r["depth"].map { Int($0) })
+        Group(parameterization: r.parameterization ?? "", outputScale: r.outputScale, depth: r[SweepColumn.depth].map { Int($0) })
     }
 
     /// The groups of the sweep in table order, or nil when it has only one (the width-list figures apply).
@@ -43,11 +43,11 @@ enum SweepAxesFigures {
         let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for p in parameterizations {
             let rows = done.filter { $0.parameterization ?? "" == p && $0.outputScale != nil }
-            for depth in Set(rows.compactMap { $0["depth"] }).sorted() {
-                let mine = rows.filter { $0["depth"] == depth }
+            for depth in Set(rows.compactMap { $0[SweepColumn.depth] }).sorted() {
+                let mine = rows.filter { $0[SweepColumn.depth] == depth }
                 guard Set(mine.compactMap(\.outputScale)).count >= 2 else { continue }
-                let setting = p + (Set(rows.compactMap { $0["depth"] }).count > 1 ? ", depth \(Int(depth))" : "")
-                for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
+                let setting = p + (Set(rows.compactMap { $0[SweepColumn.depth] }).count > 1 ? ", depth \(Int(depth))" : "")
+                for (column, name) in [(SummaryColumn.maxKernelDrift, "Max kernel drift"), (SummaryColumn.maxGap, "Max gap")] {
                     figures.append(crossover(mine, column: column, name: name, setting: setting))
                 }
             }
@@ -58,11 +58,11 @@ enum SweepAxesFigures {
             let alphas = Set(byDepth.map(\.outputScale)).sorted { ($0 ?? -.infinity) < ($1 ?? -.infinity) }
             for alpha in alphas {
                 let mine = byDepth.filter { $0.outputScale == alpha }
-                guard Set(mine.compactMap { $0["depth"] }).count >= 2 else { continue }
+                guard Set(mine.compactMap { $0[SweepColumn.depth] }).count >= 2 else { continue }
                 figures.append(depthRatio(mine, setting: p + (alpha.map { ", α = \(Ticks.text($0, digits: 3))" } ?? "")))
             }
         }
-        for (column, name) in [("max_kernel_drift", "Max kernel drift"), ("max_gap", "Max gap")] {
+        for (column, name) in [(SummaryColumn.maxKernelDrift, "Max kernel drift"), (SummaryColumn.maxGap, "Max gap")] {
             figures.append(againstWidth(done, groups: groups, column: column, name: name))
         }
         return figures
@@ -98,12 +98,12 @@ enum SweepAxesFigures {
     /// The maximum drift against L/n, one curve per depth (each over its widths): Hanin & Nica's finite-width
     /// corrections grow with depth/width, so the curves of the depths lie on one another if L/n is the variable.
     static func depthRatio(_ rows: [WidthListRow], setting: String) -> RunReport.Figure {
-        let column = "max_kernel_drift"
-        let depths = Set(rows.compactMap { $0["depth"] }).sorted()
+        let column = SummaryColumn.maxKernelDrift
+        let depths = Set(rows.compactMap { $0[SweepColumn.depth] }).sorted()
         var series: [PlotSeries] = []
         for (i, d) in depths.enumerated() {
             let color = colors[i % colors.count]
-            let mine = rows.filter { $0["depth"] == d }
+            let mine = rows.filter { $0[SweepColumn.depth] == d }
             series += curve(mine, column: column, id: "\(column)-d\(Int(d))", label: "depth \(Int(d))", color: color) {
                 d / Double($0.width)
             }

@@ -17,7 +17,7 @@ extension WidthListLogs {
         }
         let csv = try CSVTable(contentsOf: table)
         if csv.skippedRows > 0 { problems.append("sweep.csv: \(csv.skippedRows) incomplete row(s) skipped") }
-        let renamed = ["wall_time": "training_seconds"]
+        let renamed = [SweepColumn.wallTime: SummaryColumn.trainingSeconds]
         // Which axes name the run folders (SweepCell.directoryName): those sweep_config.json lists.
         let config = try? JSONObject(contentsOf: directory.appendingPathComponent(RunFormat.sweepConfig))
         typealias Key = SweepConfiguration.SweepRecord.CodingKeys
@@ -28,28 +28,28 @@ extension WidthListLogs {
             var width: Int?, seed: UInt64?, status = "unknown", parameterization: String?, phase: String?
             for (name, cell) in zip(csv.columns, r) {
                 switch name {
-                case "width": width = Int(cell)
-                case "seed":
+                case SweepColumn.width: width = Int(cell)
+                case SweepColumn.seed:
                     seed = UInt64(cell)
-                    values["seed"] = seed.map { Double($0) }  // for the across-seed fits of the report
-                case "status": status = cell.isEmpty ? "unknown" : cell
-                case "parameterization": parameterization = cell.isEmpty ? nil : cell
-                case "phase": phase = cell.isEmpty ? nil : cell
+                    values[SweepColumn.seed] = seed.map { Double($0) }  // for the across-seed fits of the report
+                case SummaryColumn.status: status = cell.isEmpty ? "unknown" : cell
+                case SweepColumn.parameterization: parameterization = cell.isEmpty ? nil : cell
+                case SummaryColumn.phase: phase = cell.isEmpty ? nil : cell
                 default: if let v = CSVTable.number(cell) { values[renamed[name] ?? name] = v }
                 }
             }
             guard let width, let seed else { continue }
             let cell = SweepCell(width: width, seed: seed,
                                  parameterization: namesParameterization ? parameterization.flatMap(Parameterization.init) : nil,
-                                 outputScale: namesScale ? values["output_scale"] : nil,
-                                 depth: namesDepth ? values["depth"].map { Int($0) } : nil,
-                                 learningRateFactor: namesFactor ? values["lr_factor"] : nil)
+                                 outputScale: namesScale ? values[SweepColumn.outputScale] : nil,
+                                 depth: namesDepth ? values[SweepColumn.depth].map { Int($0) } : nil,
+                                 learningRateFactor: namesFactor ? values[SweepColumn.lrFactor] : nil)
             // sweep.csv has no λ_max(K̃₀); the run's summary.json does (the runs table shows it).
-            if values["lambda_max"] == nil, let summary = try? JSONObject(contentsOf: directory.appendingPathComponent(
-                "runs/\(cell.directoryName)/summary.json")) {
-                values["lambda_max"] = summary.number(RunSummary.CodingKeys.lambdaMax)
+            if values[SummaryColumn.lambdaMax] == nil, let summary = try? JSONObject(contentsOf: directory.appendingPathComponent(
+                "\(RunFormat.sweepRuns)/\(cell.directoryName)/\(RunFormat.summary)")) {
+                values[SummaryColumn.lambdaMax] = summary.number(RunSummary.CodingKeys.lambdaMax)
             }
-            var row = WidthListRow(width: width, status: status, values: values, directory: "runs/\(cell.directoryName)",
+            var row = WidthListRow(width: width, status: status, values: values, directory: "\(RunFormat.sweepRuns)/\(cell.directoryName)",
                                    parameterization: parameterization)
             row.phase = phase
             rows.append(row)
@@ -59,12 +59,12 @@ extension WidthListLogs {
             let groups = summary.groups ?? []
             for g in groups.count > 1 ? groups : [] {
                 let name = g.label
-                for m in g.metrics where m.column == "max_kernel_drift" || m.column == "max_gap" {
-                    notes.append("sweep_summary.json, \(name): " + Self.slopeText(m.column, "width", m.fit))
+                for m in g.metrics where m.column == SummaryColumn.maxKernelDrift || m.column == SummaryColumn.maxGap {
+                    notes.append("sweep_summary.json, \(name): " + Self.slopeText(m.column, SweepColumn.width, m.fit))
                 }
             }
             for m in summary.metrics where m.fit.slope != nil {
-                notes.append("sweep_summary.json: " + Self.slopeText(m.column, "width", m.fit))
+                notes.append("sweep_summary.json: " + Self.slopeText(m.column, SweepColumn.width, m.fit))
             }
             for c in summary.collapse ?? [] {
                 notes += c.sentences { Ticks.text($0 ?? .nan, digits: 3) }.map { "sweep_summary.json, " + $0 }

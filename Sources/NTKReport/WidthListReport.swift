@@ -21,11 +21,11 @@ public enum WidthListReport {
 
         var lossSeries: [PlotSeries] = []
         let losses: [(String, String, SeriesStyle)] = [
-            ("final_train_loss_gd", "train, GD", SeriesStyle(mark: .lineAndMarkers, color: Palette.blue, lineWidth: 1.6, markerRadius: 3.5)),
-            ("final_train_loss_ntk_discrete", "train, NTK discrete",
+            (SummaryColumn.finalTrainLossGD, "train, GD", SeriesStyle(mark: .lineAndMarkers, color: Palette.blue, lineWidth: 1.6, markerRadius: 3.5)),
+            (SummaryColumn.finalTrainLossNTKDiscrete, "train, NTK discrete",
              SeriesStyle(mark: .lineAndMarkers, color: Palette.green, dash: "6 3", lineWidth: 1.6, markerRadius: 3, hollow: true)),
-            ("final_test_loss_gd", "test, GD", SeriesStyle(mark: .lineAndMarkers, color: Palette.vermillion, lineWidth: 1.6, markerRadius: 3.5)),
-            ("final_test_loss_ntk_discrete", "test, NTK discrete",
+            (SummaryColumn.finalTestLossGD, "test, GD", SeriesStyle(mark: .lineAndMarkers, color: Palette.vermillion, lineWidth: 1.6, markerRadius: 3.5)),
+            (SummaryColumn.finalTestLossNTKDiscrete, "test, NTK discrete",
              SeriesStyle(mark: .lineAndMarkers, color: Palette.purple, dash: "6 3", lineWidth: 1.6, markerRadius: 3, hollow: true)),
         ]
         let order = logs.rows.indices.sorted { logs.rows[$0].width < logs.rows[$1].width }
@@ -58,7 +58,7 @@ public enum WidthListReport {
         page.append(.paragraph(logs.label == "sweep"
             ? """
                 \(logs.rows.count) run\(logs.rows.count == 1 ? "" : "s") on the same data with one \
-                η\(Set(logs.rows.compactMap { $0["lr"] }).count > 1 ? " per network" : ""), widths \(distinctWidths), one row per \
+                η\(Set(logs.rows.compactMap { $0[SummaryColumn.lr] }).count > 1 ? " per network" : ""), widths \(distinctWidths), one row per \
                 \(SweepAxesFigures.groups(logs) == nil ? "(width, seed)" : "(parameterization, α, depth, width, seed)"); each ring \
                 in the plots is one run, a filled marker the mean over seeds.
                 """
@@ -80,11 +80,11 @@ public enum WidthListReport {
         for line in logs.notes { page.append(.paragraph(line, cssClass: "note")) }
 
         let columns: [(String, String)] = [
-            ("lr", "η"), ("lambda_max", "λ_max"), ("final_train_loss_gd", "train loss GD"),
-            ("final_train_loss_ntk_discrete", "train loss NTK-d"), ("final_test_loss_gd", "test loss GD"),
-            ("final_test_loss_ntk_discrete", "test loss NTK-d"), ("max_gap", "max gap"), ("max_gap_flow", "max gap (flow)"),
-            ("final_kernel_drift", "drift"), ("max_kernel_drift", "max drift"), ("final_weight_change", "Δθ/θ"),
-            ("training_seconds", "time (s)"),
+            (SummaryColumn.lr, "η"), (SummaryColumn.lambdaMax, "λ_max"), (SummaryColumn.finalTrainLossGD, "train loss GD"),
+            (SummaryColumn.finalTrainLossNTKDiscrete, "train loss NTK-d"), (SummaryColumn.finalTestLossGD, "test loss GD"),
+            (SummaryColumn.finalTestLossNTKDiscrete, "test loss NTK-d"), (SummaryColumn.maxGap, "max gap"), (SummaryColumn.maxGapFlow, "max gap (flow)"),
+            (SummaryColumn.finalKernelDrift, "drift"), (SummaryColumn.maxKernelDrift, "max drift"), (SummaryColumn.finalWeightChange, "Δθ/θ"),
+            (SummaryColumn.trainingSeconds, "time (s)"),
         ]
         var links: [Int: [Int: String]] = [:]
         let hasAxes = SweepAxesFigures.groups(logs) != nil
@@ -94,7 +94,7 @@ public enum WidthListReport {
                 links[i] = [hasAxes ? 3 : 0: "\(d)/\(RunReport.fileName)"]
             }
             let axes = hasAxes ? [r.parameterization ?? "", r.outputScale.map { Ticks.text($0) } ?? "none",
-                                  r["depth"].map { String(Int($0)) } ?? ""] : []
+                                  r[SweepColumn.depth].map { String(Int($0)) } ?? ""] : []
             return axes + [String(r.width), r.status] + columns.map { Ticks.text(r[$0.0]) }
         }
         page.append(.heading("Runs", level: 2))

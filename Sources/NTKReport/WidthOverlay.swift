@@ -60,7 +60,7 @@ public enum WidthOverlay {
         var perRun: [[Double: Double]] = []
         var allSteps = Set<Double>()
         for t in runs.tables {
-            guard let steps = t.numbers("step"), let ys = t.numbers(column) else { continue }
+            guard let steps = t.numbers(StepColumn.step), let ys = t.numbers(column) else { continue }
             var values: [Double: Double] = [:]
             for (s, y) in zip(steps, ys) {
                 guard let s, let y else { continue }

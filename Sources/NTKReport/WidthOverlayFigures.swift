@@ -49,13 +49,13 @@ enum WidthOverlayFigures {
         let config = logs.rows.first?.directory.flatMap { try? JSONObject(contentsOf: logs.directory.appendingPathComponent("\($0)/config.json")) }
         let specs: [(id: String, title: String, y: String, gd: String, ntk: String?, what: String)] = [
             ("overlay-train-loss", "Training loss over training, per width", "training loss (log scale)",
-             "train_loss_gd", "train_loss_ntk_discrete", "Training loss of GD (solid) and of its discrete NTK prediction (dashed)."),
+             StepColumn.train.gd, StepColumn.train.discrete, "Training loss of GD (solid) and of its discrete NTK prediction (dashed)."),
             ("overlay-gap", "Gap to the NTK prediction over training, per width", "gap (log scale)",
-             "gap", nil, "Gap ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (t = 0, where it is 0 up to round-off, is not drawn)."),
+             StepColumn.gap, nil, "Gap ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points (t = 0, where it is 0 up to round-off, is not drawn)."),
             ("overlay-drift", "Kernel drift over training, per width", "kernel drift (log scale)",
-             "kernel_drift", nil, "Kernel drift ‖K_t − K₀‖_F/‖K₀‖_F at the steps where K_t was measured (t = 0 not drawn)."),
+             StepColumn.kernelDrift, nil, "Kernel drift ‖K_t − K₀‖_F/‖K₀‖_F at the steps where K_t was measured (t = 0 not drawn)."),
             ("overlay-test-loss", "Test loss over training, per width", "test loss (log scale)",
-             "test_loss_gd", "test_loss_ntk_discrete", """
+             StepColumn.test.gd, StepColumn.test.discrete, """
                  Test loss of GD (solid, at the steps where it was measured) and of the discrete NTK prediction (dashed).
                  """),
         ]
@@ -87,7 +87,7 @@ enum WidthOverlayFigures {
                                                                     upper: keep.map { c.max[$0] }),
                                         style: SeriesStyle(mark: .band, color: color), inLegend: false))
             }
-            let measuredOnly = spec.gd == "kernel_drift" || spec.gd == "test_loss_gd"
+            let measuredOnly = spec.gd == StepColumn.kernelDrift || spec.gd == StepColumn.test.gd
             lines.append(PlotSeries(id: "\(spec.gd)-w\(c.width)", label: "n = \(c.width)",
                                     points: keep.map { DataPoint(c.steps[$0], c.mean[$0]) },
                                     style: SeriesStyle(mark: measuredOnly && keep.count <= 40 ? .lineAndMarkers : .line,

@@ -22,15 +22,15 @@ enum WidthScalingFigures {
 
     static let plots: [(id: String, title: String, yLabel: String, quantities: [Quantity], caption: String)] = [
         ("width-drift", "Kernel drift vs width", "kernel drift (log scale)",
-         [Quantity(column: "final_kernel_drift", label: "final drift", color: Palette.vermillion),
-          Quantity(column: "max_kernel_drift", label: "max drift", color: Palette.orange)],
+         [Quantity(column: SummaryColumn.finalKernelDrift, label: "final drift", color: Palette.vermillion),
+          Quantity(column: SummaryColumn.maxKernelDrift, label: "max drift", color: Palette.orange)],
          "Kernel drift ‖K_t − K₀‖_F/‖K₀‖_F at the last measurement and its maximum over the run."),
         ("width-weights", "Weight change vs width", "weight change (log scale)",
-         [Quantity(column: "final_weight_change", label: "weight change", color: Palette.blue)],
+         [Quantity(column: SummaryColumn.finalWeightChange, label: "weight change", color: Palette.blue)],
          "Relative weight change ‖θ_T − θ₀‖/‖θ₀‖ at the last step."),
         ("width-gap", "Gap to the NTK prediction vs width", "max gap (log scale)",
-         [Quantity(column: "max_gap", label: "max gap (discrete)", color: Palette.green),
-          Quantity(column: "max_gap_flow", label: "max gap (flow)", color: Palette.purple)],
+         [Quantity(column: SummaryColumn.maxGap, label: "max gap (discrete)", color: Palette.green),
+          Quantity(column: SummaryColumn.maxGapFlow, label: "max gap (flow)", color: Palette.purple)],
          "Maximum over the steps of ‖f_t^GD − f_t^NTK‖/‖f₀ − y‖ on the training points, against the discrete and the flow prediction."),
     ]
 
@@ -38,8 +38,8 @@ enum WidthScalingFigures {
     /// (Docs/Optimizers.md#the-two-gaps): the nonlinearity should fall with the width, the minibatch noise should not.
     static let gapSplitPlot: (id: String, title: String, yLabel: String, quantities: [Quantity], caption: String) = (
         "width-gap-split", "Nonlinearity and minibatch noise vs width", "max gap part (log scale)",
-        [Quantity(column: "max_gap_nonlinearity", label: "nonlinearity (network vs linearized, same batches)", color: Palette.vermillion),
-         Quantity(column: "max_gap_minibatch", label: "minibatch noise (linearized vs full-batch)", color: Palette.sky)],
+        [Quantity(column: SummaryColumn.maxGapNonlinearity, label: "nonlinearity (network vs linearized, same batches)", color: Palette.vermillion),
+         Quantity(column: SummaryColumn.maxGapMinibatch, label: "minibatch noise (linearized vs full-batch)", color: Palette.sky)],
         """
             Maximum over the steps of ‖f_t^GD − f_t^lin‖/‖f₀ − y‖ (the linearized network trained on the same minibatches) and \
             of ‖f_t^lin − f_t^full-batch‖/‖f₀ − y‖. The first is finite width; the second is the minibatches' own effect, and \
@@ -48,7 +48,7 @@ enum WidthScalingFigures {
 
     /// The plots of a list: ``plots``, and ``gapSplitPlot`` when its runs used minibatches.
     static func plots(for logs: WidthListLogs) -> [(id: String, title: String, yLabel: String, quantities: [Quantity], caption: String)] {
-        plots + (logs.rows.contains { ($0["max_gap_minibatch"] ?? 0) > 0 } ? [gapSplitPlot] : [])
+        plots + (logs.rows.contains { ($0[SummaryColumn.maxGapMinibatch] ?? 0) > 0 } ? [gapSplitPlot] : [])
     }
 
     /// The network depth (hidden layers): sweep_config.json, else the first run's config.json.
@@ -66,7 +66,7 @@ enum WidthScalingFigures {
     /// for ‖θ_T − θ₀‖/‖θ₀‖, −1 with two hidden layers or more (‖θ₀‖ is dominated by the n² hidden weights and
     /// grows as n while ‖θ_T − θ₀‖ stays O(1)), −1/2 with one (‖θ₀‖ grows as √n).
     static func reference(_ column: String, depth: Int?) -> (slope: Double, text: String) {
-        guard column == "final_weight_change" else { return (-0.5, "−1/2") }
+        guard column == SummaryColumn.finalWeightChange else { return (-0.5, "−1/2") }
         return (depth ?? 2) >= 2 ? (-1, "−1") : (-0.5, "−1/2")
     }
 
@@ -80,7 +80,7 @@ enum WidthScalingFigures {
     /// The fit of `column` over the completed runs, as sweep_summary.json fits it.
     static func fit(_ rows: [WidthListRow], column: String) -> ScalingFit {
         ScalingFit(rows.filter { $0.runStatus == .completed }.compactMap { r in
-            r[column].map { (width: r.width, seed: UInt64(exactly: r["seed"] ?? 0) ?? 0, value: $0) }
+            r[column].map { (width: r.width, seed: UInt64(exactly: r[SweepColumn.seed] ?? 0) ?? 0, value: $0) }
         })
     }
 
@@ -89,7 +89,7 @@ enum WidthScalingFigures {
         let depth = depth(logs)
         return plots.flatMap(\.quantities).map { q in
             Slope(column: q.column, fit: fit(logs.rows, column: q.column),
-                  reference: q.column == "max_gap_flow" ? nil : reference(q.column, depth: depth).slope)
+                  reference: q.column == SummaryColumn.maxGapFlow ? nil : reference(q.column, depth: depth).slope)
         }
     }
 
@@ -123,13 +123,13 @@ enum WidthScalingFigures {
                 seed, mean ± t·sd/√S over the S seeds) with two seeds or more,
                 """
             + " least squares (slope ± t·SE, n − 2 degrees of freedom) with one — the same fit as sweep_summary.json."
-            + (column == "final_weight_change"
+            + (column == SummaryColumn.finalWeightChange
                 ? """
                      Dotted grey: slope \(reference): each raw parameter moves by O(n^−1/2), so ‖θ_T − θ₀‖ stays O(1), while ‖θ₀‖ grows \
                     as n with two hidden layers or more (as √n with one); Docs/Sweep.md.
                     """
                 : " Dotted grey: slope −1/2, the NTK-regime bound (Lee et al. 2019, Theorem 2.1); Lee et al. observe the drift closer to −1. Docs/Sweep.md.")
-            + (column == "max_gap" ? """
+            + (column == SummaryColumn.maxGap ? """
                  The reference is for the gap to the discrete prediction; the gap to the flow keeps the O(η) discretization error \
                 and need not fall with n.
                 """ : "")

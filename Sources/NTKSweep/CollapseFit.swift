@@ -152,7 +152,7 @@ public struct CollapseFit: Codable, Equatable, Sendable {
         rmsLogResidual = Self.rmsResidual(x: zip(logV, logN).map { $0 + axis.widthPower * $1 }, y: logY)
         rmsLogResidualWithoutWidth = Self.rmsResidual(x: logV, y: logY)
         joint = JointFit(points: data.indices.map { (logV[$0], logN[$0], logY[$0], data[$0].seed) }, hypothesis: axis.widthPower)
-        if axis == .outputScale && column == "max_kernel_drift" {
+        if axis == .outputScale && column == SummaryColumn.maxKernelDrift {
             crossovers = Self.crossovers(data.map { (alpha: $0.v, width: Int($0.width), value: $0.value) })
         }
     }

@@ -15,32 +15,27 @@ public struct SweepRow: Equatable, Sendable {
     /// ``GDPhase`` of the run; nil for a row read from a file written before the column.
     public var phase: GDPhase? = nil
 
-    /// Columns of `sweep.csv`, in order. Those after `wall_time` came with the sweep axes and the Θ figures
-    /// (issues 16 and 18) and are written after the older ones, so that a reader that takes columns by position
-    /// keeps working.
-    public static let columns = axesColumns + kernelColumns + ["phase"]
-    /// The columns of a `sweep.csv` written with the axes, before ``kernelColumns``.
-    static let axesColumns = legacyColumns + ["parameterization", "output_scale", "depth"] + addedNumericColumns
-    /// Figures of the measured kernel at the end of the run (Docs/LogFormat.md#summaryjson), and the cell's η/η_crit on
-    /// an `--lr-factors` axis (empty without it); written after the older columns, then `phase`.
-    static let kernelColumns = [
-        "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
-        "final_eigenvector_angle_max", "lr_factor",
-    ]
-    /// Figures of the run's summary.json added after the axes: the test gap; with `--kernel analytic`, the
-    /// infinite-width Θ's distance from K₀, gap and final losses (empty without it); and the split of the gap
-    /// into nonlinearity and minibatch noise (Docs/Optimizers.md).
-    static let addedNumericColumns = [
-        "max_test_gap", "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic",
-        "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
-    ]
-    /// The columns of a `sweep.csv` written before the parameterization and output-scale columns.
-    static let legacyColumns = [
-        "width", "seed", "status", "lr", "lr_crit", "lr_over_lr_crit", "final_kernel_drift", "max_kernel_drift",
-        "final_weight_change", "max_gap", "max_gap_flow", "final_train_loss_gd", "final_train_loss_ntk_discrete",
-        "final_test_loss_gd", "final_test_loss_ntk_discrete", "wall_time",
-    ]
-    static let numericColumns = Array(legacyColumns.dropFirst(3))
+    /// The columns of `sweep.csv`, in order (``SweepColumn/all``): those after `wall_time` came with the sweep axes,
+    /// the Θ figures and the kernel figures (issues 16, 18 and 25) and are written after the older ones, so that a
+    /// reader that takes columns by position keeps working.
+    public static let columns = SweepColumn.all
+
+    /// The one projection of a row into the cells of `sweep.csv`: the cell's width and seed, the status, the
+    /// numbers (the summary's, ``SummaryColumn``, with the wall time and η/η_crit), the axes and the phase.
+    static let table = ColumnTable<SweepRow>(SweepColumn.all.map(column(named:)))
+
+    static func column(named name: String) -> Column<SweepRow> {
+        switch name {
+        case SweepColumn.width: Column(name, integer: { $0.cell.width })
+        case SweepColumn.seed: Column(name, text: { String($0.cell.seed) })
+        case SummaryColumn.status: Column(name, text: { $0.status.rawValue })
+        case SweepColumn.parameterization: Column(name, text: { $0.parameterization.rawValue })
+        case SweepColumn.outputScale: Column(name, number: { $0.outputScale })
+        case SweepColumn.depth: Column(name, integer: { $0.depth })
+        case SummaryColumn.phase: Column(name, text: { $0.phase?.rawValue ?? "" })
+        default: Column(name, number: { $0.value(name) })
+        }
+    }
 
     /// - Parameters:
     ///   - architecture: the network the run trained (its parameterization and depth are recorded).
@@ -52,33 +47,16 @@ public struct SweepRow: Equatable, Sendable {
         parameterization = architecture.parameterization
         depth = architecture.depth
         self.outputScale = outputScale
-        values = [
-            "lr": s.learningRate, "lr_crit": s.criticalLearningRate, "lr_over_lr_crit": s.learningRateRatio,
-            "final_kernel_drift": s.finalKernelDrift, "max_kernel_drift": s.maxKernelDrift,
-            "final_weight_change": s.finalWeightChange, "max_gap": s.maxGap, "max_gap_flow": s.maxGapFlow,
-            "final_train_loss_gd": s.finalTrainLossGD, "final_train_loss_ntk_discrete": s.finalTrainLossNTKDiscrete,
-            "final_test_loss_gd": s.finalTestLossGD, "final_test_loss_ntk_discrete": s.finalTestLossNTKDiscrete,
-            "wall_time": wallTime, "max_test_gap": s.maxTestGap, "kernel_distance_analytic": s.kernelDistanceAnalytic,
-            "max_gap_analytic": s.maxGapAnalytic, "final_train_loss_ntk_analytic": s.finalTrainLossAnalytic,
-            "final_test_loss_ntk_analytic": s.finalTestLossAnalytic, "max_gap_nonlinearity": s.maxGapNonlinearity,
-            "max_gap_minibatch": s.maxGapMinibatch,
-            "final_kernel_lambda_max": s.finalKernelLambdaMax, "final_lr_kernel_lambda_max": s.finalLearningRateKernelLambdaMax,
-            "final_kernel_target_alignment": s.finalKernelTargetAlignment, "final_kernel_cka": s.finalKernelCKA,
-            "final_eigenvector_angle_max": s.finalEigenvectorAngleMax, "lr_factor": cell.learningRateFactor,
-        ]
+        values = SummaryColumn.numbers(s, SweepColumn.numbers.filter { $0 != SweepColumn.wallTime && $0 != SweepColumn.lrFactor })
+        values[SweepColumn.wallTime] = wallTime
+        values[SweepColumn.lrFactor] = .some(cell.learningRateFactor)
         phase = s.phase ?? GDPhase(s)
     }
 
     public func value(_ column: String) -> Double? { values[column] ?? nil }
 
     /// The CSV line (no newline).
-    public var line: String {
-        ([String(cell.width), String(cell.seed), status.rawValue]
-            + Self.numericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }
-            + [parameterization.rawValue, outputScale.map(CSVLogWriter.format) ?? "", String(depth)]
-            + (Self.addedNumericColumns + Self.kernelColumns).map { value($0).map(CSVLogWriter.format) ?? "" }
-            + [phase?.rawValue ?? ""]).joined(separator: ",")
-    }
+    public var line: String { Self.table.line(self) }
 
     /// The sweep's one parameterization, depth and α (`--output-scale`, nil for the plain network), which a
     /// legacy line does not name.
@@ -95,13 +73,13 @@ public struct SweepRow: Equatable, Sendable {
     }
 
     /// Parses a line written by ``line``, or by a version without the columns after `wall_time` (`legacy`) or
-    /// without those after the axes (``axesColumns``).
+    /// without those after the axes (``SweepColumn/axes``).
     ///
     /// - Parameters:
     ///   - grid: the sweep's grid: which axes the cell has.
     ///   - defaults: the sweep's parameterization and depth, for a legacy line.
     init?(line: Substring, legacy: Bool, grid: SweepGrid, defaults: Defaults) {
-        self.init(line: line, header: legacy ? Self.legacyColumns : Self.axesColumns, grid: grid, defaults: defaults)
+        self.init(line: line, header: legacy ? SweepColumn.legacy : SweepColumn.axes, grid: grid, defaults: defaults)
     }
 
     /// Parses a line under `header`, one of the headers this and earlier versions wrote (a prefix of ``columns``).
@@ -109,31 +87,31 @@ public struct SweepRow: Equatable, Sendable {
         let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard cells.count == header.count else { return nil }
         let text = Dictionary(zip(header, cells), uniquingKeysWith: { a, _ in a })
-        guard let w = text["width"].flatMap({ Int($0) }), let s = text["seed"].flatMap({ UInt64($0) }),
-              let status = text["status"].flatMap(RunStatus.init(rawValue:)) else { return nil }
+        guard let w = text[SweepColumn.width].flatMap({ Int($0) }), let s = text[SweepColumn.seed].flatMap({ UInt64($0) }),
+              let status = text[SummaryColumn.status].flatMap(RunStatus.init(rawValue:)) else { return nil }
         self.status = status
         var v: [String: Double?] = [:]
-        for name in Self.numericColumns + Self.addedNumericColumns + Self.kernelColumns {
+        for name in SweepColumn.numbers {
             // A column this file does not have is empty, as in a file that has it.
             guard let cell = text[name], !cell.isEmpty else { v[name] = .some(nil); continue }
             guard let x = Double(cell) else { return nil }
             v[name] = x
         }
         values = v
-        if let p = text["parameterization"] {
-            guard let p = Parameterization(rawValue: p), let a = text["output_scale"], a.isEmpty || Double(a) != nil,
-                  let d = text["depth"].flatMap({ Int($0) }) else { return nil }
+        if let p = text[SweepColumn.parameterization] {
+            guard let p = Parameterization(rawValue: p), let a = text[SweepColumn.outputScale], a.isEmpty || Double(a) != nil,
+                  let d = text[SweepColumn.depth].flatMap({ Int($0) }) else { return nil }
             (parameterization, outputScale, depth) = (p, Double(a), d)
         } else {
             (parameterization, outputScale, depth) = (defaults.parameterization, defaults.outputScale, defaults.depth)
         }
-        if let p = text["phase"], !p.isEmpty {
+        if let p = text[SummaryColumn.phase], !p.isEmpty {
             guard let phase = GDPhase(rawValue: p) else { return nil }
             self.phase = phase
         }
         cell = SweepCell(width: w, seed: s, parameterization: grid.parameterizations == nil ? nil : parameterization,
                          outputScale: grid.outputScales == nil ? nil : outputScale, depth: grid.depths == nil ? nil : depth,
-                         learningRateFactor: grid.learningRateFactors == nil ? nil : v["lr_factor"] ?? nil)
+                         learningRateFactor: grid.learningRateFactors == nil ? nil : v[SweepColumn.lrFactor] ?? nil)
     }
 
     /// `sweep.csv` text for rows sorted by cell (parameterization, α, depth, width, seed).
@@ -142,7 +120,7 @@ public struct SweepRow: Equatable, Sendable {
     }
 
     /// Rows of a `sweep.csv` file of the sweep with this grid and defaults; a file written by an earlier version
-    /// (before the columns after `wall_time`, or before ``kernelColumns``) is read too.
+    /// (before the columns after `wall_time`, or before the kernel figures) is read too.
     ///
     /// - Throws: ``SweepError/malformed(path:reason:)`` for a file that cannot be read, is not UTF-8 text, or holds
     ///   something other than the rows of this sweep.
@@ -159,7 +137,7 @@ public struct SweepRow: Equatable, Sendable {
                                        + "so it is not a sweep.csv that ntk-dynamics wrote; rerun that shard's sweep command to write it again")
         }
         var lines = text.split(separator: "\n")
-        let known = [legacyColumns, axesColumns, columns]
+        let known = SweepColumn.headers
         guard let first = lines.first, let header = known.first(where: { $0.joined(separator: ",") == first }) else {
             throw SweepError.malformed(path: url.path, reason: "the header is not the sweep.csv header of this version")
         }

@@ -62,9 +62,9 @@ public struct SweepSummary: Codable, Equatable, Sendable {
 
     /// The columns whose scaling with width is fitted; `kernel_distance_analytic` (‖K₀ − Θ‖/‖Θ‖, theory:
     /// slope −1/2) too when the runs computed it (`--kernel analytic`).
-    public static let scalingColumns = ["final_kernel_drift", "max_kernel_drift", "final_weight_change", "max_gap"]
+    public static let scalingColumns = [SummaryColumn.finalKernelDrift, SummaryColumn.maxKernelDrift, SummaryColumn.finalWeightChange, SummaryColumn.maxGap]
     /// The columns whose collapse onto α√n or L/n is fitted.
-    public static let collapseColumns = ["max_kernel_drift", "max_gap"]
+    public static let collapseColumns = [SummaryColumn.maxKernelDrift, SummaryColumn.maxGap]
 
     /// Summarizes completed runs (diverged and interrupted runs are counted but not fitted).
     public init(rows: [SweepRow]) {
@@ -77,7 +77,7 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         for r in ordered where !keys.contains(GroupKey(r)) { keys.append(GroupKey(r)) }
         let ws = widths
         let columns = Self.scalingColumns
-            + (rows.contains { $0.value("kernel_distance_analytic") != nil } ? ["kernel_distance_analytic"] : [])
+            + (rows.contains { $0.value(SummaryColumn.kernelDistanceAnalytic) != nil } ? [SummaryColumn.kernelDistanceAnalytic] : [])
         let groups = keys.map { key -> Group in
             let members = ordered.filter { GroupKey($0) == key }
             return Group(parameterization: key.parameterization, outputScale: key.outputScale, depth: key.depth,

@@ -1,4 +1,5 @@
-/// One logged step of a run: GD beside its NTK prediction (the columns of `steps.csv`).
+/// One logged step of a run: GD beside its NTK prediction (a row of `steps.csv`, whose columns are
+/// `StepColumn.table(layers:)` in NTKRunFormat).
 public struct StepRecord: Sendable, Equatable {
     /// t, the number of GD updates taken so far.
     public var step: Int
@@ -54,7 +55,7 @@ public struct StepRecord: Sendable, Equatable {
     public var trainMarginGD: Double? = nil
     public var trainMarginLinearized: Double? = nil
     /// ‖W_l(t) − W_l(0)‖_F/‖W_l(0)‖_F of each layer's weights (biases aside), input layer first, readout last: the
-    /// `weight_change_layer_<l>` columns (``columns(layers:)``). Under NTK scaling each falls as 1/√n; under μP a
+    /// `weight_change_layer_<l>` columns. Under NTK scaling each falls as 1/√n; under μP a
     /// hidden layer's relative Frobenius change falls as 1/√n too, and what stays O(1) is the spectral one,
     /// ``layerSpectralChanges`` (Docs/Parameterizations.md).
     public var layerWeightChanges: [Double] = []
@@ -67,45 +68,6 @@ public struct StepRecord: Sendable, Equatable {
     /// λ_max(R^{1/2}·∇²L(θ_t)·R^{1/2}) at the steps `--sharpness-every` measures it (``HessianSharpness``); nil elsewhere:
     /// the `sharpness` column.
     public var sharpness: Double? = nil
-
-    /// Column names, in order, as written to `steps.csv`.
-    public static let columns = [
-        "step", "time", "train_loss_gd", "train_loss_ntk", "train_loss_ntk_discrete",
-        "test_loss_gd", "test_loss_ntk", "test_loss_ntk_discrete",
-        "gap", "gap_flow", "test_gap", "kernel_drift", "weight_change",
-        "test_accuracy_gd", "test_accuracy_ntk",
-        "train_loss_ntk_analytic", "test_loss_ntk_analytic", "gap_analytic",
-        "train_loss_lin", "test_loss_lin", "gap_nonlinearity", "gap_minibatch",
-        "train_accuracy_gd", "train_accuracy_lin", "test_accuracy_lin", "train_margin_gd", "train_margin_lin",
-    ]
-
-    /// The columns of the measured kernel (``kernelObservables``), written after the per-layer weight changes.
-    public static let kernelColumns = [
-        "kernel_lambda_max", "kernel_lambda_min", "kernel_target_alignment", "kernel_cka", "eigenvector_angle_max",
-    ]
-
-    /// ``columns``, then one `weight_change_layer_<l>` per layer, l = 1 (input) … `layers` (readout), then
-    /// ``kernelColumns``, one `weight_change_spectral_layer_<l>` per layer and `sharpness` (added later, so appended).
-    public static func columns(layers: Int) -> [String] {
-        columns + (0..<layers).map { "weight_change_layer_\($0 + 1)" } + kernelColumns
-            + (0..<layers).map { "weight_change_spectral_layer_\($0 + 1)" } + ["sharpness"]
-    }
-
-    /// The values of ``kernelColumns``; nil where K_t was not measured. The largest principal angle is nil with
-    /// `--modes 0`.
-    public var kernelValues: [Double?] {
-        guard let k = kernelObservables else { return Array(repeating: nil, count: Self.kernelColumns.count) }
-        return [k.lambdaMax, k.lambdaMin, k.targetAlignment, k.centredAlignment, k.principalAngles.max()]
-    }
-
-    /// The values in the order of ``columns``; nil for a value not measured at this step.
-    public var values: [Double?] {
-        [Double(step), time, trainLossGD, flowDefined ? trainLossNTK : nil, trainLossNTKDiscrete,
-         testLossGD, testLossNTK, testLossNTKDiscrete, gap, flowDefined ? gapFlow : nil, testGap, kernelDrift, weightChange,
-         testAccuracyGD, testAccuracyNTK, trainLossAnalytic, testLossAnalytic, gapAnalytic,
-         trainLossLinearized, testLossLinearized, gapNonlinearity, gapMinibatch,
-         trainAccuracyGD, trainAccuracyLinearized, testAccuracyLinearized, trainMarginGD, trainMarginLinearized]
-    }
 }
 
 /// The residual along one eigenmode of K̃_0 at one step: GD against the linearized prediction.
@@ -120,7 +82,4 @@ public struct ModeSample: Sendable, Equatable {
     /// The (rank + 1)-th smallest principal angle between the top eigenvectors of K̃₀ and K̃_t, at the steps K_t
     /// is measured; nil elsewhere.
     public var principalAngle: Double? = nil
-
-    /// Columns of `modes.csv`.
-    public static let columns = ["step", "mode", "eigenvalue", "residual_gd", "residual_ntk", "principal_angle"]
 }

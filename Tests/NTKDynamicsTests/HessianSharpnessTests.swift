@@ -177,12 +177,13 @@ struct SharpnessRunTests {
         let e = try Self.experiment(every: 4)
         var records: [StepRecord] = []
         let summary = e.run { records.append($0) }
-        let columns = StepRecord.columns(layers: 3)
-        #expect(columns.last == "sharpness")
+        let table = StepColumn.table(layers: 3)
+        #expect(table.names.last == "sharpness")
         for r in records {
             let measured = r.step % 4 == 0 || r.step == 10
             #expect((r.sharpness != nil) == measured, "step \(r.step)")
-            #expect(r.cells.count == columns.count && (r.cells.last! != "") == measured)
+            let cells = table.cells(r)
+            #expect(cells.count == table.names.count && (cells.last! != "") == measured)
         }
         let values = records.compactMap(\.sharpness)
         #expect(values.count == 4 && values.allSatisfy { $0.isFinite && $0 > 0 })
@@ -203,7 +204,7 @@ struct SharpnessRunTests {
         let e = try Self.experiment(every: nil)
         var records: [StepRecord] = []
         let summary = e.run { records.append($0) }
-        #expect(records.allSatisfy { $0.sharpness == nil && $0.cells.last == "" })
+        #expect(records.allSatisfy { $0.sharpness == nil && StepColumn.table(layers: 3).cells($0).last == "" })
         #expect(summary.finalSharpness == nil && summary.maxSharpness == nil)
     }
 }

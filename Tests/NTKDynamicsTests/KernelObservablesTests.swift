@@ -133,10 +133,16 @@ import Testing
         let e = try NTKExperiment(architecture: a, dataset: data, settings: settings)
         var records: [StepRecord] = []
         let summary = e.run { records.append($0) }
+        let table = StepColumn.table(layers: 3)
         for r in records {
             let kernelStep = r.step == 0 || r.step % 5 == 0 || r.step == 12
             #expect((r.kernelObservables != nil) == kernelStep && (r.layerSpectralChanges != nil) == kernelStep, "step \(r.step)")
-            #expect(r.cells.count == StepRecord.columns(layers: 3).count)
+            // The steps.csv row: the kernel and spectral cells are filled at the kernel steps only.
+            let cells = Dictionary(uniqueKeysWithValues: zip(table.names, table.cells(r)))
+            for name in ["kernel_lambda_max", "kernel_cka", "eigenvector_angle_max", "weight_change_spectral_layer_3"] {
+                #expect(cells[name].map { !$0.isEmpty } == kernelStep, "\(name) at step \(r.step)")
+            }
+            #expect(cells["weight_change_layer_3"].flatMap { Double($0) } == r.layerWeightChanges.last)
             #expect(r.modes.allSatisfy { ($0.principalAngle != nil) == kernelStep })
         }
         let first = try #require(records.first?.kernelObservables)

@@ -44,7 +44,7 @@ import Testing
         let old = ScratchDirectory()
         defer { old.cleanup() }
         try FileManager.default.createDirectory(at: old.url, withIntermediateDirectories: true)
-        let previous = SweepRow.axesColumns
+        let previous = SweepColumn.axes
         let oldLine = previous.map { ["width": "8", "seed": "0", "status": "completed", "parameterization": "ntk", "depth": "1",
                                       "max_gap": "0.1"][$0] ?? "" }
         try Data((previous.joined(separator: ",") + "\n" + oldLine.joined(separator: ",") + "\n").utf8).write(to: old.file("sweep.csv"))

@@ -126,7 +126,7 @@ import Testing
         defer { scratch.cleanup() }
         let grid = SweepGrid(widths: [64, 256], seedCount: 2, baseSeed: 0, parameterizations: [.ntk, .mup])
         // SweepAxesTests.line writes the columns of a sweep.csv with axes, before the kernel columns: a header to match.
-        var lines = [SweepRow.axesColumns.joined(separator: ",")]
+        var lines = [SweepColumn.axes.joined(separator: ",")]
         var lambda: [String: Double] = [:]
         for (i, c) in grid.cells.enumerated() {
             let dir = scratch.url.appendingPathComponent("runs/\(c.directoryName)")

@@ -30,12 +30,12 @@ struct SweepAxesTests {
     /// A sweep.csv line: the figures are the given drift and gap, the rest 1 (the Θ columns empty).
     static func line(width: Int, seed: UInt64, parameterization: Parameterization, alpha: Double?, depth: Int = 2,
                      drift: Double, gap: Double, status: String = "completed") -> Substring {
-        var v = [String: Double](uniqueKeysWithValues: SweepRow.numericColumns.map { ($0, 1.0) })
+        var v = [String: Double](uniqueKeysWithValues: SweepColumn.legacyNumbers.map { ($0, 1.0) })
         v["final_kernel_drift"] = drift
         v["max_kernel_drift"] = drift
         v["max_gap"] = gap
-        let numbers = SweepRow.numericColumns.map { "\(v[$0]!)" }
-        let added = ["0.5"] + Array(repeating: "", count: SweepRow.addedNumericColumns.count - 1)
+        let numbers = SweepColumn.legacyNumbers.map { "\(v[$0]!)" }
+        let added = ["0.5"] + Array(repeating: "", count: SweepColumn.addedNumbers.count - 1)
         return Substring((["\(width)", "\(seed)", status] + numbers + [parameterization.rawValue, alpha.map { "\($0)" } ?? "", "\(depth)"]
                           + added).joined(separator: ","))
     }
@@ -157,9 +157,9 @@ struct SweepAxesTests {
 
         // A file without the columns after wall_time: the sweep's parameterization and depth, no α, and cells named
         // w<n>-s<seed>.
-        let legacyText = SweepRow.legacyColumns.joined(separator: ",") + "\n"
+        let legacyText = SweepColumn.legacy.joined(separator: ",") + "\n"
             + Self.line(width: 64, seed: 3, parameterization: .ntk, alpha: nil, drift: 0.5, gap: 0.25)
-                .split(separator: ",", omittingEmptySubsequences: false).prefix(SweepRow.legacyColumns.count).joined(separator: ",") + "\n"
+                .split(separator: ",", omittingEmptySubsequences: false).prefix(SweepColumn.legacy.count).joined(separator: ",") + "\n"
         try legacyText.write(to: url, atomically: true, encoding: .utf8)
         let legacy = try SweepRow.read(url, grid: SweepGrid(widths: [64], seedCount: 4, baseSeed: 0),
                                        defaults: .init(parameterization: .mup, depth: 3, outputScale: 10))
@@ -263,7 +263,7 @@ struct SweepAxesTests {
                 "final_test_loss_ntk_analytic": summary.finalTestLossAnalytic, "max_gap_nonlinearity": summary.maxGapNonlinearity,
                 "max_gap_minibatch": summary.maxGapMinibatch,
             ]
-            #expect(Set(expected.keys) == Set(SweepRow.addedNumericColumns))
+            #expect(Set(expected.keys) == Set(SweepColumn.addedNumbers))
             for (column, value) in expected {
                 #expect(value != nil && row.value(column) == value, "\(column) of \(row.cell.directoryName)")
             }
