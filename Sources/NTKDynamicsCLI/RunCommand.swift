@@ -47,7 +47,8 @@ public struct RunCommand: ParsableCommand {
                 """)
         }
         if training.ridge != nil {
-            throw ValidationError("--ridge is the t → ∞ limit of squared-loss training; it has no cross-entropy counterpart: drop --ridge or use --loss mse.")
+            throw ValidationError("--ridge is the t → ∞ limit of squared-loss training; it has no cross-entropy counterpart: "
+                                  + "drop --ridge or use --loss mse.")
         }
         if !data.isRealData {
             throw ValidationError("""

@@ -8,9 +8,6 @@ public final class KernelStudyRecorder {
     private let study: KernelStudy
     private let csv: CSVLogWriter
 
-    /// The columns of `kernel.csv`.
-    public static let columns = ["width", "seed", "relative_error", "ridge_test_loss", "ridge_jitter", "seconds"]
-
     /// Writes the configuration, the data and Θ, Σ into `directory` (already created and empty) and opens `kernel.csv`.
     ///
     /// - Throws: ``OutputError`` when a file cannot be written.
@@ -26,14 +23,12 @@ public final class KernelStudyRecorder {
         if study.architecture.parameterization == .standard && widths.count > 1 {
             for w in widths { try directory.writeArray("ntk_analytic_w\(w)", study.theta(width: w)) }
         }
-        csv = try CSVLogWriter(url: directory.file(RunFormat.kernel), columns: Self.columns)
+        csv = try CSVLogWriter(url: directory.file(RunFormat.kernel), columns: KernelStudyColumn.table.names)
     }
 
     /// Appends one initialization's row to `kernel.csv`.
     public func record(_ m: KernelStudy.SeedMeasurement) throws {
-        try csv.append(cells: [String(m.width), String(m.seed), CSVLogWriter.format(m.relativeError),
-                               m.ridgeTestLoss.map(CSVLogWriter.format) ?? "", m.ridgeJitter.map(CSVLogWriter.format) ?? "",
-                               CSVLogWriter.format(m.seconds)])
+        try csv.append(cells: KernelStudyColumn.table.cells(m))
     }
 
     /// Writes a width's seed-averaged K₀: `ntk_empirical_mean_w<width>` with several widths (and also

@@ -83,7 +83,8 @@ enum KernelHeatmapFigures {
             }
         }
         let series = palette.indices.map { l in
-            PlotSeries(id: "\(id)-level\(l)", label: "\(Ticks.text(lo + Double(l) * width, digits: 2)) … \(Ticks.text(lo + Double(l + 1) * width, digits: 2))",
+            PlotSeries(id: "\(id)-level\(l)",
+                       label: "\(Ticks.text(lo + Double(l) * width, digits: 2)) … \(Ticks.text(lo + Double(l + 1) * width, digits: 2))",
                        points: levels[l], style: SeriesStyle(mark: .cells, color: palette[l]))
         }
         let unit = b > 1 ? "block of \(b) sorted samples" : "sample, sorted"

@@ -34,7 +34,8 @@ public struct KernelLogs: Sendable {
             return
         }
         if csv.skippedRows > 0 { problems.append("kernel.csv: \(csv.skippedRows) incomplete row(s) skipped") }
-        let (w, s, e) = (csv.numbers("width") ?? [], csv.numbers("seed") ?? [], csv.numbers("relative_error") ?? [])
+        typealias C = KernelStudyColumn
+        let (w, s, e) = (csv.numbers(C.width) ?? [], csv.numbers(C.seed) ?? [], csv.numbers(C.relativeError) ?? [])
         for i in 0..<Swift.min(w.count, s.count, e.count) {
             // A damaged row (a width or seed that is not a count) is skipped rather than trapping.
             guard let width = w[i], let seed = s[i], let error = e[i], width >= 1, width < 1e12, width == width.rounded(),

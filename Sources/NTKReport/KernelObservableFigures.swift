@@ -35,7 +35,8 @@ enum KernelObservableFigures {
         let shapes: [(String, String, SeriesStyle)] = [
             (StepColumn.kernelTargetAlignment, "alignment A(K_t, yyᵀ)", RunReport.gd),
             (StepColumn.kernelCKA, "CKA(K₀, K_t)", SeriesStyle(color: Palette.green, dash: "2 3", lineWidth: 2)),
-            (StepColumn.eigenvectorAngleMax, "largest principal angle / (π/2), top eigenvectors", SeriesStyle(color: Palette.purple, dash: "7 4", lineWidth: 1.8)),
+            (StepColumn.eigenvectorAngleMax, "largest principal angle / (π/2), top eigenvectors",
+             SeriesStyle(color: Palette.purple, dash: "7 4", lineWidth: 1.8)),
         ]
         let shapeSeries = shapes.compactMap { column, label, style -> PlotSeries? in
             guard let m = measured(column) else { return nil }

@@ -78,7 +78,8 @@ enum ModeFigures {
 
     /// The measured rates with ± 1 standard error bars against the predicted discrete rates; nil without any.
     static func rateFigure(_ logs: RunLogs) -> RunReport.Figure? {
-        guard let sp = logs.spectrum, let rate = sp.numbers(SpectrumColumn.measuredRate), let se = sp.numbers(SpectrumColumn.measuredRateStderr) else { return nil }
+        guard let sp = logs.spectrum, let rate = sp.numbers(SpectrumColumn.measuredRate),
+              let se = sp.numbers(SpectrumColumn.measuredRateStderr) else { return nil }
         let modes = sp.numbers(SpectrumColumn.mode) ?? (0..<sp.rowCount).map { Double($0) }
         let measured = rate.indices.filter { i in
             guard i < se.count, i < modes.count, rate[i] != nil, se[i] != nil, let m = modes[i] else { return false }

@@ -171,7 +171,8 @@ public enum RunReport {
         guard let config else { return [(RunFormat.config, "missing", "the configuration could not be read")] }
         let known: [(any CodingKey, String)] = [
             (RunKey.width, "hidden width n"), (NetworkKey.depth, "hidden layers H"), (NetworkKey.activation, "φ"),
-            (NetworkKey.parameterization, "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; mup, mean-field: Docs/Parameterizations.md"),
+            (NetworkKey.parameterization, "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; "
+                + "mup, mean-field: Docs/Parameterizations.md"),
             (NetworkKey.weightStd, "σ_w"), (NetworkKey.biasStd, "σ_b"), (NetworkKey.bias, "layers have biases"),
             (RunKey.parameterCount, "trainable parameters P"), (RunKey.dataset, "synthetic data set"),
             (RunKey.inputDim, "input dimension d"), (RunKey.outputs, "outputs k"), (RunKey.samples, "training points N"),
@@ -361,7 +362,8 @@ public enum RunReport {
                                     points: [DataPoint(exit.x, hi / 1.25)],
                                     style: SeriesStyle(mark: .markers, color: s.style.color, markerRadius: 4.5, hollow: true)))
             notes.append(PlotNote("\(s.label) rises above the axis at step \(Ticks.text(exit.x)) (ring) and reaches \(Ticks.text(peak.y, digits: 2)) "
-                + "at step \(Ticks.text(peak.x)): the linearized model diverges along the modes with ηλᵢ > 2. The axis stops 100× above GD's highest value."))
+                + "at step \(Ticks.text(peak.x)): the linearized model diverges along the modes with ηλᵢ > 2. "
+                + "The axis stops 100× above GD's highest value."))
         }
         return ((lo, hi), exits, notes)
     }
@@ -410,7 +412,8 @@ public enum RunReport {
     static func widthScalingSentence(depth: Int?) -> String {
         let weights: String
         switch depth {
-        case let d? where d >= 2: weights = "Δθ/θ as n^−1 (depth \(d): ‖θ₀‖ grows as n with the n² hidden weights, while ‖θ_T − θ₀‖ stays O(1))"
+        case let d? where d >= 2:
+            weights = "Δθ/θ as n^−1 (depth \(d): ‖θ₀‖ grows as n with the n² hidden weights, while ‖θ_T − θ₀‖ stays O(1))"
         case 1?: weights = "Δθ/θ as n^−1/2 (one hidden layer: ‖θ₀‖ grows as √n, while ‖θ_T − θ₀‖ stays O(1))"
         default: weights = "Δθ/θ as n^−1 with two hidden layers or more and n^−1/2 with one (‖θ_T − θ₀‖ stays O(1), ‖θ₀‖ grows)"
         }
@@ -426,7 +429,9 @@ public enum RunReport {
         if let g = logs.column(StepColumn.gap) { gapSeries.append(PlotSeries(id: StepColumn.gap, label: """
             gap to NTK discrete (train)
             """, x: steps, y: g, style: discrete.with(color: Palette.blue, dash: nil))) }
-        if let g = logs.column(StepColumn.gapFlow) { gapSeries.append(PlotSeries(id: StepColumn.gapFlow, label: "gap to NTK flow (train)", x: steps, y: g, style: flow)) }
+        if let g = logs.column(StepColumn.gapFlow) {
+            gapSeries.append(PlotSeries(id: StepColumn.gapFlow, label: "gap to NTK flow (train)", x: steps, y: g, style: flow))
+        }
         if let g = logs.column(StepColumn.testGap) {
             var st = SeriesStyle(color: Palette.purple, dash: "2 3", lineWidth: 1.6)
             if g.compactMap({ $0 }).count <= 200 { st.mark = .lineAndMarkers; st.markerRadius = 2 }
@@ -498,7 +503,8 @@ public enum RunReport {
 
         var rates: [PlotSeries] = []
         if let r = sp.numbers(SpectrumColumn.predictedRateDiscrete) {
-            rates.append(PlotSeries(id: SpectrumColumn.predictedRateDiscrete, label: "predicted, discrete −ln|1 − ηλᵢ|", x: modes, y: r, style: discrete))
+            rates.append(PlotSeries(id: SpectrumColumn.predictedRateDiscrete, label: "predicted, discrete −ln|1 − ηλᵢ|", x: modes, y: r,
+                                    style: discrete))
         }
         if let r = sp.numbers(SpectrumColumn.predictedRateFlow) {
             rates.append(PlotSeries(id: SpectrumColumn.predictedRateFlow, label: "predicted, flow ηλᵢ", x: modes, y: r, style: flow))

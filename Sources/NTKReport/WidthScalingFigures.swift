@@ -128,7 +128,8 @@ enum WidthScalingFigures {
                      Dotted grey: slope \(reference): each raw parameter moves by O(n^−1/2), so ‖θ_T − θ₀‖ stays O(1), while ‖θ₀‖ grows \
                     as n with two hidden layers or more (as √n with one); Docs/Sweep.md.
                     """
-                : " Dotted grey: slope −1/2, the NTK-regime bound (Lee et al. 2019, Theorem 2.1); Lee et al. observe the drift closer to −1. Docs/Sweep.md.")
+                : " Dotted grey: slope −1/2, the NTK-regime bound (Lee et al. 2019, Theorem 2.1); "
+                    + "Lee et al. observe the drift closer to −1. Docs/Sweep.md.")
             + (column == SummaryColumn.maxGap ? """
                  The reference is for the gap to the discrete prediction; the gap to the flow keeps the O(η) discretization error \
                 and need not fall with n.

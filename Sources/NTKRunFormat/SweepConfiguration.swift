@@ -10,69 +10,6 @@ public struct SweepConfiguration: Codable, Equatable, Sendable {
     public var training: TrainingRecord
     public var sweep: SweepRecord
 
-    /// What only a sweep's configuration records.
-    public struct SweepRecord: Codable, Equatable, Sendable {
-        public var tool = "ntk-dynamics"
-        public var version = NTKDynamicsVersion.current
-        public var widths: [Int]
-        public var seeds: [UInt64]
-        public var data: DataSettings
-        public var dataSeed: UInt64
-        /// η, the same for every width.
-        public var lr: Double
-        /// How η was chosen.
-        public var lrSource: String
-        /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
-        public var shard: String
-        /// The `--parameterizations` axis; absent without it (the network record's `parameterization` then
-        /// holds the one parameterization; with it, the axis' first).
-        public var parameterizations: [Parameterization]?
-        /// The `--output-scales` axis; absent without it (the training record's `output_scale` then holds the
-        /// one α or null; with it, null).
-        public var outputScales: [Double]?
-        /// The `--depths` axis; absent without it (the network record's `depth` then holds the one depth; with
-        /// it, the axis' first).
-        public var depths: [Int]?
-        /// The `--lr-factors` axis (η/η_crit of each run, from its own η_crit); absent without it.
-        public var lrFactors: [Double]?
-        /// η of each (parameterization, depth) of the axes, when derived from η_crit (each network has its own
-        /// kernel, so its own η_crit); `lr` is then the first one's. Absent otherwise.
-        public var lrPerNetwork: [NetworkRate]?
-        /// Where real data came from (`--data`, `--dataset digits`); absent for synthetic data, whose `data`
-        /// settings say everything.
-        public var dataSource: DataSource?
-        /// ``DataFingerprint`` of the training and test inputs and targets; absent in sweeps written before it, which
-        /// are then compared without it.
-        public var dataFingerprint: String?
-
-        public init(widths: [Int], seeds: [UInt64], data: DataSettings, dataSeed: UInt64, lr: Double, lrSource: String,
-                    shard: String, parameterizations: [Parameterization]? = nil, outputScales: [Double]? = nil, depths: [Int]? = nil,
-                    lrFactors: [Double]? = nil, lrPerNetwork: [NetworkRate]? = nil, dataSource: DataSource? = nil,
-                    dataFingerprint: String? = nil) {
-            (self.widths, self.seeds, self.data, self.dataSeed, self.lr, self.lrSource) = (widths, seeds, data, dataSeed, lr, lrSource)
-            (self.shard, self.parameterizations, self.outputScales, self.depths) = (shard, parameterizations, outputScales, depths)
-            (self.lrFactors, self.lrPerNetwork, self.dataSource, self.dataFingerprint) = (lrFactors, lrPerNetwork, dataSource, dataFingerprint)
-        }
-
-        package enum CodingKeys: String, CodingKey {
-            case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
-            case parameterizations, outputScales = "output_scales", depths, lrPerNetwork = "lr_per_network"
-            case dataSource = "data_source", dataFingerprint = "data_fingerprint", lrFactors = "lr_factors"
-        }
-
-    }
-
-    /// η of one (parameterization, depth) of a sweep with those axes.
-    public struct NetworkRate: Codable, Equatable, Sendable {
-        public var parameterization: Parameterization
-        public var depth: Int
-        public var lr: Double
-
-        public init(parameterization: Parameterization, depth: Int, lr: Double) {
-            (self.parameterization, self.depth, self.lr) = (parameterization, depth, lr)
-        }
-    }
-
     public init(network: NetworkRecord, training: TrainingRecord, sweep: SweepRecord) {
         self.network = network
         self.training = training
@@ -144,5 +81,71 @@ public struct SweepConfiguration: Codable, Equatable, Sendable {
     public static func withoutPrintedCriticalRate(_ source: String) -> String {
         guard let r = source.range(of: " (η_crit = ") else { return source }
         return String(source[..<r.lowerBound])
+    }
+}
+
+/// The sweep's own records, after the ones it shares with a run's `config.json` (``NetworkRecord``, ``TrainingRecord``).
+extension SweepConfiguration {
+    /// What only a sweep's configuration records.
+    public struct SweepRecord: Codable, Equatable, Sendable {
+        public var tool = "ntk-dynamics"
+        public var version = NTKDynamicsVersion.current
+        public var widths: [Int]
+        public var seeds: [UInt64]
+        public var data: DataSettings
+        public var dataSeed: UInt64
+        /// η, the same for every width.
+        public var lr: Double
+        /// How η was chosen.
+        public var lrSource: String
+        /// This directory's share of the grid ("0/1" for a whole sweep); not compared by merge.
+        public var shard: String
+        /// The `--parameterizations` axis; absent without it (the network record's `parameterization` then
+        /// holds the one parameterization; with it, the axis' first).
+        public var parameterizations: [Parameterization]?
+        /// The `--output-scales` axis; absent without it (the training record's `output_scale` then holds the
+        /// one α or null; with it, null).
+        public var outputScales: [Double]?
+        /// The `--depths` axis; absent without it (the network record's `depth` then holds the one depth; with
+        /// it, the axis' first).
+        public var depths: [Int]?
+        /// The `--lr-factors` axis (η/η_crit of each run, from its own η_crit); absent without it.
+        public var lrFactors: [Double]?
+        /// η of each (parameterization, depth) of the axes, when derived from η_crit (each network has its own
+        /// kernel, so its own η_crit); `lr` is then the first one's. Absent otherwise.
+        public var lrPerNetwork: [NetworkRate]?
+        /// Where real data came from (`--data`, `--dataset digits`); absent for synthetic data, whose `data`
+        /// settings say everything.
+        public var dataSource: DataSource?
+        /// ``DataFingerprint`` of the training and test inputs and targets; absent in sweeps written before it, which
+        /// are then compared without it.
+        public var dataFingerprint: String?
+
+        public init(widths: [Int], seeds: [UInt64], data: DataSettings, dataSeed: UInt64, lr: Double, lrSource: String,
+                    shard: String, parameterizations: [Parameterization]? = nil, outputScales: [Double]? = nil, depths: [Int]? = nil,
+                    lrFactors: [Double]? = nil, lrPerNetwork: [NetworkRate]? = nil, dataSource: DataSource? = nil,
+                    dataFingerprint: String? = nil) {
+            (self.widths, self.seeds, self.data, self.dataSeed, self.lr, self.lrSource) = (widths, seeds, data, dataSeed, lr, lrSource)
+            (self.shard, self.parameterizations, self.outputScales, self.depths) = (shard, parameterizations, outputScales, depths)
+            (self.lrFactors, self.lrPerNetwork, self.dataSource, self.dataFingerprint) = (lrFactors, lrPerNetwork, dataSource, dataFingerprint)
+        }
+
+        package enum CodingKeys: String, CodingKey {
+            case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
+            case parameterizations, outputScales = "output_scales", depths, lrPerNetwork = "lr_per_network"
+            case dataSource = "data_source", dataFingerprint = "data_fingerprint", lrFactors = "lr_factors"
+        }
+
+    }
+
+    /// η of one (parameterization, depth) of a sweep with those axes.
+    public struct NetworkRate: Codable, Equatable, Sendable {
+        public var parameterization: Parameterization
+        public var depth: Int
+        public var lr: Double
+
+        public init(parameterization: Parameterization, depth: Int, lr: Double) {
+            (self.parameterization, self.depth, self.lr) = (parameterization, depth, lr)
+        }
     }
 }

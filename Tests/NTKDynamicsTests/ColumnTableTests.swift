@@ -3,6 +3,7 @@ import NTKTestSupport
 import Testing
 @testable import NTKDynamics
 @testable import NTKReport
+@testable import NTKSweep
 @testable import NTKTraining
 
 /// The column tables of NTKRunFormat (issue 23, item 1): the header of each file is the documented one, each cell
@@ -93,5 +94,84 @@ struct ColumnTableTests {
         let motion = try #require(KernelHeatmapFigures.layerMotion(logs)?.plot)
         #expect(motion.series.filter { !$0.points.isEmpty }.count >= 2)
         #expect(!ids.contains("kernel-eigenvalues"), "a format-1 file has no kernel observables")
+    }
+
+    /// widths.csv and sweep.csv as Docs/LogFormat.md lists them, spelled here independently of the tables.
+    static let documentedWidths = [
+        "width", "status", "lr", "lr_crit", "lambda_min", "lambda_max", "final_train_loss_gd", "final_train_loss_ntk_discrete",
+        "final_test_loss_gd", "final_test_loss_ntk_discrete", "max_gap", "max_gap_flow", "final_kernel_drift", "max_kernel_drift",
+        "final_weight_change", "training_seconds", "directory", "max_test_gap", "kernel_distance_analytic", "max_gap_analytic",
+        "final_train_loss_ntk_analytic", "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
+        "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
+        "final_eigenvector_angle_max", "phase", "final_sharpness", "max_sharpness",
+    ]
+    static let documentedSweep = [
+        "width", "seed", "status", "lr", "lr_crit", "lr_over_lr_crit", "final_kernel_drift", "max_kernel_drift", "final_weight_change",
+        "max_gap", "max_gap_flow", "final_train_loss_gd", "final_train_loss_ntk_discrete", "final_test_loss_gd",
+        "final_test_loss_ntk_discrete", "wall_time", "parameterization", "output_scale", "depth", "max_test_gap",
+        "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic", "final_test_loss_ntk_analytic",
+        "max_gap_nonlinearity", "max_gap_minibatch", "final_kernel_lambda_max", "final_lr_kernel_lambda_max",
+        "final_kernel_target_alignment", "final_kernel_cka", "final_eigenvector_angle_max", "lr_factor", "phase",
+    ]
+
+    /// The summary of a small real run (tanh, depth 2, width 6, 10 steps, K_t and the sharpness measured), so that
+    /// the figures are ordinary numbers and the kernel ones are set.
+    static func summary() throws -> RunSummary {
+        let data = SyntheticDataset.gaussian.generate(samples: 8, testSamples: 3, inputDim: 2, outputs: 1, noise: 0, seed: 5)
+        let a = NetworkArchitecture(inputDim: 2, width: 6, depth: 2, outputs: 1, activation: .tanh)
+        var settings = TrainingSettings(steps: 10, learningRateFactor: 1.5, kernelEvery: 5, modes: 2)
+        settings.sharpnessEvery = 5
+        return try NTKExperiment(architecture: a, dataset: data, settings: settings).run { _ in }
+    }
+
+    @Test func theWidthsAndSweepHeadersAreTheDocumentedOnes() throws {
+        #expect(WidthColumn.table.names == Self.documentedWidths)
+        #expect(SweepRow.columns == Self.documentedSweep)
+        #expect(SweepColumn.headers.last == Self.documentedSweep)
+        for older in SweepColumn.headers.dropLast() { #expect(Array(Self.documentedSweep.prefix(older.count)) == older) }
+        let page = try Self.docs("LogFormat.md")
+        for name in Self.documentedWidths + Self.documentedSweep { #expect(page.contains("`\(name)`"), "\(name) is not in Docs/LogFormat.md") }
+    }
+
+    /// One projection: a figure that both tables carry has the same cell in widths.csv and in sweep.csv for the same
+    /// summary, and that cell is the summary.json value (read back from its JSON, not from the tables).
+    @Test func widthsAndSweepCellsAreTheSameProjectionOfTheSummary() throws {
+        let s = try Self.summary()
+        // summary.json's values by key, decoded by JSONDecoder (JSONSerialization rounds some doubles).
+        let json = try JSONDecoder().decode([String: JSONCell].self, from: JSONEncoder().encode(s))
+        let widths = WidthColumn.table
+        let widthCells = Dictionary(uniqueKeysWithValues: zip(widths.names, widths.cells((width: 6, summary: s, directory: "w6"))))
+        let a = NetworkArchitecture(inputDim: 2, width: 6, depth: 2, outputs: 1, activation: .tanh)
+        let cell = SweepCell(width: 6, seed: 3, parameterization: nil, outputScale: nil, depth: nil, learningRateFactor: nil)
+        let row = SweepRow(cell: cell, summary: s, wallTime: 0.5, architecture: a, outputScale: nil)
+        let sweepCells = Dictionary(uniqueKeysWithValues: zip(SweepRow.columns, row.line.split(separator: ",", omittingEmptySubsequences: false)
+            .map(String.init)))
+        #expect(widthCells["width"] == "6" && widthCells["directory"] == "w6" && sweepCells["seed"] == "3" && sweepCells["wall_time"] == "0.5")
+        #expect(sweepCells["parameterization"] == "ntk" && sweepCells["depth"] == "2" && sweepCells["output_scale"] == "")
+        let shared = Set(Self.documentedWidths).intersection(Self.documentedSweep).subtracting(["width"])
+        #expect(shared.count == 25)
+        for name in shared.sorted() {
+            #expect(widthCells[name] == sweepCells[name], "\(name): widths.csv \(widthCells[name] ?? "-"), sweep.csv \(sweepCells[name] ?? "-")")
+            switch json[name] {
+            case .number(let v)?: #expect(widthCells[name].flatMap(Double.init) == v, "\(name)")
+            case .text(let v)?: #expect(widthCells[name] == v, "\(name)")
+            default: #expect(name == "phase" || widthCells[name] == "", "\(name) is null in summary.json")
+            }
+        }
+        #expect(widthCells["final_kernel_lambda_max"] != "" && widthCells["final_sharpness"] != "", "the run measured K_t and the sharpness")
+        // Read back: the sweep row parses to the same numbers, the phase and the status.
+        let back = try #require(SweepRow(line: Substring(row.line), header: SweepRow.columns, grid: SweepGrid(widths: [6], seedCount: 1, baseSeed: 3),
+                                         defaults: .init(parameterization: .mup, depth: 9)))
+        #expect(back == row)
+    }
+}
+
+/// A top-level value of a JSON object: a number, a string, or anything else (null, an array, an object).
+enum JSONCell: Decodable {
+    case number(Double), text(String), other
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Double.self) { self = .number(v) } else if let v = try? c.decode(String.self) { self = .text(v) } else { self = .other }
     }
 }
