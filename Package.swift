@@ -14,6 +14,9 @@ let package = Package(
         // The zip container of .npz files for --data (Data/NPZArchive.swift): zip64 records as NumPy writes them,
         // stored and deflated members, CRC-32 checks; on Linux it inflates with the system zlib.
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // `Real` (RealModule): the elementary functions NetworkScalar's precisions compute the activations with
+        // (Model/NetworkScalar.swift); 1.1.1 is the version this machine kind serves.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // CBLAS (OpenBLAS) and LAPACKE. Debian: `apt-get install liblapacke-dev libopenblas-dev`.
@@ -28,7 +31,7 @@ let package = Package(
         // The library, one target per layer (Docs/Architecture.md): a target imports only the ones below it, so the
         // compiler holds the layering. `NTKDynamics` re-exports them all (`@_exported import`).
         .target(name: "NTKNumerics", dependencies: ["CLapack", "CNTKCPU"]),
-        .target(name: "NTKModel", dependencies: ["NTKNumerics"]),
+        .target(name: "NTKModel", dependencies: ["NTKNumerics", .product(name: "RealModule", package: "swift-numerics")]),
         .target(
             name: "NTKData",
             dependencies: ["NTKModel", .product(name: "CSV", package: "CSV.swift"),

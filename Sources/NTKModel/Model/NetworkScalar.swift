@@ -1,16 +1,17 @@
 import Foundation
+// Exported: Activation's inlinable φ and φ′ call `Real`'s functions, and a client of a `NetworkScalar` sees them.
+@_exported import RealModule
 
-/// The precision a network computes in: a ``BLASScalar`` with the elementary functions the activations need.
+/// The precision a network computes in: a ``BLASScalar`` that is a swift-numerics `Real`, whose elementary
+/// functions (`tanh`, `erf`, `exp`, …) the activations use.
 ///
-/// `Double` (the default) and `Float` (`--precision float32`) conform through Foundation's libm overloads, so
+/// `Double` (the default) and `Float` (`--precision float32`) are `Real` in swift-numerics' RealModule, which
+/// evaluates them with the platform's libm (the same functions Foundation calls, so the same bits), and
 /// ``Activation`` writes φ and φ′ once, generically. ``activate(_:_:)`` is the one call per matrix through which
 /// generic code (``Network``, possibly in another module) reaches the loop specialized for its precision inside
 /// this module: a generic `apply` inlined across modules was left unspecialized and ran φ through a witness
 /// table per entry (the forward pass took 1.4× as long).
-public protocol NetworkScalar: BLASScalar {
-    static func tanh(_ x: Self) -> Self
-    static func erf(_ x: Self) -> Self
-    static func exp(_ x: Self) -> Self
+public protocol NetworkScalar: BLASScalar, Real {
     /// Applies φ to every entry of `z` in place and returns φ′ at the original entries (``Activation/apply(_:)``).
     static func activate(_ activation: Activation, _ z: inout DenseMatrix<Self>) -> DenseMatrix<Self>
     /// relu in place, z ← max(z, 0), returning φ′ = 1 where z > 0 and 0 elsewhere. Each precision's witness is a
@@ -51,15 +52,9 @@ private func reluInPlace<T: BinaryFloatingPoint>(_ z: inout DenseMatrix<T>) -> D
 }
 
 extension Double: NetworkScalar {
-    @inlinable @inline(__always) public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
-    @inlinable @inline(__always) public static func erf(_ x: Double) -> Double { Foundation.erf(x) }
-    @inlinable @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     public static func relu(_ z: inout Matrix) -> Matrix { reluInPlace(&z) }
 }
 
 extension Float: NetworkScalar {
-    @inlinable @inline(__always) public static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
-    @inlinable @inline(__always) public static func erf(_ x: Float) -> Float { Foundation.erf(x) }
-    @inlinable @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     public static func relu(_ z: inout DenseMatrix<Float>) -> DenseMatrix<Float> { reluInPlace(&z) }
 }
