@@ -44,6 +44,15 @@ public struct KernelLogs: Sendable {
         }
     }
 
+    /// One row per measurement, as the width figures and fits take them: its relative error and its seed by their
+    /// kernel.csv names.
+    var widthListRows: [WidthListRow] {
+        measurements.map { m in
+            WidthListRow(width: m.width, status: RunStatus.completed.rawValue,
+                         values: [KernelStudyColumn.relativeError: m.relativeError, KernelStudyColumn.seed: Double(m.seed)], directory: nil)
+        }
+    }
+
     /// The widths measured, in increasing order.
     public var widths: [Int] { Array(Set(measurements.map(\.width))).sorted() }
 

@@ -15,11 +15,9 @@ public enum KernelReport {
     /// The relative error against the width: rings per seed, mean ± sd bars, the fit and the −1/2 reference.
     static func errorFigure(_ logs: KernelLogs) -> RunReport.Figure? {
         guard !logs.measurements.isEmpty else { return nil }
-        let rows = logs.measurements.map { m in
-            WidthListRow(width: m.width, status: RunStatus.completed.rawValue, values: [KernelStudyColumn.relativeError: m.relativeError, KernelStudyColumn.seed: Double(m.seed)],
-                         directory: nil)
-        }
-        var series = WidthScalingFigures.quantitySeries(rows, .init(column: KernelStudyColumn.relativeError, label: "‖K₀ − Θ‖/‖Θ‖", color: Palette.blue))
+        let rows = logs.widthListRows
+        var series = WidthScalingFigures.quantitySeries(rows, .init(column: KernelStudyColumn.relativeError, label: "‖K₀ − Θ‖/‖Θ‖",
+                                                                    color: Palette.blue))
         let pts = logs.measurements.map { (Double($0.width), $0.relativeError) }.filter { $0.1 > 0 && $0.1.isFinite }
         if let line = SweepAxesFigures.referenceLine(pts, slope: -0.5) {
             series.append(PlotSeries(id: "reference-slope", label: "reference slope −1/2", points: line,

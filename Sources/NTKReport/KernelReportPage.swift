@@ -23,10 +23,7 @@ extension KernelReport {
         }
         page.append(.heading("Per width", level: 2))
         page.append(.table(header: ["width n", "seeds", "mean ‖K₀ − Θ‖/‖Θ‖", "sd", "min", "max"], rows: widthRows(logs), links: [:]))
-        let rows = logs.measurements.map { m in
-            WidthListRow(width: m.width, status: RunStatus.completed.rawValue, values: [KernelStudyColumn.relativeError: m.relativeError, KernelStudyColumn.seed: Double(m.seed)],
-                         directory: nil)
-        }
+        let rows = logs.widthListRows
         let fit = WidthScalingFigures.fit(rows, column: KernelStudyColumn.relativeError)
         page.append(.table(header: ["quantity", "slope", "interval", "points", "reference slope"], rows: [[
             KernelStudyColumn.relativeError, Ticks.text(fit.slope ?? .nan, digits: 3), WidthScalingFigures.intervalText(fit), String(fit.points), "−1/2",
