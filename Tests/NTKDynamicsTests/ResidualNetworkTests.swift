@@ -4,7 +4,7 @@ import Testing
 @testable import NTKDynamics
 
 /// The ResNet (``ArchitectureFamily/resnet(branchScale:)``, ``ResidualBlock``) against a naive loop implementation
-/// written here from the conventions of Docs/Architectures.md#resnet, independently of the library's layers:
+/// written here from the conventions of Docs/Conventions.md#resnet, independently of the library's layers:
 /// h_0 = c_0·xW_0 + s_0·b_0, h_l = h_{l−1} + s·(c·φ(h_{l−1})W_l + s_b·b_l), f = c_out·h_L W_out + s_out·b_out.
 @Suite("ResNet: forward, empirical NTK and gradient against naive loops")
 struct ResidualNetworkTests {

@@ -56,9 +56,12 @@ public enum Parameterization: String, CaseIterable, Codable, Sendable {
     /// one check for every family (the command line prints the text and refuses the run).
     ///
     /// - mlp: ``unsupportedDepthReason(_:)``.
-    /// - resnet: ntk, standard and mup at any depth (the input layer gives the width n even at depth 0); mup takes
-    ///   the branch scale as depth-μP defines it (``BranchScale``, Docs/Conventions.md#resnet). mean-field is refused:
-    ///   it is defined for one hidden layer, and a ResNet's hidden units are the depth blocks' shared stream.
+    /// - resnet: ntk, standard and mup at any depth (the input layer gives the width n even at depth 0). mup is the
+    ///   μP rows above (input, hidden for every branch, readout; rate 1) with the branch scale s on every branch:
+    ///   with s = 1/√L, Depth-μP as Tensor Programs VI (Yang, Yu, Zhu & Hayou 2023, arXiv 2310.02244) states it for
+    ///   SGD, branch multiplier L^(−1/2) and a learning rate constant in L; Bordelon et al. 2023 (arXiv 2309.16620)
+    ///   scale the branches the same way (Docs/Conventions.md#resnet). mean-field is refused: it is defined for one
+    ///   hidden layer.
     /// - cnn: ntk and standard only; the tool has no μP or mean-field table for convolutions.
     public func unsupportedReason(family: ArchitectureFamily, depth: Int) -> String? {
         switch (family, self) {

@@ -1,4 +1,4 @@
-/// The maps of a ``NetworkBlock/residual(_:)`` block of a ResNet (Docs/Architectures.md#resnet):
+/// The maps of a ``NetworkBlock/residual(_:)`` block of a ResNet (Docs/Conventions.md#resnet):
 ///
 ///     h ← h + s·(c·φ(h)W + s_b·b)
 ///
