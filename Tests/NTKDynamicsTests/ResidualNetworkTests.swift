@@ -231,7 +231,8 @@ struct ResidualNetworkTests {
         return (naiveDistance(f, fLin) / residual0, residual / residual0)
     }
 
-    @Test("GD on a resnet decreases the loss, and f_t tracks the linearized prediction more closely at n = 512 than at 64")
+    @Test("GD on a resnet decreases the loss, and f_t tracks the linearized prediction more closely at n = 512 than at 64",
+          .tags(.slow), .endToEndEnabled)
     func trainingTracksLinearization() {
         var narrow = 0.0, wide = 0.0
         for seed: UInt64 in [1, 2] {
