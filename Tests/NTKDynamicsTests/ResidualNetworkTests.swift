@@ -202,6 +202,18 @@ struct ResidualNetworkTests {
         #expect(Parameterization.meanField.unsupportedReason(family: .mlp, depth: 1) == nil)
     }
 
+    @Test("exported weight shapes: (fan_in, fan_out) for dense tensors, stax HWIO for convolutions")
+    func exportedShapes() {
+        var a = NetworkArchitecture(inputDim: 3, width: 8, depth: 2, outputs: 2)
+        a.family = .resnet(branchScale: .one)
+        #expect((0..<a.layerCount).map { a.exportedWeightShape(tensor: $0) } == [nil, nil, nil, nil])
+        #expect(a.layerSizes == [3, 8, 8, 8, 2] && a.layerCount == 4)
+        var c = NetworkArchitecture(inputDim: 8 * 8 * 2, width: 5, depth: 2, outputs: 1)
+        c.family = .cnn(ConvolutionShape(height: 8, width: 8, inputChannels: 2, kernelSize: 3))
+        #expect(c.exportedWeightShape(tensor: 0) == [3, 3, 2, 5] && c.exportedWeightShape(tensor: 1) == [3, 3, 5, 5])
+        #expect(c.exportedWeightShape(tensor: 2) == nil)
+    }
+
     /// ‖f_T − f^lin_T‖ / ‖f_0 − y‖ after `steps` GD steps on a depth-2 ntk ResNet of width `width`, where f^lin follows
     /// the linearized dynamics f ← f − (η/ν)·K₀(f − y) with the initial kernel (exact for the linearized model).
     static func linearizationGap(width: Int, seed: UInt64, steps: Int = 150) -> (gap: Double, lossDrop: Double) {

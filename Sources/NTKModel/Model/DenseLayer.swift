@@ -69,7 +69,8 @@ public struct DenseLayer: Equatable, Sendable {
     public var parameterCount: Int { fanIn * fanOut + (hasBias ? fanOut : 0) }
 
     /// The layer on a residual branch scaled by s (``ResidualBlock``): c and s_b become s·c and s·s_b, and the four
-    /// infinite-width maps take the factor s² (stax's `Dense(W_std = s·σ_w, b_std = s·σ_b)`); init and rate unchanged.
+    /// infinite-width maps take the factor s²; init and rate unchanged. Under ntk this is stax's
+    /// `Dense(W_std = s·σ_w, b_std = s·σ_b)`; under standard, s multiplies the Dense's output (Docs/Conventions.md#resnet).
     public func scaledBranch(_ s: Double) -> DenseLayer {
         var layer = self
         layer.weightMultiplier *= s

@@ -104,6 +104,15 @@ public struct NetworkArchitecture: Codable, Equatable, Sendable {
     /// Until the convolution and pooling blocks exist (ConvolutionBlock.swift), a CNN has no blocks.
     static let convolutionSlot = "the cnn family needs the convolution and pooling blocks (NetworkBlock), which are not built in"
 
+    /// The shape under which tensor t's weights are exported (`arrays/params_init/W<t>.npy`, Docs/LogFormat.md) when it
+    /// is not the stored matrix's own (fan_in, fan_out), or nil for a dense tensor (every MLP and ResNet tensor, a
+    /// CNN's readout). A convolution's (K·K·C_in) × C_out matrix is stax's HWIO array (K, K, C_in, C_out) flattened,
+    /// so it is exported with that 4-D shape and neural-tangents reads it as is.
+    public func exportedWeightShape(tensor t: Int) -> [Int]? {
+        guard case .cnn(let shape) = family, t < depth else { return nil }
+        return [shape.kernelSize, shape.kernelSize, t == 0 ? shape.inputChannels : width, width]
+    }
+
     /// The same architecture with hidden width `width`.
     ///
     /// - Precondition: no ``explicitLayers`` (their sizes are fixed).

@@ -3,7 +3,7 @@
 ///     h ← h + s·(c·φ(h)W + s_b·b)
 ///
 /// with the branch scale s = ``BranchScale/factor(depth:)`` folded into the block's ``DenseLayer``: its
-/// `weightMultiplier` is s·c, its `biasMultiplier` s·s_b, and its infinite-width maps carry s² (stax's
+/// `weightMultiplier` is s·c, its `biasMultiplier` s·s_b, and its infinite-width maps carry s² (under ntk, stax's
 /// `Dense(W_std = s·σ_w, b_std = s·σ_b)` on the branch). Its `activation` is the φ applied to the block's input.
 ///
 /// - Forward: A = φ(h) is what W multiplies (kept in ``ForwardPass/inputs``), φ′(h) is kept for the backward pass,
