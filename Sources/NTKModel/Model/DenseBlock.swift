@@ -63,14 +63,14 @@ public enum DenseBlock {
     }
 
     /// Adds r·(D Dᵀ) ⊙ (c²·A Aᵀ + s²) for the kernel rows of `samples` (upper triangle), through the panels of
-    /// ``EmpiricalNTK/gramPanel(_:rows:alpha:into:)``.
+    /// ``KernelGram/gramPanel(_:rows:alpha:into:)``.
     @inlinable
     static func accumulateKernelPanel<Scalar: BLASScalar>(_ layer: DenseLayer, _ result: inout Matrix, inputs: DenseMatrix<Scalar>,
                                                           derivatives: DenseMatrix<Scalar>, samples: Range<Int>, outputs k: Int,
                                                           g: inout [Scalar], h: inout [Scalar]) {
-        EmpiricalNTK.gramPanel(derivatives, rows: (samples.lowerBound * k)..<(samples.upperBound * k), alpha: Scalar(layer.learningRateScale), into: &g)
-        EmpiricalNTK.gramPanel(inputs, rows: samples, alpha: Scalar(layer.weightMultiplier * layer.weightMultiplier), into: &h)
-        EmpiricalNTK.accumulatePanel(&result, g, h, samples: samples, outputs: k, biasTerm: layer.biasMultiplier * layer.biasMultiplier)
+        KernelGram.gramPanel(derivatives, rows: (samples.lowerBound * k)..<(samples.upperBound * k), alpha: Scalar(layer.learningRateScale), into: &g)
+        KernelGram.gramPanel(inputs, rows: samples, alpha: Scalar(layer.weightMultiplier * layer.weightMultiplier), into: &h)
+        KernelGram.accumulatePanel(&result, g, h, samples: samples, outputs: k, biasTerm: layer.biasMultiplier * layer.biasMultiplier)
     }
 
     /// Adds r·(D₁ D₂ᵀ) ⊙ (c²·A₁ A₂ᵀ + s²) into the cross-kernel `result`.
@@ -81,6 +81,6 @@ public enum DenseBlock {
         let c = layer.weightMultiplier, s = layer.biasMultiplier
         let g = BLAS.product(derivatives1, derivatives2, transB: .transposed, alpha: Scalar(layer.learningRateScale))
         let h = BLAS.product(inputs1, inputs2, transB: .transposed, alpha: Scalar(c * c))
-        EmpiricalNTK.accumulate(&result, g, h, outputs: k, biasTerm: s * s)
+        KernelGram.accumulate(&result, g, h, outputs: k, biasTerm: s * s)
     }
 }
