@@ -49,6 +49,15 @@ struct Benchmark: ParsableCommand {
         """)
     var float32 = true
 
+    @Flag(help: """
+        Measure the CNN instead (issue 24): the two forms of a convolution's kernel term, then the pipeline of --cnn-steps GD \
+        steps on digits (N = --samples, 3 convolutions of --cnn-channels, GAP, K every 10 steps).
+        """)
+    var cnn = false
+
+    @Option(help: "Channels of the CNN measurements.")
+    var cnnChannels: Int = 64
+
     func validate() throws {
         guard parse(samples) != nil else { throw ValidationError("--samples \(samples) is not a comma list of positive integers.") }
         guard parse(widths) != nil else { throw ValidationError("--widths \(widths) is not a comma list of positive integers.") }
@@ -65,9 +74,13 @@ struct Benchmark: ParsableCommand {
         BLAS.threadCount = threads
         printCore()
         let dgemmRate = measureGemm(Double.self, name: "dgemm")
-        let sgemmRate = float32 ? measureGemm(Float.self, name: "sgemm") : nil
+        let sgemmRate = float32 && !cnn ? measureGemm(Float.self, name: "sgemm") : nil
         print(String(format: "dgemm rate used below: %.1f GFLOP/s", dgemmRate / 1e9)
               + (sgemmRate.map { String(format: ", sgemm rate %.1f GFLOP/s (%.2f× dgemm)", $0 / 1e9, $0 / dgemmRate) } ?? "") + "\n")
+        if cnn {
+            for n in parse(samples)! { measureConvolutionKernelChoice(samples: n, channels: cnnChannels, dgemmRate: dgemmRate) }
+            return
+        }
 
         var table = Table(depth: depth, dgemmRate: dgemmRate, sgemmRate: sgemmRate)
         print(Table.line(Table.header))

@@ -150,19 +150,3 @@ public enum ConvolutionKernel {
         }
     }
 }
-
-/// The numbers of one convolution layer that its kernel term reads: c, s_b (0 without biases) and r.
-public struct ConvolutionFactors: Equatable, Sendable {
-    /// c, the factor on P·W.
-    public var weightMultiplier: Double
-    /// s_b, the factor on b (0 without biases).
-    public var biasMultiplier: Double
-    /// r: GD moves the layer by η·r·∇L.
-    public var learningRateScale: Double
-
-    public init(weightMultiplier: Double, biasMultiplier: Double, learningRateScale: Double = 1) {
-        self.weightMultiplier = weightMultiplier
-        self.biasMultiplier = biasMultiplier
-        self.learningRateScale = learningRateScale
-    }
-}
