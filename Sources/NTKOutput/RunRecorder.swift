@@ -87,7 +87,8 @@ public enum RunRecorder {
         guard let theta = experiment.finalParameters else { return }
         try dir.makeDirectory(dir.url.appendingPathComponent("arrays/params_final"))
         for l in theta.weights.indices {
-            try dir.writeArray("params_final/W\(l)", theta.weights[l])
+            let w = theta.weights[l]
+            try dir.writeArray("params_final/W\(l)", w.data, shape: experiment.architecture.exportedWeightShape(tensor: l, rows: w.rows, cols: w.cols))
             if experiment.architecture.hasBias {
                 try dir.writeArray("params_final/b\(l)", theta.biases[l], shape: [theta.biases[l].count])
             }
@@ -112,7 +113,8 @@ public enum RunRecorder {
         try dir.writeArray("ntk_init", e.initialKernel)
         if let inf = e.infiniteWidth { try dir.writeArray("ntk_analytic", inf.kernel) }
         for l in e.initialParameters.weights.indices {
-            try dir.writeArray("params_init/W\(l)", e.initialParameters.weights[l])
+            let w = e.initialParameters.weights[l]
+            try dir.writeArray("params_init/W\(l)", w.data, shape: e.architecture.exportedWeightShape(tensor: l, rows: w.rows, cols: w.cols))
             if e.architecture.hasBias {
                 try dir.writeArray("params_init/b\(l)", e.initialParameters.biases[l], shape: [e.initialParameters.biases[l].count])
             }
