@@ -88,7 +88,7 @@ public enum RunRecorder {
         try dir.makeDirectory(dir.url.appendingPathComponent("arrays/params_final"))
         for l in theta.weights.indices {
             let w = theta.weights[l]
-            try dir.writeArray("params_final/W\(l)", w.data, shape: experiment.architecture.exportedWeightShape(tensor: l, rows: w.rows, cols: w.cols))
+            try dir.writeArray("params_final/W\(l)", w.data, shape: experiment.architecture.exportedWeightShape(tensor: l) ?? [w.rows, w.cols])
             if experiment.architecture.hasBias {
                 try dir.writeArray("params_final/b\(l)", theta.biases[l], shape: [theta.biases[l].count])
             }
@@ -114,7 +114,7 @@ public enum RunRecorder {
         if let inf = e.infiniteWidth { try dir.writeArray("ntk_analytic", inf.kernel) }
         for l in e.initialParameters.weights.indices {
             let w = e.initialParameters.weights[l]
-            try dir.writeArray("params_init/W\(l)", w.data, shape: e.architecture.exportedWeightShape(tensor: l, rows: w.rows, cols: w.cols))
+            try dir.writeArray("params_init/W\(l)", w.data, shape: e.architecture.exportedWeightShape(tensor: l) ?? [w.rows, w.cols])
             if e.architecture.hasBias {
                 try dir.writeArray("params_init/b\(l)", e.initialParameters.biases[l], shape: [e.initialParameters.biases[l].count])
             }

@@ -19,11 +19,18 @@ import Foundation
 ///
 /// with Δ_l the backward signal of ∇L (``Network/backpropagate(_:seeds:rowsPerSample:)``). Everything is float64
 /// (a float32 network is converted first).
+///
+/// MLP only: the R-operator above is the chain of dense layers; a ResNet's skips and a CNN's convolutions are not
+/// written out, so ``init(network:inputs:targets:lossFunction:normalization:outputScale:)`` requires
+/// ``ArchitectureFamily/mlp`` (``supports(_:)``; the command line refuses `--sharpness-every` for the others).
 public struct HessianSharpness: Sendable {
     /// The Lanczos iteration stops when λ_max changes by less than this, relative, between two products.
     public static let tolerance = 1e-6
     /// At most this many Hessian-vector products (and Lanczos vectors kept, of P numbers each).
     public static let maxIterations = 40
+
+    /// Whether the sharpness can be computed for networks of `family`: the MLP only.
+    public static func supports(_ family: ArchitectureFamily) -> Bool { family == .mlp }
 
     public let network: Network<Double>
     /// The forward pass at θ: A_l, φ′(z_l) and f.
@@ -42,6 +49,7 @@ public struct HessianSharpness: Sendable {
     public init(network: Network<Double>, inputs: Matrix, targets: Matrix, lossFunction: LossFunction, normalization: LossNormalization,
                 outputScale: (alpha: Double, initialOutput: [Double])? = nil) {
         precondition(inputs.rows == targets.rows && targets.cols == network.architecture.outputs)
+        precondition(Self.supports(network.architecture.family), "HessianSharpness is written for the MLP only (--sharpness-every)")
         self.network = network
         let layers = network.architecture.layers
         let seconds: [Matrix]

@@ -67,8 +67,11 @@ public final class NTKExperiment {
 
     /// - Throws: ``LAPACKError`` if the eigendecomposition or the ridge regression's factorization fails,
     ///   ``ExperimentError`` if K̃_0 is zero.
+    /// - Precondition: `settings.sharpnessEvery` is nil unless the family is the MLP (``HessianSharpness/supports(_:)``).
     public init(architecture: NetworkArchitecture, dataset: Dataset, settings: TrainingSettings) throws {
         precondition(architecture.inputDim == dataset.inputDim && architecture.outputs == dataset.outputs)
+        precondition(settings.sharpnessEvery == nil || HessianSharpness.supports(architecture.family),
+                     "the Hessian sharpness (--sharpness-every) is computed for the MLP only")
         try Self.checkOptimizer(settings, dataset)
         self.architecture = architecture
         self.dataset = dataset

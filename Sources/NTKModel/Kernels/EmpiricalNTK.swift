@@ -1,6 +1,6 @@
-/// The empirical neural tangent kernel K_θ[(i,a),(j,b)] = ⟨∂f_a(x_i)/∂θ, ∂f_b(x_j)/∂θ⟩ of an ``MLP``,
-/// computed by the structured per-layer formula (Docs/Conventions.md#the-structured-empirical-ntk), never
-/// through the N·k × P Jacobian:
+/// The empirical neural tangent kernel K_θ[(i,a),(j,b)] = ⟨∂f_a(x_i)/∂θ, ∂f_b(x_j)/∂θ⟩ of a ``Network``,
+/// computed by the structured per-tensor formula (Docs/Conventions.md#the-structured-empirical-ntk), never
+/// through the N·k × P Jacobian: each block adds its tensor's term (``NetworkBlock``); for dense and residual blocks
 ///
 ///     K = Σ_l r_l·(D_l D_lᵀ) ⊙ (c_l²·A_{l−1}A_{l−1}ᵀ + s_l²)
 ///
@@ -47,7 +47,7 @@ public enum EmpiricalNTK {
                                       derivatives: [DenseMatrix<Scalar>]) -> Matrix {
         let k = architecture.outputs
         let r = pass.output.rows * k
-        let layers = architecture.layers
+        let blocks = architecture.blocks
         let n = pass.output.rows
         var result = Matrix(rows: r, cols: r)
         guard r > 0 else { return result }
@@ -62,10 +62,11 @@ public enum EmpiricalNTK {
         var h = [Scalar](unsafeUninitializedCapacity: hCount) { _, c in c = hCount }
         for i0 in stride(from: 0, to: n, by: samplesPerPanel) {
             let i1 = min(i0 + samplesPerPanel, n)
-            for (l, layer) in layers.enumerated() {
-                gramPanel(derivatives[l], rows: (i0 * k)..<(i1 * k), alpha: Scalar(layer.learningRateScale), into: &g)
-                gramPanel(pass.inputs[l], rows: i0..<i1, alpha: Scalar(layer.weightMultiplier * layer.weightMultiplier), into: &h)
-                accumulatePanel(&result, g, h, samples: i0..<i1, outputs: k, biasTerm: layer.biasMultiplier * layer.biasMultiplier)
+            // Each block adds its term (DenseBlock, ResidualBlock), tensor by tensor in order.
+            var t = 0
+            for block in blocks where block.layer != nil {
+                block.accumulateKernelPanel(&result, inputs: pass.inputs[t], derivatives: derivatives[t], samples: i0..<i1, outputs: k, g: &g, h: &h)
+                t += 1
             }
         }
         BLAS.symmetrizeFromUpper(&result)
@@ -145,11 +146,10 @@ public enum EmpiricalNTK {
         let d1 = outputDerivatives(model, p1), d2 = outputDerivatives(model, p2)
         let k = model.architecture.outputs
         var result = Matrix(rows: x1.rows * k, cols: x2.rows * k)
-        for (l, layer) in model.architecture.layers.enumerated() {
-            let c = layer.weightMultiplier, s = layer.biasMultiplier
-            let g = BLAS.product(d1[l], d2[l], transB: .transposed, alpha: Scalar(layer.learningRateScale))
-            let h = BLAS.product(p1.inputs[l], p2.inputs[l], transB: .transposed, alpha: Scalar(c * c))
-            accumulate(&result, g, h, outputs: k, biasTerm: s * s)
+        var t = 0
+        for block in model.architecture.blocks where block.layer != nil {
+            block.accumulateCrossKernel(&result, inputs1: p1.inputs[t], derivatives1: d1[t], inputs2: p2.inputs[t], derivatives2: d2[t], outputs: k)
+            t += 1
         }
         return result
     }

@@ -67,4 +67,18 @@ public struct DenseLayer: Equatable, Sendable {
 
     /// The number of trainable parameters, n_{l−1}·n_l weights plus n_l biases when the layer has them.
     public var parameterCount: Int { fanIn * fanOut + (hasBias ? fanOut : 0) }
+
+    /// The layer on a residual branch scaled by s (``ResidualBlock``): c and s_b become s·c and s·s_b, and the four
+    /// infinite-width maps take the factor s²; init and rate unchanged. Under ntk this is stax's
+    /// `Dense(W_std = s·σ_w, b_std = s·σ_b)`; under standard, s multiplies the Dense's output (Docs/Conventions.md#resnet).
+    public func scaledBranch(_ s: Double) -> DenseLayer {
+        var layer = self
+        layer.weightMultiplier *= s
+        layer.biasMultiplier *= s
+        layer.nngpWeightVariance *= s * s
+        layer.nngpBiasVariance *= s * s
+        layer.ntkWeightFactor *= s * s
+        layer.ntkBiasFactor *= s * s
+        return layer
+    }
 }

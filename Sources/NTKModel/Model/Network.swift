@@ -1,5 +1,7 @@
-/// A fully connected network f(x) = z_{H+1}, z_l = c_l·a_{l−1}W_l + s_b·b_l, a_l = φ(z_l), a_0 = x,
-/// with c_l and s_b from each layer's ``DenseLayer`` description (Docs/Conventions.md#model). Inputs are rows of a matrix.
+/// A network as a composition of blocks (``NetworkBlock``, ``NetworkArchitecture/blocks``): for the MLP
+/// f(x) = z_{H+1}, z_l = c_l·a_{l−1}W_l + s_b·b_l, a_l = φ(z_l), a_0 = x, with c_l and s_b from each layer's
+/// ``DenseLayer`` description (Docs/Conventions.md#model); for a ResNet an input dense layer, residual blocks and a
+/// readout (``ResidualBlock``). Inputs are rows of a matrix.
 ///
 /// `Scalar` is the precision of the parameters and of every pass: `Double` (``MLP``), or `Float` for
 /// `--precision float32`, where each gemm is an sgemm. The arithmetic is the same; only its rounding differs.
@@ -22,38 +24,22 @@ public struct Network<Scalar: NetworkScalar>: Sendable {
         self.init(architecture: other.architecture, parameters: NetworkParameters(converting: other.parameters))
     }
 
-    /// The forward pass on the rows of `x` (N × n_0), keeping what backpropagation needs.
+    /// The forward pass on the rows of `x` (N × n_0), keeping what backpropagation needs: the blocks of
+    /// ``NetworkArchitecture/blocks`` applied in order (``NetworkBlock``).
     ///
-    /// - Complexity: one gemm per layer, 2·N·n_{l−1}·n_l flops, plus O(N·n_l) pointwise work.
+    /// - Complexity: one gemm per parameter tensor, 2·N·fanIn·fanOut flops, plus O(N·width) pointwise work.
     @inlinable
     public func forward(_ x: DenseMatrix<Scalar>) -> ForwardPass<Scalar> {
         precondition(x.cols == architecture.inputDim, "input has \(x.cols) columns, the network expects \(architecture.inputDim)")
-        var inputs = [x]
+        var inputs: [DenseMatrix<Scalar>] = []
         var derivatives: [DenseMatrix<Scalar>] = []
-        for (l, layer) in architecture.layers.enumerated() {
-            let w = parameters.weights[l]
-            let sb = Scalar(layer.biasMultiplier)
-            // Every entry is written below (the bias rows, or gemm with β = 0 over w.rows > 0 terms).
-            var z = sb != 0 || w.rows > 0 ? DenseMatrix<Scalar>(uninitializedRows: x.rows, cols: w.cols)
-                : DenseMatrix<Scalar>(rows: x.rows, cols: w.cols)
-            if sb != 0 {
-                // Each row starts as s_b·b_l: one row computed, then copied (contiguous copies, no index arithmetic).
-                let row = parameters.biases[l].map { sb * $0 }
-                let n = w.cols
-                row.withUnsafeBufferPointer { pb in
-                    z.data.withUnsafeMutableBufferPointer { p in
-                        for i in 0..<x.rows { (p.baseAddress! + i * n).update(from: pb.baseAddress!, count: n) }
-                    }
-                }
-            }
-            BLAS.gemm(inputs[l], w, alpha: Scalar(layer.weightMultiplier), beta: sb != 0 ? 1 : 0, into: &z)
-            guard let activation = layer.activation else {
-                return ForwardPass(inputs: inputs, derivatives: derivatives, output: z)
-            }
-            derivatives.append(Scalar.activate(activation, &z))
-            inputs.append(z)
+        var current = x
+        var tensor = 0
+        for block in architecture.blocks {
+            current = block.forward(current, parameters, tensor: tensor, inputs: &inputs, derivatives: &derivatives)
+            if block.layer != nil { tensor += 1 }
         }
-        fatalError("unreachable: the readout layer has no activation and returns")
+        return ForwardPass(inputs: inputs, derivatives: derivatives, output: current)
     }
 
     /// The forward pass on float64 inputs (rounded to `Scalar`; no copy for `Double`).
@@ -66,41 +52,31 @@ public struct Network<Scalar: NetworkScalar>: Sendable {
     @inlinable
     public func callAsFunction(_ x: Matrix) -> Matrix { Scalar.float64(forward(Scalar.converting(x)).output) }
 
-    /// Backpropagates output-side seeds through a forward pass.
+    /// Backpropagates output-side seeds through a forward pass, block by block from the readout back
+    /// (``NetworkBlock``).
     ///
-    /// Row r of `seeds` (R × k) is a covector on the output of sample r / `rowsPerSample`. The result
-    /// holds, for each layer l = 0..<layerCount, Δ_l (R × n_{l+1}) with Δ_last = seeds and
-    /// Δ_{l−1} = (c_l·Δ_l·W_lᵀ) ⊙ φ′(z_{l−1}) for the sample of each row.
-    /// Seeds e_a for every (sample, output) give D_l = ∂f_a(x_i)/∂z_l (used by the NTK); seeds equal to
+    /// Row r of `seeds` (R × k) is a covector on the output of sample r / `rowsPerSample`. The result holds, for
+    /// each parameter tensor t = 0..<layerCount, Δ_t = ∂(seed·f)/∂z_t (R × fanOut_t), with z_t = c_t·A_tW_t + s_t·b_t
+    /// the tensor's affine output: for an MLP Δ_last = seeds and Δ_{l−1} = (c_l·Δ_l·W_lᵀ) ⊙ φ′(z_{l−1}); a residual
+    /// block adds its skip (``ResidualBlock``).
+    /// Seeds e_a for every (sample, output) give D_t = ∂f_a(x_i)/∂z_t (used by the NTK); seeds equal to
     /// ∂L/∂f give the loss gradient's backward signal.
     ///
-    /// - Complexity: one gemm per hidden layer, 2·R·n_l·n_{l−1} flops.
+    /// - Complexity: one gemm per tensor after the first, 2·R·fanIn·fanOut flops.
     @inlinable
     public func backpropagate(_ pass: ForwardPass<Scalar>, seeds: DenseMatrix<Scalar>, rowsPerSample: Int = 1) -> [DenseMatrix<Scalar>] {
         precondition(seeds.cols == architecture.outputs && seeds.rows == pass.output.rows * rowsPerSample)
         var deltas = [DenseMatrix<Scalar>](repeating: DenseMatrix(rows: 0, cols: 0), count: architecture.layerCount)
-        deltas[architecture.depth] = seeds
-        let layers = architecture.layers
-        var l = architecture.depth
-        while l > 0 {
-            let w = parameters.weights[l]
-            // gemm (β = 0) over n_{l+1} > 0 terms writes every entry.
-            var d = w.cols > 0 ? DenseMatrix<Scalar>(uninitializedRows: seeds.rows, cols: w.rows)
-                : DenseMatrix<Scalar>(rows: seeds.rows, cols: w.rows)
-            BLAS.gemm(deltas[l], w, transB: .transposed, alpha: Scalar(layers[l].weightMultiplier), into: &d)
-            let phiPrime = pass.derivatives[l - 1]
-            let n = d.cols
-            d.data.withUnsafeMutableBufferPointer { pd in
-                phiPrime.data.withUnsafeBufferPointer { pp in
-                    for r in 0..<d.rows {
-                        // Row pointers: the inner loop has no index arithmetic to check.
-                        let dst = pd.baseAddress! + r * n, src = pp.baseAddress! + (r / rowsPerSample) * n
-                        for j in 0..<n { dst[j] *= src[j] }
-                    }
-                }
-            }
-            deltas[l - 1] = d
-            l -= 1
+        let blocks = architecture.blocks
+        var upstream = seeds
+        var tensor = architecture.layerCount
+        var activation = pass.derivatives.count
+        // The first block's input is x: nothing below it needs ∂f/∂x.
+        let firstTensorBlock = blocks.firstIndex { $0.layer != nil } ?? 0
+        for b in blocks.indices.reversed() {
+            if blocks[b].layer != nil { tensor -= 1 }
+            blocks[b].backward(&upstream, pass, parameters, tensor: tensor, activation: &activation, rowsPerSample: rowsPerSample,
+                               deltas: &deltas, needsInputGradient: b > firstTensorBlock)
         }
         return deltas
     }
@@ -108,22 +84,17 @@ public struct Network<Scalar: NetworkScalar>: Sendable {
     /// The gradient Σ_r ∂/∂θ of the backward signals `deltas` (one row per sample, from
     /// ``backpropagate(_:seeds:rowsPerSample:)`` with one row per sample).
     ///
-    /// ∂/∂W_l = c_l·A_{l−1}ᵀΔ_l and ∂/∂b_l = s_b·Σ_rows Δ_l.
-    /// - Complexity: one gemm per layer, 2·N·n_{l−1}·n_l flops.
+    /// For each tensor ∂/∂W_t = c_t·A_tᵀΔ_t and ∂/∂b_t = s_t·Σ_rows Δ_t (``DenseBlock``).
+    /// - Complexity: one gemm per tensor, 2·N·fanIn·fanOut flops.
     @inlinable
     public func gradient(_ pass: ForwardPass<Scalar>, deltas: [DenseMatrix<Scalar>]) -> NetworkParameters<Scalar> {
         var gw: [DenseMatrix<Scalar>] = []
         var gb: [[Scalar]] = []
-        for (l, layer) in architecture.layers.enumerated() {
-            let a = pass.inputs[l]
-            gw.append(BLAS.product(a, deltas[l], transA: .transposed, alpha: Scalar(layer.weightMultiplier)))
-            if layer.hasBias {
-                var g = [Scalar](repeating: 0, count: deltas[l].cols)
-                BLAS.gemv(deltas[l], [Scalar](repeating: Scalar(layer.biasMultiplier), count: deltas[l].rows), transA: .transposed, into: &g)
-                gb.append(g)
-            } else {
-                gb.append([])
-            }
+        for block in architecture.blocks where block.layer != nil {
+            let t = gw.count
+            let g = block.gradient(input: pass.inputs[t], delta: deltas[t])
+            gw.append(g.weights)
+            gb.append(g.bias)
         }
         return NetworkParameters(weights: gw, biases: gb)
     }
@@ -138,9 +109,11 @@ extension Network where Scalar == Double {
 
 /// What a forward pass keeps for backpropagation and for the NTK, in the network's precision.
 public struct ForwardPass<Scalar: NetworkScalar>: Sendable {
-    /// A_0 = X, A_1, …, A_H: the inputs of each weight layer (N × n_l).
+    /// A_t for each parameter tensor t: what W_t multiplies (N × fanIn_t). MLP: A_0 = X, A_1, …, A_H; ResNet:
+    /// X, φ(h_0), …, φ(h_{L−1}), h_L.
     public let inputs: [DenseMatrix<Scalar>]
-    /// φ′(z_1), …, φ′(z_H) (N × n_l).
+    /// φ′ of every activation the blocks apply, in forward order (N × its width). MLP: φ′(z_1), …, φ′(z_H);
+    /// ResNet: φ′(h_0), …, φ′(h_{L−1}).
     public let derivatives: [DenseMatrix<Scalar>]
     /// f(X), N × k.
     public let output: DenseMatrix<Scalar>

@@ -1,7 +1,8 @@
-/// The shape and initialization law of a fully connected network (Docs/Conventions.md).
+/// The shape and initialization law of a network (Docs/Conventions.md), of the ``family`` it belongs to.
 ///
-/// Layer l = 1…depth+1 maps n_{l−1} → n_l with n_0 = `inputDim`, n_1…n_depth = `width`,
-/// n_{depth+1} = `outputs`. Hidden layers apply `activation`; the last layer is linear.
+/// For the MLP, layer l = 1…depth+1 maps n_{l−1} → n_l with n_0 = `inputDim`, n_1…n_depth = `width`,
+/// n_{depth+1} = `outputs`. Hidden layers apply `activation`; the last layer is linear. A ResNet has an input layer
+/// d → n, `depth` residual blocks n → n and a readout n → k (``blocks``).
 public struct NetworkArchitecture: Codable, Equatable, Sendable {
     public var inputDim: Int
     public var width: Int
@@ -42,26 +43,74 @@ public struct NetworkArchitecture: Codable, Equatable, Sendable {
         case inputDim, width, depth, outputs, activation, parameterization, weightStd, biasStd, hasBias
     }
 
-    /// Number of weight layers, depth + 1.
-    public var layerCount: Int { depth + 1 }
+    /// Number of parameter tensors (weight matrix and bias vector each): depth + 1 for an MLP (depth hidden layers
+    /// and the readout), depth + 2 for a ResNet (input layer, depth residual blocks, readout) and depth + 1 for a CNN
+    /// (depth convolutions and the readout).
+    public var layerCount: Int {
+        switch family {
+        case .mlp, .cnn: depth + 1
+        case .resnet: depth + 2
+        }
+    }
 
-    /// [n_0, n_1, …, n_{depth+1}].
-    public var layerSizes: [Int] { [inputDim] + Array(repeating: width, count: depth) + [outputs] }
+    /// The fan-in of each tensor and, last, the outputs: tensor t maps layerSizes[t] → layerSizes[t + 1].
+    /// MLP: [n_0, n_1, …, n_{depth+1}]; ResNet: [d, n, …, n, k] with depth + 1 entries n.
+    public var layerSizes: [Int] {
+        [inputDim] + Array(repeating: width, count: layerCount - 1) + [outputs]
+    }
 
-    /// The weight layers l = 1…depth+1 (index 0..<layerCount), each with its multipliers, initialization,
-    /// learning-rate scale and infinite-width maps as the parameterization defines them (or ``explicitLayers``).
+    /// The parameter tensors t = 0..<layerCount, each with its multipliers, initialization, learning-rate scale
+    /// and infinite-width maps as the parameterization defines them (or ``explicitLayers``): for an MLP the weight
+    /// layers l = 1…depth+1; for a ResNet the input layer (linear, d → n), the depth residual branches (hidden
+    /// rows, with the branch scale folded in, ``ResidualBlock``) and the readout.
     ///
-    /// - Precondition: the parameterization supports `depth` (``Parameterization/unsupportedDepthReason(_:)``;
-    ///   the command line refuses the others first).
+    /// - Precondition: the parameterization supports this family and depth
+    ///   (``Parameterization/unsupportedReason(family:depth:)``; the command line refuses the others first).
     public var layers: [DenseLayer] {
         if let explicitLayers { return explicitLayers }
-        if let reason = parameterization.unsupportedDepthReason(depth) { preconditionFailure(reason) }
+        if let reason = parameterization.unsupportedReason(family: family, depth: depth) { preconditionFailure(reason) }
         let s = layerSizes
-        return (0..<layerCount).map { l in
-            parameterization.layer(position: .init(layer: l, depth: depth), fanIn: s[l], fanOut: s[l + 1], width: width,
-                                   activation: l < depth ? activation : nil,
+        func layer(_ position: Parameterization.Position, _ l: Int, _ activation: Activation?) -> DenseLayer {
+            parameterization.layer(position: position, fanIn: s[l], fanOut: s[l + 1], width: width, activation: activation,
                                    weightStd: weightStd, biasStd: biasStd, hasBias: hasBias)
         }
+        switch family {
+        case .mlp:
+            return (0..<layerCount).map { l in layer(.init(layer: l, depth: depth), l, l < depth ? activation : nil) }
+        case .resnet(let branchScale):
+            let scale = branchScale.factor(depth: depth)
+            return [layer(.input, 0, nil)] + (0..<depth).map { layer(.hidden, $0 + 1, activation).scaledBranch(scale) }
+                + [layer(.readout, depth + 1, nil)]
+        case .cnn:
+            preconditionFailure(Self.convolutionSlot)
+        }
+    }
+
+    /// The network as a composition of blocks (``NetworkBlock``), built from ``family``: `.mlp` is one dense block per
+    /// layer (exactly the layers of ``layers``); `.resnet` an input dense block, depth residual blocks and a dense
+    /// readout.
+    public var blocks: [NetworkBlock] {
+        let layers = self.layers
+        switch family {
+        case .mlp:
+            return layers.map { .dense($0) }
+        case .resnet:
+            return [.dense(layers[0])] + layers[1...depth].map { .residual($0) } + [.dense(layers[depth + 1])]
+        case .cnn:
+            preconditionFailure(Self.convolutionSlot)
+        }
+    }
+
+    /// Until the convolution and pooling blocks exist (ConvolutionBlock.swift), a CNN has no blocks.
+    static let convolutionSlot = "the cnn family needs the convolution and pooling blocks (NetworkBlock), which are not built in"
+
+    /// The shape under which tensor t's weights are exported (`arrays/params_init/W<t>.npy`, Docs/LogFormat.md) when it
+    /// is not the stored matrix's own (fan_in, fan_out), or nil for a dense tensor (every MLP and ResNet tensor, a
+    /// CNN's readout). A convolution's (K·K·C_in) × C_out matrix is stax's HWIO array (K, K, C_in, C_out) flattened,
+    /// so it is exported with that 4-D shape and neural-tangents reads it as is.
+    public func exportedWeightShape(tensor t: Int) -> [Int]? {
+        guard case .cnn(let shape) = family, t < depth else { return nil }
+        return [shape.kernelSize, shape.kernelSize, t == 0 ? shape.inputChannels : width, width]
     }
 
     /// The same architecture with hidden width `width`.

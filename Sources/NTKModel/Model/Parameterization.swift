@@ -52,6 +52,36 @@ public enum Parameterization: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Why a network of this `family` and `depth` cannot be built in this parameterization, or nil when it can: the
+    /// one check for every family (the command line prints the text and refuses the run).
+    ///
+    /// - mlp: ``unsupportedDepthReason(_:)``.
+    /// - resnet: ntk, standard and mup at any depth (the input layer gives the width n even at depth 0). mup is the
+    ///   μP rows above (input, hidden for every branch, readout; rate 1) with the branch scale s on every branch:
+    ///   with s = 1/√L, Depth-μP as Tensor Programs VI (Yang, Yu, Zhu & Hayou 2023, arXiv 2310.02244) states it for
+    ///   SGD, branch multiplier L^(−1/2) and a learning rate constant in L; Bordelon et al. 2023 (arXiv 2309.16620)
+    ///   scale the branches the same way (Docs/Conventions.md#resnet). mean-field is refused: it is defined for one
+    ///   hidden layer.
+    /// - cnn: ntk and standard only; the tool has no μP or mean-field table for convolutions.
+    public func unsupportedReason(family: ArchitectureFamily, depth: Int) -> String? {
+        switch (family, self) {
+        case (.mlp, _):
+            return unsupportedDepthReason(depth)
+        case (.resnet, .ntk), (.resnet, .standard), (.resnet, .mup), (.cnn, .ntk), (.cnn, .standard):
+            return nil
+        case (.resnet, .meanField):
+            return """
+                --parameterization mean-field is defined for an MLP with one hidden layer (--depth 1), not for \
+                --architecture resnet: use --parameterization mup (with --branch-scale sqrt-depth for depth-μP), ntk or standard.
+                """
+        case (.cnn, .mup), (.cnn, .meanField):
+            return """
+                --parameterization \(rawValue) is not defined for --architecture cnn: the tool has no μP or mean-field table \
+                for convolutions. Use --parameterization ntk or standard (stax Conv conventions).
+                """
+        }
+    }
+
     /// Where a weight layer sits, which decides its row in the mup and mean-field tables: the input layer maps the
     /// O(1) input dimension d to the width n, hidden layers map n to n, the readout maps n to the O(1) outputs k.
     public enum Position: Sendable {
