@@ -58,6 +58,12 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Channels of the CNN measurements.")
     var cnnChannels: Int = 64
 
+    @Option(help: "GD steps of the CNN pipeline (K_t every 10).")
+    var cnnSteps: Int = 300
+
+    @Flag(inversion: .prefixedNo, help: "With --cnn, also time the two forms of a convolution's kernel term (about 10 s).")
+    var cnnKernelChoice = true
+
     func validate() throws {
         guard parse(samples) != nil else { throw ValidationError("--samples \(samples) is not a comma list of positive integers.") }
         guard parse(widths) != nil else { throw ValidationError("--widths \(widths) is not a comma list of positive integers.") }
@@ -78,7 +84,12 @@ struct Benchmark: ParsableCommand {
         print(String(format: "dgemm rate used below: %.1f GFLOP/s", dgemmRate / 1e9)
               + (sgemmRate.map { String(format: ", sgemm rate %.1f GFLOP/s (%.2f× dgemm)", $0 / 1e9, $0 / dgemmRate) } ?? "") + "\n")
         if cnn {
-            for n in parse(samples)! { measureConvolutionKernelChoice(samples: n, channels: cnnChannels, dgemmRate: dgemmRate) }
+            var table = Table(depth: 3, dgemmRate: dgemmRate, sgemmRate: nil)
+            for n in parse(samples)! {
+                if cnnKernelChoice { measureConvolutionKernelChoice(samples: n, channels: cnnChannels, dgemmRate: dgemmRate) }
+                print(Table.line(Table.header))
+                try measureConvolutionalPipeline(samples: n, channels: cnnChannels, depth: 3, steps: cnnSteps, &table)
+            }
             return
         }
 
