@@ -179,11 +179,12 @@ public struct GradientDescent<Scalar: NetworkScalar>: Sendable {
         return r
     }
 
-    /// M ← diag(s)·M, one `?scal` per row.
+    /// M ← diag(s)·M, one `?scal` per sample (its row, or its block of rows).
     @inlinable
     func scaleRows(_ m: inout DenseMatrix<Scalar>, by s: [Scalar]) {
-        precondition(s.count == m.rows)
-        let n = m.cols
+        // One row per sample (dense tensors), or a block of H·W rows per sample (a CNN's maps, ConvolutionBlock).
+        precondition(s.isEmpty ? m.rows == 0 : m.rows % s.count == 0)
+        let n = s.isEmpty ? 0 : m.cols * (m.rows / s.count)
         guard n > 0 else { return }
         m.data.withUnsafeMutableBufferPointer { p in
             for i in 0..<s.count { Scalar.scal(count: n, alpha: s[i], p.baseAddress! + i * n) }

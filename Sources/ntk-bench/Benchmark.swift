@@ -49,6 +49,21 @@ struct Benchmark: ParsableCommand {
         """)
     var float32 = true
 
+    @Flag(help: """
+        Measure the CNN instead (issue 24): the two forms of a convolution's kernel term, then the pipeline of --cnn-steps GD \
+        steps on digits (N = --samples, 3 convolutions of --cnn-channels, GAP, K every 10 steps).
+        """)
+    var cnn = false
+
+    @Option(help: "Channels of the CNN measurements.")
+    var cnnChannels: Int = 64
+
+    @Option(help: "GD steps of the CNN pipeline (K_t every 10).")
+    var cnnSteps: Int = 300
+
+    @Flag(inversion: .prefixedNo, help: "With --cnn, also time the two forms of a convolution's kernel term (about 10 s).")
+    var cnnKernelChoice = true
+
     func validate() throws {
         guard parse(samples) != nil else { throw ValidationError("--samples \(samples) is not a comma list of positive integers.") }
         guard parse(widths) != nil else { throw ValidationError("--widths \(widths) is not a comma list of positive integers.") }
@@ -65,9 +80,18 @@ struct Benchmark: ParsableCommand {
         BLAS.threadCount = threads
         printCore()
         let dgemmRate = measureGemm(Double.self, name: "dgemm")
-        let sgemmRate = float32 ? measureGemm(Float.self, name: "sgemm") : nil
+        let sgemmRate = float32 && !cnn ? measureGemm(Float.self, name: "sgemm") : nil
         print(String(format: "dgemm rate used below: %.1f GFLOP/s", dgemmRate / 1e9)
               + (sgemmRate.map { String(format: ", sgemm rate %.1f GFLOP/s (%.2f× dgemm)", $0 / 1e9, $0 / dgemmRate) } ?? "") + "\n")
+        if cnn {
+            var table = Table(depth: 3, dgemmRate: dgemmRate, sgemmRate: nil)
+            for n in parse(samples)! {
+                if cnnKernelChoice { measureConvolutionKernelChoice(samples: n, channels: cnnChannels, dgemmRate: dgemmRate) }
+                print(Table.line(Table.header))
+                try measureConvolutionalPipeline(samples: n, channels: cnnChannels, depth: 3, steps: cnnSteps, &table)
+            }
+            return
+        }
 
         var table = Table(depth: depth, dgemmRate: dgemmRate, sgemmRate: sgemmRate)
         print(Table.line(Table.header))

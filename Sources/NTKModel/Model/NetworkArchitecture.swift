@@ -62,7 +62,8 @@ public struct NetworkArchitecture: Codable, Equatable, Sendable {
     /// The parameter tensors t = 0..<layerCount, each with its multipliers, initialization, learning-rate scale
     /// and infinite-width maps as the parameterization defines them (or ``explicitLayers``): for an MLP the weight
     /// layers l = 1…depth+1; for a ResNet the input layer (linear, d → n), the depth residual branches (hidden
-    /// rows, with the branch scale folded in, ``ResidualBlock``) and the readout.
+    /// rows, with the branch scale folded in, ``ResidualBlock``) and the readout; for a CNN the depth convolutions
+    /// (fan-in K²·C_in, ``ConvolutionBlock``) and the readout.
     ///
     /// - Precondition: the parameterization supports this family and depth
     ///   (``Parameterization/unsupportedReason(family:depth:)``; the command line refuses the others first).
@@ -81,14 +82,14 @@ public struct NetworkArchitecture: Codable, Equatable, Sendable {
             let scale = branchScale.factor(depth: depth)
             return [layer(.input, 0, nil)] + (0..<depth).map { layer(.hidden, $0 + 1, activation).scaledBranch(scale) }
                 + [layer(.readout, depth + 1, nil)]
-        case .cnn:
-            preconditionFailure(Self.convolutionSlot)
+        case .cnn(let shape):
+            return convolutionLayers(shape)
         }
     }
 
     /// The network as a composition of blocks (``NetworkBlock``), built from ``family``: `.mlp` is one dense block per
     /// layer (exactly the layers of ``layers``); `.resnet` an input dense block, depth residual blocks and a dense
-    /// readout.
+    /// readout; `.cnn` depth convolution blocks, a pooling block and a dense readout (NetworkArchitecture+Convolution.swift).
     public var blocks: [NetworkBlock] {
         let layers = self.layers
         switch family {
@@ -96,13 +97,10 @@ public struct NetworkArchitecture: Codable, Equatable, Sendable {
             return layers.map { .dense($0) }
         case .resnet:
             return [.dense(layers[0])] + layers[1...depth].map { .residual($0) } + [.dense(layers[depth + 1])]
-        case .cnn:
-            preconditionFailure(Self.convolutionSlot)
+        case .cnn(let shape):
+            return convolutionBlocks(shape, layers)
         }
     }
-
-    /// Until the convolution and pooling blocks exist (ConvolutionBlock.swift), a CNN has no blocks.
-    static let convolutionSlot = "the cnn family needs the convolution and pooling blocks (NetworkBlock), which are not built in"
 
     /// The shape under which tensor t's weights are exported (`arrays/params_init/W<t>.npy`, Docs/LogFormat.md) when it
     /// is not the stored matrix's own (fan_in, fan_out), or nil for a dense tensor (every MLP and ResNet tensor, a

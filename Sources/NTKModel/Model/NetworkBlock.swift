@@ -3,7 +3,8 @@
 /// contribution to the structured empirical kernel (``EmpiricalNTK``). An MLP is `.dense` blocks only, a ResNet is
 /// an input `.dense`, `.residual` blocks and a readout `.dense` (``NetworkArchitecture/blocks``).
 ///
-/// Each kind's arithmetic lives in its own file (DenseBlock.swift, ResidualBlock.swift); this file only dispatches.
+/// Each kind's arithmetic lives in its own file (DenseBlock.swift, ResidualBlock.swift, ConvolutionBlock.swift,
+/// SpatialPooling.swift); this file only dispatches.
 /// Adding a kind (a convolution, a pooling) is one new file with its four maps, one case here and one arm in each
 /// switch below. A block holds zero or one parameter tensor: tensor t (a weight matrix W_t and bias b_t of
 /// ``NetworkParameters``) is described by a ``DenseLayer``, and ``ForwardPass/inputs``[t] keeps what W_t multiplies.
@@ -18,11 +19,17 @@ public enum NetworkBlock: Equatable, Sendable {
     /// h ← h + c·φ(h)W + s·b, with the branch scale already folded into c and s (``ResidualBlock``): the layer's
     /// activation is the φ applied to the block's input.
     case residual(DenseLayer)
+    /// a = φ(c·P·W + s·b) on (N·H·W) × C maps, P the im2col patches of the input map (``ConvolutionBlock``): a SAME,
+    /// stride-1 convolution of this geometry; the layer's fan-in is K²·C_in.
+    case convolution(DenseLayer, ConvolutionGeometry)
+    /// gap or flatten of a map of `positions` rows per sample and `channels` columns (``SpatialPooling``); no parameters.
+    case pooling(Pooling, positions: Int, channels: Int)
 
     /// The description of the block's parameter tensor, or nil for a parameterless block.
     public var layer: DenseLayer? {
         switch self {
-        case .dense(let layer), .residual(let layer): layer
+        case .dense(let layer), .residual(let layer), .convolution(let layer, _): layer
+        case .pooling: nil
         }
     }
 
@@ -39,6 +46,11 @@ public enum NetworkBlock: Equatable, Sendable {
         case .residual(let layer):
             return ResidualBlock.forward(layer, parameters.weights[tensor], parameters.biases[tensor], input,
                                          inputs: &inputs, derivatives: &derivatives)
+        case .convolution(let layer, let geometry):
+            return ConvolutionBlock.forward(layer, geometry: geometry, parameters.weights[tensor], parameters.biases[tensor], input,
+                                            inputs: &inputs, derivatives: &derivatives)
+        case .pooling(let pooling, let positions, _):
+            return SpatialPooling.forward(input, pooling: pooling, positions: positions)
         }
     }
 
@@ -65,6 +77,13 @@ public enum NetworkBlock: Equatable, Sendable {
                 upstream = ResidualBlock.inputGradient(layer, parameters.weights[tensor], upstream,
                                                        derivative: pass.derivatives[activation], rowsPerSample: rowsPerSample)
             }
+        case .convolution(let layer, let geometry):
+            activation -= 1
+            ConvolutionBlock.delta(&upstream, derivative: pass.derivatives[activation], geometry: geometry, rowsPerSample: rowsPerSample)
+            deltas[tensor] = upstream
+            if needsInputGradient { upstream = ConvolutionBlock.inputGradient(layer, geometry: geometry, parameters.weights[tensor], upstream) }
+        case .pooling(let pooling, let positions, let channels):
+            upstream = SpatialPooling.backward(upstream, pooling: pooling, positions: positions, channels: channels)
         }
     }
 
@@ -78,6 +97,14 @@ public enum NetworkBlock: Equatable, Sendable {
             // A residual branch is a dense map of φ(h) whose output is added to h: its tensor's Jacobian is a dense
             // layer's, with the branch scale inside c and s (ResidualBlock).
             DenseBlock.accumulateKernelPanel(layer, &result, inputs: inputs, derivatives: derivatives, samples: samples, outputs: k, g: &g, h: &h)
+        case .convolution(let layer, let geometry):
+            // The per-sample gradients fill the whole term at once (ConvolutionKernel), with the first panel; the
+            // kernel's lower triangle is then mirrored from the upper as for every block.
+            guard samples.lowerBound == 0 else { return }
+            ConvolutionKernel.accumulate(into: &result, patches: inputs, derivatives: derivatives, positions: geometry.positions,
+                                         layer: ConvolutionBlock.factors(layer))
+        case .pooling:
+            return
         }
     }
 
@@ -89,6 +116,11 @@ public enum NetworkBlock: Equatable, Sendable {
         case .dense(let layer), .residual(let layer):
             DenseBlock.accumulateCrossKernel(layer, &result, inputs1: inputs1, derivatives1: derivatives1,
                                              inputs2: inputs2, derivatives2: derivatives2, outputs: k)
+        case .convolution(let layer, let geometry):
+            ConvolutionKernel.accumulate(into: &result, patches1: inputs1, derivatives1: derivatives1, patches2: inputs2,
+                                         derivatives2: derivatives2, positions: geometry.positions, layer: ConvolutionBlock.factors(layer))
+        case .pooling:
+            return
         }
     }
 
@@ -98,6 +130,10 @@ public enum NetworkBlock: Equatable, Sendable {
         switch self {
         case .dense(let layer), .residual(let layer):
             DenseBlock.gradient(layer, input: input, delta: delta)
+        case .convolution(let layer, _):
+            ConvolutionBlock.gradient(layer, patches: input, delta: delta)
+        case .pooling:
+            preconditionFailure("a pooling block has no parameters")
         }
     }
 }
