@@ -239,6 +239,7 @@ public struct AnalyticNTK: Sendable {
         }
         var q1 = rowVariances.map { first.nngpWeightVariance * $0 + first.nngpBiasVariance }
         var q2 = colVariances?.map { first.nngpWeightVariance * $0 + first.nngpBiasVariance } ?? q1
+        let evaluator = self.evaluator
         let parallel = evaluator.quadrature && threads > 1 && count >= 64
         let blocks = parallel ? Self.rowBlocks(rows: n1, cols: n2, triangular: symmetric, count: 8 * threads) : [0..<n1]
         let s = SendablePointer(sigma.baseAddress!)
