@@ -151,15 +151,23 @@ struct ConvolutionalNTKTests {
     func memoryEstimate() {
         // digits, N = 256, 3 convolutions, gap, 2 pairs in flight, one width, relu: by the formula's terms.
         let gap = ConvolutionalNTK.memoryBytes(rows: 256, cols: 256, height: 8, width: 8, depth: 3, pooling: .gap, concurrentPairs: 2)
-        let results = 2.0 * 2 * 256 * 256, variances = 512.0 * 64 * 3, scratch = 2.0 * (8 * 4096 + 2 * 64)
+        let results = 2.0 * 2 * 256 * 256, variances = 512.0 * 64 * 3, scratch = 2.0 * (9 * 4096 + 2 * 64)
         #expect(gap == 8 * (results + variances + scratch))
         let flatten = ConvolutionalNTK.memoryBytes(rows: 256, cols: 256, height: 8, width: 8, depth: 3, pooling: .flatten,
                                                    concurrentPairs: 2)
-        #expect(gap - flatten == 8 * 2 * 8 * (4096 - 64))
-        // 32 × 32 images under gap: 64 MiB of scratch per pair in flight.
+        #expect(gap - flatten == 8 * 2 * 9 * (4096 - 64))
+        // 32 × 32 images under gap: 72 MiB of scratch per pair in flight.
         let cifar = ConvolutionalNTK.memoryBytes(rows: 1, cols: 1, height: 32, width: 32, inputChannels: 3, depth: 1,
                                                  pooling: .gap, concurrentPairs: 1)
-        #expect(cifar > 64 * 1024 * 1024 && cifar < 65 * 1024 * 1024)
+        #expect(cifar > 72 * 1024 * 1024 && cifar < 73 * 1024 * 1024)
+        // From a run's architecture: gelu adds t = 128 Mehler terms (the default quadrature degree), B = min(threads, pairs).
+        var a = Self.architecture(.gelu, .ntk, depth: 3, shape: ConvolutionShape(height: 8, width: 8, inputChannels: 1))
+        let geluBytes = ConvolutionalNTK.memoryBytes(architecture: a, shape: ConvolutionShape(height: 8, width: 8, inputChannels: 1),
+                                                     rows: 256, cols: 256, threads: 2)
+        #expect(geluBytes == gap + 8 * 512 * 64 * (3 * 4 * 128 + 8 * 128))
+        a.activation = .relu
+        #expect(ConvolutionalNTK.memoryBytes(architecture: a, shape: ConvolutionShape(height: 8, width: 8, inputChannels: 1),
+                                             rows: 256, cols: 256, threads: 2) == gap)
     }
 }
 

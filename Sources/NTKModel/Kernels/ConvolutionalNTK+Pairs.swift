@@ -14,7 +14,7 @@ extension ConvolutionalNTK {
     }
 
     /// The working arrays of one pair's recursion, reused from pair to pair by one thread:
-    /// (7 + widths)·entriesPerPair doubles (``memoryBytes(rows:cols:height:width:inputChannels:depth:pooling:concurrentPairs:widthCount:mehlerTerms:)``).
+    /// (7 + widths)·entriesPerPair doubles, plus one while a gemm's input covariance replaces one (``memoryBytes(rows:cols:height:width:inputChannels:depth:pooling:concurrentPairs:widthCount:mehlerTerms:)``).
     struct Scratch {
         var sigma, t, tDot, averaged, product, averagedProduct, shift: [Double]
         var thetas: [[Double]]
@@ -112,16 +112,17 @@ extension ConvolutionalNTK {
     /// The bytes the convolutional kernels of an N₁ × N₂ block take at their peak, for the CLI to refuse what does not
     /// fit. With P = H·W positions, E = P² entries per pair of inputs for gap and E = P for flatten, m widths, B pairs
     /// in flight (one per worker thread) and, for tanh and gelu, t = ``AnalyticNTK/expansionDegree(quadratureDegree:)``/2
-    /// Mehler terms per function and variance (the quadrature degree, 64 by default; 0 for the closed forms), in bytes:
+    /// Mehler terms per function and variance (the quadrature degree n, 128 by default; 0 for the closed forms), in bytes:
     ///
     ///     8 · [ 2·(1 + m)·N₁·N₂                       the result matrices and the per-pair results
     ///         + (N₁ + N₂)·P·(L·(1 + 4·t) + 8·t)         the per-position variances of the L layers, their expansions
     ///                                                  (coefficients and tails of φ and φ′) and one expansion's gemm
-    ///         + B·((7 + m)·E + 2·P·C₀)                 each pair's working arrays (``Scratch``) and its two images
+    ///         + B·((8 + m)·E + 2·P·C₀)                 each pair's working arrays (``Scratch``, and the input covariance
+    ///                                                  a gemm returns before it replaces one) and its two images
     ///         ]
     ///
     /// The kernel size K does not enter (it sets the time, K·2 additions per entry and layer, not the memory).
-    /// Under gap the B·(7 + m)·P² term dominates for large images: 32 × 32 images take (7 + 1)·1024²·8 B = 64 MiB a pair.
+    /// Under gap the B·(8 + m)·P² term dominates for large images: 32 × 32 images take (8 + 1)·1024²·8 B = 72 MiB a pair.
     public static func memoryBytes(rows n1: Int, cols n2: Int, height: Int, width: Int, inputChannels: Int = 1, depth: Int,
                                    pooling: Pooling, concurrentPairs: Int, widthCount: Int = 1, mehlerTerms: Int = 0) -> Double {
         let p = Double(height * width)
@@ -129,7 +130,19 @@ extension ConvolutionalNTK {
         let m = Double(widthCount)
         let doubles = 2 * (1 + m) * Double(n1) * Double(n2)
             + Double(n1 + n2) * p * (Double(depth) * (1 + 4 * Double(mehlerTerms)) + 8 * Double(mehlerTerms))
-            + Double(concurrentPairs) * ((7 + m) * entries + 2 * p * Double(inputChannels))
+            + Double(concurrentPairs) * ((8 + m) * entries + 2 * p * Double(inputChannels))
         return 8 * doubles
+    }
+
+    /// See ``memoryBytes(rows:cols:height:width:inputChannels:depth:pooling:concurrentPairs:widthCount:mehlerTerms:)``; this
+    /// form takes the architecture of a run: B = `threads` pairs in flight (the `threads` of ``AnalyticNTK``), and
+    /// t from its activation and quadrature degree.
+    public static func memoryBytes(architecture a: NetworkArchitecture, shape: ConvolutionShape, rows n1: Int, cols n2: Int,
+                                   threads: Int, widthCount: Int = 1,
+                                   quadratureDegree: Int = GaussHermiteRule.defaultDegree) -> Double {
+        let pairs = max(1, min(threads, n1 * n2))
+        let terms = a.activation.hasClosedFormKernelMaps ? 0 : AnalyticNTK.expansionDegree(quadratureDegree: quadratureDegree) / 2
+        return memoryBytes(rows: n1, cols: n2, height: shape.height, width: shape.width, inputChannels: shape.inputChannels,
+                           depth: a.depth, pooling: shape.pooling, concurrentPairs: pairs, widthCount: widthCount, mehlerTerms: terms)
     }
 }
