@@ -14,7 +14,8 @@ extension ConvolutionalNTK {
     }
 
     /// The working arrays of one pair's recursion, reused from pair to pair by one thread:
-    /// (7 + widths)·entriesPerPair doubles, plus one while a gemm's input covariance replaces one (``memoryBytes(rows:cols:height:width:inputChannels:depth:pooling:concurrentPairs:widthCount:mehlerTerms:)``).
+    /// (7 + widths)·entriesPerPair doubles, plus one while a gemm's input covariance replaces one
+    /// (``memoryBytes(rows:cols:height:width:inputChannels:depth:pooling:concurrentPairs:widthCount:mehlerTerms:)``).
     struct Scratch {
         var sigma, t, tDot, averaged, product, averagedProduct, shift: [Double]
         var thetas: [[Double]]
