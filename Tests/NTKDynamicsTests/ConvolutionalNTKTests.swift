@@ -52,7 +52,7 @@ struct ConvolutionalNTKTests {
     }
 
     @Test("1×1 images with K = 1: the CNN is the MLP, gap and flatten alike",
-          arguments: [Activation.relu, .gelu], [Parameterization.ntk, .standard])
+          arguments: [Activation.relu, .erf, .gelu, .tanh], [Parameterization.ntk, .standard])
     func oneByOneIsTheMLP(act: Activation, p: Parameterization) throws {
         let mlp = NetworkArchitecture(inputDim: 3, width: 16, depth: 2, outputs: 1, activation: act, parameterization: p,
                                       weightStd: 1.5, biasStd: 0.3)
