@@ -19,6 +19,10 @@ import Foundation
 /// architecture's width, the value ‖K₀ − Θ‖/‖Θ‖ → 0 measures against (Sohl-Dickstein et al. 2020; it is
 /// neural-tangents' `parameterization='standard'` kernel).
 ///
+/// Every ``ArchitectureFamily`` goes through this one entry point: the MLP by the recursion above, the ResNet by
+/// the same per-entry machinery with residual blocks (``ResidualNTK``), the CNN by the position-pair recursion of
+/// ``ConvolutionalNTK``; Docs/Architectures.md has the recursions and their check against neural-tangents.
+///
 /// Kernels come per pair of inputs (N₁ × N₂, "scalar") and, for a network with k outputs, as
 /// Θ ⊗ I_k in the sample-major layout of ``EmpiricalNTK`` (row i·k + a for sample i, output a), scaled
 /// like the empirical K (before dividing by any loss normalizer).
@@ -31,12 +35,21 @@ public struct AnalyticNTK: Sendable {
         /// values at one width, not a width limit.
         public var explicitLayers = false
 
+        /// The architecture refused (the mup and mean-field reasons hold for every family; a CNN has no μP table either).
+        public var family: ArchitectureFamily = .mlp
+
         public var description: String {
-            explicitLayers ? """
-                layers given one by one (explicitLayers) are numbers at one width; AnalyticNTK computes the kernel of a \
-                parameterization's width limit.
-                """
-                : Self.explanation(parameterization)
+            if explicitLayers {
+                return """
+                    layers given one by one (explicitLayers) are numbers at one width; AnalyticNTK computes the kernel of a \
+                    parameterization's width limit.
+                    """
+            }
+            if case .cnn = family {
+                return "--architecture cnn takes --parameterization ntk or standard only (the tool has no μP or mean-field "
+                    + "table for convolutions). " + Self.explanation(parameterization)
+            }
+            return Self.explanation(parameterization)
         }
 
         /// Why `--kernel analytic` and the `kernel` command cannot give Θ under `p` (Docs/Parameterizations.md#infinite-width).
@@ -85,7 +98,7 @@ public struct AnalyticNTK: Sendable {
                 threads: Int? = nil) throws {
         guard architecture.parameterization.hasKernelLimit && architecture.explicitLayers == nil else {
             throw NoKernelLimit(parameterization: architecture.parameterization,
-                                explicitLayers: architecture.parameterization.hasKernelLimit)
+                                explicitLayers: architecture.parameterization.hasKernelLimit, family: architecture.family)
         }
         precondition(GaussHermiteRule.degreeRange.contains(quadratureDegree),
                      "quadrature degree \(quadratureDegree) is outside \(GaussHermiteRule.degreeRange)")
@@ -155,6 +168,7 @@ public struct AnalyticNTK: Sendable {
     /// does (its weight terms are n_l·T(Σ_l)), and this shares the T and Ṫ evaluations between widths.
     public func scalarKernels(_ x: Matrix, widths: [Int]) -> (nngp: Matrix, ntk: [Matrix]) {
         precondition(x.cols == architecture.inputDim, "inputs have \(x.cols) columns, the network expects \(architecture.inputDim)")
+        if case .cnn(let shape) = architecture.family { return convolutional(shape, widths: widths).kernels(x, nil) }
         let gram = BLAS.gram(x, alpha: 1 / Double(architecture.inputDim))
         return recursion(gram, rowVariances: (0..<x.rows).map { gram[$0, $0] }, colVariances: nil, widths: widths)
     }
@@ -163,6 +177,7 @@ public struct AnalyticNTK: Sendable {
     public func scalarKernels(_ x1: Matrix, _ x2: Matrix, widths: [Int]) -> (nngp: Matrix, ntk: [Matrix]) {
         let d = architecture.inputDim
         precondition(x1.cols == d && x2.cols == d, "inputs have \(x1.cols) and \(x2.cols) columns, the network expects \(d)")
+        if case .cnn(let shape) = architecture.family { return convolutional(shape, widths: widths).kernels(x1, x2) }
         let cross = BLAS.product(x1, x2, transB: .transposed, alpha: 1 / Double(d))
         func variances(_ x: Matrix) -> [Double] {
             (0..<x.rows).map { i in
@@ -174,18 +189,42 @@ public struct AnalyticNTK: Sendable {
         return recursion(cross, rowVariances: variances(x1), colVariances: variances(x2), widths: widths)
     }
 
+    /// The recursion of a CNN of this architecture at each of `widths` (``ConvolutionalNTK``).
+    private func convolutional(_ shape: ConvolutionShape, widths: [Int]) -> ConvolutionalNTK {
+        precondition(!widths.isEmpty && widths.allSatisfy { $0 >= 1 })
+        return ConvolutionalNTK(architecture: architecture, shape: shape, widths: widths, evaluator: evaluator, threads: threads)
+    }
+
+    /// The kernel-map evaluator of this architecture's activation and rules.
+    var evaluator: KernelMapEvaluator {
+        KernelMapEvaluator(activation: architecture.activation, rule: rule, expansionRule: expansionRule,
+                           diagonalRule: diagonalRule ?? rule)
+    }
+
     /// Runs the recursion from E_0 = `e0` (N₁ × N₂). `colVariances == nil` means X₂ = X₁: `e0` is symmetric,
     /// only its upper triangle is computed, and its diagonal holds the variances.
+    ///
+    /// The MLP's layers are ``NetworkArchitecture/layers``; a ResNet's are ``ResidualNTK/layers(_:width:)``, whose
+    /// blocks add to Σ and Θ instead of replacing them and whose readout reads h_L without φ (Docs/Architectures.md).
     private func recursion(_ e0: Matrix, rowVariances: [Double], colVariances: [Double]?,
                            widths: [Int]) -> (nngp: Matrix, ntk: [Matrix]) {
         precondition(!widths.isEmpty && widths.allSatisfy { $0 >= 1 })
         let a = architecture
         // The layers at each width: Σ and the "ntk" Θ read the same numbers at every width, the "standard" Θ's
         // weight factor is the fan-in (DenseLayer.ntkWeightFactor).
-        let layersAt = widths.map { a.withWidth($0).layers }
+        let layersAt: [[DenseLayer]], branchScale: Double?
+        switch a.family {
+        case .mlp:
+            (layersAt, branchScale) = (widths.map { a.withWidth($0).layers }, nil)
+        case .resnet(let scale):
+            (layersAt, branchScale) = (widths.map { ResidualNTK.layers(a, width: $0) }, scale.factor(depth: a.depth))
+        case .cnn:
+            preconditionFailure("convolutional kernels are computed by ConvolutionalNTK")
+        }
         let first = layersAt[0][0]
         let symmetric = colVariances == nil
         let n1 = e0.rows, n2 = e0.cols, count = n1 * n2
+        guard count > 0 else { return (Matrix(rows: n1, cols: n2), widths.map { _ in Matrix(rows: n1, cols: n2) }) }
         // Working storage the worker threads write (each its own rows), freed on return.
         let sigma = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
         let thetas = widths.map { _ in UnsafeMutableBufferPointer<Double>.allocate(capacity: count) }
@@ -200,61 +239,80 @@ public struct AnalyticNTK: Sendable {
         }
         var q1 = rowVariances.map { first.nngpWeightVariance * $0 + first.nngpBiasVariance }
         var q2 = colVariances?.map { first.nngpWeightVariance * $0 + first.nngpBiasVariance } ?? q1
-        let activation = a.activation
-        let rule = self.rule, expansionRule = self.expansionRule, diagonalRule = self.diagonalRule ?? rule
-        let quadrature = !activation.hasClosedFormKernelMaps
-        let parallel = quadrature && threads > 1 && count >= 64
+        let evaluator = self.evaluator
+        let parallel = evaluator.quadrature && threads > 1 && count >= 64
         let blocks = parallel ? Self.rowBlocks(rows: n1, cols: n2, triangular: symmetric, count: 8 * threads) : [0..<n1]
-
-        if a.depth > 0 && count > 0 {
-            let s = SendablePointer(sigma.baseAddress!)
-            let ts = thetas.map { SendablePointer($0.baseAddress!) }
+        let s = SendablePointer(sigma.baseAddress!)
+        let ts = thetas.map { SendablePointer($0.baseAddress!) }
+        if a.depth > 0 {
             for l in 1...a.depth {
-                let cws = layersAt.map { $0[l].ntkWeightFactor }, bts = layersAt.map { $0[l].ntkBiasFactor }
-                let sw2 = layersAt[0][l].nngpWeightVariance, b = layersAt[0][l].nngpBiasVariance
-                let rowQ = q1, colQ = q2
-                // Quadrature activations: Mehler's series where its truncation bound holds, quadrature elsewhere.
-                let rowExpansion = expansionRule.map { HermiteExpansion(variances: rowQ, rule: $0, activation.valueAndDerivative) }
-                let colExpansion = symmetric ? rowExpansion
-                    : expansionRule.map { HermiteExpansion(variances: colQ, rule: $0, activation.valueAndDerivative) }
-                // Row i of Σ_{l+1}, Θ_{l+1} from row i of Σ_l, Θ_l, in place (each entry reads only itself).
-                let body: @Sendable (Range<Int>) -> Void = { rows in
-                    for i in rows {
-                        let qi = rowQ[i]
-                        for j in (symmetric ? i : 0)..<n2 {
-                            let idx = i * n2 + j
-                            let c = s.p[idx], qj = colQ[j], scale = (qi * qj).squareRoot()
-                            let (tv, td): (Double, Double)
-                            if symmetric ? i == j
-                                : (quadrature && scale > 0 && Swift.abs(Swift.abs(c) - scale) <= Self.perfectCorrelation * scale) {
-                                // The diagonal, or (quadrature only) an input repeated in X₁ and X₂: a 1-D integral on the
-                                // large rule, the one that gives the variances (so Σ(i, i) and q_i stay equal to the last bit).
-                                (tv, td) = activation.kernelMaps(q1: qi, c: symmetric ? c : (c < 0 ? -scale : scale), q2: qj,
-                                                                 rule: diagonalRule)
-                            } else if let rowExpansion, let colExpansion,
-                                      let m = rowExpansion.maps(i, colExpansion, j,
-                                                                correlation: scale > 0 ? Swift.min(Swift.max(c / scale, -1), 1) : 0) {
-                                (tv, td) = m
-                            } else {
-                                (tv, td) = activation.kernelMaps(q1: qi, c: c, q2: qj, rule: rule)
-                            }
-                            s.p[idx] = sw2 * tv + b
-                            for m in cws.indices {
-                                ts[m].p[idx] = cws[m] * tv + bts[m] + sw2 * td * ts[m].p[idx]
-                            }
+                let step = LayerStep(layers: layersAt.map { $0[l] }, branchScale: branchScale)
+                layerStep(step, s, ts, q1, q2, symmetric: symmetric, cols: n2, blocks: blocks, parallel: parallel)
+                q1 = q1.map { step.variance($0, evaluator.variance($0).t) }
+                q2 = symmetric ? q1 : q2.map { step.variance($0, evaluator.variance($0).t) }
+            }
+        }
+        if branchScale != nil {
+            ResidualNTK.readout(layersAt.map { $0[$0.count - 1] }, sigma: s.p, thetas: ts.map(\.p), count: count)
+        }
+        return (Self.matrix(sigma, n1, n2, symmetric: symmetric), thetas.map { Self.matrix($0, n1, n2, symmetric: symmetric) })
+    }
+
+    /// One weight layer of the recursion: an MLP layer, Σ ← v·T(Σ) + β and Θ ← c·T(Σ) + β′ + v·Ṫ(Σ)·Θ, or
+    /// (`branchScale` s) a residual block, which adds s² times those terms to Σ and Θ.
+    struct LayerStep {
+        /// The layer at each width of the recursion.
+        let layers: [DenseLayer]
+        let branchScale: Double?
+
+        /// Σ_{l+1}(x, x) from Σ_l(x, x) = `q` and T(q) = `t`.
+        func variance(_ q: Double, _ t: Double) -> Double {
+            let sw2 = layers[0].nngpWeightVariance, b = layers[0].nngpBiasVariance
+            guard let branchScale else { return sw2 * t + b }
+            return q + branchScale * branchScale * (sw2 * t + b)
+        }
+    }
+
+    /// Applies `step` in place to the rows `blocks` of Σ (`s`) and each Θ (`ts`), from the variances `rowQ`, `colQ`.
+    private func layerStep(_ step: LayerStep, _ s: SendablePointer, _ ts: [SendablePointer], _ rowQ: [Double], _ colQ: [Double],
+                           symmetric: Bool, cols n2: Int, blocks: [Range<Int>], parallel: Bool) {
+        let cws = step.layers.map(\.ntkWeightFactor), bts = step.layers.map(\.ntkBiasFactor)
+        let sw2 = step.layers[0].nngpWeightVariance, b = step.layers[0].nngpBiasVariance
+        let s2 = step.branchScale.map { $0 * $0 }
+        let evaluator = self.evaluator
+        // Quadrature activations: Mehler's series where its truncation bound holds, quadrature elsewhere.
+        let rowExpansion = evaluator.expansion(rowQ)
+        let colExpansion = symmetric ? rowExpansion : evaluator.expansion(colQ)
+        // Row i of Σ_{l+1}, Θ_{l+1} from row i of Σ_l, Θ_l, in place (each entry reads only itself).
+        let body: @Sendable (Range<Int>) -> Void = { rows in
+            for i in rows {
+                let qi = rowQ[i]
+                for j in (symmetric ? i : 0)..<n2 {
+                    let idx = i * n2 + j
+                    let c = s.p[idx]
+                    // The diagonal, or (quadrature only) an input repeated in X₁ and X₂: a 1-D integral on the
+                    // large rule, the one that gives the variances (so Σ(i, i) and q_i stay equal to the last bit).
+                    let (tv, td) = evaluator.maps(qi: qi, c: c, qj: colQ[j], exactDiagonal: symmetric && i == j,
+                                                  snapPerfectCorrelation: !symmetric, rowExpansion, i, colExpansion, j)
+                    if let s2 {
+                        s.p[idx] = c + s2 * (sw2 * tv + b)
+                        for m in cws.indices {
+                            ts[m].p[idx] += s2 * (cws[m] * tv + bts[m] + sw2 * td * ts[m].p[idx])
+                        }
+                    } else {
+                        s.p[idx] = sw2 * tv + b
+                        for m in cws.indices {
+                            ts[m].p[idx] = cws[m] * tv + bts[m] + sw2 * td * ts[m].p[idx]
                         }
                     }
                 }
-                if parallel {
-                    DispatchQueue.concurrentPerform(iterations: blocks.count) { body(blocks[$0]) }
-                } else {
-                    body(0..<n1)
-                }
-                q1 = rowQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: diagonalRule).t + b }
-                q2 = symmetric ? q1 : colQ.map { sw2 * activation.kernelMaps(q1: $0, c: $0, q2: $0, rule: diagonalRule).t + b }
             }
         }
-        return (Self.matrix(sigma, n1, n2, symmetric: symmetric), thetas.map { Self.matrix($0, n1, n2, symmetric: symmetric) })
+        if parallel {
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { body(blocks[$0]) }
+        } else {
+            body(0..<(blocks.last?.upperBound ?? 0))
+        }
     }
 
     /// The n1 × n2 matrix held in `p`; with `symmetric`, only its upper triangle was computed and is mirrored.
@@ -297,7 +355,7 @@ public struct AnalyticNTK: Sendable {
 }
 
 /// A raw pointer handed to the worker threads of one `concurrentPerform`, each writing its own rows.
-private struct SendablePointer: @unchecked Sendable {
+struct SendablePointer: @unchecked Sendable {
     let p: UnsafeMutablePointer<Double>
     init(_ p: UnsafeMutablePointer<Double>) { self.p = p }
 }
