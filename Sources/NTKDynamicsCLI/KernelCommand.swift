@@ -51,7 +51,9 @@ public struct KernelCommand: ParsableCommand {
 
     public func validate() throws {
         try data.requireSynthetic(command: "kernel")
-        try model.specification(kernelLimitNeededBy: "The kernel command").refuse()
+        var spec = model.specification(kernelLimitNeededBy: "The kernel command")
+        (spec.inputsAreImages, spec.syntheticDataOnly) = (false, "kernel")
+        try spec.refuse()
         // The shared Output group carries options of training runs that mean nothing here.
         for (given, name) in [(output.printEvery != nil, "--print-every"), (output.checkRates != nil, "--check-rates"),
                               (output.checkModes != nil, "--check-modes")] where given {

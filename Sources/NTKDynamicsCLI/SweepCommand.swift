@@ -152,6 +152,8 @@ public struct SweepCommand: ParsableCommand {
         if let list = parameterizations { (spec.parameterizations, spec.parameterizationSource) = (list.values, .axis(option: "--parameterizations")) }
         if let list = depths { (spec.depths, spec.depthSource) = (list.values, .axis(option: "--depths")) }
         (spec.learningRate, spec.learningRateFactor, spec.learningRateFactors) = (training.lr, training.lrFactor, lrFactors?.values)
+        spec.inputsAreImages = data.inputsAreImages
+        spec.training = training.settings
         return spec
     }
 
@@ -215,10 +217,8 @@ public struct SweepCommand: ParsableCommand {
                              parameterizations: parameterizations?.values, outputScales: outputScales?.values,
                              depths: depths?.values, learningRateFactors: lrFactors?.values)
         let dataset = try data.loadOrExit(seed: training.seed, describe: note)
-        var spec = specification
-        spec.training = training.settings
-        try spec.refuse(dataset: dataset)
-        var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs)
+        try specification.refuse(dataset: dataset)
+        var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs, imageShape: dataset.imageShape)
         if let p = grid.parameterizations?.first { template.parameterization = p }
         if let d = grid.depths?.first { template.depth = d }
         var plan = SweepPlan(grid: grid, dataset: dataset, template: template, settings: training.settings)
