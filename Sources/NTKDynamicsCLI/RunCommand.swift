@@ -78,9 +78,13 @@ public struct RunCommand: ParsableCommand {
                                       kernel: training.kernel, precision: training.precision,
                                       quadratureDegree: training.quadratureDegree, steps: training.steps,
                                       outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount,
-                                      sharpness: training.sharpnessEvery != nil)
+                                      sharpness: training.sharpnessEvery != nil, threads: BLAS.threadCount)
             guard need.fits() else {
-                let advice = training.keepOutputsEvery == nil ? "use a smaller --width, --depth or --samples."
+                let cnn = a.family.convolution.map { c in
+                    c.pooling == .gap && training.kernel == .analytic ? ", fewer --threads (the cnn-gap Θ holds a block per thread)"
+                        : ", a smaller --kernel-size"
+                } ?? ""
+                let advice = training.keepOutputsEvery == nil ? "use a smaller --width, --depth or --samples\(cnn)."
                     : "keep the outputs less often (a larger --keep-outputs-every), or use fewer --steps or --samples."
                 throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: advice)
             }
@@ -110,7 +114,7 @@ public struct RunCommand: ParsableCommand {
             if widths.count > 1 {
                 // Rewritten after every width, so an interrupted list keeps the table of what finished.
                 try WidthsTable.write(results.map { ($0.width, $0.summary, $0.directory.lastPathComponent) },
-                                      to: RunDirectory(url: root))
+                                      architecture: model.architectureKind, to: RunDirectory(url: root))
             }
             if summary.status == .interrupted { break }
         }

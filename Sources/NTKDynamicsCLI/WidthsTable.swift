@@ -13,9 +13,11 @@ enum WidthsTable {
         "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
         "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
         "final_eigenvector_angle_max", "phase", "final_sharpness", "max_sharpness",
+        "architecture",
     ]
 
-    static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
+    /// - Parameter architecture: the network every width of the list trains (the `architecture` column).
+    static func write(_ rows: [(Int, RunSummary, String)], architecture: ArchitectureKind, to dir: RunDirectory) throws {
         let f = CSVLogWriter.format
         func cell(_ x: Double?) -> String { x.map(f) ?? "" }
         var text = columns.joined(separator: ",") + "\n"
@@ -28,7 +30,8 @@ enum WidthsTable {
                       cell(s.finalTrainLossAnalytic), cell(s.finalTestLossAnalytic), cell(s.maxGapNonlinearity),
                       cell(s.maxGapMinibatch), cell(s.finalKernelLambdaMax), cell(s.finalLearningRateKernelLambdaMax),
                       cell(s.finalKernelTargetAlignment), cell(s.finalKernelCKA), cell(s.finalEigenvectorAngleMax),
-                      (s.phase ?? GDPhase(s)).rawValue, cell(s.finalSharpness), cell(s.maxSharpness)].joined(separator: ",")) + "\n"
+                      (s.phase ?? GDPhase(s)).rawValue, cell(s.finalSharpness), cell(s.maxSharpness),
+                      architecture.rawValue].joined(separator: ",")) + "\n"
         }
         try dir.write(Data(text.utf8), to: RunFormat.widths)
     }

@@ -25,7 +25,7 @@ public enum RunRecorder {
 
         let log = try CSVLogWriter(url: dir.file(RunFormat.steps), columns: StepRecord.columns(layers: experiment.architecture.layerCount))
         let modes = try CSVLogWriter(url: dir.file(RunFormat.modes), columns: ModeSample.columns)
-        let summary = try experiment.run(shouldContinue: shouldContinue) { record in
+        var summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: record.cells)
             // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
             try modes.append(rows: record.modes.map { m in
@@ -41,6 +41,7 @@ public enum RunRecorder {
             try writeBatchIndices(experiment, summary, dir)
         }
         try writeSpectrum(experiment, dir)
+        summary.architecture = experiment.architecture.family.kind
         try dir.writeJSON(summary, to: RunFormat.summary)
         return summary
     }

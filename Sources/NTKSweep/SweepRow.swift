@@ -14,11 +14,16 @@ public struct SweepRow: Equatable, Sendable {
     public var depth: Int
     /// ``GDPhase`` of the run; nil for a row read from a file written before the column.
     public var phase: GDPhase? = nil
+    /// The run's architecture: the cell's on an `--architectures` axis, else the sweep's one (mlp in files written
+    /// before the column).
+    public var architecture: ArchitectureKind = .mlp
 
     /// Columns of `sweep.csv`, in order. Those after `wall_time` came with the sweep axes and the Θ figures
     /// (issues 16 and 18) and are written after the older ones, so that a reader that takes columns by position
     /// keeps working.
-    public static let columns = axesColumns + kernelColumns + ["phase"]
+    public static let columns = phaseColumns + ["architecture"]
+    /// The columns of a `sweep.csv` written before `architecture` (issue 24).
+    static let phaseColumns = axesColumns + kernelColumns + ["phase"]
     /// The columns of a `sweep.csv` written with the axes, before ``kernelColumns``.
     static let axesColumns = legacyColumns + ["parameterization", "output_scale", "depth"] + addedNumericColumns
     /// Figures of the measured kernel at the end of the run (Docs/LogFormat.md#summaryjson), and the cell's η/η_crit on
@@ -51,6 +56,7 @@ public struct SweepRow: Equatable, Sendable {
         status = s.status
         parameterization = architecture.parameterization
         depth = architecture.depth
+        self.architecture = architecture.family.kind
         self.outputScale = outputScale
         values = [
             "lr": s.learningRate, "lr_crit": s.criticalLearningRate, "lr_over_lr_crit": s.learningRateRatio,
@@ -77,7 +83,7 @@ public struct SweepRow: Equatable, Sendable {
             + Self.numericColumns.map { value($0).map(CSVLogWriter.format) ?? "" }
             + [parameterization.rawValue, outputScale.map(CSVLogWriter.format) ?? "", String(depth)]
             + (Self.addedNumericColumns + Self.kernelColumns).map { value($0).map(CSVLogWriter.format) ?? "" }
-            + [phase?.rawValue ?? ""]).joined(separator: ",")
+            + [phase?.rawValue ?? "", architecture.rawValue]).joined(separator: ",")
     }
 
     /// The sweep's one parameterization, depth and α (`--output-scale`, nil for the plain network), which a
@@ -86,11 +92,13 @@ public struct SweepRow: Equatable, Sendable {
         public var parameterization: Parameterization
         public var depth: Int
         public var outputScale: Double?
+        public var architecture: ArchitectureKind
 
-        public init(parameterization: Parameterization, depth: Int, outputScale: Double? = nil) {
+        public init(parameterization: Parameterization, depth: Int, outputScale: Double? = nil, architecture: ArchitectureKind = .mlp) {
             self.parameterization = parameterization
             self.depth = depth
             self.outputScale = outputScale
+            self.architecture = architecture
         }
     }
 
@@ -131,9 +139,16 @@ public struct SweepRow: Equatable, Sendable {
             guard let phase = GDPhase(rawValue: p) else { return nil }
             self.phase = phase
         }
+        if let a = text["architecture"] {
+            guard let kind = ArchitectureKind(rawValue: a) else { return nil }
+            architecture = kind
+        } else {
+            architecture = defaults.architecture
+        }
         cell = SweepCell(width: w, seed: s, parameterization: grid.parameterizations == nil ? nil : parameterization,
                          outputScale: grid.outputScales == nil ? nil : outputScale, depth: grid.depths == nil ? nil : depth,
-                         learningRateFactor: grid.learningRateFactors == nil ? nil : v["lr_factor"] ?? nil)
+                         learningRateFactor: grid.learningRateFactors == nil ? nil : v["lr_factor"] ?? nil,
+                         architecture: grid.architectures == nil ? nil : architecture)
     }
 
     /// `sweep.csv` text for rows sorted by cell (parameterization, α, depth, width, seed).
@@ -159,7 +174,7 @@ public struct SweepRow: Equatable, Sendable {
                                        + "so it is not a sweep.csv that ntk-dynamics wrote; rerun that shard's sweep command to write it again")
         }
         var lines = text.split(separator: "\n")
-        let known = [legacyColumns, axesColumns, columns]
+        let known = [legacyColumns, axesColumns, phaseColumns, columns]
         guard let first = lines.first, let header = known.first(where: { $0.joined(separator: ",") == first }) else {
             throw SweepError.malformed(path: url.path, reason: "the header is not the sweep.csv header of this version")
         }
