@@ -139,7 +139,7 @@ public struct SweepRow: Equatable, Sendable {
             guard let phase = GDPhase(rawValue: p) else { return nil }
             self.phase = phase
         }
-        if let a = text["architecture"] {
+        if let a = text["architecture"], !a.isEmpty {
             guard let kind = ArchitectureKind(rawValue: a) else { return nil }
             architecture = kind
         } else {
