@@ -147,7 +147,8 @@ public struct KernelCommand: ParsableCommand {
         let reference = study.architecture
         let number = ProgressTable.number
         say("""
-            Θ: infinite-width NTK of \(reference.activation.rawValue), depth \(reference.depth), \
+            Θ: infinite-width NTK of \(reference.family == .mlp ? "" : NetworkRecord(reference).caption(width: reference.width) + ", ")\
+            \(reference.activation.rawValue), depth \(reference.depth), \
             \(reference.parameterization.rawValue) parameterization, σ_w \(reference.weightStd), σ_b \
             \(reference.hasBias ? "\(reference.biasStd)" : "none"); N = \(study.dataset.trainCount), k = \
             \(study.dataset.outputs), d = \(reference.inputDim)
