@@ -41,6 +41,8 @@ public struct RunSpecification: Sendable {
     public var architectureSource: Source = .single
     /// Whether `--branch-scale` and `--pool` were given, and `--kernel-size` as given: each belongs to one architecture.
     public var branchScaleGiven = false
+    /// `--branch-scale` as given (s = 1/√L needs L ≥ 1 residual blocks).
+    public var branchScale: BranchScale?
     public var poolGiven = false
     public var kernelSize: Int?
     /// Whether the inputs are images, when the options tell before the data is loaded (false for the synthetic
@@ -98,6 +100,12 @@ public struct RunSpecification: Sendable {
                 let axis: String? = if case .axis(let option) = parameterizationSource { option } else { nil }
                 found.append(.noKernelLimit(p, neededBy: needer, axis: axis))
             }
+        }
+        if branchScale == .sqrtDepth, architectures.contains(.resnet), depths.contains(0) {
+            found.append(.unsupportedArchitecture(reason: """
+                --branch-scale sqrt-depth sets s = 1/√L, which needs at least one residual block; give --depth 1 or more, or \
+                --branch-scale 1.
+                """, option: architectureOption(.resnet)))
         }
         if let every = training?.sharpnessEvery, let other = architectures.first(where: { $0 != .mlp }) {
             found.append(.sharpnessNeedsMLP(every: every, architecture: other, option: architectureOption(other)))

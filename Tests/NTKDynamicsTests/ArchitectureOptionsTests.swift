@@ -85,6 +85,8 @@ struct ArchitectureOptionsTests {
         Refusal(arguments: ["--architecture", "cnn", "--dataset", "digits", "--parameterization", "mean-field", "--depth", "1"],
                 mentions: ["--parameterization mean-field has no table for convolutions"]),
         Refusal(arguments: ["--architecture", "cnn", "--dataset", "digits", "--depth", "0"], mentions: ["at least one convolution"]),
+        Refusal(arguments: ["--architecture", "resnet", "--branch-scale", "sqrt-depth", "--depth", "0"],
+                mentions: ["--architecture resnet: --branch-scale sqrt-depth sets s = 1/√L"]),
         Refusal(arguments: ["sweep", "--widths", "8,16", "--architectures", "mlp,cnn", "--dataset", "digits", "--parameterization", "mup"],
                 mentions: ["--architectures lists cnn: --parameterization mup"]),
         Refusal(arguments: ["--architecture", "resnet", "--parameterization", "mup", "--kernel", "analytic"],

@@ -112,6 +112,7 @@ public struct ModelOptions: ParsableArguments {
                                     kernelLimitNeededBy: kernelLimitNeededBy)
         spec.architectures = [architectureKind]
         (spec.branchScaleGiven, spec.poolGiven, spec.kernelSize) = (givenBranchScale != nil, givenPool != nil, givenKernelSize)
+        spec.branchScale = givenBranchScale
         return spec
     }
 
