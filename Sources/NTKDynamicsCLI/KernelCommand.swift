@@ -51,7 +51,9 @@ public struct KernelCommand: ParsableCommand {
 
     public func validate() throws {
         try data.requireSynthetic(command: "kernel")
-        try model.specification(kernelLimitNeededBy: "The kernel command").refuse()
+        var spec = model.specification(kernelLimitNeededBy: "The kernel command")
+        (spec.inputsAreImages, spec.syntheticDataOnly) = (false, "kernel")
+        try spec.refuse()
         // The shared Output group carries options of training runs that mean nothing here.
         for (given, name) in [(output.printEvery != nil, "--print-every"), (output.checkRates != nil, "--check-rates"),
                               (output.checkModes != nil, "--check-modes")] where given {
@@ -145,7 +147,8 @@ public struct KernelCommand: ParsableCommand {
         let reference = study.architecture
         let number = ProgressTable.number
         say("""
-            Θ: infinite-width NTK of \(reference.activation.rawValue), depth \(reference.depth), \
+            Θ: infinite-width NTK of \(reference.family == .mlp ? "" : NetworkRecord(reference).caption(width: reference.width) + ", ")\
+            \(reference.activation.rawValue), depth \(reference.depth), \
             \(reference.parameterization.rawValue) parameterization, σ_w \(reference.weightStd), σ_b \
             \(reference.hasBias ? "\(reference.biasStd)" : "none"); N = \(study.dataset.trainCount), k = \
             \(study.dataset.outputs), d = \(reference.inputDim)

@@ -74,14 +74,18 @@ public struct RunCommand: ParsableCommand {
         let dataset = try loadData()
         try specification.refuse(dataset: dataset)
         for w in widths {
-            let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs)
+            let a = model.architecture(width: w, inputDim: dataset.inputDim, outputs: dataset.outputs, imageShape: dataset.imageShape)
             let need = MemoryEstimate(architecture: a, samples: dataset.trainCount, testSamples: dataset.testCount,
                                       kernel: training.kernel, precision: training.precision,
                                       quadratureDegree: training.quadratureDegree, steps: training.steps,
                                       outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount,
-                                      sharpness: training.sharpnessEvery != nil)
+                                      sharpness: training.sharpnessEvery != nil, threads: BLAS.threadCount)
             guard need.fits() else {
-                let advice = training.keepOutputsEvery == nil ? "use a smaller --width, --depth or --samples."
+                let cnn = a.family.convolution.map { c in
+                    c.pooling == .gap && training.kernel == .analytic ? ", fewer --threads (the cnn-gap Θ holds a block per thread)"
+                        : ", a smaller --kernel-size"
+                } ?? ""
+                let advice = training.keepOutputsEvery == nil ? "use a smaller --width, --depth or --samples\(cnn)."
                     : "keep the outputs less often (a larger --keep-outputs-every), or use fewer --steps or --samples."
                 throw Console.memoryRefusal(need, subject: "width \(w) needs", advice: advice)
             }
@@ -111,7 +115,7 @@ public struct RunCommand: ParsableCommand {
             if widths.count > 1 {
                 // Rewritten after every width, so an interrupted list keeps the table of what finished.
                 try WidthsTable.write(results.map { ($0.width, $0.summary, $0.directory.lastPathComponent) },
-                                      to: RunDirectory(url: root))
+                                      architecture: model.architectureKind, to: RunDirectory(url: root))
             }
             if summary.status == .interrupted { break }
         }
@@ -134,7 +138,8 @@ public struct RunCommand: ParsableCommand {
     /// - Parameter claim: the claim to prepare the directory with (a single width's run is the whole `--out`).
     private mutating func runOne(width: Int, dataset: Dataset, dataSettings: DataSettings, into dirURL: URL,
                                  claim: OutputClaim?) throws -> RunSummary {
-        let architecture = model.architecture(width: width, inputDim: dataset.inputDim, outputs: dataset.outputs)
+        let architecture = model.architecture(width: width, inputDim: dataset.inputDim, outputs: dataset.outputs,
+                                              imageShape: dataset.imageShape)
         let settings = training.settings
         let experiment = try Self.refusingOverflow { try NTKExperiment(architecture: architecture, dataset: dataset, settings: settings) }
         // Created only once K₀ and its eigendecomposition succeeded: a failure leaves no half directory.
@@ -142,7 +147,8 @@ public struct RunCommand: ParsableCommand {
         let dir = try RunDirectory.create(at: dirURL)
         let eta = experiment.learningRate, crit = experiment.predictor.criticalLearningRate
         say("""
-            width \(width) · depth \(architecture.depth) · \(architecture.activation.rawValue) · \
+            \(architecture.family == .mlp ? "" : architecture.family.kind.rawValue + " · ")width \(width) · depth \(architecture.depth) · \
+            \(architecture.activation.rawValue) · \
             \(architecture.parameterization.rawValue) parameterization · P = \(architecture.parameterCount) · N = \
             \(dataset.trainCount) · k = \(dataset.outputs)
             """ + (settings.precision == .float32 ? " · float32 network (kernel and prediction float64)" : "")
@@ -199,6 +205,7 @@ public struct RunCommand: ParsableCommand {
     var specification: RunSpecification {
         var spec = model.specification(kernelLimitNeededBy: training.kernel == .analytic ? "--kernel analytic" : nil)
         (spec.learningRate, spec.learningRateFactor, spec.training) = (training.lr, training.lrFactor, training.settings)
+        spec.inputsAreImages = data.inputsAreImages
         return spec
     }
 

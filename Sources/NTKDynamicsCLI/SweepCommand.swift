@@ -30,6 +30,13 @@ public struct SweepCommand: ParsableCommand {
         """)
     var parameterizations: CommaList<Parameterization>?
 
+    @Option(name: .customLong("architectures"), parsing: .unconditional, help: """
+        An architecture axis, e.g. mlp,resnet (from mlp, resnet, cnn): every width and seed runs as each, with its own η when \
+        η comes from --lr-factor; --branch-scale, --kernel-size and --pool apply to the architecture they belong to. Replaces \
+        --architecture. Docs/Sweep.md#sweep-axes.
+        """)
+    var architectures: CommaList<ArchitectureKind>?
+
     @Option(name: .customLong("output-scales"), parsing: .unconditional, help: """
         An axis of laziness scales α > 0, e.g. 0.01,0.1,1,10,100: every width and seed runs the centred model F = α·(f − f₀) \
         at each α (see --output-scale). The summary fits drift and gap against α√n. Docs/Sweep.md#sweep-axes.
@@ -55,7 +62,7 @@ public struct SweepCommand: ParsableCommand {
     var out: String?
 
     @Option(parsing: .unconditional, help: """
-        Run only this share of the grid (parameterization × α × depth × width × seed): I/N takes every N-th cell starting at \
+        Run only this share of the grid (architecture × parameterization × α × depth × width × seed): I/N takes every N-th cell starting at \
         I (0-based).
         """)
     var shard: String?
@@ -98,6 +105,14 @@ public struct SweepCommand: ParsableCommand {
 
     /// The parameterization and output-scale axes: valid values, each once, and not given twice.
     private func validateAxes() throws {
+        if let list = architectures {
+            guard !list.hasDuplicates else {
+                throw ValidationError("--architectures \(list.defaultValueDescription) lists an architecture twice; give each once.")
+            }
+            if model.givenArchitecture != nil {
+                throw ValidationError("--architecture and --architectures conflict: the axis replaces the single value; give one of the two.")
+            }
+        }
         if let list = parameterizations {
             guard !list.hasDuplicates else {
                 throw ValidationError("--parameterizations \(list.defaultValueDescription) lists a parameterization twice; give each once.")
@@ -151,7 +166,10 @@ public struct SweepCommand: ParsableCommand {
         var spec = model.specification(kernelLimitNeededBy: training.kernel == .analytic ? "--kernel analytic" : nil)
         if let list = parameterizations { (spec.parameterizations, spec.parameterizationSource) = (list.values, .axis(option: "--parameterizations")) }
         if let list = depths { (spec.depths, spec.depthSource) = (list.values, .axis(option: "--depths")) }
+        if let list = architectures { (spec.architectures, spec.architectureSource) = (list.values, .axis(option: "--architectures")) }
         (spec.learningRate, spec.learningRateFactor, spec.learningRateFactors) = (training.lr, training.lrFactor, lrFactors?.values)
+        spec.inputsAreImages = data.inputsAreImages
+        spec.training = training.settings
         return spec
     }
 
@@ -213,15 +231,15 @@ public struct SweepCommand: ParsableCommand {
     private func makePlan(shard: ShardSpec) throws -> (SweepPlan, SweepConfiguration) {
         let grid = SweepGrid(widths: model.width.values, seedCount: seeds, baseSeed: training.seed,
                              parameterizations: parameterizations?.values, outputScales: outputScales?.values,
-                             depths: depths?.values, learningRateFactors: lrFactors?.values)
+                             depths: depths?.values, learningRateFactors: lrFactors?.values, architectures: architectures?.values)
         let dataset = try data.loadOrExit(seed: training.seed, describe: note)
-        var spec = specification
-        spec.training = training.settings
-        try spec.refuse(dataset: dataset)
-        var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs)
+        try specification.refuse(dataset: dataset)
+        var template = model.architecture(width: 1, inputDim: dataset.inputDim, outputs: dataset.outputs, imageShape: dataset.imageShape)
         if let p = grid.parameterizations?.first { template.parameterization = p }
         if let d = grid.depths?.first { template.depth = d }
+        if let kind = grid.architectures?.first { template.family = model.family(kind, imageShape: dataset.imageShape) }
         var plan = SweepPlan(grid: grid, dataset: dataset, template: template, settings: training.settings)
+        for kind in grid.architectures ?? [] { plan.families[kind] = model.family(kind, imageShape: dataset.imageShape) }
         // Before η_crit, which builds the widest network's kernel.
         try checkMemory(plan, cells: grid.cells(in: shard).count)
         var (rates, lrSource) = try RunCommand.refusingOverflow { try plan.learningRates(lr: training.lr, seed: training.seed) }
@@ -229,25 +247,27 @@ public struct SweepCommand: ParsableCommand {
             lrSource = "--lr-factors: each run's factor × its own η_crit (lr is the 0.5·η_crit of width \(grid.widths.last!), for reference)"
         }
         plan.settings.learningRate = rates[0].lr
-        let axes = grid.parameterizations != nil || grid.depths != nil
+        let axes = grid.parameterizations != nil || grid.depths != nil || grid.architectures != nil
         let config = SweepConfiguration(
             network: NetworkRecord(template), training: TrainingRecord(plan.settings),
             sweep: .init(widths: grid.widths, seeds: grid.seeds, data: data.settings(for: dataset), dataSeed: training.seed,
                          lr: rates[0].lr, lrSource: lrSource, shard: shard.description,
                          parameterizations: grid.parameterizations, outputScales: grid.outputScales, depths: grid.depths,
                          lrFactors: grid.learningRateFactors, lrPerNetwork: axes && training.lr == nil ? rates : nil,
-                         dataSource: dataset.source, dataFingerprint: DataFingerprint.of(dataset)))
+                         dataSource: dataset.source, dataFingerprint: DataFingerprint.of(dataset)).with(architectures: grid.architectures))
         return (plan, config)
     }
 
     /// Refuses a sweep whose largest runs, `--jobs` at a time, would not fit in memory.
     private func checkMemory(_ plan: SweepPlan, cells: Int) throws {
-        let largest = plan.largest
-        let need = MemoryEstimate(architecture: largest, samples: plan.dataset.trainCount,
-                                  testSamples: plan.dataset.testCount, kernel: training.kernel,
-                                  precision: training.precision, steps: training.steps,
-                                  outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount,
-                                      sharpness: training.sharpnessEvery != nil)
+        let estimates = plan.largest.map { a in
+            (a, MemoryEstimate(architecture: a, samples: plan.dataset.trainCount,
+                               testSamples: plan.dataset.testCount, kernel: training.kernel,
+                               precision: training.precision, steps: training.steps,
+                               outputHistoryEvery: training.keepOutputsEvery, keptKernels: training.settings.keptKernelCount,
+                               sharpness: training.sharpnessEvery != nil, threads: BLAS.threadCount))
+        }
+        let (largest, need) = estimates.max { $0.1.bytes < $1.1.bytes }!
         let concurrent = Double(min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(cells, 1)))
         let together = MemoryEstimate(bytes: need.bytes * concurrent)
         guard together.fits() else {

@@ -33,6 +33,7 @@ enum SweepReport {
             "\(g.label)" + (g.lrFactor.map { ", η = \(SweepCell.text($0))·η_crit" } ?? "") + ":\n"
                 + renderGroup(g.metrics, widths: summary.widths, rows: rows.filter {
                     $0.parameterization == g.parameterization && $0.outputScale == g.outputScale && $0.depth == g.depth
+                        && (g.architecture == nil || $0.architecture == g.architecture)
                         && $0.cell.learningRateFactor == g.lrFactor
                 }, theory: theory(g.parameterization, depth: g.depth))
         }

@@ -5,9 +5,10 @@ import NTKDynamics
 enum WidthsTable {
     /// Writes `widths.csv`, one row per width (``WidthColumn/table``: the summary's figures projected as in
     /// sweep.csv).
-    static func write(_ rows: [(Int, RunSummary, String)], to dir: RunDirectory) throws {
+    /// - Parameter architecture: the network every width of the list trains (the `architecture` column).
+    static func write(_ rows: [(Int, RunSummary, String)], architecture: ArchitectureKind, to dir: RunDirectory) throws {
         let table = WidthColumn.table
-        let text = ([table.header] + rows.map { table.line((width: $0.0, summary: $0.1, directory: $0.2)) }).joined(separator: "\n") + "\n"
+        let text = ([table.header] + rows.map { table.line((width: $0.0, summary: $0.1, directory: $0.2, architecture: architecture.rawValue)) }).joined(separator: "\n") + "\n"
         try dir.write(Data(text.utf8), to: RunFormat.widths)
     }
 

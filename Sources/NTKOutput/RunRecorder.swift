@@ -26,7 +26,7 @@ public enum RunRecorder {
         let stepColumns = StepColumn.table(layers: experiment.architecture.layerCount)
         let log = try CSVLogWriter(url: dir.file(RunFormat.steps), columns: stepColumns.names)
         let modes = try CSVLogWriter(url: dir.file(RunFormat.modes), columns: ModeColumn.table.names)
-        let summary = try experiment.run(shouldContinue: shouldContinue) { record in
+        var summary = try experiment.run(shouldContinue: shouldContinue) { record in
             try log.append(cells: stepColumns.cells(record))
             // A step's rows of modes.csv in one write (one write per row cost more than formatting them).
             try modes.append(rows: record.modes.map { ModeColumn.table.cells((record.step, $0)) })
@@ -39,6 +39,7 @@ public enum RunRecorder {
             try writeBatchIndices(experiment, summary, dir)
         }
         try writeSpectrum(experiment, dir)
+        summary.architecture = experiment.architecture.family.kind
         try dir.writeJSON(summary, to: RunFormat.summary)
         return summary
     }

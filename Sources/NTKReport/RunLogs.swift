@@ -130,6 +130,8 @@ public struct WidthListRow: Sendable {
     public var parameterization: String?
     /// The run's ``GDPhase`` name, where the table records it (a sweep's `phase` column).
     public var phase: String? = nil
+    /// The run's architecture, where the table records it (the `architecture` column of sweep.csv and widths.csv).
+    public var architecture: String? = nil
 
     /// ``status`` as the library's ``RunStatus``; nil for a row without one (e.g. "no summary").
     public var runStatus: RunStatus? { RunStatus(rawValue: status) }

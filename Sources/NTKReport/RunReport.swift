@@ -115,8 +115,12 @@ public enum RunReport {
     static func synopsis(_ config: JSONObject?) -> String? {
         guard let c = config else { return nil }
         var parts: [String] = []
-        if let w = c.int(RunKey.width) { parts.append("width \(w)") }
-        if let d = c.int(NetworkKey.depth) { parts.append("depth \(d)") }
+        if let network = architectureCaption(c) {
+            parts.append(network)
+        } else {
+            if let w = c.int(RunKey.width) { parts.append("width \(w)") }
+            if let d = c.int(NetworkKey.depth) { parts.append("depth \(d)") }
+        }
         if let a = c.string(NetworkKey.activation) { parts.append(a) }
         if let p = c.string(NetworkKey.parameterization) { parts.append("\(p) parameterization") }
         if let p = c.int(RunKey.parameterCount) { parts.append("P = \(p)") }
@@ -166,13 +170,32 @@ public enum RunReport {
         }
     }
 
+    /// A resnet or a cnn in words, from config.json's architecture keys: "resnet, depth 8, branch scale 1/√L, width 512",
+    /// "cnn, depth 3, 3×3 filters, gap, 64 channels" (``NetworkRecord/caption(width:)``); nil for an MLP (and a
+    /// config.json written before the keys), whose synopsis names width and depth as before.
+    static func architectureCaption(_ c: JSONObject) -> String? {
+        guard let name = c.string(NetworkKey.architecture), let kind = ArchitectureKind(rawValue: name), kind != .mlp,
+              let width = c.int(RunKey.width), let depth = c.int(NetworkKey.depth) else { return nil }
+        var a = NetworkArchitecture(inputDim: 1, width: width, depth: depth)
+        let k = c.int(NetworkKey.kernelSize) ?? 3
+        a.family = switch kind {
+        case .mlp: .mlp
+        case .resnet: .resnet(branchScale: c.string(NetworkKey.branchScale).flatMap(BranchScale.init(rawValue:)) ?? .one)
+        case .cnn: .cnn(ConvolutionShape(height: 1, width: 1, inputChannels: 1, kernelSize: k,
+                                         pooling: c.string(NetworkKey.pool).flatMap(Pooling.init(rawValue:)) ?? .gap))
+        }
+        return NetworkRecord(a).caption(width: width)
+    }
+
     /// The configuration table: known keys with their meaning, then any other keys.
     static func configurationRows(_ config: JSONObject?) -> [(name: String, value: String, meaning: String)] {
         guard let config else { return [(RunFormat.config, "missing", "the configuration could not be read")] }
         let known: [(any CodingKey, String)] = [
-            (RunKey.width, "hidden width n"), (NetworkKey.depth, "hidden layers H"), (NetworkKey.activation, "φ"),
-            (NetworkKey.parameterization, "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; "
-                + "mup, mean-field: Docs/Parameterizations.md"),
+            (NetworkKey.architecture, "mlp, resnet or cnn (Docs/CLI.md#architectures)"),
+            (RunKey.width, "hidden width n (a cnn's channels)"), (NetworkKey.depth, "hidden layers H (residual blocks, convolutions)"),
+            (NetworkKey.branchScale, "resnet: s on each branch, 1 or 1/√L (sqrt-depth)"), (NetworkKey.kernelSize, "cnn: filter size K"),
+            (NetworkKey.pool, "cnn: gap or flatten"), (NetworkKey.activation, "φ"),
+            (NetworkKey.parameterization, "ntk: z = σ_w/√n·aW + σ_b·b, N(0,1) parameters; standard: z = aW + b; mup, mean-field: Docs/Parameterizations.md"),
             (NetworkKey.weightStd, "σ_w"), (NetworkKey.biasStd, "σ_b"), (NetworkKey.bias, "layers have biases"),
             (RunKey.parameterCount, "trainable parameters P"), (RunKey.dataset, "synthetic data set"),
             (RunKey.inputDim, "input dimension d"), (RunKey.outputs, "outputs k"), (RunKey.samples, "training points N"),

@@ -25,7 +25,13 @@ enum SweepAxesFigures {
     static let dashes: [String?] = [nil, "7 4", "2 3", "10 3 2 3", "4 2", "1 3"]
 
     static func group(_ r: WidthListRow) -> Group {
-        Group(parameterization: r.parameterization ?? "", outputScale: r.outputScale, depth: r[SweepColumn.depth].map { Int($0) })
+        Group(parameterization: network(r), outputScale: r.outputScale, depth: r[SweepColumn.depth].map { Int($0) })
+    }
+
+    /// The run's parameterization, after its architecture when that is not the MLP ("resnet, ntk"): groups of an
+    /// `--architectures` axis are told apart, and their curves named, by it.
+    static func network(_ r: WidthListRow) -> String {
+        (r.architecture.map { $0 == ArchitectureKind.mlp.rawValue ? "" : $0 + ", " } ?? "") + (r.parameterization ?? "")
     }
 
     /// The groups of the sweep in table order, or nil when it has only one (the width-list figures apply).
@@ -42,7 +48,7 @@ enum SweepAxesFigures {
         var figures: [RunReport.Figure] = []
         let parameterizations = groups.map(\.parameterization).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for p in parameterizations {
-            let rows = done.filter { $0.parameterization ?? "" == p && $0.outputScale != nil }
+            let rows = done.filter { network($0) == p && $0.outputScale != nil }
             for depth in Set(rows.compactMap { $0[SweepColumn.depth] }).sorted() {
                 let mine = rows.filter { $0[SweepColumn.depth] == depth }
                 guard Set(mine.compactMap(\.outputScale)).count >= 2 else { continue }
@@ -52,7 +58,7 @@ enum SweepAxesFigures {
                 }
             }
             // One L/n figure per α (nil: the plain network), as sweep_summary.json fits them.
-            let byDepth = done.filter { $0.parameterization ?? "" == p }
+            let byDepth = done.filter { network($0) == p }
             // Keyed by the optional α itself: a NaN stand-in for "no α" is unequal to itself, so a Set of them held one
             // entry per run and drew the figure once per run.
             let alphas = Set(byDepth.map(\.outputScale)).sorted { ($0 ?? -.infinity) < ($1 ?? -.infinity) }

@@ -23,9 +23,10 @@ extension WidthListLogs {
         typealias Key = SweepConfiguration.SweepRecord.CodingKeys
         let (namesParameterization, namesScale) = (config?[Key.parameterizations] != nil, config?[Key.outputScales] != nil)
         let (namesDepth, namesFactor) = (config?[Key.depths] != nil, config?[Key.lrFactors] != nil)
+        let namesArchitecture = config?[Key.architectures] != nil
         for r in csv.rows {
             var values: [String: Double] = [:]
-            var width: Int?, seed: UInt64?, status = "unknown", parameterization: String?, phase: String?
+            var width: Int?, seed: UInt64?, status = "unknown", parameterization: String?, phase: String?, architecture: String?
             for (name, cell) in zip(csv.columns, r) {
                 switch name {
                 case SweepColumn.width: width = Int(cell)
@@ -35,6 +36,7 @@ extension WidthListLogs {
                 case SummaryColumn.status: status = cell.isEmpty ? "unknown" : cell
                 case SweepColumn.parameterization: parameterization = cell.isEmpty ? nil : cell
                 case SummaryColumn.phase: phase = cell.isEmpty ? nil : cell
+                case SweepColumn.architecture: architecture = cell.isEmpty ? nil : cell
                 default: if let v = CSVTable.number(cell) { values[renamed[name] ?? name] = v }
                 }
             }
@@ -43,7 +45,8 @@ extension WidthListLogs {
                                  parameterization: namesParameterization ? parameterization.flatMap(Parameterization.init) : nil,
                                  outputScale: namesScale ? values[SweepColumn.outputScale] : nil,
                                  depth: namesDepth ? values[SweepColumn.depth].map { Int($0) } : nil,
-                                 learningRateFactor: namesFactor ? values[SweepColumn.lrFactor] : nil)
+                                 learningRateFactor: namesFactor ? values[SweepColumn.lrFactor] : nil,
+                                 architecture: namesArchitecture ? architecture.flatMap(ArchitectureKind.init) : nil)
             // sweep.csv has no λ_max(K̃₀); the run's summary.json does (the runs table shows it).
             if values[SummaryColumn.lambdaMax] == nil, let summary = try? JSONObject(contentsOf: directory.appendingPathComponent(
                 "\(RunFormat.sweepRuns)/\(cell.directoryName)/\(RunFormat.summary)")) {
@@ -52,6 +55,7 @@ extension WidthListLogs {
             var row = WidthListRow(width: width, status: status, values: values, directory: "\(RunFormat.sweepRuns)/\(cell.directoryName)",
                                    parameterization: parameterization)
             row.phase = phase
+            row.architecture = architecture
             rows.append(row)
         }
         let summaryURL = directory.appendingPathComponent(RunFormat.sweepSummary)

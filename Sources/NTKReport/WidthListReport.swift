@@ -93,7 +93,7 @@ public enum WidthListReport {
                FileManager.default.fileExists(atPath: logs.directory.appendingPathComponent(d).appendingPathComponent(RunReport.fileName).path) {
                 links[i] = [hasAxes ? 3 : 0: "\(d)/\(RunReport.fileName)"]
             }
-            let axes = hasAxes ? [r.parameterization ?? "", r.outputScale.map { Ticks.text($0) } ?? "none",
+            let axes = hasAxes ? [SweepAxesFigures.network(r), r.outputScale.map { Ticks.text($0) } ?? "none",
                                   r[SweepColumn.depth].map { String(Int($0)) } ?? ""] : []
             return axes + [String(r.width), r.status] + columns.map { Ticks.text(r[$0.0]) }
         }

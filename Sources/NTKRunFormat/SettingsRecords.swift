@@ -13,6 +13,15 @@ public struct NetworkRecord: Codable, Equatable, Sendable {
     /// σ_b as given (0 with `--no-bias`).
     public var biasStd: Double
     public var bias: Bool
+    /// `architecture` (mlp, resnet, cnn); a file written before architectures existed has no key and is mlp
+    /// (Docs/LogFormat.md#format-versions).
+    public var architecture: ArchitectureKind
+    /// `branch_scale` ("1", "sqrt-depth") of a resnet, null otherwise.
+    @NullEncoded public var branchScale: BranchScale?
+    /// `kernel_size` K of a cnn, null otherwise.
+    @NullEncoded public var kernelSize: Int?
+    /// `pool` ("gap", "flatten") of a cnn, null otherwise.
+    @NullEncoded public var pool: Pooling?
 
     public init(_ a: NetworkArchitecture) {
         depth = a.depth
@@ -21,10 +30,40 @@ public struct NetworkRecord: Codable, Equatable, Sendable {
         weightStd = a.weightStd
         biasStd = a.biasStd
         bias = a.hasBias
+        architecture = a.family.kind
+        branchScale = a.family.branchScale
+        kernelSize = a.family.convolution?.kernelSize
+        pool = a.family.convolution?.pooling
     }
 
     package enum CodingKeys: String, CodingKey {
         case depth, activation, parameterization, weightStd = "weight_std", biasStd = "bias_std", bias
+        case architecture, branchScale = "branch_scale", kernelSize = "kernel_size", pool
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        depth = try c.decode(Int.self, forKey: .depth)
+        activation = try c.decode(Activation.self, forKey: .activation)
+        parameterization = try c.decode(Parameterization.self, forKey: .parameterization)
+        weightStd = try c.decode(Double.self, forKey: .weightStd)
+        biasStd = try c.decode(Double.self, forKey: .biasStd)
+        bias = try c.decode(Bool.self, forKey: .bias)
+        // Every run and sweep written before architectures existed (format 2 without the key) is an MLP.
+        architecture = try c.decodeIfPresent(ArchitectureKind.self, forKey: .architecture) ?? .mlp
+        _branchScale = try c.decode(NullEncoded<BranchScale>.self, forKey: .branchScale)
+        _kernelSize = try c.decode(NullEncoded<Int>.self, forKey: .kernelSize)
+        _pool = try c.decode(NullEncoded<Pooling>.self, forKey: .pool)
+    }
+
+    /// The network in words for titles and summaries ("resnet, depth 8, branch scale 1/√L, width 512"), at `width`.
+    public func caption(width: Int) -> String {
+        switch architecture {
+        case .mlp: "mlp, depth \(depth), width \(width)"
+        case .resnet: "resnet, depth \(depth), branch scale \((branchScale ?? .one).symbol), width \(width)"
+        case .cnn:
+            "cnn, depth \(depth), \(kernelSize.map { "\($0)×\($0)" } ?? "?") filters, \(pool?.rawValue ?? "gap"), \(width) channels"
+        }
     }
 }
 

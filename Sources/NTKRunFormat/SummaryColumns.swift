@@ -61,9 +61,9 @@ public enum SummaryColumn {
 
 /// The columns of `widths.csv` (Docs/LogFormat.md#widthscsv): one row per width of a `--width` list.
 public enum WidthColumn {
-    public static let width = "width", directory = "directory"
+    public static let width = "width", directory = "directory", architecture = "architecture"
     /// A width, its run's summary and the run's directory name (`w<width>`).
-    public typealias Row = (width: Int, summary: RunSummary, directory: String)
+    public typealias Row = (width: Int, summary: RunSummary, directory: String, architecture: String)
 
     /// The width, the summary's figures, the directory, then the figures added later (appended, so that a reader
     /// taking columns by position keeps working).
@@ -76,7 +76,7 @@ public enum WidthColumn {
                      S.maxGapNonlinearity, S.maxGapMinibatch] + SweepColumn.kernelFigures + [S.phase, S.finalSharpness, S.maxSharpness]
         let summary = { (names: [String]) in S.columns(names).map { $0.pulledBack { (row: Row) in row.summary } } }
         return ColumnTable([Column(width, integer: { $0.width })] + summary(first) + [Column(directory, text: { $0.directory })]
-                           + summary(added))
+                           + summary(added) + [Column(architecture, text: { $0.architecture })])
     }()
 }
 
@@ -84,7 +84,7 @@ public enum WidthColumn {
 /// (``SummaryColumn``), the run's wall time and its axes. NTKSweep's `SweepRow` writes and reads them.
 public enum SweepColumn {
     public static let width = "width", seed = "seed", wallTime = "wall_time", parameterization = "parameterization"
-    public static let outputScale = "output_scale", depth = "depth", lrFactor = "lr_factor"
+    public static let outputScale = "output_scale", depth = "depth", lrFactor = "lr_factor", architecture = "architecture"
     typealias S = SummaryColumn
 
     /// The header of format 1 before the axes (a `sweep.csv` written before the parameterization and output-scale
@@ -105,10 +105,12 @@ public enum SweepColumn {
     /// The measured kernel's figures at the end of the run (also in widths.csv).
     public static let kernelFigures = [S.finalKernelLambdaMax, S.finalLrKernelLambdaMax, S.finalKernelTargetAlignment, S.finalKernelCKA,
                                        S.finalEigenvectorAngleMax]
-    /// The header of this version: the kernel figures, the cell's η/η_crit and the phase appended.
-    public static let all = axes + kernelFigures + [lrFactor, S.phase]
+    /// The header written with the kernel figures, the cell's η/η_crit and the phase, before the architecture.
+    public static let phases = axes + kernelFigures + [lrFactor, S.phase]
+    /// The header of this version: the network's architecture appended (issue 24).
+    public static let all = phases + [architecture]
     /// The headers this and earlier versions wrote, oldest first: each a prefix of the next.
-    public static let headers = [legacy, axes, all]
+    public static let headers = [legacy, axes, phases, all]
     /// Every column holding a number, in the order of ``all``.
     public static let numbers = legacyNumbers + addedNumbers + kernelFigures + [lrFactor]
 }

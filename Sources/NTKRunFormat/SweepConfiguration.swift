@@ -56,7 +56,7 @@ public struct SweepConfiguration: Codable, Equatable, Sendable {
         }
         let (ra, rb) = (a.sweep.lrPerNetwork ?? [], b.sweep.lrPerNetwork ?? [])
         let ratesClose = ra.count == rb.count && zip(ra, rb).allSatisfy { x, y in
-            x.parameterization == y.parameterization && x.depth == y.depth && close(x.lr, y.lr)
+            x.parameterization == y.parameterization && x.depth == y.depth && x.architecture == y.architecture && close(x.lr, y.lr)
         }
         if a.sweep.lrSource != "--lr" && b.sweep.lrSource != "--lr", close(a.sweep.lr, b.sweep.lr), ratesClose {
             b.sweep.lr = a.sweep.lr
@@ -120,6 +120,9 @@ extension SweepConfiguration {
         /// ``DataFingerprint`` of the training and test inputs and targets; absent in sweeps written before it, which
         /// are then compared without it.
         public var dataFingerprint: String?
+        /// The `--architectures` axis; absent without it (the network record's `architecture` then holds the one
+        /// architecture; with it, the axis' first).
+        public var architectures: [ArchitectureKind]?
 
         public init(widths: [Int], seeds: [UInt64], data: DataSettings, dataSeed: UInt64, lr: Double, lrSource: String,
                     shard: String, parameterizations: [Parameterization]? = nil, outputScales: [Double]? = nil, depths: [Int]? = nil,
@@ -130,22 +133,32 @@ extension SweepConfiguration {
             (self.lrFactors, self.lrPerNetwork, self.dataSource, self.dataFingerprint) = (lrFactors, lrPerNetwork, dataSource, dataFingerprint)
         }
 
+        /// The same record with the `--architectures` axis.
+        public func with(architectures: [ArchitectureKind]?) -> SweepRecord {
+            var r = self
+            r.architectures = architectures
+            return r
+        }
+
         package enum CodingKeys: String, CodingKey {
             case tool, version, widths, seeds, data, dataSeed = "data_seed", lr, lrSource = "lr_source", shard
             case parameterizations, outputScales = "output_scales", depths, lrPerNetwork = "lr_per_network"
             case dataSource = "data_source", dataFingerprint = "data_fingerprint", lrFactors = "lr_factors"
+            case architectures
         }
 
     }
 
-    /// η of one (parameterization, depth) of a sweep with those axes.
+    /// η of one (architecture, parameterization, depth) of a sweep with those axes.
     public struct NetworkRate: Codable, Equatable, Sendable {
         public var parameterization: Parameterization
         public var depth: Int
         public var lr: Double
+        /// The network's architecture on an `--architectures` axis; absent without it (and in sweeps written before it).
+        public var architecture: ArchitectureKind?
 
-        public init(parameterization: Parameterization, depth: Int, lr: Double) {
-            (self.parameterization, self.depth, self.lr) = (parameterization, depth, lr)
+        public init(parameterization: Parameterization, depth: Int, lr: Double, architecture: ArchitectureKind? = nil) {
+            (self.parameterization, self.depth, self.lr, self.architecture) = (parameterization, depth, lr, architecture)
         }
     }
 }

@@ -52,6 +52,7 @@ extension CollapseFit {
 extension SweepSummary.Group {
     /// "mup, α = 0.1, depth 2": what sets this group apart.
     public var label: String {
-        parameterization.rawValue + (outputScale.map { ", α = \(SweepCell.text($0))" } ?? "") + ", depth \(depth)"
+        (architecture.map { $0 == .mlp ? "" : "\($0.rawValue), " } ?? "")
+            + parameterization.rawValue + (outputScale.map { ", α = \(SweepCell.text($0))" } ?? "") + ", depth \(depth)"
     }
 }

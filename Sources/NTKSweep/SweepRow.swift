@@ -14,6 +14,9 @@ public struct SweepRow: Equatable, Sendable {
     public var depth: Int
     /// ``GDPhase`` of the run; nil for a row read from a file written before the column.
     public var phase: GDPhase? = nil
+    /// The run's architecture: the cell's on an `--architectures` axis, else the sweep's one (mlp in files written
+    /// before the column).
+    public var architecture: ArchitectureKind = .mlp
 
     /// The columns of `sweep.csv`, in order (``SweepColumn/all``): those after `wall_time` came with the sweep axes,
     /// the Θ figures and the kernel figures (issues 16, 18 and 25) and are written after the older ones, so that a
@@ -33,6 +36,7 @@ public struct SweepRow: Equatable, Sendable {
         case SweepColumn.outputScale: Column(name, number: { $0.outputScale })
         case SweepColumn.depth: Column(name, integer: { $0.depth })
         case SummaryColumn.phase: Column(name, text: { $0.phase?.rawValue ?? "" })
+        case SweepColumn.architecture: Column(name, text: { $0.architecture.rawValue })
         default: Column(name, number: { $0.value(name) })
         }
     }
@@ -46,6 +50,7 @@ public struct SweepRow: Equatable, Sendable {
         status = s.status
         parameterization = architecture.parameterization
         depth = architecture.depth
+        self.architecture = architecture.family.kind
         self.outputScale = outputScale
         values = SummaryColumn.numbers(s, SweepColumn.numbers.filter { $0 != SweepColumn.wallTime && $0 != SweepColumn.lrFactor })
         values[SweepColumn.wallTime] = wallTime
@@ -64,11 +69,13 @@ public struct SweepRow: Equatable, Sendable {
         public var parameterization: Parameterization
         public var depth: Int
         public var outputScale: Double?
+        public var architecture: ArchitectureKind
 
-        public init(parameterization: Parameterization, depth: Int, outputScale: Double? = nil) {
+        public init(parameterization: Parameterization, depth: Int, outputScale: Double? = nil, architecture: ArchitectureKind = .mlp) {
             self.parameterization = parameterization
             self.depth = depth
             self.outputScale = outputScale
+            self.architecture = architecture
         }
     }
 
@@ -109,9 +116,16 @@ public struct SweepRow: Equatable, Sendable {
             guard let phase = GDPhase(rawValue: p) else { return nil }
             self.phase = phase
         }
+        if let a = text["architecture"], !a.isEmpty {
+            guard let kind = ArchitectureKind(rawValue: a) else { return nil }
+            architecture = kind
+        } else {
+            architecture = defaults.architecture
+        }
         cell = SweepCell(width: w, seed: s, parameterization: grid.parameterizations == nil ? nil : parameterization,
                          outputScale: grid.outputScales == nil ? nil : outputScale, depth: grid.depths == nil ? nil : depth,
-                         learningRateFactor: grid.learningRateFactors == nil ? nil : v[SweepColumn.lrFactor] ?? nil)
+                         learningRateFactor: grid.learningRateFactors == nil ? nil : v[SweepColumn.lrFactor] ?? nil,
+                         architecture: grid.architectures == nil ? nil : architecture)
     }
 
     /// `sweep.csv` text for rows sorted by cell (parameterization, α, depth, width, seed).

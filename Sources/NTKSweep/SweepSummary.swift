@@ -35,10 +35,12 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         public var metrics: [Metric]
         /// η/η_crit on an `--lr-factors` axis, nil without it.
         @NullEncoded public var lrFactor: Double? = nil
+        /// The architecture of the group's runs; null in summaries written before architectures existed (mlp).
+        @NullEncoded public var architecture: ArchitectureKind? = nil
 
         enum CodingKeys: String, CodingKey {
             case parameterization, outputScale = "output_scale", depth, runs, completedRuns = "completed_runs", metrics
-            case lrFactor = "lr_factor"
+            case lrFactor = "lr_factor", architecture
         }
     }
 
@@ -82,7 +84,8 @@ public struct SweepSummary: Codable, Equatable, Sendable {
             let members = ordered.filter { GroupKey($0) == key }
             return Group(parameterization: key.parameterization, outputScale: key.outputScale, depth: key.depth,
                          runs: members.count, completedRuns: members.filter { $0.status == .completed }.count,
-                         metrics: Self.metrics(of: members, columns: columns, widths: ws), lrFactor: key.lrFactor)
+                         metrics: Self.metrics(of: members, columns: columns, widths: ws), lrFactor: key.lrFactor,
+                         architecture: key.architecture)
         }
         self.groups = groups
         metrics = groups.count == 1 ? groups[0].metrics : []
@@ -114,7 +117,9 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         var outputScale: Double?
         var depth: Int
         var lrFactor: Double?
+        var architecture: ArchitectureKind
         init(_ row: SweepRow) {
+            architecture = row.architecture
             parameterization = row.parameterization
             outputScale = row.outputScale
             depth = row.depth

@@ -117,6 +117,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// (``HessianSharpness``; compare with 2/η). null without the option.
     @NullEncoded public var finalSharpness: Double? = nil
     @NullEncoded public var maxSharpness: Double? = nil
+    /// The network's architecture (mlp, resnet, cnn), as config.json names it; null in files written before it existed
+    /// (they are mlp).
+    @NullEncoded public var architecture: ArchitectureKind? = nil
 
     package enum CodingKeys: String, CodingKey {
         case status, lastStep = "last_step", stepsRequested = "steps_requested", divergedAtStep = "diverged_at_step"
@@ -156,6 +159,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case maxKernelLambdaMax = "max_kernel_lambda_max", initialKernelTargetAlignment = "initial_kernel_target_alignment"
         case phase
         case finalSharpness = "final_sharpness", maxSharpness = "max_sharpness"
+        case architecture
     }
 }
 

@@ -37,6 +37,7 @@ import Testing
         func set(_ column: String, _ text: String) { values[SweepRow.columns.firstIndex(of: column)!] = text }
         set("width", "8"); set("seed", "0"); set("status", "completed"); set("parameterization", "ntk"); set("depth", "1")
         set("lr_factor", "2.5"); set("phase", "catapult"); set("final_lr_kernel_lambda_max", "0.75")
+        set("architecture", "mlp")
         let row = try #require(SweepRow(line: Substring(values.joined(separator: ",")), header: SweepRow.columns, grid: grid, defaults: defaults))
         #expect(row.cell.learningRateFactor == 2.5 && row.phase == .catapult && row.value("final_lr_kernel_lambda_max") == 0.75)
         #expect(row.line == values.joined(separator: ","))

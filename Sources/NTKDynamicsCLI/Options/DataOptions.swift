@@ -100,6 +100,14 @@ public struct DataOptions: ParsableArguments {
     /// Whether `--data` names NumPy arrays (.npz or .npy) rather than a CSV file.
     public var isArrayData: Bool { dataFile.map(Self.isArrayFile) ?? false }
 
+    /// Whether the inputs are images, as far as the options tell before loading (``RunSpecification/inputsAreImages``):
+    /// the digits and `--image-shape` are, the synthetic datasets and CSV rows without `--image-shape` are not, and
+    /// only the arrays of an .npz or .npy file can tell (nil).
+    public var inputsAreImages: Bool? {
+        if datasetChoice == .digits || imageShape != nil { return true }
+        return isArrayData ? nil : false
+    }
+
     static func isArrayFile(_ path: String) -> Bool {
         let p = path.lowercased()
         return p.hasSuffix(".npz") || p.hasSuffix(".npy")
