@@ -132,29 +132,22 @@ public struct RunSpecification: Sendable {
     }
 
     /// Why `parameterization` cannot build a `kind` network of `depth` blocks or convolutions, or nil when it can
-    /// (Docs/CLI.md#architectures). The MLP's rules are ``Parameterization/unsupportedDepthReason(_:)``.
+    /// (Docs/CLI.md#architectures): the model's own ``Parameterization/unsupportedReason(family:depth:)``, plus the cnn's
+    /// one-convolution minimum. The MLP's rules are ``Parameterization/unsupportedDepthReason(_:)``.
     ///
     /// - resnet: ntk, standard and mup (μP with the branch scale, Bordelon et al. 2023, Yang et al. 2023); mean-field
     ///   is the one-hidden-layer f = (1/n)·Σ v·φ(z) and has no residual form.
     /// - cnn: ntk and standard (stax `Conv`, fan-in C·K²); the tool has no μP or mean-field table for convolutions.
     ///   At least one convolution.
     public static func architectureReason(_ kind: ArchitectureKind, _ parameterization: Parameterization, depth: Int) -> String? {
-        switch (kind, parameterization) {
-        case (.mlp, _): return nil
-        case (.resnet, .meanField):
-            return """
-                --parameterization mean-field is defined for one hidden layer only (f = (1/n)·Σ v·φ(z)), and a resnet has an input \
-                layer, residual blocks and a readout; use --parameterization ntk, standard or mup (μP with the branch scale) with \
-                --architecture resnet.
-                """
-        case (.cnn, .mup), (.cnn, .meanField):
-            return """
-                --parameterization \(parameterization.rawValue) has no table for convolutions in this tool (Docs/Parameterizations.md \
-                gives dense layers only); use --parameterization ntk or standard with --architecture cnn (stax Conv conventions).
-                """
-        case (.cnn, _) where depth < 1:
+        switch kind {
+        case .mlp: return nil  // the MLP's depth rule is checked with the other depth rules
+        case .resnet: return parameterization.unsupportedReason(family: .resnet(branchScale: .one), depth: depth)
+        case .cnn where depth < 1:
             return "--architecture cnn needs at least one convolution: give --depth 1 or more (the number of convolutions)."
-        default: return nil
+        case .cnn:
+            // The image's size does not enter the rule; any shape names the family.
+            return parameterization.unsupportedReason(family: .cnn(ConvolutionShape(height: 1, width: 1, inputChannels: 1)), depth: depth)
         }
     }
 

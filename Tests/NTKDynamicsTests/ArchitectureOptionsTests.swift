@@ -79,11 +79,11 @@ struct ArchitectureOptionsTests {
         Refusal(arguments: ["--architecture", "cnn", "--dataset", "digits", "--pool", "max"], mentions: ["--pool", "gap", "flatten"]),
         // parameterizations per family, depth
         Refusal(arguments: ["--architecture", "resnet", "--parameterization", "mean-field", "--depth", "1"],
-                mentions: ["--architecture resnet: --parameterization mean-field is defined for one hidden layer only"]),
+                mentions: ["--architecture resnet: --parameterization mean-field is defined for an MLP with one hidden layer"]),
         Refusal(arguments: ["--architecture", "cnn", "--dataset", "digits", "--parameterization", "mup"],
-                mentions: ["--architecture cnn: --parameterization mup has no table for convolutions"]),
+                mentions: ["--architecture cnn: --parameterization mup is not defined for --architecture cnn"]),
         Refusal(arguments: ["--architecture", "cnn", "--dataset", "digits", "--parameterization", "mean-field", "--depth", "1"],
-                mentions: ["--parameterization mean-field has no table for convolutions"]),
+                mentions: ["--parameterization mean-field is not defined for --architecture cnn"]),
         Refusal(arguments: ["--architecture", "cnn", "--dataset", "digits", "--depth", "0"], mentions: ["at least one convolution"]),
         Refusal(arguments: ["--architecture", "resnet", "--branch-scale", "sqrt-depth", "--depth", "0"],
                 mentions: ["--architecture resnet: --branch-scale sqrt-depth sets s = 1/√L"]),
@@ -287,7 +287,6 @@ struct ArchitectureOptionsTests {
     // MARK: - End to end (need the block model)
 
     @Test(.tags(.endToEnd), .endToEndEnabled,
-          .disabled("needs the block model of issue 24 (branch m24model/m24conv); enabled at merge"),
           arguments: [
               (["--architecture", "cnn", "--dataset", "digits", "--classes", "3,8", "--width", "8", "--samples", "32", "--steps", "5"], "cnn"),
               (["--architecture", "resnet", "--depth", "8", "--width", "16", "--samples", "16", "--steps", "5", "--branch-scale", "sqrt-depth"],
@@ -313,8 +312,7 @@ struct ArchitectureOptionsTests {
         #expect(page.contains(name + ", depth"))
     }
 
-    @Test(.tags(.endToEnd), .endToEndEnabled,
-          .disabled("needs the block model of issue 24 (branch m24model/m24conv); enabled at merge"))
+    @Test(.tags(.endToEnd), .endToEndEnabled)
     func sweepOverArchitecturesWritesTheColumn() throws {
         let dir = ScratchDirectory()
         defer { dir.cleanup() }

@@ -103,7 +103,7 @@ struct ColumnTableTests {
         "final_weight_change", "training_seconds", "directory", "max_test_gap", "kernel_distance_analytic", "max_gap_analytic",
         "final_train_loss_ntk_analytic", "final_test_loss_ntk_analytic", "max_gap_nonlinearity", "max_gap_minibatch",
         "final_kernel_lambda_max", "final_lr_kernel_lambda_max", "final_kernel_target_alignment", "final_kernel_cka",
-        "final_eigenvector_angle_max", "phase", "final_sharpness", "max_sharpness",
+        "final_eigenvector_angle_max", "phase", "final_sharpness", "max_sharpness", "architecture",
     ]
     static let documentedSweep = [
         "width", "seed", "status", "lr", "lr_crit", "lr_over_lr_crit", "final_kernel_drift", "max_kernel_drift", "final_weight_change",
@@ -111,7 +111,7 @@ struct ColumnTableTests {
         "final_test_loss_ntk_discrete", "wall_time", "parameterization", "output_scale", "depth", "max_test_gap",
         "kernel_distance_analytic", "max_gap_analytic", "final_train_loss_ntk_analytic", "final_test_loss_ntk_analytic",
         "max_gap_nonlinearity", "max_gap_minibatch", "final_kernel_lambda_max", "final_lr_kernel_lambda_max",
-        "final_kernel_target_alignment", "final_kernel_cka", "final_eigenvector_angle_max", "lr_factor", "phase",
+        "final_kernel_target_alignment", "final_kernel_cka", "final_eigenvector_angle_max", "lr_factor", "phase", "architecture",
     ]
 
     /// The summary of a small real run (tanh, depth 2, width 6, 10 steps, K_t and the sharpness measured), so that
@@ -136,11 +136,12 @@ struct ColumnTableTests {
     /// One projection: a figure that both tables carry has the same cell in widths.csv and in sweep.csv for the same
     /// summary, and that cell is the summary.json value (read back from its JSON, not from the tables).
     @Test func widthsAndSweepCellsAreTheSameProjectionOfTheSummary() throws {
-        let s = try Self.summary()
+        var s = try Self.summary()
+        s.architecture = .mlp  // set by RunRecorder, as in a run's summary.json
         // summary.json's values by key, decoded by JSONDecoder (JSONSerialization rounds some doubles).
         let json = try JSONDecoder().decode([String: JSONCell].self, from: JSONEncoder().encode(s))
         let widths = WidthColumn.table
-        let widthCells = Dictionary(uniqueKeysWithValues: zip(widths.names, widths.cells((width: 6, summary: s, directory: "w6"))))
+        let widthCells = Dictionary(uniqueKeysWithValues: zip(widths.names, widths.cells((width: 6, summary: s, directory: "w6", architecture: "mlp"))))
         let a = NetworkArchitecture(inputDim: 2, width: 6, depth: 2, outputs: 1, activation: .tanh)
         let cell = SweepCell(width: 6, seed: 3, parameterization: nil, outputScale: nil, depth: nil, learningRateFactor: nil)
         let row = SweepRow(cell: cell, summary: s, wallTime: 0.5, architecture: a, outputScale: nil)
@@ -149,7 +150,8 @@ struct ColumnTableTests {
         #expect(widthCells["width"] == "6" && widthCells["directory"] == "w6" && sweepCells["seed"] == "3" && sweepCells["wall_time"] == "0.5")
         #expect(sweepCells["parameterization"] == "ntk" && sweepCells["depth"] == "2" && sweepCells["output_scale"] == "")
         let shared = Set(Self.documentedWidths).intersection(Self.documentedSweep).subtracting(["width"])
-        #expect(shared.count == 25)
+        #expect(shared.count == 26)
+        #expect(widthCells["architecture"] == "mlp" && sweepCells["architecture"] == "mlp")
         for name in shared.sorted() {
             #expect(widthCells[name] == sweepCells[name], "\(name): widths.csv \(widthCells[name] ?? "-"), sweep.csv \(sweepCells[name] ?? "-")")
             switch json[name] {
