@@ -18,7 +18,7 @@ from .errors import DamagedFileError, FormatVersionError, NotAnOutputError
 SUPPORTED_FORMAT_VERSIONS = (1, 2)
 
 #: Columns that hold text (Docs/LogFormat.md): a status, a parameterization, a folder, a fit status, a regime, a phase.
-TEXT_COLUMNS = frozenset({"status", "parameterization", "directory", "fit_status", "momentum_regime", "phase"})
+TEXT_COLUMNS = frozenset({"status", "parameterization", "directory", "fit_status", "momentum_regime", "phase", "architecture"})
 
 #: Columns written as integers without a decimal point (Docs/LogFormat.md, "Number format"), and the sweep's depth.
 INTEGER_COLUMNS = frozenset({"step", "mode", "fit_steps", "width", "seed", "depth"})

@@ -11,7 +11,7 @@ import numpy as np
 
 
 #: The text columns Docs/LogFormat.md names: a status, a parameterization, a folder, a fit status, a regime, a phase.
-TEXT = frozenset({"status", "parameterization", "directory", "fit_status", "momentum_regime", "phase"})
+TEXT = frozenset({"status", "parameterization", "directory", "fit_status", "momentum_regime", "phase", "architecture"})
 
 
 def rows(path):
