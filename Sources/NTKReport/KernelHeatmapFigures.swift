@@ -117,7 +117,8 @@ enum KernelHeatmapFigures {
                                                 series: series, notes: notes, markers: markers, x: RunReport.stepAxis(logs.config))
         return RunReport.Figure(section: "Distance from the linearized model", plot: plot, caption:
             "Relative Frobenius change of each weight layer's raw weights (biases aside), steps.csv weight_change_layer_<l>: l = 1 the "
-            + "\(ArchitectureWording.layerRole(1, last: last, kind: kind)) layer, \(last) the readout. weight_change (the figure above) is over all parameters together, so it is dominated by the "
+            + "\(ArchitectureWording.layerRole(1, last: last, kind: kind)) layer, \(last) the readout. weight_change (the figure above) "
+            + "is over all parameters together, so it is dominated by the "
             + "layers with the most weights; this figure shows which layers move.")
     }
 }
