@@ -103,11 +103,12 @@ enum KernelHeatmapFigures {
             .compactMap { c in StepColumn.layer(of: c, prefix: StepColumn.layerWeightChangePrefix).map { (c, $0) } }.sorted { $0.1 < $1.1 }
         guard !columns.isEmpty else { return nil }
         let last = columns.last!.1
+        let kind = ArchitectureWording.nonMLPKind(logs.config)
         let colors = SweepAxesFigures.colors
         let series = columns.enumerated().compactMap { i, c -> PlotSeries? in
             guard let y = logs.column(c.0) else { return nil }
-            let role = c.1 == 1 ? " (input)" : c.1 == last ? " (readout)" : " (hidden)"
-            return PlotSeries(id: c.0, label: "layer \(c.1)\(role)", x: steps, y: y,
+            let role = ArchitectureWording.layerRole(c.1, last: last, kind: kind)
+            return PlotSeries(id: c.0, label: "layer \(c.1) (\(role))", x: steps, y: y,
                               style: SeriesStyle(color: colors[i % colors.count], dash: SweepAxesFigures.dashes[i % SweepAxesFigures.dashes.count],
                                                  lineWidth: 1.8))
         }
@@ -115,8 +116,9 @@ enum KernelHeatmapFigures {
         let plot = RunReport.relativeChangePlot(id: "layer-motion", title: "Weight change per layer", y: "‖W_l(t) − W_l(0)‖_F/‖W_l(0)‖_F",
                                                 series: series, notes: notes, markers: markers, x: RunReport.stepAxis(logs.config))
         return RunReport.Figure(section: "Distance from the linearized model", plot: plot, caption:
-            "Relative Frobenius change of each weight layer's raw weights (biases aside), steps.csv weight_change_layer_<l>: l = 1 the input "
-            + "layer, \(last) the readout. weight_change (the figure above) is over all parameters together, so it is dominated by the "
+            "Relative Frobenius change of each weight layer's raw weights (biases aside), steps.csv weight_change_layer_<l>: l = 1 the "
+            + "\(ArchitectureWording.layerRole(1, last: last, kind: kind)) layer, \(last) the readout. weight_change (the figure above) "
+            + "is over all parameters together, so it is dominated by the "
             + "layers with the most weights; this figure shows which layers move.")
     }
 }

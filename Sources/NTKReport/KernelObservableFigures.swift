@@ -91,10 +91,13 @@ enum KernelObservableFigures {
                                        notes: [PlotNote], markers: [VerticalMarker]) -> RunReport.Figure? {
         let colors = [Palette.blue, Palette.vermillion, Palette.green, Palette.purple, Palette.orange, Palette.sky]
         let columns = (logs.steps?.columns ?? []).filter { StepColumn.layer(of: $0, prefix: StepColumn.layerSpectralChangePrefix) != nil }
+        let kind = ArchitectureWording.nonMLPKind(logs.config)
         let series = columns.enumerated().compactMap { i, column -> PlotSeries? in
             guard let m = measured(column) else { return nil }
             let layer = column.dropFirst(StepColumn.layerSpectralChangePrefix.count)
-            return PlotSeries(id: column, label: "layer \(layer)" + (i == columns.count - 1 ? " (readout)" : ""), x: m.x, y: m.y,
+            let role = Int(layer).map { ArchitectureWording.layerRole($0, last: columns.count, kind: kind) }
+            let suffix = kind == nil ? (i == columns.count - 1 ? " (readout)" : "") : role.map { " (\($0))" } ?? ""
+            return PlotSeries(id: column, label: "layer \(layer)" + suffix, x: m.x, y: m.y,
                               style: SeriesStyle(color: colors[i % colors.count], lineWidth: 1.8))
         }
         guard !series.isEmpty else { return nil }

@@ -75,6 +75,7 @@ public enum RunReport {
         if !logs.problems.isEmpty {
             page.append(.paragraph("Not available: " + logs.problems.joined(separator: "; ") + ".", cssClass: "note"))
         }
+        if let absent = ArchitectureWording.absentFiguresNote(logs.config) { page.append(.paragraph(absent, cssClass: "note")) }
         page.append(.sideBySide([
             .definitions(configurationRows(logs.config), caption: "Configuration (config.json)"),
             .definitions(summaryRows(logs), caption: "Summary (summary.json)"),
@@ -289,7 +290,7 @@ public enum RunReport {
         out += ModeFigures.figures(logs)
         out += KernelObservableFigures.figures(logs)
         out += functionFigures(logs)
-        return out
+        return ArchitectureWording.named(out, config: logs.config)
     }
 
     /// Log when the positive values span more than three decades above their median (an exponential
