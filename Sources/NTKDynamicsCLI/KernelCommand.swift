@@ -147,8 +147,9 @@ public struct KernelCommand: ParsableCommand {
         }
     }
 
-    /// Refuses, with the figures, a study that would not fit in memory: ``MemoryEstimate/init(kernelCommand:samples:testSamples:widths:ridge:expansionNodes:)``,
-    /// and for a cnn ``cnnBytes(_:_:)`` on top.
+    /// Refuses, with the figures, a study that would not fit in memory:
+    /// ``MemoryEstimate/init(kernelCommand:samples:testSamples:widths:ridge:expansionNodes:)``, and for a cnn
+    /// ``cnnBytes(_:_:)`` on top.
     private func checkMemory(_ reference: NetworkArchitecture, _ dataset: Dataset) throws {
         let testSamples = ridge != nil ? dataset.testCount : 0
         let base = MemoryEstimate(kernelCommand: reference, samples: dataset.trainCount, testSamples: testSamples,
