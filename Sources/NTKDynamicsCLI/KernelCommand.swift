@@ -16,7 +16,11 @@ public struct KernelCommand: ParsableCommand {
             --seed + i, so the first one is the initialization of `run --seed SEED`; the data use --seed. \
             Under --parameterization standard Θ grows with the width and is evaluated at each width \
             (Docs/InfiniteWidth.md); mup and mean-field have no Θ and are refused (Docs/Parameterizations.md). \
-            The quadrature runs on every core unless --threads says otherwise.
+            The quadrature runs on every core unless --threads says otherwise. The data are a synthetic dataset, \
+            --dataset digits (8×8×1 images, with --classes and --samples) or --data FILE, loaded as `run` loads them; \
+            --architecture cnn needs images (the digits, an .npz of shape (N, H, W, C), or --image-shape). \
+            The cnn-gap Θ holds (H·W)² position pairs per input pair and thread: a study that would not fit in memory is \
+            refused with the figure (Docs/CLI.md#kernel).
             """
     )
 
@@ -49,11 +53,16 @@ public struct KernelCommand: ParsableCommand {
 
     static let maxSeeds = 10_000
 
-    public func validate() throws {
-        try data.requireSynthetic(command: "kernel")
+    /// The cross-option rules (``RunSpecification``): Θ must exist for the parameterization and depth, and a cnn needs
+    /// image inputs (the digits, or --data with an image shape; Docs/CLI.md#kernel).
+    var specification: RunSpecification {
         var spec = model.specification(kernelLimitNeededBy: "The kernel command")
-        (spec.inputsAreImages, spec.syntheticDataOnly) = (false, "kernel")
-        try spec.refuse()
+        spec.inputsAreImages = data.inputsAreImages
+        return spec
+    }
+
+    public func validate() throws {
+        try specification.refuse()
         // The shared Output group carries options of training runs that mean nothing here.
         for (given, name) in [(output.printEvery != nil, "--print-every"), (output.checkRates != nil, "--check-rates"),
                               (output.checkModes != nil, "--check-modes")] where given {
@@ -89,11 +98,20 @@ public struct KernelCommand: ParsableCommand {
 
     private func write(_ root: URL, _ claim: OutputClaim) throws {
         let widths = model.width.values
-        let dataSettings = data.settings
-        let dataset = dataSettings.generate(seed: seed)
+        // The synthetic data are drawn as before (`settings.generate(seed:)`); the digits and --data are loaded as `run` does.
+        let dataset = try data.loadOrExit(seed: seed, describe: say)
+        try specification.refuse(dataset: dataset)
+        if ridge != nil && dataset.testCount == 0 {
+            throw ValidationError("""
+                --ridge needs test points to report a test loss, and this data leaves none: give a test set (--test-data, \
+                --test-fraction, or fewer --samples).
+                """)
+        }
+        let dataSettings = data.settings(for: dataset)
         let settings = KernelStudySettings(widths: widths, seeds: seeds, seed: seed, quadratureDegree: quadratureDegree,
                                            ridge: ridge, threads: output.threads)
-        let architecture = model.architecture(width: widths.max()!, inputDim: dataSettings.inputDim, outputs: dataSettings.outputs)
+        let architecture = model.architecture(width: widths.max()!, inputDim: dataset.inputDim, outputs: dataset.outputs,
+                                              imageShape: dataset.imageShape)
         try checkMemory(architecture, dataset)
         // Θ and Σ first: nothing is written unless they succeed.
         let study = try KernelStudy(architecture: architecture, dataset: dataset, settings: settings)
@@ -129,17 +147,46 @@ public struct KernelCommand: ParsableCommand {
         }
     }
 
-    /// Refuses, with the figures, a study that would not fit in memory.
+    /// Refuses, with the figures, a study that would not fit in memory:
+    /// ``MemoryEstimate/init(kernelCommand:samples:testSamples:widths:ridge:expansionNodes:)``, and for a cnn
+    /// ``cnnBytes(_:_:)`` on top.
     private func checkMemory(_ reference: NetworkArchitecture, _ dataset: Dataset) throws {
-        let need = MemoryEstimate(kernelCommand: reference, samples: dataset.trainCount,
-                                  testSamples: ridge != nil ? dataset.testCount : 0,
+        let testSamples = ridge != nil ? dataset.testCount : 0
+        let base = MemoryEstimate(kernelCommand: reference, samples: dataset.trainCount, testSamples: testSamples,
                                   widths: model.width.values.count, ridge: ridge != nil,
                                   expansionNodes: reference.activation.hasClosedFormKernelMaps ? 0
                                       : AnalyticNTK.expansionDegree(quadratureDegree: quadratureDegree))
+        let need = MemoryEstimate(bytes: base.bytes + cnnBytes(reference, dataset))
         guard need.fits() else {
+            let cnn = reference.family.convolution.map { c in
+                c.pooling == .gap ? ", fewer --threads (the cnn-gap Θ holds the (H·W)² position pairs of one input pair per thread)"
+                    : ", a smaller --kernel-size"
+            } ?? ""
             throw Console.memoryRefusal(need, subject: "N = \(dataset.trainCount) points at width \(reference.width) need",
-                                        advice: "use fewer --samples, fewer or smaller --width values, or no --ridge.")
+                                        advice: "use fewer --samples, fewer or smaller --width values\(cnn), or no --ridge.")
         }
+    }
+
+    /// What a cnn adds to the kernel command's estimate, in bytes: the convolutional Θ and Σ at their peak
+    /// (``ConvolutionalNTK/memoryBytes(architecture:shape:rows:cols:threads:widthCount:quadratureDegree:)``, on the
+    /// training inputs and, with a ridge, on the test × training cross kernel, which are computed one after the other)
+    /// and the network's im2col patches of every convolution on the training and test inputs with the per-sample weight
+    /// gradients of the largest convolution for K₀ (``MemoryEstimate``'s cnn terms). 0 for the mlp and the resnet.
+    func cnnBytes(_ a: NetworkArchitecture, _ dataset: Dataset) -> Double {
+        guard let c = a.family.convolution else { return 0 }
+        let threads = max(1, output.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let (n, nTest) = (dataset.trainCount, ridge != nil ? dataset.testCount : 0)
+        let widthCount = model.width.values.count
+        let theta = ConvolutionalNTK.memoryBytes(architecture: a, shape: c, rows: n, cols: n, threads: threads,
+                                                 widthCount: widthCount, quadratureDegree: quadratureDegree)
+        let cross = nTest == 0 ? 0 : ConvolutionalNTK.memoryBytes(architecture: a, shape: c, rows: nTest, cols: n, threads: threads,
+                                                                  quadratureDegree: quadratureDegree)
+        let channelsIn = (0..<a.depth).map { $0 == 0 ? c.inputChannels : a.width }
+        let patches = channelsIn.reduce(0) { $0 + MemoryEstimate.im2colPatchValues(samples: n + nTest, shape: c, inputChannels: $1) }
+        let gradients = channelsIn.map {
+            MemoryEstimate.convolutionGradientValues(rows: n * a.outputs, shape: c, inputChannels: $0, outputChannels: a.width)
+        }.max() ?? 0
+        return max(theta, cross) + 8 * (patches + gradients)
     }
 
     /// Θ's description, its accuracy and the ridge regression with Θ (warnings on stderr).

@@ -6,8 +6,9 @@ public struct KernelConfiguration: Encodable, Sendable {
     /// `format_version` (``FormatRecord``).
     public var format = FormatRecord()
     public var network: NetworkRecord
-    /// The synthetic data (`dataset`, `samples`, `test_samples`, `input_dim`, `outputs`, `noise`).
-    public var data: DataSettings
+    /// The data (`dataset`, `samples`, `test_samples`, `input_dim`, `outputs`, `noise`, and for real data `data_source`
+    /// and for images `image_shape`, as a run's config.json records them).
+    public var data: DataRecord
     public var blas: BLASRecord
     /// `widths`, `seeds`, `seed`, `quadrature_degree`, `ridge`.
     public var settings: KernelStudySettings
@@ -29,11 +30,42 @@ public struct KernelConfiguration: Encodable, Sendable {
         }
     }
 
-    /// The settings of `study` on data drawn by `data`, made by the command line `command`.
+    /// The data a kernel study ran on: the synthetic settings as drawn, or for real data (`--dataset digits`, `--data`)
+    /// their sizes, `dataset` the source's name (`digits`, `csv`, `npz`…), `data_source` (files, classes, scaling)
+    /// and, for images, `image_shape` [H, W, C]: the keys of a run's config.json (Docs/LogFormat.md#configjson).
+    public struct DataRecord: Encodable, Sendable {
+        public var settings: DataSettings
+        public var source: DataSource?
+        public var imageShape: ImageShape?
+
+        public init(settings: DataSettings, source: DataSource? = nil, imageShape: ImageShape? = nil) {
+            (self.settings, self.source, self.imageShape) = (settings, source, imageShape)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case dataset, samples, testSamples = "test_samples", inputDim = "input_dim", outputs, noise
+            case dataSource = "data_source", imageShape = "image_shape"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(source?.name ?? settings.dataset.rawValue, forKey: .dataset)
+            try c.encode(settings.samples, forKey: .samples)
+            try c.encode(settings.testSamples, forKey: .testSamples)
+            try c.encode(settings.inputDim, forKey: .inputDim)
+            try c.encode(settings.outputs, forKey: .outputs)
+            try c.encode(settings.noise, forKey: .noise)
+            try c.encodeIfPresent(source, forKey: .dataSource)
+            try c.encodeIfPresent(imageShape, forKey: .imageShape)
+        }
+    }
+
+    /// The settings of `study` on data described by `data` (the synthetic settings, or a real dataset's sizes), made by the
+    /// command line `command`; the study's dataset supplies the real source and the image shape.
     public init(study s: KernelStudy, data: DataSettings, command: [String]) {
         let a = s.architecture
         network = NetworkRecord(a)
-        self.data = data
+        self.data = DataRecord(settings: data, source: s.dataset.source, imageShape: s.dataset.imageShape)
         blas = .current
         settings = s.settings
         study = StudyRecord(width: a.width, parameterCount: a.parameterCount,

@@ -21,12 +21,8 @@ public struct KernelStudySettings: Sendable, Encodable {
     public init(widths: [Int], seeds: Int, seed: UInt64, quadratureDegree: Int = GaussHermiteRule.defaultDegree,
                 ridge: Double? = nil, threads: Int? = nil) {
         precondition(!widths.isEmpty && seeds >= 1)
-        self.widths = widths
-        self.seeds = seeds
-        self.seed = seed
-        self.quadratureDegree = quadratureDegree
-        self.ridge = ridge
-        self.threads = threads
+        (self.widths, self.seeds, self.seed, self.quadratureDegree) = (widths, seeds, seed, quadratureDegree)
+        (self.ridge, self.threads) = (ridge, threads)
     }
 
     enum CodingKeys: String, CodingKey {

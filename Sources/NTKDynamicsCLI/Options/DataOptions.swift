@@ -246,16 +246,6 @@ public struct DataOptions: ParsableArguments {
         }
     }
 
-    /// For commands that draw synthetic data only (they read ``settings``): refuses real-data options
-    /// rather than silently running on the synthetic default.
-    public func requireSynthetic(command: String) throws {
-        guard isRealData || standardize != nil || classes != nil else { return }
-        throw ValidationError("""
-            `\(command)` runs on the synthetic datasets (sine, gaussian, circle); --data, --dataset digits and their options \
-            work with `run`.
-            """)
-    }
-
     /// The synthetic dataset's settings.
     public var settings: DataSettings {
         DataSettings(dataset: dataset, samples: samples, testSamples: testSamples,

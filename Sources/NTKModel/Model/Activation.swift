@@ -3,8 +3,8 @@ import Foundation
 /// A pointwise nonlinearity φ with its derivatives φ′ and φ″.
 ///
 /// Every activation keeps everything it needs in this one type, so adding one touches this file:
-/// `value` (φ), `derivative` (φ′), `secondDerivative` (φ″, for Hessian-vector products), the raw value (the command-line spelling), and its infinite-width
-/// kernel maps T and Ṫ (``kernelMaps(q1:c:q2:rule:)``: a closed form, or Gauss–Hermite quadrature of
+/// `value` (φ), `derivative` (φ′), `secondDerivative` (φ″, for Hessian-vector products), the raw value (the command-line
+/// spelling), and its infinite-width kernel maps T and Ṫ (``kernelMaps(q1:c:q2:rule:)``: a closed form, or Gauss–Hermite quadrature of
 /// ``valueAndDerivative(_:)``).
 public enum Activation: String, CaseIterable, Codable, Sendable {
     /// φ(z) = max(0, z), φ′(z) = 1 for z > 0 and 0 otherwise, φ″(z) = 0 (almost everywhere).
