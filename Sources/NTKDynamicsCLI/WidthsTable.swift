@@ -8,7 +8,8 @@ enum WidthsTable {
     /// - Parameter architecture: the network every width of the list trains (the `architecture` column).
     static func write(_ rows: [(Int, RunSummary, String)], architecture: ArchitectureKind, to dir: RunDirectory) throws {
         let table = WidthColumn.table
-        let text = ([table.header] + rows.map { table.line((width: $0.0, summary: $0.1, directory: $0.2, architecture: architecture.rawValue)) }).joined(separator: "\n") + "\n"
+        let lines = rows.map { table.line((width: $0.0, summary: $0.1, directory: $0.2, architecture: architecture.rawValue)) }
+        let text = ([table.header] + lines).joined(separator: "\n") + "\n"
         try dir.write(Data(text.utf8), to: RunFormat.widths)
     }
 

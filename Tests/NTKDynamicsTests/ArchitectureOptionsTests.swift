@@ -98,7 +98,7 @@ struct ArchitectureOptionsTests {
         // image data
         Refusal(arguments: ["--architecture", "cnn"], mentions: ["--architecture cnn needs image inputs", "--dataset digits", "--image-shape"]),
         Refusal(arguments: ["--architecture", "cnn", "--data", "rows.csv"], mentions: ["needs image inputs", "--image-shape HxWxC"]),
-        Refusal(arguments: ["kernel", "--architecture", "cnn"], mentions: ["`kernel` runs on the synthetic datasets"]),
+        Refusal(arguments: ["kernel", "--architecture", "cnn"], mentions: ["needs image inputs", "--dataset digits"]),
         // the axis itself
         Refusal(arguments: ["sweep", "--widths", "8,16", "--architectures", "mlp,mlp"], mentions: ["--architectures mlp,mlp lists an architecture twice"]),
         Refusal(arguments: ["sweep", "--widths", "8,16", "--architectures", "mlp,resnet", "--architecture", "resnet"],
