@@ -48,8 +48,6 @@ public struct RunSpecification: Sendable {
     /// Whether the inputs are images, when the options tell before the data is loaded (false for the synthetic
     /// datasets and for CSV data without `--image-shape`); nil when only the loaded data can tell.
     public var inputsAreImages: Bool?
-    /// The command that takes the synthetic datasets only (`kernel`), nil when image data can be given.
-    public var syntheticDataOnly: String?
 
     public init(parameterizations: [Parameterization], parameterizationSource: Source = .single, depths: [Int],
                 depthSource: Source = .single, singleDepthGiven: Bool = false, kernelLimitNeededBy: String? = nil,
@@ -155,12 +153,12 @@ public struct RunSpecification: Sendable {
     func imageProblems(dataset: Dataset?) -> [SpecProblem] {
         let option = architectureOption(.cnn)
         if let dataset {
-            guard let shape = dataset.imageShape else { return [.needsImages(option: option, syntheticOnly: syntheticDataOnly)] }
+            guard let shape = dataset.imageShape else { return [.needsImages(option: option)] }
             let k = kernelSize ?? ConvolutionShape(height: 1, width: 1, inputChannels: 1).kernelSize
             if k > min(shape.height, shape.width) { return [.filterLargerThanImage(kernelSize: k, image: shape)] }
             return []
         }
-        return inputsAreImages == false ? [.needsImages(option: option, syntheticOnly: syntheticDataOnly)] : []
+        return inputsAreImages == false ? [.needsImages(option: option)] : []
     }
 }
 
@@ -186,8 +184,8 @@ public enum SpecProblem: Error, Sendable, CustomStringConvertible {
     case optionForOtherArchitecture(option: String, owner: ArchitectureKind, given: [ArchitectureKind], source: String)
     /// `--sharpness-every` with a resnet or a cnn.
     case sharpnessNeedsMLP(every: Int, architecture: ArchitectureKind, option: String)
-    /// A cnn on inputs without an image shape; `syntheticOnly` is the command that takes no image data, if it is one.
-    case needsImages(option: String, syntheticOnly: String?)
+    /// A cnn on inputs without an image shape.
+    case needsImages(option: String)
     /// `--kernel-size` above the image's height or width.
     case filterLargerThanImage(kernelSize: Int, image: ImageShape)
 
@@ -220,14 +218,7 @@ public enum SpecProblem: Error, Sendable, CustomStringConvertible {
                 --sharpness-every \(every) measures λ_max of the Hessian by the MLP's Hessian-vector products, which \(kind.noun) does \
                 not have (\(option)); drop --sharpness-every or use --architecture mlp.
                 """
-        case .needsImages(let option, let syntheticOnly):
-            if let command = syntheticOnly {
-                return """
-                    \(option) needs image inputs, and `\(command)` runs on the synthetic datasets, which are vectors; study a cnn's \
-                    kernels with `ntk-dynamics run --architecture cnn --dataset digits --kernel analytic`, or use --architecture mlp or \
-                    resnet.
-                    """
-            }
+        case .needsImages(let option):
             return """
                 \(option) needs image inputs, and these data have no image shape: use --dataset digits (8×8×1), --data FILE.npz \
                 with x of shape (N, H, W, C), or --data FILE.csv / x.npy with --image-shape HxWxC.
