@@ -121,22 +121,7 @@ public enum ConvolutionKernel {
     @inlinable
     static func biasGradients<Scalar: BLASScalar>(derivatives: DenseMatrix<Scalar>, positions: Int,
                                                   layer: ConvolutionFactors) -> DenseMatrix<Scalar> {
-        let cOut = derivatives.cols, rows = derivatives.rows / positions
-        var sums = DenseMatrix<Scalar>(rows: rows, cols: cOut)
-        let sb = Scalar(layer.biasMultiplier)
-        derivatives.data.withUnsafeBufferPointer { pd in
-            sums.data.withUnsafeMutableBufferPointer { ps in
-                for r in 0..<rows {
-                    let out = ps.baseAddress! + r * cOut
-                    for p in 0..<positions {
-                        let row = pd.baseAddress! + (r * positions + p) * cOut
-                        for j in 0..<cOut { out[j] += row[j] }
-                    }
-                    for j in 0..<cOut { out[j] *= sb }
-                }
-            }
-        }
-        return sums
+        SpatialPooling.positionSums(derivatives, positions: positions, scale: Scalar(layer.biasMultiplier))
     }
 
     /// result += m, widened to float64 entry by entry.

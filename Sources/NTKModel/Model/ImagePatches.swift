@@ -48,24 +48,10 @@ public enum ImagePatches {
         let images = map.data.count / (hw * c)
         var patches = DenseMatrix<Scalar>(rows: images * hw, cols: pl)
         guard images > 0 else { return patches }
-        let k = g.kernelSize, pad = g.padding, h = g.height, w = g.width
         map.data.withUnsafeBufferPointer { src in
             patches.data.withUnsafeMutableBufferPointer { dst in
-                for n in 0..<images {
-                    for y in 0..<h {
-                        for x in 0..<w {
-                            let out = dst.baseAddress! + ((n * h + y) * w + x) * pl
-                            // Filter columns dx whose source column x + dx − pad is inside the image: one run.
-                            let dx0 = max(0, pad - x), dx1 = min(k, w + pad - x)
-                            guard dx0 < dx1 else { continue }
-                            for dy in 0..<k {
-                                let sy = y + dy - pad
-                                guard sy >= 0 && sy < h else { continue }
-                                let from = src.baseAddress! + ((n * h + sy) * w + (x + dx0 - pad)) * c
-                                (out + (dy * k + dx0) * c).update(from: from, count: (dx1 - dx0) * c)
-                            }
-                        }
-                    }
+                forEachRun(images: images, geometry: g) { patchAt, mapAt, count in
+                    (dst.baseAddress! + patchAt).update(from: src.baseAddress! + mapAt, count: count)
                 }
             }
         }
@@ -83,28 +69,38 @@ public enum ImagePatches {
         let images = patches.rows / hw
         var map = DenseMatrix<Scalar>(rows: images * hw, cols: c)
         guard images > 0 else { return map }
-        let k = g.kernelSize, pad = g.padding, h = g.height, w = g.width
         patches.data.withUnsafeBufferPointer { src in
             map.data.withUnsafeMutableBufferPointer { dst in
-                for n in 0..<images {
-                    for y in 0..<h {
-                        for x in 0..<w {
-                            let row = src.baseAddress! + ((n * h + y) * w + x) * pl
-                            let dx0 = max(0, pad - x), dx1 = min(k, w + pad - x)
-                            guard dx0 < dx1 else { continue }
-                            let run = (dx1 - dx0) * c
-                            for dy in 0..<k {
-                                let sy = y + dy - pad
-                                guard sy >= 0 && sy < h else { continue }
-                                let to = dst.baseAddress! + ((n * h + sy) * w + (x + dx0 - pad)) * c
-                                let from = row + (dy * k + dx0) * c
-                                for j in 0..<run { to[j] += from[j] }
-                            }
-                        }
-                    }
+                forEachRun(images: images, geometry: g) { patchAt, mapAt, count in
+                    let to = dst.baseAddress! + mapAt, from = src.baseAddress! + patchAt
+                    for j in 0..<count { to[j] += from[j] }
                 }
             }
         }
         return map
+    }
+
+    /// The copies im2col makes, as runs: `body(patch, map, count)` for each (image, position, filter row) whose
+    /// filter columns dx with source column x + dx − pad inside the image form one run of `count` = (dx₁ − dx₀)·C_in
+    /// entries, at storage offset `patch` in the patches and `map` in the NHWC map. Rows outside the image are
+    /// skipped (they are the zero padding). ``extract(_:geometry:)`` copies each run, ``accumulate(_:geometry:)``
+    /// adds it back, in the same order.
+    @inlinable @inline(__always)
+    static func forEachRun(images: Int, geometry g: ConvolutionGeometry, _ body: (_ patch: Int, _ map: Int, _ count: Int) -> Void) {
+        let c = g.inputChannels, pl = g.patchLength, k = g.kernelSize, pad = g.padding, h = g.height, w = g.width
+        for n in 0..<images {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let dx0 = max(0, pad - x), dx1 = min(k, w + pad - x)
+                    guard dx0 < dx1 else { continue }
+                    let patchRow = ((n * h + y) * w + x) * pl
+                    for dy in 0..<k {
+                        let sy = y + dy - pad
+                        guard sy >= 0 && sy < h else { continue }
+                        body(patchRow + (dy * k + dx0) * c, ((n * h + sy) * w + (x + dx0 - pad)) * c, (dx1 - dx0) * c)
+                    }
+                }
+            }
+        }
     }
 }

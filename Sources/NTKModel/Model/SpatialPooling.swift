@@ -15,22 +15,31 @@ public enum SpatialPooling {
         case .flatten:
             return DenseMatrix(rows: images, cols: positions * c, data: map.data)
         case .gap:
-            var pooled = DenseMatrix<Scalar>(rows: images, cols: c)
-            let scale = 1 / Scalar(positions)
-            map.data.withUnsafeBufferPointer { src in
-                pooled.data.withUnsafeMutableBufferPointer { dst in
-                    for n in 0..<images {
-                        let out = dst.baseAddress! + n * c
-                        for p in 0..<positions {
-                            let row = src.baseAddress! + (n * positions + p) * c
-                            for j in 0..<c { out[j] += row[j] }
-                        }
-                        for j in 0..<c { out[j] *= scale }
+            return positionSums(map, positions: positions, scale: 1 / Scalar(positions))
+        }
+    }
+
+    /// scale·Σ_p m_{r,p}: the R × C sums over the `positions` consecutive rows of each of R blocks of the (R·H·W) × C
+    /// matrix m, each sum scaled once at the end. gap uses it with scale 1/HW; a convolution's bias gradient with s_b.
+    ///
+    /// - Complexity: R·H·W·C additions and R·C multiplications.
+    @inlinable
+    static func positionSums<Scalar: BLASScalar>(_ m: DenseMatrix<Scalar>, positions: Int, scale: Scalar) -> DenseMatrix<Scalar> {
+        let rows = m.rows / positions, c = m.cols
+        var sums = DenseMatrix<Scalar>(rows: rows, cols: c)
+        m.data.withUnsafeBufferPointer { src in
+            sums.data.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<rows {
+                    let out = dst.baseAddress! + r * c
+                    for p in 0..<positions {
+                        let row = src.baseAddress! + (r * positions + p) * c
+                        for j in 0..<c { out[j] += row[j] }
                     }
+                    for j in 0..<c { out[j] *= scale }
                 }
             }
-            return pooled
         }
+        return sums
     }
 
     /// The backward map: from R rows of ∂(·)/∂u to the (R·H·W) × C signal on the map (each position receives δ/HW
