@@ -55,11 +55,7 @@ struct ArchitectureOptionsTests {
 
     // MARK: - Refusals
 
-    struct Refusal: CustomTestStringConvertible, Sendable {
-        let arguments: [String]
-        let mentions: [String]
-        var testDescription: String { arguments.joined(separator: " ") }
-    }
+    typealias Refusal = UsageRefusal
 
     static let refusals: [Refusal] = [
         // options of another architecture, only when given
@@ -107,10 +103,7 @@ struct ArchitectureOptionsTests {
 
     @Test(arguments: refusals)
     func refusedWithTheOptionNamed(_ r: Refusal) throws {
-        let error = try #require(throws: (any Error).self) { _ = try NTKDynamicsCommand.parseAsRoot(r.arguments) }
-        #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
-        let message = NTKDynamicsCommand.message(for: error)
-        for m in r.mentions { #expect(message.contains(m), "\(m) in \(message)") }
+        try r.check()
     }
 
     /// The per-family parameterization rules, written out from the issue (not from the code): mlp keeps its depth

@@ -130,11 +130,7 @@ struct CSVCommandTests {
 
     // MARK: Option checks (usage errors, exit 64)
 
-    struct BadOptions: CustomTestStringConvertible, Sendable {
-        let arguments: [String]
-        let mentions: [String]
-        var testDescription: String { arguments.joined(separator: " ") }
-    }
+    typealias BadOptions = UsageRefusal
 
     static let badOptions: [BadOptions] = [
         BadOptions(arguments: ["--target-columns", "y"], mentions: ["--target-columns", "--data"]),
@@ -163,12 +159,7 @@ struct CSVCommandTests {
 
     @Test(arguments: badOptions)
     func conflictingDataOptionsAreUsageErrors(_ input: BadOptions) throws {
-        let error = try #require(throws: (any Error).self) { _ = try NTKDynamicsCommand.parseAsRoot(input.arguments) }
-        let message = NTKDynamicsCommand.message(for: error)
-        for fragment in input.mentions {
-            #expect(message.contains(fragment), "message '\(message)' should mention '\(fragment)'")
-        }
-        #expect(NTKDynamicsCommand.exitCode(for: error).rawValue == NTKExitStatus.usage)
+        try input.check()
     }
 
     /// `kernel` draws synthetic data: real-data options are refused, not silently replaced by gaussian data.
